@@ -1,0 +1,45 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   - services up, a worker, the sample feed published, search results printed
+#   make test   - the whole suite (unit, integration against real Kafka and Elasticsearch, plugin tests)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test unit integration plugin-test services-up services-down eval clean
+
+$(BIN)/coopwatch: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/coopwatch
+
+services-up:
+	deploy/local/services.sh up
+
+services-down:
+	deploy/local/services.sh down
+
+demo: install
+	deploy/demo.sh
+
+# Integration tests start the services themselves (session fixture) when they are not running.
+test: install
+	$(BIN)/python -m pytest -ra
+	deploy/local/analysis-plugin/test.sh
+
+unit: install
+	$(BIN)/python -m pytest -ra tests/unit
+
+integration: install
+	$(BIN)/python -m pytest -ra tests/integration
+
+plugin-test:
+	deploy/local/analysis-plugin/test.sh
+
+eval: install
+	$(BIN)/coopwatch eval ../shared/eval/dev.jsonl
+
+clean:
+	rm -rf $(VENV) .pytest_cache

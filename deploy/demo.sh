@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The pipeline on the bundled sample feed: services up, one worker, the feed
+# published, every message accounted for, two analyst searches, worker stopped.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+coopwatch="$repo/.venv/bin/coopwatch"
+logs="$repo/.local/logs"
+mkdir -p "$logs"
+
+deploy/local/services.sh up
+"$coopwatch" setup
+
+echo "== starting a worker (log: .local/logs/demo-worker.log)"
+"$coopwatch" worker --loglevel warning >"$logs/demo-worker.log" 2>&1 &
+worker=$!
+stop_worker() {
+  if kill -0 "$worker" 2>/dev/null; then
+    kill -TERM "$worker" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$worker" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$worker" 2>/dev/null || true
+  fi
+}
+trap stop_worker EXIT
+
+echo "== publishing deploy/sample/feed.jsonl"
+if ! "$coopwatch" publish deploy/sample/feed.jsonl --wait 180; then
+  echo "not every message was accounted for; worker log tail:" >&2
+  tail -n 40 "$logs/demo-worker.log" >&2
+  exit 1
+fi
+
+echo
+echo '== coopwatch search "coopération sécuritaire" --country MA'
+"$coopwatch" search "coopération sécuritaire" --country MA
+echo
+echo "== coopwatch search 'persons:\"Nicolas Lerner\"'"
+"$coopwatch" search 'persons:"Nicolas Lerner"'
+echo
+echo "== coopwatch deadletters --limit 2"
+"$coopwatch" deadletters --limit 2

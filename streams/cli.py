@@ -1,0 +1,191 @@
+"""The ``coopwatch`` command: run workers, publish feeds, search, read dead letters, score enrichment."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from streams.settings import Settings
+
+STAGE_NAMES = ("normalise", "enrich", "index")
+
+
+def _stages(text: str) -> list[str]:
+    stages = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGE_NAMES]
+    if unknown or not stages:
+        raise argparse.ArgumentTypeError(f"stages are a comma-separated subset of {','.join(STAGE_NAMES)}; got {text!r}")
+    return stages
+
+
+def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.index import ensure_indices, sync_client
+    from streams.topics import ensure_topics
+
+    created = ensure_topics(settings)
+    print(f"topics: created {', '.join(created)}" if created else "topics: all present")
+    ensure_indices(sync_client(settings), settings)
+    print(f"indices: {settings.articles_alias}, {settings.events_alias} ready (version {settings.index_version})")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import faust
+
+    from streams.app import create_app
+    from streams.index import ensure_indices, sync_client
+    from streams.topics import ensure_topics
+
+    ensure_topics(settings)
+    if "index" in args.stages:
+        ensure_indices(sync_client(settings), settings)
+    app = create_app(settings, stages=args.stages)
+    faust.Worker(app, loglevel=args.loglevel).execute_from_commandline()
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.publish import publish_feed, wait_until_accounted
+    from streams.topics import ensure_topics
+
+    if not args.file.is_file():
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return 2
+    ensure_topics(settings)
+    topic = args.topic or settings.topic_raw
+    started = datetime.now(timezone.utc)
+    report = publish_feed(settings, args.file, topic=topic, send_invalid=args.send_invalid)
+    print(f"sent {report.sent} message{'s' if report.sent != 1 else ''} to {topic}")
+    for number, error in report.invalid:
+        action = "sent anyway" if args.send_invalid else "not sent"
+        print(f"line {number}: {error} ({action})")
+    if args.wait:
+        accounting = wait_until_accounted(settings, report.payloads, since=started, timeout_seconds=args.wait)
+        elapsed = (datetime.now(timezone.utc) - started).total_seconds()
+        print(f"after {elapsed:.1f}s: {accounting.indexed} indexed, {accounting.dead_lettered} dead-lettered, "
+              f"{accounting.pending} still pending")
+        if not accounting.done:
+            return 1
+    return 1 if report.invalid and not args.send_invalid else 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.index import sync_client
+    from streams.search import SearchFilters, build_search, format_results
+
+    filters = SearchFilters(
+        person=args.person, organization=args.org, country=args.country, topic=args.topic,
+        event_type=args.event_type, since=args.since, until=args.until,
+    )
+    try:
+        body = build_search(args.query, filters, limit=args.limit)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    response = sync_client(settings).search(index=settings.articles_alias, **body).body
+    if args.json:
+        print(json.dumps(response["hits"], ensure_ascii=False, indent=2))
+    else:
+        print(format_results(response))
+    return 0
+
+
+def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.deadletters import format_dead_letter, read_dead_letters
+
+    letters = read_dead_letters(settings, limit=args.limit)
+    if args.json:
+        for letter in letters:
+            print(letter.model_dump_json())
+        return 0
+    if not letters:
+        print(f"No dead letters on {settings.topic_deadletter}.")
+        return 0
+    print(f"{len(letters)} dead letter{'s' if len(letters) != 1 else ''} on {settings.topic_deadletter} (oldest first):\n")
+    print("\n\n".join(format_dead_letter(letter) for letter in letters))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coopwatch",
+        description="Security news from Kafka to searchable cooperation events in Elasticsearch. "
+        "Configuration comes from COOPWATCH_* environment variables (e.g. COOPWATCH_KAFKA_BOOTSTRAP_SERVERS, "
+        "COOPWATCH_ELASTICSEARCH_URL).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    worker = commands.add_parser("worker", help="run the normalise, enrich and index agents (processes form one consumer group)")
+    worker.add_argument("--stages", type=_stages, default=list(STAGE_NAMES),
+                        help="comma-separated stages this process runs, to scale them apart (default: all)")
+    worker.add_argument("--loglevel", default="info", choices=["debug", "info", "warning", "error"])
+    worker.set_defaults(handler=cmd_worker)
+
+    publish = commands.add_parser("publish", help="publish a JSONL file of raw articles to Kafka")
+    publish.add_argument("file", type=Path, help="one raw article (JSON object) per line")
+    publish.add_argument("--topic", help="topic to publish to (default: the raw topic)")
+    publish.add_argument("--send-invalid", action="store_true",
+                         help="also send lines that are not valid JSON (they end in the dead-letter topic)")
+    publish.add_argument("--wait", type=float, metavar="SECONDS", default=0,
+                         help="then wait up to SECONDS until every sent message is indexed or dead-lettered, and say which")
+    publish.set_defaults(handler=cmd_publish)
+
+    search = commands.add_parser("search", help="search indexed articles (Lucene syntax, accent-insensitive)")
+    search.add_argument("query", nargs="?", default="*", help='e.g. "coopération sécuritaire" or \'persons:"Nicolas Lerner"\'')
+    search.add_argument("--person", help="exact canonical person name")
+    search.add_argument("--org", help="agency acronym or full name")
+    search.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. MA")
+    search.add_argument("--topic", help="threat domain, e.g. terrorism")
+    search.add_argument("--event-type", help="meeting, visit, agreement, intelligence_sharing, joint_operation, training, extradition")
+    search.add_argument("--since", help="published on or after (ISO date or e.g. '1 mars 2024')")
+    search.add_argument("--until", help="published on or before")
+    search.add_argument("--limit", type=int, default=10, help="most results shown (default 10)")
+    search.add_argument("--json", action="store_true", help="print the raw hits as JSON")
+    search.set_defaults(handler=cmd_search)
+
+    dead = commands.add_parser("deadletters", help="list rejected messages: where, at which stage and why")
+    dead.add_argument("--limit", type=int, default=None, help="only the newest N per partition")
+    dead.add_argument("--json", action="store_true", help="one JSON dead letter per line")
+    dead.set_defaults(handler=cmd_deadletters)
+
+    setup = commands.add_parser("setup", help="create the Kafka topics, index templates and indices (workers do it too)")
+    setup.set_defaults(handler=cmd_setup)
+
+    from streams import evaluate
+
+    evaluation = commands.add_parser("eval", help="score enrichment against gold annotations (no Kafka or Elasticsearch needed)")
+    evaluate.configure_parser(evaluation)
+    evaluation.set_defaults(handler=evaluate.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    try:
+        return args.handler(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a clear one-line error for operators, not a traceback
+        from elasticsearch import ConnectionError as ESConnectionError
+        from kafka.errors import KafkaError, NoBrokersAvailable
+
+        if isinstance(error, NoBrokersAvailable):
+            print(f"error: no Kafka broker answers at {settings.kafka_bootstrap_servers} "
+                  "(start it with deploy/local/services.sh up or set COOPWATCH_KAFKA_BOOTSTRAP_SERVERS)", file=sys.stderr)
+            return 3
+        if isinstance(error, ESConnectionError):
+            print(f"error: Elasticsearch does not answer at {settings.elasticsearch_url} "
+                  "(start it with deploy/local/services.sh up or set COOPWATCH_ELASTICSEARCH_URL)", file=sys.stderr)
+            return 3
+        if isinstance(error, KafkaError):
+            print(f"error: Kafka: {error}", file=sys.stderr)
+            return 3
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

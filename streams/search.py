@@ -1,0 +1,106 @@
+"""Search the indexed articles the way analysts do in Kibana: Lucene syntax plus facet filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from schemas.dates import parse_publication_date
+
+# Fields a bare word searches: French-analysed text (accents, elisions and
+# plurals ignored), its English twin, and the entity names.
+DEFAULT_FIELDS = ["title^3", "title.en^2", "body", "body.en", "persons.text^2", "organizations.text^2", "organization_names.text"]
+HIGHLIGHT_PRE, HIGHLIGHT_POST = "**", "**"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    person: str | None = None
+    organization: str | None = None
+    country: str | None = None
+    topic: str | None = None
+    event_type: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+def _date(text: str) -> str:
+    return parse_publication_date(text).isoformat()
+
+
+def build_search(query: str, filters: SearchFilters, *, limit: int) -> dict[str, Any]:
+    """The search request body; pure so that its shape is tested without a cluster."""
+    clauses: list[dict[str, Any]] = []
+    if filters.person:
+        clauses.append({"bool": {"should": [{"term": {"persons": filters.person}},
+                                            {"match_phrase": {"persons.text": filters.person}}], "minimum_should_match": 1}})
+    if filters.organization:
+        clauses.append({"bool": {"should": [{"term": {"organizations": filters.organization}},
+                                            {"match_phrase": {"organization_names.text": filters.organization}}], "minimum_should_match": 1}})
+    if filters.country:
+        clauses.append({"term": {"countries": filters.country.upper()}})
+    if filters.topic:
+        clauses.append({"term": {"topics": filters.topic}})
+    if filters.event_type:
+        clauses.append({"term": {"event_types": filters.event_type}})
+    if filters.since or filters.until:
+        bounds: dict[str, str] = {}
+        if filters.since:
+            bounds["gte"] = _date(filters.since)
+        if filters.until:
+            bounds["lte"] = _date(filters.until)
+        clauses.append({"range": {"@timestamp": bounds}})
+
+    text = query.strip()
+    if text and text != "*":
+        must: dict[str, Any] = {
+            "query_string": {"query": text, "fields": DEFAULT_FIELDS, "default_operator": "AND", "analyze_wildcard": True}
+        }
+        sort: list[Any] = ["_score", {"@timestamp": "desc"}]
+    else:
+        must = {"match_all": {}}
+        sort = [{"@timestamp": "desc"}]
+    return {
+        "query": {"bool": {"must": [must], "filter": clauses}},
+        "sort": sort,
+        "size": limit,
+        "track_total_hits": True,
+        "_source": {"excludes": ["body", "tags"]},
+        "highlight": {
+            "pre_tags": [HIGHLIGHT_PRE],
+            "post_tags": [HIGHLIGHT_POST],
+            "fields": {"title": {"number_of_fragments": 0}, "body": {"fragment_size": 160, "number_of_fragments": 2}},
+            "require_field_match": False,
+        },
+    }
+
+
+def format_hit(rank: int, hit: dict[str, Any]) -> str:
+    doc = hit["_source"]
+    highlight = hit.get("highlight", {})
+    title = highlight.get("title", [doc.get("title", "")])[0]
+    when = datetime.fromisoformat(doc["@timestamp"]).strftime("%Y-%m-%d %H:%M UTC")
+    events = ", ".join(
+        f"{e['type']} {e['country_pair']}" + (f" in {e['location']}" if e.get("location") else "") for e in doc.get("events", [])
+    )
+    lines = [
+        f"{rank}. {title}",
+        f"   {when} | {doc.get('source') or 'unknown source'} | {doc.get('language')} | {doc.get('url') or doc['article_id']}",
+        f"   persons: {', '.join(doc.get('persons', [])) or '-'}",
+        f"   organizations: {', '.join(doc.get('organizations', [])) or '-'}",
+        f"   countries: {', '.join(doc.get('countries', [])) or '-'} | topics: {', '.join(doc.get('topics', [])) or '-'}",
+        f"   events: {events or '-'}",
+    ]
+    for fragment in highlight.get("body", []):
+        lines.append(f"   … {' '.join(fragment.split())} …")
+    return "\n".join(lines)
+
+
+def format_results(response: dict[str, Any]) -> str:
+    hits = response["hits"]["hits"]
+    total = response["hits"]["total"]["value"]
+    if not hits:
+        return "No article matches."
+    header = f"{total} article{'s' if total != 1 else ''} match; showing {len(hits)}."
+    return "\n\n".join([header] + [format_hit(rank, hit) for rank, hit in enumerate(hits, start=1)])

@@ -1,0 +1,45 @@
+"""The Kafka topics between stages, created with the partitions and limits the settings ask for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+
+from streams.settings import Settings
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    replicas: int
+    config: dict[str, str]
+
+
+def topic_specs(settings: Settings) -> list[TopicSpec]:
+    # Every topic takes messages as large as the raw topic does: an oversize
+    # article must reach the dead-letter topic whole, not be refused by the broker.
+    config = {"max.message.bytes": str(settings.max_message_bytes)}
+    names = [settings.topic_raw, settings.topic_normalised, settings.topic_enriched, settings.topic_deadletter]
+    return [TopicSpec(name, settings.topic_partitions, settings.topic_replicas, config) for name in names]
+
+
+def ensure_topics(settings: Settings) -> list[str]:
+    """Create the missing topics; return the names created. Existing topics are left as they are."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_servers, client_id=f"{settings.app_id}-admin")
+    try:
+        existing = set(admin.list_topics())
+        missing = [spec for spec in topic_specs(settings) if spec.name not in existing]
+        if missing:
+            try:
+                admin.create_topics(
+                    [NewTopic(s.name, s.partitions, s.replicas, topic_configs=s.config) for s in missing],
+                    validate_only=False,
+                )
+            except TopicAlreadyExistsError:
+                pass  # another worker created it first
+        return [spec.name for spec in missing]
+    finally:
+        admin.close()

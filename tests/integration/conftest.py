@@ -1,0 +1,140 @@
+"""Session fixtures: the real Kafka and Elasticsearch, started once; a real worker per session.
+
+A missing service fails the run: these tests never skip themselves.
+Each session uses its own topics, consumer group and index aliases, so runs
+do not see each other's messages or documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from streams.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+SERVICES = REPO / "deploy" / "local" / "services.sh"
+
+
+@pytest.fixture(scope="session")
+def services() -> None:
+    """Use the running services or start them; fail with the script's output if they do not come up."""
+    result = subprocess.run([str(SERVICES), "up"], cwd=REPO, capture_output=True, text=True, timeout=1800)
+    if result.returncode != 0:
+        pytest.fail(f"deploy/local/services.sh up failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+
+
+@pytest.fixture(scope="session")
+def settings(services: None) -> Settings:
+    run = f"it{uuid.uuid4().hex[:8]}"
+    return Settings(
+        app_id=f"coopwatch-{run}",
+        topic_raw=f"{run}.news.raw",
+        topic_normalised=f"{run}.news.normalised",
+        topic_enriched=f"{run}.news.enriched",
+        topic_deadletter=f"{run}.news.deadletter",
+        topic_partitions=2,
+        articles_alias=f"{run}-news-articles",
+        events_alias=f"{run}-coop-events",
+        index_batch_seconds=0.3,
+    )
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a coopwatch process use these settings."""
+    env = dict(os.environ)
+    for name, value in settings.model_dump(exclude_none=True).items():
+        env[f"COOPWATCH_{name.upper()}"] = str(value)
+    return env
+
+
+def coopwatch(settings: Settings, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real command line, as an operator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "streams.cli", *args], cwd=REPO, env=settings_env(settings),
+        capture_output=True, text=True, timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def es(settings: Settings):
+    from streams.index import ensure_indices, sync_client
+
+    client = sync_client(settings)
+    ensure_indices(client, settings)
+    yield client
+    client.indices.delete(index=f"{settings.articles_alias}-v*,{settings.events_alias}-v*", ignore_unavailable=True)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def producer(settings: Settings):
+    from kafka import KafkaProducer
+
+    from streams.topics import ensure_topics
+
+    ensure_topics(settings)
+    client = KafkaProducer(bootstrap_servers=settings.kafka_servers, acks="all", max_request_size=settings.max_message_bytes)
+    yield client
+    client.close()
+
+
+def publish(producer, settings: Settings, *payloads: bytes) -> datetime:
+    started = datetime.now(timezone.utc)
+    for payload in payloads:
+        producer.send(settings.topic_raw, value=payload).get(timeout=30)
+    return started
+
+
+def raw_message(**fields: object) -> bytes:
+    base = {"id": f"test-{uuid.uuid4().hex}", "source": "integration-test", "lang": "en",
+            "title": "Warm-up", "body": "Spanish and Moroccan police met in Rabat.", "published_at": "2024-03-05T09:30:00Z"}
+    base.update(fields)
+    return json.dumps(base, ensure_ascii=False).encode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
+    """One real `coopwatch worker` process, warmed up: it has indexed a first message before tests start."""
+    log_path = REPO / ".local" / "logs" / f"{settings.app_id}-worker.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
+            cwd=REPO, env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        warm_up = raw_message()
+        from streams.publish import wait_until_accounted
+
+        since = publish(producer, settings, warm_up)
+        accounting = wait_until_accounted(settings, [warm_up], since=since, timeout_seconds=180)
+        if not accounting.done or process.poll() is not None:
+            pytest.fail(f"worker did not index a first message in 180 s:\n{log_path.read_text()[-4000:]}")
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_for_document(es, index: str, doc_id: str, *, timeout: float) -> dict | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = es.options(ignore_status=404).get(index=index, id=doc_id)
+        if response.get("found"):
+            return response["_source"]
+        time.sleep(0.2)
+    return None

@@ -1,0 +1,54 @@
+from datetime import datetime, timezone
+
+from schemas.articles import CooperationEvent, CountryTag, EnrichedArticle, Organization, Person, TopicTag
+from streams.index import article_document, bulk_actions, load_template, stale_events_query
+from streams.settings import Settings
+
+T = datetime(2024, 3, 5, 9, 30, tzinfo=timezone.utc)
+
+
+def enriched(**overrides) -> EnrichedArticle:
+    fields = dict(
+        article_id="abc", id_basis="feed_id", feed_id="1", url="https://x.example/a", source="wire", title="Titre",
+        text="Texte", published_at=T, language="fr", language_source="feed", received_at=T, enriched_at=T,
+        enricher_version="test",
+        persons=[Person(name="Nicolas Lerner", mentions=["M. Lerner"])],
+        organizations=[Organization(acronym="DGSI", name="Direction générale de la sécurité intérieure", country="FR"),
+                       Organization(name="Interpol", country=None)],
+        countries=[CountryTag(code="MA", name="Morocco"), CountryTag(code="FR", name="France")],
+        topics=[TopicTag(topic="terrorism", terms=["terroriste"])],
+        events=[CooperationEvent(event_id="abc-meeting", article_id="abc", type="meeting", countries=["FR", "MA"],
+                                 location="MA", evidence="Ils se sont réunis au Maroc.", published_at=T)],
+    )
+    fields.update(overrides)
+    return EnrichedArticle(**fields)
+
+
+def test_article_document_has_flat_facets_for_kibana():
+    doc = article_document(enriched(), indexed_at=T)
+    assert doc["persons"] == ["Nicolas Lerner"]
+    assert doc["organizations"] == ["DGSI", "Interpol"]
+    assert doc["countries"] == ["FR", "MA"]
+    assert doc["country_pairs"] == ["FR-MA"]
+    assert doc["event_types"] == ["meeting"]
+    assert doc["@timestamp"] == T.isoformat()
+
+
+def test_article_document_fits_the_strict_mapping():
+    mapped = set(load_template("news-articles")["template"]["mappings"]["properties"])
+    assert set(article_document(enriched(), indexed_at=T)) <= mapped
+
+
+def test_actions_have_deterministic_ids_so_redelivery_overwrites():
+    settings = Settings()
+    first, second = bulk_actions(enriched(), settings, indexed_at=T), bulk_actions(enriched(), settings, indexed_at=T)
+    assert [a["_id"] for a in first] == [a["_id"] for a in second] == ["abc", "abc-meeting"]
+    assert [a["_index"] for a in first] == ["news-articles", "coop-events"]
+    event_fields = set(load_template("coop-events")["template"]["mappings"]["properties"])
+    assert set(first[1]["_source"]) <= event_fields
+
+
+def test_stale_events_query_keeps_the_new_events():
+    query = stale_events_query([enriched()])
+    assert query["bool"]["filter"] == [{"terms": {"article_id": ["abc"]}}]
+    assert query["bool"]["must_not"] == [{"ids": {"values": ["abc-meeting"]}}]

@@ -1,0 +1,36 @@
+import pytest
+
+from streams.search import SearchFilters, build_search, format_results
+
+
+def test_free_text_uses_french_and_english_fields_with_and():
+    body = build_search("coopération sécuritaire", SearchFilters(), limit=5)
+    query = body["query"]["bool"]["must"][0]["query_string"]
+    assert query["default_operator"] == "AND" and "body" in query["fields"] and "body.en" in query["fields"]
+    assert body["size"] == 5
+
+
+def test_filters_become_exact_facet_clauses():
+    body = build_search("*", SearchFilters(country="ma", topic="terrorism", event_type="meeting", since="1 mars 2024"), limit=10)
+    filters = body["query"]["bool"]["filter"]
+    assert {"term": {"countries": "MA"}} in filters
+    assert {"term": {"topics": "terrorism"}} in filters
+    assert {"term": {"event_types": "meeting"}} in filters
+    assert filters[-1]["range"]["@timestamp"]["gte"].startswith("2024-03-01")
+    assert body["query"]["bool"]["must"] == [{"match_all": {}}]
+
+
+def test_unreadable_since_is_a_clear_error():
+    with pytest.raises(ValueError, match="unreadable date"):
+        build_search("x", SearchFilters(since="whenever"), limit=1)
+
+
+def test_results_show_entities_and_highlights():
+    response = {"hits": {"total": {"value": 1}, "hits": [{
+        "_source": {"@timestamp": "2023-05-24T09:00:00+00:00", "title": "T", "source": "seed", "language": "fr", "article_id": "a",
+                    "persons": ["Nicolas Lerner"], "organizations": ["DGSI"], "countries": ["FR", "MA"], "topics": ["terrorism"],
+                    "events": [{"type": "meeting", "country_pair": "FR-MA", "location": "MA"}]},
+        "highlight": {"body": ["la **coopération** **sécuritaire**"]}}]}}
+    text = format_results(response)
+    assert "Nicolas Lerner" in text and "meeting FR-MA in MA" in text and "**coopération**" in text
+    assert format_results({"hits": {"total": {"value": 0}, "hits": []}}) == "No article matches."
