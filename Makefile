@@ -27,7 +27,7 @@ demo: install
 # Integration tests start the services themselves (session fixture) when they are not running.
 test: install
 	$(BIN)/python -m pytest -ra
-	deploy/local/analysis-plugin/test.sh
+	deploy/local/analysis-plugin/build.sh
 
 unit: install
 	$(BIN)/python -m pytest -ra tests/unit
@@ -36,7 +36,7 @@ integration: install
 	$(BIN)/python -m pytest -ra tests/integration
 
 plugin-test:
-	deploy/local/analysis-plugin/test.sh
+	deploy/local/analysis-plugin/build.sh
 
 eval: install
 	$(BIN)/coopwatch eval ../shared/eval/dev.jsonl
