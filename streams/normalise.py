@@ -51,7 +51,7 @@ def parse_raw_article(document: dict) -> RawArticle:
         return RawArticle.model_validate(document)
     except ValidationError as error:
         issues = error.errors()
-        problems = "; ".join(f"{'.'.join(str(part) for part in issue['loc']) or 'message'}: {issue['msg']}" for issue in issues)
+        problems = "; ".join(f"{'.'.join(str(part) for part in issue['loc']) or 'message'}: {issue['msg'].removeprefix('Value error, ')}" for issue in issues)
         # A date is the one thing a feed gets wrong on its own: name it so operators can fix the feed's format.
         kind = "unreadable_date" if all(issue["loc"][:1] == ("published_at",) for issue in issues) else "invalid_article"
         raise NormaliseError(kind, problems) from None
