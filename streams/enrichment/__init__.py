@@ -1,0 +1,1 @@
+"""Enrichment mechanisms, one small module each; ``streams.enrich.Enricher`` composes them."""

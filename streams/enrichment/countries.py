@@ -1,0 +1,134 @@
+"""Country mentions: names (pycountry + fr/es translations + extras), capitals,
+major cities, demonyms with their inflections and compound prefixes."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+import pycountry
+
+from streams.enrichment.text import fold, load_yaml
+
+# kinds of mention, from strongest evidence to weakest
+NAME, DEMONYM, PREFIX, CAPITAL, CITY = "name", "demonym", "prefix", "capital", "city"
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    start: int
+    end: int
+    code: str
+    kind: str
+    text: str
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s*\(.*?\)", "", name)
+    if "," in name:
+        name = name.split(",")[0]
+    return name.strip()
+
+
+class CountryLexicon:
+    def __init__(self) -> None:
+        data = load_yaml("countries.yaml")
+        self.version = str(data.get("version", "0"))
+        excluded = {fold(x) for x in data.get("exclude", [])}
+        names: dict[str, set[str]] = {}
+
+        def add_name(name: str, code: str) -> None:
+            key = fold(name)
+            if key and key not in excluded:
+                names.setdefault(key, set()).add(code)
+
+        translations = []
+        for lang in ("fr", "es"):
+            try:
+                translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]))
+            except OSError:  # pragma: no cover - locale data missing
+                pass
+        for country in pycountry.countries:
+            code = country.alpha_2
+            base = [country.name, getattr(country, "common_name", None)]
+            for name in filter(None, base):
+                add_name(_clean_name(name), code)
+                for translation in translations:
+                    add_name(_clean_name(translation.gettext(name)), code)
+        # names shared by two countries ("Congo") are ambiguous: drop them
+        self._names = {key: next(iter(codes)) for key, codes in names.items() if len(codes) == 1}
+        for code, extra in (data.get("names") or {}).items():
+            for name in extra or []:
+                self._names[fold(name)] = code
+
+        self.country_names: dict[str, str] = {}
+        for country in pycountry.countries:
+            self.country_names[country.alpha_2] = getattr(country, "common_name", None) or _clean_name(country.name)
+        self.country_names.update({"GB": "United Kingdom", "US": "United States", "RU": "Russia", "IR": "Iran", "SY": "Syria"})
+
+        self._automaton = ahocorasick.Automaton()
+        entries: dict[str, list[tuple[str, str, bool, bool]]] = {}
+
+        def add(key: str, code: str, kind: str, wildcard: bool, needs_capital: bool) -> None:
+            entries.setdefault(key, []).append((code, kind, wildcard, needs_capital))
+
+        for key, code in self._names.items():
+            add(key, code, NAME, False, True)
+        for code, by_lang in (data.get("demonyms") or {}).items():
+            for lang, forms in (by_lang or {}).items():
+                for form in forms or []:
+                    wildcard = form.endswith("*")
+                    add(fold(form.rstrip("*")), code, DEMONYM, wildcard, lang == "en")
+        for code, forms in (data.get("prefixes") or {}).items():
+            for form in forms:
+                add(fold(form) + "-", code, PREFIX, False, False)
+        for code, forms in (data.get("capitals") or {}).items():
+            for form in forms:
+                add(fold(form), code, CAPITAL, False, True)
+        for code, forms in (data.get("cities") or {}).items():
+            for form in forms:
+                add(fold(form), code, CITY, False, True)
+        for key, values in entries.items():
+            self._automaton.add_word(key, (key, values))
+        self._automaton.make_automaton()
+        self.demonym_codes = {code for code in (data.get("demonyms") or {})}
+
+    def name(self, code: str) -> str:
+        return self.country_names.get(code, code)
+
+    def find(self, text: str, folded: str | None = None) -> list[CountryMention]:
+        """All country mentions, longest first at each position, non-overlapping."""
+        folded = folded if folded is not None else fold(text)
+        candidates: list[CountryMention] = []
+        length = len(folded)
+        for end_index, (key, values) in self._automaton.iter(folded):
+            start = end_index - len(key) + 1
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            for code, kind, wildcard, needs_capital in values:
+                end = end_index + 1
+                if kind == PREFIX:
+                    # "franco-" must be followed by another word: "franco-marocain"
+                    if end >= length or not folded[end].isalpha():
+                        continue
+                elif wildcard:
+                    while end < length and folded[end].isalpha():
+                        end += 1
+                elif end < length and (folded[end].isalnum() or (folded[end] == "-" and kind != NAME and end + 1 < length and folded[end + 1].isalpha())):
+                    continue
+                surface = text[start:end]
+                if needs_capital and not surface[:1].isupper():
+                    continue
+                if kind == NAME and len(key.replace(".", "")) <= 3 and surface.replace(".", "").upper() != surface.replace(".", ""):
+                    continue  # "US", "UK" only in capitals (not "us")
+                candidates.append(CountryMention(start, end, code, kind, surface))
+        candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        chosen: list[CountryMention] = []
+        last_end = -1
+        for mention in candidates:
+            if mention.start >= last_end:
+                chosen.append(mention)
+                last_end = mention.end
+        return chosen

@@ -1,0 +1,242 @@
+"""Cooperation events: trigger expressions, the actors of their sentence (or of the
+discourse), a location, and one event per real-world event."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from streams.enrichment.countries import CAPITAL, CITY, DEMONYM, NAME, PREFIX
+from streams.enrichment.text import compile_patterns, fold, load_yaml
+
+EVENT_TYPES = ("meeting", "visit", "agreement", "intelligence_sharing", "joint_operation", "training", "extradition")
+_LOCATIVE = re.compile(r"(?:^|\W)(?:a|au|aux|en|dans|in|at|near|pres de|sur|en el|en la)\s+(?:(?:la|le|les|the|l')\s*)?(?:(?:province|provinces|region|regions|ville|city|port|capitale|capital|district|districts|coast|cote|cotes|large|waters|eaux|sud|nord|south|north)\s+(?:de|of|du|d')\s*(?:(?:la|le|les|the|l')\s*)?)?$")
+_LOCATIVE_STRICT = re.compile(r"(?:^|\W)(?:a|au|aux|en|dans|in|at|near)\s+(?:(?:la|le|les|the|l')\s*)?$")
+_DESTINATION = re.compile(r"(?:^|\W)(?:to|vers|towards|for|pour)\s+(?:(?:la|le|les|the|l')\s*)?$")
+_VISITOR_BEFORE = re.compile(r"(?:visite|visit|celle|that|venue|trip)\s+(?:officielle\s+)?(?:de|d'|of|du)\s*$")
+_VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
+_SECOND_VISIT = re.compile(r"(?:celle|that)\s+(?:de|d'|of)\s*$")
+
+
+@dataclass
+class Actor:
+    start: int
+    end: int
+    code: str
+    source: str          # country | agency | ministry | person
+    locative: bool = False
+    destination: bool = False
+    label: str = ""
+
+
+@dataclass
+class SentenceView:
+    start: int
+    end: int
+    text: str
+    actors: list[Actor]
+    persons: list[tuple[int, int, str]]   # span, canonical name
+
+
+@dataclass
+class Event:
+    type: str
+    countries: set[str]
+    location: str | None
+    location_fixed: bool
+    evidence: str
+    trigger: str
+    visitor: str | None = None
+    persons: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    inherited: bool = False
+    from_title: bool = False
+
+
+class EventLexicon:
+    def __init__(self) -> None:
+        data = load_yaml("events.yaml")
+        self.version = str(data["version"])
+        spec = data["events"]
+        self.strong = {t: compile_patterns(spec[t]["strong"]) for t in EVENT_TYPES if spec.get(t, {}).get("strong")}
+        self.weak = {t: compile_patterns(spec[t]["weak"]) for t in EVENT_TYPES if spec.get(t, {}).get("weak")}
+        self.agreement_nouns = compile_patterns(spec["agreement"]["nouns"])
+        self.agreement_verbs = compile_patterns(spec["agreement"]["verbs"])
+        self.negation = compile_patterns(data["negation"])
+        self.modality = compile_patterns(data["modality"])
+        self.non_actor = compile_patterns(data["non_actor"])
+
+
+def _words_window(folded: str, start: int, end: int, words: int) -> str:
+    left = folded[:start].split()[-words:]
+    right = folded[end:].split()[:words]
+    return " ".join(left) + " " + folded[start:end] + " " + " ".join(right)
+
+
+class EventExtractor:
+    def __init__(self, lexicon: EventLexicon) -> None:
+        self.lex = lexicon
+
+    # ---------------------------------------------------------------- actors
+    def is_non_actor(self, folded: str, start: int, end: int) -> bool:
+        """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish'."""
+        before = " ".join(folded[:start].split()[-2:])
+        window_after = folded[end:].split()[:3]
+        if window_after and window_after[0] in ("and", "et") and len(window_after) > 2:
+            after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
+        else:
+            after = " ".join(window_after[:2])  # "Russian ransomware suspect"
+        return bool(self.lex.non_actor.search(before + " | " + after))
+
+    @staticmethod
+    def place_flags(folded: str, sentence_start: int, start: int) -> tuple[bool, bool]:
+        before = folded[max(sentence_start, start - 40):start]
+        return bool(_LOCATIVE.search(before)), bool(_DESTINATION.search(before))
+
+    # ---------------------------------------------------------------- triggers
+    def triggers(self, folded_sentence: str) -> list[tuple[str, int, int, bool]]:
+        found: list[tuple[str, int, int, bool]] = []
+        for event_type, regex in self.lex.strong.items():
+            for match in regex.finditer(folded_sentence):
+                found.append((event_type, match.start(), match.end(), True))
+        nouns = list(self.lex.agreement_nouns.finditer(folded_sentence))
+        if nouns and self.lex.agreement_verbs.search(folded_sentence):
+            found.append(("agreement", nouns[0].start(), nouns[0].end(), True))
+        for event_type, regex in self.lex.weak.items():
+            for match in regex.finditer(folded_sentence):
+                after = folded_sentence[match.end():match.end() + 10]
+                before = folded_sentence[max(0, match.start() - 10):match.start()]
+                if after.lstrip().startswith("warrant") or before.rstrip().endswith(("mandat d'", "mandat d")):
+                    continue  # "arrest warrant", "mandat d'arrêt": not an arrest
+                found.append((event_type, match.start(), match.end(), False))
+        return found
+
+    def extract(
+        self,
+        sentences: list[SentenceView],
+        folded: str,
+        top_actors: list[str],
+        dateline: str | None,
+        relcl_filter=None,
+    ) -> list[Event]:
+        events: list[Event] = []
+        previous: Event | None = None
+        for position, sentence in enumerate(sentences):
+            fs = folded[sentence.start:sentence.end]
+            found = self.triggers(fs)
+            if not found:
+                continue
+            has_agreement_noun = bool(self.lex.agreement_nouns.search(fs))
+            modal = bool(self.lex.modality.search(fs)) or has_agreement_noun
+            strong_types = {t for t, _, _, strong in found if strong}
+            seen_types: set[str] = set()
+            for event_type, t_start, t_end, strong in sorted(found, key=lambda f: (not f[3], f[1])):
+                if event_type in seen_types and event_type != "visit":
+                    continue
+                if not strong and (strong_types - {event_type} or event_type in strong_types):
+                    continue
+                if event_type in ("joint_operation", "training", "intelligence_sharing") and modal:
+                    continue
+                window = fs if event_type in ("agreement", "extradition") else _words_window(fs, t_start, t_end, 6)
+                if self.lex.negation.search(window):
+                    continue
+                abs_trigger = sentence.start + t_start
+                actors = [
+                    a for a in sentence.actors
+                    if not (event_type == "intelligence_sharing" and a.locative and a.source == "country")
+                    and (relcl_filter is None or relcl_filter(a, abs_trigger))
+                ]
+                countries = {a.code for a in actors}
+                if not strong and len({a.code for a in actors if not a.locative}) < 2:
+                    continue  # arrests/seizures: two countries' actors must be named, not just places
+                inherited = False
+                location, fixed = self._location(event_type, sentence, actors)
+                if len(countries) < 2:
+                    if not strong:
+                        continue
+                    candidates = set(previous.countries) if previous else set(top_actors[:2])
+                    if len(candidates) < 2:
+                        continue
+                    if countries <= candidates:
+                        countries = set(candidates)
+                    else:
+                        others = [c for c in top_actors if c not in countries]
+                        if not others:
+                            continue
+                        countries = countries | {others[0]}
+                    inherited = True
+                    if location is None and not fixed and previous is not None and previous.countries == countries:
+                        location, fixed = previous.location, previous.location_fixed
+                if location is None and not fixed and dateline and dateline in countries and event_type in ("meeting", "visit", "agreement"):
+                    location = dateline
+                visitors = self._visitors(sentence, fs) if event_type == "visit" else [None]
+                for visitor in visitors:
+                    event = Event(
+                        type=event_type,
+                        countries=set(countries),
+                        location=location,
+                        location_fixed=fixed,
+                        evidence=sentence.text,
+                        trigger=sentence.text[t_start:t_end],
+                        visitor=visitor,
+                        persons=[name for _, _, name in sentence.persons],
+                        organizations=[a.label for a in actors if a.source in ("agency", "ministry") and a.label],
+                        inherited=inherited,
+                        from_title=position == 0,
+                    )
+                    previous = self._merge(events, event)
+                seen_types.add(event_type)
+        return events
+
+    def _location(self, event_type: str, sentence: SentenceView, actors: list[Actor]) -> tuple[str | None, bool]:
+        places = {a.code for a in actors if a.source == "country" and (a.locative or (event_type == "visit" and a.destination))}
+        if len(places) == 1:
+            return next(iter(places)), True
+        if len(places) > 1:
+            return None, True
+        return None, False
+
+    @staticmethod
+    def _visitors(sentence: SentenceView, fs: str) -> list[str | None]:
+        visitors: list[str | None] = []
+        for start, end, name in sentence.persons:
+            before = fs[max(0, start - sentence.start - 30):start - sentence.start]
+            after = fs[end - sentence.start:end - sentence.start + 20]
+            if _VISITOR_BEFORE.search(before) or _VISITOR_AFTER.search(after):
+                if name not in visitors:
+                    visitors.append(name)
+        return visitors or [None]
+
+    @staticmethod
+    def _merge(events: list[Event], new: Event) -> Event:
+        for existing in events:
+            if existing.type != new.type:
+                continue
+            if not (existing.countries <= new.countries or new.countries <= existing.countries):
+                continue
+            if existing.location and new.location and existing.location != new.location:
+                continue
+            if existing.visitor and new.visitor and existing.visitor != new.visitor:
+                continue
+            if new.inherited and not existing.inherited and new.countries != existing.countries:
+                pass
+            if len(new.countries) > len(existing.countries):
+                existing.countries = set(new.countries)
+                if new.location_fixed:
+                    existing.location, existing.location_fixed = new.location, True
+            if existing.location is None and not existing.location_fixed and new.location:
+                existing.location, existing.location_fixed = new.location, new.location_fixed
+            existing.visitor = existing.visitor or new.visitor
+            # the evidence is the first body sentence that names the actors itself
+            if (existing.inherited or existing.from_title) and not (new.inherited or new.from_title):
+                existing.evidence, existing.trigger = new.evidence, new.trigger
+                existing.inherited = existing.from_title = False
+            for person in new.persons:
+                if person not in existing.persons:
+                    existing.persons.append(person)
+            for org in new.organizations:
+                if org not in existing.organizations:
+                    existing.organizations.append(org)
+            return existing
+        events.append(new)
+        return new

@@ -1,0 +1,117 @@
+"""Shared text helpers: length-preserving folding, lexicon patterns, sentences, data loading."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+GAZETTEER_DIR = Path(__file__).resolve().parents[2] / "schemas" / "gazetteer"
+
+_SPECIAL = {
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2010": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    "\u0153": "œ", "\u0152": "œ", "\u00e6": "æ", "\u00df": "ß",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in _SPECIAL:
+        return _SPECIAL[char]
+    decomposed = unicodedata.normalize("NFKD", char)
+    base = decomposed[0] if decomposed else char
+    folded = base.lower()
+    return folded if len(folded) == 1 else char.lower()[:1] or char
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, with uniform quotes and dashes; same length as ``text``
+    so that offsets found in the folded text point into the original."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def fold_key(text: str) -> str:
+    """A comparison key: folded, punctuation removed, spaces collapsed."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+
+
+def load_yaml(name: str) -> dict:
+    with open(GAZETTEER_DIR / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def pattern_regex(pattern: str) -> str:
+    """Compile the lexicon syntax (``*`` = any ending, ``_`` = optional word) to a regex
+    over folded text."""
+    tokens = fold(pattern).split()
+    parts: list[str] = []
+    for token in tokens:
+        if token == "_":
+            parts.append(r"(?:\W+[\w'-]+)?")
+            continue
+        body = re.escape(token.rstrip("*"))
+        if token.endswith("*"):
+            body += r"[\w]*"
+        parts.append(body if not parts else r"[\s'\-]+" + body if parts[-1].startswith("(?:") else r"\W+" + body)
+    regex = "".join(parts)
+    # an optional gap must be followed by the separator of the next word
+    regex = regex.replace(r"(?:\W+[\w'-]+)?[\s'\-]+", r"(?:\W+[\w'-]+)?\W+")
+    return r"(?<![\w])" + regex + r"(?![\w])"
+
+
+def compile_patterns(patterns: list[str]) -> re.Pattern[str]:
+    ordered = sorted({pattern_regex(p) for p in patterns}, key=len, reverse=True)
+    return re.compile("|".join(f"(?:{p})" for p in ordered))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+_BOUNDARY = re.compile(r"[.!?…]+[\"»”')\]]*\s+(?=[\"«“(]?[A-ZÀ-ÖØ-Þ0-9])|\n+")
+_ABBREVIATIONS = {"m", "mm", "mme", "mr", "mrs", "ms", "dr", "pr", "gen", "col", "lt", "sgt", "st", "me",
+                  "no", "vol", "art", "av", "bd", "etc", "cf", "p", "sr", "sra", "jr", "inc", "ltd", "co", "corp", "gov", "sen", "rep"}
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences (and titles/paragraphs) by punctuation and newlines, not splitting after
+    abbreviations ("M. Sarr", "Gen. Langley", "U.S. Africa Command")."""
+    sentences: list[Sentence] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if "\n" not in match.group(0):
+            before = text[start:match.start()].split()
+            last = before[-1].lower().rstrip(".") if before else ""
+            if last in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last) and len(last.replace(".", "")) <= 2:
+                continue
+        end = match.end()
+        chunk = text[start:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            trail = len(chunk) - len(chunk.rstrip())
+            sentences.append(Sentence(start + lead, end - trail, chunk.strip()))
+        start = end
+    chunk = text[start:]
+    if chunk.strip():
+        lead = len(chunk) - len(chunk.lstrip())
+        sentences.append(Sentence(start + lead, start + len(chunk.rstrip()), chunk.strip()))
+    return sentences
+
+
+def mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace the given spans by spaces (same length)."""
+    chars = list(text)
+    for start, end in spans:
+        for index in range(start, min(end, len(chars))):
+            chars[index] = " "
+    return "".join(chars)

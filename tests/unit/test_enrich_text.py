@@ -1,0 +1,28 @@
+from streams.enrichment.language import detect_language
+from streams.enrichment.text import compile_patterns, fold, fold_key, split_sentences
+
+
+def test_fold_keeps_length_and_removes_accents():
+    text = "Sûreté de l’État – Garde-côtes"
+    folded = fold(text)
+    assert len(folded) == len(text)
+    assert folded == "surete de l'etat - garde-cotes"
+    assert fold_key("Sûreté de l'État") == "surete de l etat"
+
+
+def test_patterns_match_stems_and_gaps():
+    regex = compile_patterns(["trafi* _ d'armes", "reseau* criminel*"])
+    assert regex.search(fold("un trafic international d'armes"))
+    assert regex.search(fold("des Réseaux Criminels"))
+    assert not regex.search(fold("un réseau social"))
+
+
+def test_sentences_do_not_split_after_abbreviations():
+    sentences = split_sentences("Titre\n\nM. Dupont est venu. Gen. John Smith a parlé. Fin.")
+    assert [s.text for s in sentences] == ["Titre", "M. Dupont est venu.", "Gen. John Smith a parlé.", "Fin."]
+
+
+def test_language_detection():
+    assert detect_language("Coopération", "La police a arrêté trois suspects à Lyon hier soir.") == "fr"
+    assert detect_language("Cooperation", "The police arrested three suspects in Leeds last night.") == "en"
+    assert detect_language("Cooperación", "La Guardia Civil detuvo ayer a tres sospechosos en Sevilla.") == "es"
