@@ -126,11 +126,16 @@ def create_app(
                         await enriched_topic.send(key=result.article_id.encode(), value=result.model_dump_json().encode("utf-8"))
 
     if "index" in stages:
-        indexer_holder: dict[str, Indexer] = {}
 
         @app.agent(enriched_topic, name="index")
         async def index_agent(stream: faust.StreamT) -> None:
-            indexer = indexer_holder.setdefault("indexer", Indexer(settings))
+            indexer = Indexer(settings)
+            try:
+                await index_batches(stream, indexer)
+            finally:
+                await indexer.close()
+
+        async def index_batches(stream: faust.StreamT, indexer: Indexer) -> None:
             async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
                 batch: list[tuple[EventT, EnrichedArticle]] = []
                 for event in events:
@@ -146,12 +151,10 @@ def create_app(
                 failures = await indexer.write([a for actions in actions_by_event.values() for a in actions])
                 for event, failure in failures_by_event(batch, actions_by_event, failures):
                     await dead_letter(dead_letter_for(event, "index", RuntimeError(failure.reason), kind=f"elasticsearch_{failure.status}"))
-                await indexer.delete_stale_events([article for _, article in batch])
-
-        @app.on_stop.connect  # type: ignore[misc]
-        async def close_indexer(app: faust.App, **kwargs: object) -> None:
-            if "indexer" in indexer_holder:
-                await indexer_holder.pop("indexer").close()
+                try:
+                    await indexer.delete_stale_events([article for _, article in batch])
+                except Exception as error:  # noqa: BLE001 - housekeeping; the articles themselves are written
+                    log.warning("could not remove stale events of %d articles: %s", len(batch), error)
 
     return app
 

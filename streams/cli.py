@@ -171,9 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:  # a clear one-line error for operators, not a traceback
         from elasticsearch import ConnectionError as ESConnectionError
-        from kafka.errors import KafkaError, NoBrokersAvailable
+        from elasticsearch import ApiError
+        from kafka.errors import KafkaError
 
-        if isinstance(error, NoBrokersAvailable):
+        if isinstance(error, KafkaError) and "bootstrap" in str(error).lower():
             print(f"error: no Kafka broker answers at {settings.kafka_bootstrap_servers} "
                   "(start it with deploy/local/services.sh up or set COOPWATCH_KAFKA_BOOTSTRAP_SERVERS)", file=sys.stderr)
             return 3
@@ -184,6 +185,11 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, KafkaError):
             print(f"error: Kafka: {error}", file=sys.stderr)
             return 3
+        if isinstance(error, ApiError):
+            # e.g. a query Lucene cannot parse: say what Elasticsearch said, not a traceback
+            reason = error.body.get("error", {}).get("root_cause", [{}])[0].get("reason") if isinstance(error.body, dict) else None
+            print(f"error: Elasticsearch refused the request ({error.meta.status}): {reason or error.message}", file=sys.stderr)
+            return 2
         raise
 
 

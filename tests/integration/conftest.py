@@ -73,7 +73,11 @@ def es(settings: Settings):
     client = sync_client(settings)
     ensure_indices(client, settings)
     yield client
-    client.indices.delete(index=f"{settings.articles_alias}-v*,{settings.events_alias}-v*", ignore_unavailable=True)
+    from streams.index import index_name
+
+    for alias in (settings.articles_alias, settings.events_alias):
+        client.indices.delete(index=index_name(alias, settings.index_version), ignore_unavailable=True)
+        client.options(ignore_status=404).indices.delete_index_template(name=alias)
     client.close()
 
 
@@ -118,9 +122,10 @@ def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
         from streams.publish import wait_until_accounted
 
         since = publish(producer, settings, warm_up)
-        accounting = wait_until_accounted(settings, [warm_up], since=since, timeout_seconds=180)
-        if not accounting.done or process.poll() is not None:
-            pytest.fail(f"worker did not index a first message in 180 s:\n{log_path.read_text()[-4000:]}")
+        deadline = time.monotonic() + 180
+        while not wait_until_accounted(settings, [warm_up], since=since, timeout_seconds=5).done:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"worker did not index a first message:\n{log_path.read_text()[-4000:]}", pytrace=False)
         yield process
     finally:
         process.send_signal(signal.SIGTERM)
