@@ -24,7 +24,7 @@ LOG_DIR="$LOCAL/logs"
 # Pinned versions (environment wins, for one-off experiments).
 _env_overrides="$(declare -p KAFKA_VERSION KAFKA_SCALA_VERSION KAFKA_LOG4J_VERSION \
     ELASTICSEARCH_VERSION ELASTICSEARCH_MIN_JAVA KAFKA_MIN_JAVA 2>/dev/null || true)"
-# shellcheck source=versions.env
+# shellcheck source-path=SCRIPTDIR source=versions.env
 source "$SCRIPT_DIR/versions.env"
 eval "$_env_overrides"
 
@@ -328,6 +328,7 @@ kafka_format() {
 # Health: a real metadata round-trip with kafka-python when available, else a TCP connect.
 kafka_healthy() {
     local py; py="$(python_bin)"
+    mkdir -p "$RUN_DIR"
     if [[ -n "$py" ]] && "$py" -c 'import kafka' 2>/dev/null; then
         "$py" - "127.0.0.1:$KAFKA_PORT" <<'EOF' >"$RUN_DIR/kafka-probe.err" 2>&1
 import sys
@@ -368,7 +369,7 @@ kafka_up() {
     local rc=0
     wait_for "$WAIT_TIMEOUT" kafka_healthy kafka_running || rc=$?
     if ((rc != 0)); then
-        ((rc == 2)) && warn "Kafka exited during startup" || warn "Kafka did not answer within ${WAIT_TIMEOUT}s"
+        if ((rc == 2)); then warn "Kafka exited during startup"; else warn "Kafka did not answer within ${WAIT_TIMEOUT}s"; fi
         show_tail kafka "$KAFKA_OUT" "$KAFKA_LOG" "$RUN_DIR/kafka-probe.err"
         die "Kafka failed to start"
     fi
@@ -420,6 +421,7 @@ plugin_prepare() {  # build the zip if missing/outdated; sets PLUGIN_ZIP and PLU
         return 0
     fi
     local zip newer=""
+    # shellcheck disable=SC2012  # newest zip; names are ours (no odd characters)
     zip="$(ls -t "$PLUGIN_DIR"/target/*.zip 2>/dev/null | head -n1 || true)"
     if [[ -n "$zip" ]]; then
         newer="$(find "$PLUGIN_DIR" -path "$PLUGIN_DIR/target" -prune -o -type f -newer "$zip" -print | head -n1)"
@@ -429,6 +431,7 @@ plugin_prepare() {  # build the zip if missing/outdated; sets PLUGIN_ZIP and PLU
         JAVA_HOME="$(es_java_home)" run_mvn analysis-plugin -f "$PLUGIN_DIR/pom.xml" package -DskipTests \
             -Delasticsearch.version="$ELASTICSEARCH_VERSION" ||
             die "building the analysis plugin failed"
+        # shellcheck disable=SC2012
         zip="$(ls -t "$PLUGIN_DIR"/target/*.zip 2>/dev/null | head -n1 || true)"
         [[ -n "$zip" ]] || die "mvn package produced no $PLUGIN_DIR/target/*.zip"
     fi
@@ -494,7 +497,7 @@ es_up() {
     local rc=0
     wait_for "$WAIT_TIMEOUT" es_healthy es_running || rc=$?
     if ((rc != 0)); then
-        ((rc == 2)) && warn "Elasticsearch exited during startup" || warn "Elasticsearch not healthy within ${WAIT_TIMEOUT}s"
+        if ((rc == 2)); then warn "Elasticsearch exited during startup"; else warn "Elasticsearch not healthy within ${WAIT_TIMEOUT}s"; fi
         show_tail elasticsearch "$ES_OUT" "$ES_LOG"
         die "Elasticsearch failed to start"
     fi
@@ -546,8 +549,8 @@ status_kafka() {
         printf 'kafka          %-8s DOWN  127.0.0.1:%s%s\n' "$KAFKA_VERSION" "$KAFKA_PORT" "${pid:+  (pid $pid runs but does not answer)}"
         ok=1
     fi
-    local jar; jar="$(ls "$KAFKA_LIBS"/kafka_*.jar 2>/dev/null | head -n1 || true)"
-    [[ -n "$jar" ]] && printf '  broker jar: %s\n' "${jar#"$REPO_ROOT/"}"
+    local jar="$KAFKA_LIBS/kafka_$KAFKA_SCALA_VERSION-$KAFKA_VERSION.jar"
+    [[ -e "$jar" ]] && printf '  broker jar: %s\n' "${jar#"$REPO_ROOT/"}"
     return $ok
 }
 
@@ -644,8 +647,8 @@ main() {
             kafka_down
             ;;
         restart)
-            "$0" down
-            exec "$0" up
+            bash "$SCRIPT_DIR/services.sh" down
+            exec bash "$SCRIPT_DIR/services.sh" up
             ;;
         status) cmd_status ;;
         logs) cmd_logs "$@" ;;
