@@ -26,8 +26,8 @@ demo: install
 
 # Integration tests start the services themselves (session fixture) when they are not running.
 test: install
-	$(BIN)/python -m pytest -ra
 	deploy/local/analysis-plugin/build.sh
+	$(BIN)/python -m pytest -ra
 
 unit: install
 	$(BIN)/python -m pytest -ra tests/unit
