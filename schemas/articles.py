@@ -43,7 +43,7 @@ Topic = Literal[
     "espionage",
 ]
 
-Stage = Literal["normalise", "enrich", "index"]
+Stage = Literal["normalise", "enrich", "index", "unknown"]
 
 
 def _blank_to_none(value: object) -> object:

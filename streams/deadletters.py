@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from kafka import KafkaConsumer, TopicPartition
 
 from schemas.articles import DeadLetter
@@ -42,13 +44,26 @@ def read_dead_letters(settings: Settings, *, limit: int | None = None, timeout_s
                 break
             for tp, records in batches.items():
                 for record in records:
-                    letters.append(DeadLetter.model_validate_json(record.value))
+                    letters.append(parse_dead_letter(record))
                 if consumer.position(tp) >= end_offsets[tp]:
                     remaining.discard(tp)
         letters.sort(key=lambda letter: letter.failed_at)
         return letters[-limit:] if limit else letters
     finally:
         consumer.close()
+
+
+def parse_dead_letter(record) -> DeadLetter:
+    """A record of the dead-letter topic; one that some other producer wrote there is shown as it is."""
+    try:
+        return DeadLetter.model_validate_json(record.value)
+    except ValueError as error:
+        return DeadLetter.for_payload(
+            record.value or b"", stage="unknown", error_kind="not_a_dead_letter",
+            error_message=f"this record of the dead-letter topic is not a coopwatch dead letter: {error.errors()[0]['msg'] if hasattr(error, 'errors') else error}",
+            topic=record.topic, partition=record.partition, offset=record.offset,
+            failed_at=datetime.fromtimestamp(record.timestamp / 1000, tz=timezone.utc),
+        )
 
 
 def format_dead_letter(letter: DeadLetter) -> str:

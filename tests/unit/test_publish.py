@@ -31,3 +31,14 @@ def test_dead_letter_keeps_the_original_bytes():
                                     failed_at=datetime.now(timezone.utc))
     assert letter.payload() == payload and letter.payload_size == len(payload)
     assert base64.b64decode(json.loads(letter.model_dump_json())["payload_base64"]) == payload
+
+
+def test_foreign_record_on_the_dead_letter_topic_is_shown_not_fatal():
+    from types import SimpleNamespace
+
+    from streams.deadletters import format_dead_letter, parse_dead_letter
+
+    record = SimpleNamespace(value=b"hello", topic="news.deadletter", partition=0, offset=7, timestamp=1_700_000_000_000)
+    letter = parse_dead_letter(record)
+    assert letter.error_kind == "not_a_dead_letter" and letter.payload() == b"hello"
+    assert "news.deadletter/0@7" in format_dead_letter(letter)
