@@ -109,6 +109,16 @@ def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.bench import run_benchmark
+    from streams.topics import ensure_topics
+
+    ensure_topics(settings)
+    result = run_benchmark(settings, args.feed, args.messages, timeout_seconds=args.timeout)
+    print(result.report())
+    return 0 if result.indexed + result.dead_lettered == result.messages else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopwatch",
@@ -150,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     dead.add_argument("--limit", type=int, default=None, help="only the newest N per partition")
     dead.add_argument("--json", action="store_true", help="one JSON dead letter per line")
     dead.set_defaults(handler=cmd_deadletters)
+
+    bench = commands.add_parser("bench", help="measure end-to-end throughput and latency of the running workers")
+    bench.add_argument("--messages", type=int, default=200, help="how many articles to publish (default 200)")
+    bench.add_argument("--feed", type=Path, default=Path("deploy/sample/feed.jsonl"), help="articles to cycle through")
+    bench.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
+    bench.set_defaults(handler=cmd_bench)
 
     setup = commands.add_parser("setup", help="create the Kafka topics, index templates and indices (workers do it too)")
     setup.set_defaults(handler=cmd_setup)
