@@ -231,10 +231,16 @@ class Indexer:
         return concrete
 
     async def delete_stale_events(self, articles: list[EnrichedArticle]) -> None:
-        if articles:
-            await self.client.delete_by_query(
-                index=self.settings.events_alias, query=stale_events_query(articles), conflicts="proceed", refresh=False
-            )
+        # Search then delete by id rather than _delete_by_query, which needs the
+        # reindex module that minimal Elasticsearch distributions leave out.
+        if not articles:
+            return
+        response = await self.client.search(
+            index=self.settings.events_alias, query=stale_events_query(articles), size=1000, source=False
+        )
+        stale = [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]} for hit in response["hits"]["hits"]]
+        if stale:
+            await self._write_once(stale)
 
     async def close(self) -> None:
         await self.client.close()

@@ -130,3 +130,37 @@ def test_deadletters_command_says_what_was_rejected_and_why(settings, producer, 
     result = coopwatch(settings, "deadletters")
     assert result.returncode == 0, result.stderr
     assert "stage=normalise" in result.stdout and "unreadable date" in result.stdout
+
+
+def test_re_enriched_article_replaces_its_events(settings, es, producer, worker) -> None:
+    """After a gazetteer change, re-enriching history must not leave yesterday's events behind."""
+    from datetime import datetime, timezone
+
+    from schemas.articles import CooperationEvent, EnrichedArticle
+
+    payload = seed_message(f"seed-reenrich-{uuid.uuid4().hex}")
+    since = publish(producer, settings, payload)
+    assert wait_until_accounted(settings, [payload], since=since, timeout_seconds=60).indexed == 1
+    article_id = expected_article_id(payload)
+    document = es.get(index=settings.articles_alias, id=article_id)["_source"]
+    assert len(document["events"]) >= 2
+
+    kept = document["events"][0]
+    now = datetime.now(timezone.utc)
+    re_enriched = EnrichedArticle(
+        article_id=article_id, id_basis="feed_id", title=document["title"], text=document["body"],
+        published_at=document["@timestamp"], language="fr", language_source="feed", received_at=now, enriched_at=now,
+        enricher_version="next",
+        events=[CooperationEvent(event_id=kept["event_id"], article_id=article_id, type=kept["type"], countries=kept["countries"],
+                                 location=kept["location"], evidence=kept["evidence"], published_at=document["@timestamp"])],
+    )
+    producer.send(settings.topic_enriched, key=article_id.encode(), value=re_enriched.model_dump_json().encode()).get(timeout=30)
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        es.indices.refresh(index=settings.events_alias)
+        events = es.search(index=settings.events_alias, query={"term": {"article_id": article_id}}, size=50)["hits"]["hits"]
+        if [e["_id"] for e in events] == [kept["event_id"]]:
+            break
+        time.sleep(0.5)
+    assert [e["_id"] for e in events] == [kept["event_id"]]
