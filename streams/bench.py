@@ -69,7 +69,9 @@ def run_benchmark(settings: Settings, feed: Path, count: int, *, timeout_seconds
         producer.close()
     accounting = wait_until_accounted(settings, payloads, since=started, timeout_seconds=timeout_seconds, poll_seconds=0.2)
     seconds = time.monotonic() - clock
-    return BenchmarkResult(count, accounting.indexed, accounting.dead_lettered, seconds, indexed_latencies(settings, payloads, started))
+    result = BenchmarkResult(count, accounting.indexed, accounting.dead_lettered, seconds, indexed_latencies(settings, payloads, started))
+    remove_benchmark_documents(settings, payloads)
+    return result
 
 
 def indexed_latencies(settings: Settings, payloads: list[bytes], published_at: datetime) -> list[float]:
@@ -83,3 +85,18 @@ def indexed_latencies(settings: Settings, payloads: list[bytes], published_at: d
         (datetime.fromisoformat(hit["_source"]["indexed_at"]) - published_at).total_seconds()
         for hit in response["hits"]["hits"]
     ]
+
+
+def remove_benchmark_documents(settings: Settings, payloads: list[bytes]) -> None:
+    """Benchmark articles are not news: take them and their events out of analysts' indices again."""
+    from elasticsearch.helpers import bulk
+
+    from streams.index import sync_client
+
+    client = sync_client(settings)
+    ids = [article_id for article_id in map(expected_article_id, payloads) if article_id]
+    client.indices.refresh(index=[settings.articles_alias, settings.events_alias])
+    events = client.search(index=settings.events_alias, query={"terms": {"article_id": ids}}, size=10_000, source=False)
+    actions = [{"_op_type": "delete", "_index": settings.articles_alias, "_id": article_id} for article_id in ids]
+    actions += [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]} for hit in events["hits"]["hits"]]
+    bulk(client, actions, raise_on_error=False, refresh=True)

@@ -157,11 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(handler=cmd_search)
 
     dead = commands.add_parser("deadletters", help="list rejected messages: where, at which stage and why")
-    dead.add_argument("--limit", type=int, default=None, help="only the newest N per partition")
+    dead.add_argument("--limit", type=int, default=None, help="only the newest N")
     dead.add_argument("--json", action="store_true", help="one JSON dead letter per line")
     dead.set_defaults(handler=cmd_deadletters)
 
-    bench = commands.add_parser("bench", help="measure end-to-end throughput and latency of the running workers")
+    bench = commands.add_parser("bench", help="measure end-to-end throughput and latency of the running workers (its articles are removed afterwards)")
     bench.add_argument("--messages", type=int, default=200, help="how many articles to publish (default 200)")
     bench.add_argument("--feed", type=Path, default=Path("deploy/sample/feed.jsonl"), help="articles to cycle through")
     bench.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
