@@ -57,6 +57,23 @@ def _newline_boundaries(doc):
     return doc
 
 
+def _extend_person(doc, entity) -> tuple[int, int, str]:
+    """(start, end, label) of an entity; a person's span runs on over the capitalised words that follow it.
+
+    A pipeline reading a language it was not trained on often stops a name early
+    ("Rui" of "Rui Tavares Lopes"); the words that follow a name with a capital
+    and no entity of their own are the rest of it.
+    """
+    end = entity.end
+    if entity.label_ in ("PER", "PERSON"):
+        while (
+            end < len(doc) and end - entity.start < 4 and doc[end].is_alpha and doc[end].is_title
+            and not doc[end].ent_type_ and doc[end - 1].whitespace_ == " "
+        ):
+            end += 1
+    return doc[entity.start].idx, doc[end - 1].idx + len(doc[end - 1].text), entity.label_
+
+
 class Enricher:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -67,6 +84,10 @@ class Enricher:
         self.event_lexicon = EventLexicon()
         self.events = EventExtractor(self.event_lexicon)
         self.models = {"fr": settings.spacy_model_fr, "en": settings.spacy_model_en}
+        # No Spanish, Italian or Portuguese pipeline for spaCy 3.8 is on PyPI; the French
+        # one finds their person names well enough (shared capitalisation and name shapes).
+        for language in settings.romance_languages_via_french:
+            self.models.setdefault(language, settings.spacy_model_fr)
         self._nlp: dict[str, object] = {}
         self.version = (
             f"agencies:{self.agencies.version};countries:{self.countries.version};"
@@ -120,7 +141,7 @@ class Enricher:
     @staticmethod
     def _analyse(text: str, doc) -> _Analysis:
         sentences = split_sentences(text)
-        entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents] if doc is not None else []
+        entities = [_extend_person(doc, e) for e in doc.ents] if doc is not None else []
         return _Analysis(text, fold(text), sentences, entities, doc)
 
     def _enrich(self, article: NormalisedArticle, analysis: _Analysis, now: datetime | None) -> EnrichedArticle:
@@ -137,7 +158,14 @@ class Enricher:
         # ---------------------------------------------------------- persons
         candidates = [PersonCandidate(text[s:e], s, e) for s, e, label in analysis.entities if label in ("PER", "PERSON")]
         candidates += honorific_mentions(text)
-        candidates = [c for c in candidates if not any(s <= c.start < e or s < c.end <= e for s, e in org_spans)]
+        # A "name" that starts with a country name is a tagging slip ("Libia y Túnez"); one that
+        # ends with it may be a surname ("Mark Jordan").
+        country_name_spans = [(m.start, m.end) for m in country_mentions if m.kind == NAME]
+        candidates = [
+            c for c in candidates
+            if not any(s <= c.start < e or s < c.end <= e for s, e in org_spans)
+            and not any(s <= c.start < e for s, e in country_name_spans)
+        ]
         whole = {fold(m.text) for m in country_mentions if m.kind in (NAME, CAPITAL, DEMONYM)}
         whole |= {fold(m.text) for m in org_mentions}
         tokens = {fold(w) for m in org_mentions for w in m.text.split() if m.acronym}

