@@ -22,9 +22,18 @@ from schemas.articles import (
 )
 from streams.enrichment.countries import CAPITAL, CITY, DEMONYM, NAME, PREFIX, CountryLexicon, CountryMention
 from streams.enrichment.events import Actor, EventExtractor, EventLexicon, SentenceView
+from streams.enrichment.institutions import (
+    COURT_OF_PLACE,
+    acronym_after,
+    capitalise,
+    clean_institution,
+    extend_name,
+    looks_like_institution,
+    strip_qualifier,
+)
 from streams.enrichment.organizations import AgencyGazetteer, MinistryFinder, OrgMention
 from streams.enrichment.persons import PersonCandidate, honorific_mentions, resolve_persons
-from streams.enrichment.text import Sentence, fold, mask, split_sentences
+from streams.enrichment.text import Sentence, fold, fold_key, mask, split_sentences
 from streams.enrichment.topics import TopicLexicon
 from streams.settings import Settings
 
@@ -33,11 +42,12 @@ SECURITY_PORTFOLIOS = {"interior", "justice", "defence", "foreign", "migration"}
 INTERNATIONAL_SECURITY = {"int-europol", "int-interpol", "int-eurojust", "int-frontex", "int-afripol", "int-unodc", "int-maocn", "int-ameripol"}
 _QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de|d'|d’|des|of the|of)\s+)?")
 _POSSESSIVE_END = re.compile(r"['’]s?\s+$")
-_COUNTERPART = re.compile(r"\b(?:son|sa|ses|leurs?|his|her|their)\s+(?:(?P<adj1>\w+)\s+)?(?:homologues?|counterparts?|hom[oó]log[oa]s?)(?:\s+(?P<adj2>\w+))?", re.IGNORECASE)
+_COUNTERPART = re.compile(r"\b(?:son|sa|ses|leurs?|his|her|their|su|sus)\s+(?:(?P<adj1>\w+)\s+)?(?:homologues?|counterparts?|hom[oó]log[oa]s?)(?:\s+(?P<adj2>\w+))?", re.IGNORECASE)
 _PLURAL_CUE = re.compile(r"(?:deux|two|both|trois|three|leurs|their|respectifs|respective|the two countries['’]?|des deux pays)\W+(?:\w+\W+){0,3}$", re.IGNORECASE)
 _DATELINE = re.compile(r"^\s*([A-ZÉ][A-Za-zÀ-ÿ'’ .-]{1,40}?)(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,20}\))?\s*(?:\.?[–—-]|\.-)")
 
 
+_DATELINE_COLON = re.compile(r"^\s*([A-ZÉ][A-ZÉ'’ .-]{1,30}[A-ZÉ])\s*:\s")   # 'DOHA: ...'
 _PIPELINES: dict[str, object] = {}   # process-wide: one loaded pipeline per model name
 
 
@@ -72,6 +82,52 @@ def _extend_person(doc, entity) -> tuple[int, int, str]:
         ):
             end += 1
     return doc[entity.start].idx, doc[end - 1].idx + len(doc[end - 1].text), entity.label_
+
+
+_PARTNER = re.compile(r"(?:^|\W)(?:with|avec|con|aupres de|along with|alongside)\s+(?:(?:the|la|le|les|el|los|las|l')\s*)?(?:(?:authorities|autorites|autoridades)\s+(?:of|de|d')\s*)?$")
+
+
+def is_partner(folded: str, start: int) -> bool:
+    """'cooperation with Rabat', 'avec les autorités de Tunis': the partner, not the home country."""
+    return bool(_PARTNER.search(folded[max(0, start - 40):start]))
+
+
+_SEAT = re.compile(r"^\s*(?:,\s*)?(?:in|at|of|en|a|à|de|du|d'|di)\s+(?:(?:the|la|le|l')\s*)?$")
+
+
+def seat_or_preceding_country(start: int, end: int, country_mentions, folded: str, weights) -> str | None:
+    """The country of an unqualified national body: its seat written right after it ('... Court in
+    Lagos', '... de Sfax'), else the nearest country named before it (within 600 characters,
+    the text so far being about that country), else the article's main country."""
+    for country in country_mentions:
+        if 0 <= country.start - end <= 12 and country.kind != PREFIX and _SEAT.match(folded[end:country.start]):
+            return country.code
+    before = [c for c in country_mentions if c.end <= start and start - c.end < 600 and c.kind != PREFIX]
+    if before:
+        return before[-1].code
+    return weights.most_common(1)[0][0] if weights else None
+
+
+def merge_generic(organizations: list[Organization]) -> list[Organization]:
+    """One body named twice, once by a generic entry ('Federal Police', DE) and once by its own
+    ('German Federal Police', DE): the generic one folds into the specific one."""
+    kept: list[Organization] = []
+    for org in organizations:
+        names = {fold_key(n) for n in [org.name, *org.aliases]}
+        target = next(
+            (k for k in kept if k.country == org.country and org.country and
+             any(fold_key(org.name) in fold_key(n) or fold_key(n) in names for n in [k.name, *k.aliases])),
+            None,
+        ) if org.kind != "ministry" else None
+        if target is None:
+            kept.append(org)
+            continue
+        for alias in [org.name, *org.aliases]:
+            if alias != target.name and alias not in target.aliases:
+                target.aliases.append(alias)
+        target.acronym = target.acronym or org.acronym
+        target.mentions.extend(m for m in org.mentions if m not in target.mentions)
+    return kept
 
 
 class Enricher:
@@ -184,7 +240,9 @@ class Enricher:
         # ---------------------------------------------------------- organisations
         resolved = self._resolve_agencies(org_mentions, country_mentions, text, folded, weights)
         resolved += self._resolve_ministries(ministry_mentions, country_mentions, resolved, text, analysis, sentence_of, weights)
-        organizations = self._organizations(resolved, language)
+        resolved += self._institutions(analysis, resolved, country_mentions, person_spans, weights)
+        resolved.sort(key=lambda m: m.start)
+        organizations = merge_generic(self._organizations(resolved, language, self._qualifier_words(country_mentions) | self.countries.demonym_forms))
 
         # ---------------------------------------------------------- countries
         evidence: dict[str, list[str]] = {}
@@ -269,17 +327,23 @@ class Enricher:
         return None
 
     def _resolve_agencies(self, mentions, country_mentions, text, folded, weights) -> list[OrgMention]:
-        present_names = {m.key for m in mentions if not m.acronym}
+        present_names = {m.key for m in mentions if not m.acronym and not m.extra_names}
         resolved: list[OrgMention] = []
         for index, mention in enumerate(mentions):
             options = [mention.key] + mention.extra_names
             if len(options) > 1:
                 named = [o for o in options if o in present_names]
-                if named:
+                qualified = [o for o in options if self.agencies.agencies[o].country == self._qualifier(mention, country_mentions, text)]
+                if qualified:
+                    mention.key = qualified[0]
+                elif len(named) == 1:
                     mention.key = named[0]
                 else:
-                    by_weight = sorted(options, key=lambda o: -weights.get(self.agencies.agencies[o].country or "", 0))
+                    specific = [o for o in options if not self.agencies.agencies[o].generic]
+                    by_weight = sorted(specific or options, key=lambda o: -weights.get(self.agencies.agencies[o].country or "", 0))
                     mention.key = by_weight[0]
+            if not mention.acronym:
+                present_names.add(mention.key)
             agency = self.agencies.agencies[mention.key]
             # "Direction générale ... (DGPN) du Sénégal": the acronym right after a name is the same mention
             previous = resolved[-1] if resolved else None
@@ -307,7 +371,8 @@ class Enricher:
         sentence_end_candidates = [i for i in (folded.find(". ", mention.end), folded.find("\n", mention.end)) if i != -1]
         sentence_end = min(sentence_end_candidates) if sentence_end_candidates else len(folded)
         country_mentions = sorted(country_mentions, key=lambda c: c.start)
-        in_sentence = [c for c in country_mentions if sentence_start <= c.start < sentence_end and c.kind != PREFIX]
+        in_sentence = [c for c in country_mentions if sentence_start <= c.start < sentence_end and c.kind != PREFIX
+                       and not is_partner(folded, c.start)]
         locative = [c for c in in_sentence if EventExtractor.place_flags(folded, sentence_start, c.start)[0]]
         if locative:
             return locative[0].code
@@ -327,7 +392,7 @@ class Enricher:
             if mention.country_source == "qualifier" and mention.country:
                 resolved.append(mention)
                 continue
-            qualifier = self._qualifier(mention, country_mentions, text)
+            qualifier = self._qualifier(mention, country_mentions, text) or self.ministries.country_of_acronym(portfolio, acronym_after(text, mention.end)[0])
             if qualifier:
                 mention.country, mention.country_source = qualifier, "qualifier"
                 resolved.append(mention)
@@ -361,17 +426,82 @@ class Enricher:
                 resolved.append(OrgMention(match.start(), match.end(), source.key, match.group(0), country=code, country_source="counterpart"))
         return resolved
 
+    def _institutions(self, analysis: _Analysis, resolved: list[OrgMention], country_mentions, person_spans, weights) -> list[OrgMention]:
+        """State bodies outside the gazetteer: model ORG entities with an institution head word
+        and courts/prosecutors named after their seat. A generic gazetteer body inside such an
+        entity ('Coast Guard' in 'Turkish Coast Guard Command') takes the entity's forms instead."""
+        text = analysis.text
+        found: list[OrgMention] = []
+        qualifier_words = self._qualifier_words(country_mentions)
+        for start, end, label in analysis.entities:
+            if label != "ORG" and label != "MISC":
+                continue
+            offset = text.find(clean_institution(text[start:end]), start, end + 1) if clean_institution(text[start:end]) else -1
+            if offset < 0:
+                continue
+            name_end = extend_name(text, offset + len(clean_institution(text[start:end])))
+            name = clean_institution(text[offset:name_end])
+            if not looks_like_institution(name) or any(s < name_end and offset < e for s, e in person_spans):
+                continue
+            mention = OrgMention(offset, offset + len(name), "institution:" + fold(name), name, canonical=name)
+            inside = [m for m in resolved if m.start < mention.end and mention.start < m.end]
+            if inside:
+                self._absorb_forms(inside, name, qualifier_words)
+                continue
+            if any(m.start < mention.end and mention.start < m.end for m in found):
+                continue
+            mention.acronym, _ = acronym_after(text, name_end)
+            found.append(mention)
+        for match in COURT_OF_PLACE.finditer(text):
+            place = next((c for c in country_mentions if c.start == match.end()), None)
+            if place is None or any(m.start < place.end and match.start() < m.end for m in resolved + found):
+                continue
+            name = capitalise(text[match.start():place.end])
+            found.append(OrgMention(match.start(), place.end, "institution:" + fold(name), name, canonical=name,
+                                    country=place.code, country_source="qualifier"))
+        for mention in found:
+            mention.aliases = [a for a in [strip_qualifier(mention.canonical, qualifier_words)] if a != mention.canonical]
+            if mention.country:
+                continue
+            mention.country, mention.country_source = self._institution_country(mention, country_mentions, text, analysis.folded, weights)
+        return found
+
+    @staticmethod
+    def _qualifier_words(country_mentions) -> set[str]:
+        return {fold(c.text) for c in country_mentions if c.kind in (NAME, DEMONYM)}
+
+    def _absorb_forms(self, inside: list[OrgMention], name: str, qualifier_words: set[str]) -> None:
+        """'Colombian National Police' around a generic 'National Police': its forms become aliases."""
+        for mention in inside:
+            generic = mention.key.startswith("ministry:") or self.agencies.agencies[mention.key].generic
+            if generic and len(name) > len(mention.text):
+                for alias in (name, strip_qualifier(name, qualifier_words)):
+                    if alias not in mention.aliases:
+                        mention.aliases.append(alias)
+
+    def _institution_country(self, mention: OrgMention, country_mentions, text: str, folded: str, weights) -> tuple[str | None, str]:
+        """The country written inside the name, right before/after it, else the context's."""
+        for country in country_mentions:
+            if mention.start <= country.start and country.end <= mention.end and country.kind != PREFIX:
+                return country.code, "qualifier"
+        qualifier = self._qualifier(mention, country_mentions, text)
+        if qualifier:
+            return qualifier, "qualifier"
+        return seat_or_preceding_country(mention.start, mention.end, country_mentions, folded, weights), "context"
+
     @staticmethod
     def _as_country_mentions(agencies: list[OrgMention]) -> list[CountryMention]:
         """Agencies with a country, as country evidence for the context of a ministry."""
         found = [CountryMention(m.start, m.end, m.country, NAME, m.text) for m in agencies if m.country]
         return found
 
-    def _organizations(self, resolved: list[OrgMention], language: str) -> list[Organization]:
+    def _organizations(self, resolved: list[OrgMention], language: str, qualifier_words: frozenset[str] | set[str] = frozenset()) -> list[Organization]:
         by_key: dict[tuple[str, str | None], Organization] = {}
         for mention in resolved:
             key = (mention.key, mention.country)
-            if mention.key.startswith("ministry:"):
+            if mention.key.startswith("institution:"):
+                acronym, name, aliases, kind, agency_acronyms = mention.acronym, mention.canonical or mention.text, list(mention.aliases), "institution", []
+            elif mention.key.startswith("ministry:"):
                 portfolio = mention.key.split(":")[1]
                 literal = mention.canonical
                 acronym, name, aliases = self.ministries.describe(portfolio, mention.country, language, literal)
@@ -381,7 +511,7 @@ class Enricher:
                 agency = self.agencies.agencies[mention.key]
                 acronym = mention.acronym or (agency.acronyms[0] if agency.acronyms else None)
                 name = agency.name_for(language)
-                aliases = [n for n in agency.all_names() + agency.forms if n != name]
+                aliases = [n for n in agency.all_names() + agency.forms + agency.aliases if n != name]
                 agency_acronyms = agency.acronyms
                 kind = agency.kind
             org = by_key.get(key)
@@ -393,11 +523,15 @@ class Enricher:
                     country=mention.country,
                     kind=kind,
                     mentions=[],
-                    source="gazetteer",
+                    source="model" if mention.key.startswith("institution:") else "gazetteer",
                 )
                 by_key[key] = org
             elif mention.acronym and not org.acronym:
                 org.acronym = mention.acronym
+            bare = strip_qualifier(mention.text, qualifier_words)   # 'Garde nationale tunisienne' -> 'Garde nationale'
+            for alias in mention.aliases + ([bare] if bare != mention.text and len(bare.split()) >= 2 else []):
+                if alias != org.name and alias not in org.aliases:
+                    org.aliases.append(alias)
             if mention.text not in org.mentions:
                 org.mentions.append(mention.text)
             if mention.key.startswith("ministry:") and mention.canonical and mention.canonical not in org.aliases and mention.canonical != org.name:
@@ -408,6 +542,8 @@ class Enricher:
         if topics:
             return True
         for mention in resolved:
+            if mention.key.startswith("institution:"):
+                continue
             if mention.key.startswith("ministry:"):
                 if mention.key.split(":")[1] in SECURITY_PORTFOLIOS:
                     return True
@@ -417,7 +553,7 @@ class Enricher:
 
     # ------------------------------------------------------------ events
     def _dateline(self, article: NormalisedArticle, country_mentions, title_offset: int) -> str | None:
-        match = _DATELINE.match(article.text[:80])
+        match = _DATELINE.match(article.text[:80]) or _DATELINE_COLON.match(article.text[:80])
         if not match:
             return None
         start, end = title_offset + match.start(1), title_offset + match.end()

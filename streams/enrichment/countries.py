@@ -94,6 +94,11 @@ class CountryLexicon:
             self._automaton.add_word(key, (key, values))
         self._automaton.make_automaton()
         self.demonym_codes = {code for code in (data.get("demonyms") or {})}
+        self.demonym_forms = frozenset(
+            fold(form.rstrip("*")) + suffix
+            for by_lang in (data.get("demonyms") or {}).values() for forms in (by_lang or {}).values() for form in forms or []
+            for suffix in (("", "e", "s", "es", "o", "a", "os", "as") if form.endswith("*") else ("",))
+        )
 
     def name(self, code: str) -> str:
         return self.country_names.get(code, code)

@@ -21,6 +21,7 @@ class Agency:
     forms: list[str]
     generic: bool = False
     weak: bool = False
+    aliases: list[str] = field(default_factory=list)   # other names it goes by, reported but not matched
 
     def all_names(self) -> list[str]:
         seen: list[str] = []
@@ -50,6 +51,7 @@ class OrgMention:
     plural: bool = False
     extra_names: list[str] = field(default_factory=list)
     canonical: str | None = None
+    aliases: list[str] = field(default_factory=list)   # surface forms seen in the text
 
 
 def _name_variants(name: str) -> list[str]:
@@ -87,6 +89,7 @@ class AgencyGazetteer:
                 forms=list(entry.get("forms") or []),
                 generic=bool(entry.get("generic", False)),
                 weak=bool(entry.get("weak", False)),
+                aliases=list(entry.get("aliases") or []),
             )
             self.agencies[agency.id] = agency
             for lang, values in agency.names.items():
@@ -129,7 +132,7 @@ class AgencyGazetteer:
         for start, end, agency_id, acronym, lang in candidates:
             if start < last_end:
                 # same span, other agency sharing the acronym: keep as alternative
-                if mentions and mentions[-1].start == start and mentions[-1].end == end and acronym:
+                if mentions and mentions[-1].start == start and mentions[-1].end == end and agency_id not in mentions[-1].extra_names and agency_id != mentions[-1].key:
                     mentions[-1].extra_names.append(agency_id)
                 continue
             mentions.append(OrgMention(start, end, agency_id, text[start:end], acronym=acronym, name_lang=lang))
@@ -138,6 +141,9 @@ class AgencyGazetteer:
 
 
 # ------------------------------------------------------------------ ministries
+# A second portfolio joined to the first: 'Ministry of Migration and Asylum',
+# 'ministère de l'Intérieur et de la Sécurité', 'Ministerio de Trabajo y Economía Social'.
+_JOINT_PORTFOLIO = re.compile(r"^\s+(?:and|et|y|e)\s+(?:(?:de|of|del|du|des)\s+)?(?:(?:la|the|l['’]|les)\s*)?[A-ZÀ-Ý][\w-]+")
 @dataclass
 class Portfolio:
     key: str
@@ -189,7 +195,9 @@ class MinistryFinder:
             lowered = surface.lower()
             plural = bool(re.search(r"minist(?:ères|res|ries|ers|erios|ros)\b", lowered))
             mention = OrgMention(match.start(), match.end(), f"ministry:{portfolio}", surface, plural=plural)
-            mention.canonical = self._literal_name(surface, portfolio)
+            extension = _JOINT_PORTFOLIO.match(text[match.end():match.end() + 60])
+            literal = surface + (extension.group(0) if extension else "")
+            mention.canonical = self._literal_name(literal, portfolio)
             mentions.append(mention)
         for regex, country, portfolio in self._metonyms:
             for match in regex.finditer(text):
@@ -214,6 +222,21 @@ class MinistryFinder:
         match = re.match(r"(?i)(federal )?(.+?) minist(?:ry|er|ries|ers)$", text)
         if match:
             return f"{match.group(1) or ''}{match.group(2).title()} Ministry"
+        match = re.match(r"(?i)minist(?:re|ère)s?\s+(?:[a-zéèêëàâîïôûüç-]+\s+)?((?:de|des|du)\b.+)", text)
+        if match:  # 'ministre belge de la Justice' -> 'Ministère de la Justice'
+            return f"Ministère {match.group(1)}"
+        match = re.match(r"(?i)(vice)?minist(?:erio|ro|ra)s?\s+((?:de|del)\b.+)", text)
+        if match:  # 'ministro de Asuntos Internos' -> 'Ministerio de Asuntos Internos'
+            return f"{'Viceministerio' if match.group(1) else 'Ministerio'} {match.group(2)}"
+        return None
+
+    def country_of_acronym(self, portfolio: str, acronym: str | None) -> str | None:
+        """'Federal Interior Ministry (BMI)': the country whose ministry of ``portfolio`` has that acronym."""
+        if not acronym:
+            return None
+        for country, specs in self.by_country.items():
+            if (specs.get(portfolio) or {}).get("acronym") == acronym:
+                return country
         return None
 
     def describe(self, portfolio: str, country: str | None, language: str, literal: str | None) -> tuple[str | None, str, list[str]]:

@@ -1,0 +1,106 @@
+"""Institutions the gazetteer does not list: model ORG entities and court/prosecutor
+phrases that look like state bodies ("the Federal High Court", "Albania's State Police",
+"parquet de Bruxelles"), cleaned, with an acronym in brackets and the surface forms an
+analyst would write (with and without the national qualifier)."""
+
+from __future__ import annotations
+
+import re
+
+from streams.enrichment.text import fold
+
+# Head words of state institutions (folded). A model ORG counts only when it holds one.
+_HEADS = re.compile(
+    r"(?<!\w)(?:police|polic[ei]a|polizia|politie|gendarmer\w*|guards?|garde|guardia|coast\s*guard|garde-cotes|"
+    r"ministr\w*|minister\w*|ministere|ministerio|viceministerio|court|cour|corte|tribunal\w*|juzgado|audiencia|"
+    r"parquet|prosecut\w*|fiscal\w*|procura\w*|directorate|direction|direccion|direzione|agency|agence|agencia|"
+    r"service|servicio|servizio|bureau|office|oficina|unit|unite|unidad|brigade|brigada|command|commandement|comando|"
+    r"customs|douanes?|aduanas?|intelligence|renseignement|inteligencia|department|departement|departamento|"
+    r"cent(?:re|er)|centro|authority|autorite|autoridad|commission|comision|carabinier\w*|navy|army|armee|ejercito|"
+    r"armada|marine|forces?|fuerzas?|secretariat|secretaria)(?!\w)"
+)
+_LEADING = re.compile(r"^(?:the|le|la|les|l'|el|los|las|del|des|du|de la|de|of)\s+|^l'", re.IGNORECASE)
+_ACRONYM_AFTER = re.compile(r"^\s*\(\s*([A-Z][A-Za-z0-9]{1,9})\s*\)")
+_CONTINUATION = re.compile(r"^\s+(?:de la|de l'|de|del|du|des|of the|of)\s+(?=[A-ZÀ-Ý])([A-ZÀ-Ý][\w'’-]+)")
+_LOWER_FUNCTION = {"de", "del", "la", "las", "los", "le", "les", "du", "des", "of", "the", "and", "et", "y", "for", "pour", "para",
+                   "contre", "against", "contra", "en", "on", "sur", "al", "a", "l", "d", "de la"}
+
+# Court and prosecution offices named after their seat: "tribunal de première instance de Sfax".
+COURT_OF_PLACE = re.compile(
+    r"(?i)\b(?:tribunal(?:\s+(?:de\s+premi[eè]re\s+instance|de\s+grande\s+instance|correctionnel|judiciaire|militaire|criminel))?"
+    r"|parquet(?:\s+g[ée]n[ée]ral)?|cour\s+d['’]appel|court\s+of\s+appeals?|juzgado(?:\s+de\s+instrucci[oó]n)?|"
+    r"audiencia\s+provincial|fiscal[ií]a\s+provincial|procura\s+della\s+repubblica)\s+(?:de|d['’]|du|of|di)\s*"
+    r"(?=[A-ZÀ-Ý])"
+)
+
+
+def has_institution_head(name: str) -> bool:
+    return bool(_HEADS.search(fold(name)))
+
+
+def clean_institution(surface: str) -> str:
+    """'the Colombian National Police's' -> 'Colombian National Police'; 'Audiencia Nacional por'
+    -> 'Audiencia Nacional'; a trailing '(' or punctuation removed."""
+    text = " ".join(surface.replace("\n", " ").split())
+    text = re.sub(r"['’]s?$", "", text.rstrip(" ,.;:(").rstrip())
+    text = text.strip(" ,.;:()[]\"'«»-–")
+    previous = None
+    while previous != text:
+        previous = text
+        text = _LEADING.sub("", text)
+    tokens = text.split()
+    while tokens and not tokens[-1][:1].isupper():
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def looks_like_institution(name: str) -> bool:
+    tokens = name.split()
+    if len(tokens) < 2 or len(tokens) > 9 or any(ch.isdigit() for ch in name):
+        return False
+    if not tokens[0][:1].isupper():
+        return False
+    content = [t for t in tokens if fold(t) not in _LOWER_FUNCTION]
+    if sum(1 for t in content if t[:1].isupper()) < max(2, len(content) - 1):
+        return False  # mostly lower-case words: a description, not a name
+    return has_institution_head(name)
+
+
+def extend_name(text: str, end: int, max_words: int = 3) -> int:
+    """Run a name on over 'de Justicia', 'of the Nation' (capitalised continuations)."""
+    words = 0
+    while words < max_words:
+        match = _CONTINUATION.match(text[end:end + 60])
+        if not match:
+            break
+        end += match.end()
+        words += 1
+    return end
+
+
+def acronym_after(text: str, end: int) -> tuple[str | None, int]:
+    """'(DIRAN)' right after a name: (acronym, end of the bracket)."""
+    match = _ACRONYM_AFTER.match(text[end:end + 16])
+    if not match:
+        return None, end
+    acronym = match.group(1)
+    if sum(1 for c in acronym if c.isupper()) < 2:
+        return None, end
+    return acronym, end + match.end()
+
+
+def strip_qualifier(name: str, qualifier_words: set[str]) -> str:
+    """'Colombian National Police' -> 'National Police'; 'Policía Nacional española' ->
+    'Policía Nacional'; 'Policía Nacional de Colombia' -> 'Policía Nacional'."""
+    tokens = name.split()
+    if len(tokens) > 2 and fold(tokens[0]) in qualifier_words:
+        tokens = tokens[1:]
+    if len(tokens) > 2 and fold(tokens[-1]) in qualifier_words:
+        tokens = tokens[:-1]
+        while tokens and fold(tokens[-1]) in _LOWER_FUNCTION:
+            tokens.pop()
+    return " ".join(tokens)
+
+
+def capitalise(name: str) -> str:
+    return name[:1].upper() + name[1:]

@@ -1,0 +1,167 @@
+"""Institutions outside the gazetteer, ministry names, generic bodies and their countries."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from schemas.articles import NormalisedArticle, Organization
+from streams.enrich import Enricher, is_partner, merge_generic
+from streams.enrichment.institutions import (
+    acronym_after,
+    clean_institution,
+    extend_name,
+    looks_like_institution,
+    strip_qualifier,
+)
+from streams.enrichment.text import fold
+from streams.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def enricher():
+    return Enricher(Settings())
+
+
+def article(title: str, text: str, language: str) -> NormalisedArticle:
+    now = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    return NormalisedArticle(
+        article_id="t-2", id_basis="feed_id", feed_id="t-2", title=title, text=text,
+        published_at=now, language=language, language_source="feed", received_at=now,
+    )
+
+
+def orgs(result):
+    return {(o.name, o.country) for o in result.organizations}
+
+
+def names_of(result, country):
+    return {n for o in result.organizations if o.country == country for n in [o.name, *o.aliases]}
+
+
+def test_clean_institution_strips_articles_possessives_and_trailing_words():
+    assert clean_institution("the Peruvian Border Police's") == "Peruvian Border Police"
+    assert clean_institution("Tribunal Superior por") == "Tribunal Superior"
+    assert clean_institution("the Maritime Security Unit (") == "Maritime Security Unit"
+
+
+def test_looks_like_institution_needs_a_head_word_and_capitals():
+    assert looks_like_institution("Maritime Security Unit")
+    assert looks_like_institution("Corte Superior de Justicia")
+    assert not looks_like_institution("Golden Gate")
+    assert not looks_like_institution("Unit")
+    assert not looks_like_institution("the unit of the regional police")
+
+
+def test_extend_name_and_acronym_after():
+    text = "la Corte Superior de Justicia decidió"
+    assert text[3:extend_name(text, len("la Corte Superior"))] == "Corte Superior de Justicia"
+    assert acronym_after("Border Police (BPU) said", len("Border Police")) == ("BPU", len("Border Police (BPU)"))
+    assert acronym_after("Border Police (see below)", len("Border Police"))[0] is None
+
+
+def test_strip_qualifier_both_sides():
+    words = {"peruvian", "espanola", "peru"}
+    assert strip_qualifier("Peruvian Border Police", words) == "Border Police"
+    assert strip_qualifier("Guardia Fronteriza espanola", {fold("española")}) == "Guardia Fronteriza"
+    assert strip_qualifier("Policía Fronteriza de Peru", words) == "Policía Fronteriza"
+
+
+def test_partner_after_with_is_not_the_home_country():
+    folded = fold("the minister praised cooperation with Lisbon")
+    assert is_partner(folded, folded.index("lisbon"))
+    assert not is_partner(folded, folded.index("cooperation"))
+
+
+def test_merge_generic_folds_into_specific():
+    specific = Organization(acronym=None, name="Peruvian Federal Police", aliases=[], country="PE", kind="police", mentions=["a"], source="gazetteer")
+    generic = Organization(acronym=None, name="Federal Police", aliases=["Police fédérale"], country="PE", kind="police", mentions=["b"], source="gazetteer")
+    other = Organization(acronym=None, name="Federal Police", aliases=[], country="AR", kind="police", mentions=["c"], source="gazetteer")
+    merged = merge_generic([specific, generic, other])
+    assert len(merged) == 2 and "Federal Police" in merged[0].aliases
+
+
+def test_model_institution_gets_country_of_its_qualifier(enricher):
+    result = enricher.enrich(article(
+        "Peru and Chile step up drug cooperation",
+        "Officers of the Peruvian Maritime Security Directorate worked with Chilean investigators on the case. "
+        "Police said the smugglers used fishing boats.",
+        "en",
+    ))
+    found = {o.country for o in result.organizations if "Maritime Security Directorate" in [o.name, *o.aliases]}
+    assert found == {"PE"}
+    assert any(o.source == "model" for o in result.organizations)
+
+
+def test_court_named_after_its_seat(enricher):
+    result = enricher.enrich(article(
+        "Procès à Lyon",
+        "Le tribunal correctionnel de Lyon a condamné trois hommes pour trafic de stupéfiants.",
+        "fr",
+    ))
+    assert ("Tribunal correctionnel de Lyon", "FR") in orgs(result)
+
+
+def test_generic_body_takes_adjacent_demonym(enricher):
+    result = enricher.enrich(article(
+        "Border talks",
+        "The Bulgarian Border Police and the Romanian Border Police held talks on smuggling in Sofia.",
+        "en",
+    ))
+    assert "Border Police" in names_of(result, "BG") and "Border Police" in names_of(result, "RO")
+
+
+def test_joint_portfolio_ministry_keeps_its_full_name(enricher):
+    result = enricher.enrich(article(
+        "Portuguese minister visits Rabat",
+        "Portugal's Ministry of Internal Administration and Security was represented in Rabat. "
+        "The Ministry of Migration and Integration of Portugal also attended the talks on terrorism.",
+        "en",
+    ))
+    assert "Ministry of Migration and Integration" in names_of(result, "PT")
+
+
+def test_spanish_ministry_literal_name_and_counterpart(enricher):
+    result = enricher.enrich(article(
+        "Reunión en Lisboa",
+        "El ministro de Asuntos Internos de Chipre se reunió en Lisboa con su homólogo portugués para hablar de terrorismo.",
+        "es",
+    ))
+    assert "Ministerio de Asuntos Internos" in names_of(result, "CY")
+    assert any(o.country == "PT" for o in result.organizations if o.kind == "ministry")
+
+
+def test_ministry_country_from_acronym_in_brackets(enricher):
+    result = enricher.enrich(article(
+        "Training in Dakar",
+        "Senegalese officers are taking part in a course in Dakar funded by the Federal Interior Ministry (BMI) on terrorism.",
+        "en",
+    ))
+    assert any(o.acronym == "BMI" and o.country == "DE" for o in result.organizations)
+
+
+def test_shared_acronym_resolved_by_article_context(enricher):
+    result = enricher.enrich(article(
+        "Alger : la police démantèle une cellule terroriste",
+        "La DGSN a annoncé l'arrestation de quatre suspects à Oran, en Algérie.",
+        "fr",
+    ))
+    assert ("DGSN", "DZ") in {(o.acronym, o.country) for o in result.organizations}
+
+
+def test_colon_dateline_places_the_event(enricher):
+    result = enricher.enrich(article(
+        "Oman, UK sign security memorandum",
+        "MUSCAT: Oman and the United Kingdom signed a memorandum of understanding on countering terrorism on Monday.",
+        "en",
+    ))
+    assert ("agreement", "OM") in {(e.type, e.location) for e in result.events}
+
+
+@pytest.mark.parametrize("text,topic", [
+    ("Police broke up a gang that ran the port.", "organized_crime"),
+    ("Officers seized rifles, munitions and hand grenades.", "arms_trafficking"),
+    ("The victims were held in debt bondage.", "human_trafficking"),
+    ("Las víctimas fueron obligadas a trabajar en granjas.", "human_trafficking"),
+])
+def test_topic_lexicon_additions(enricher, text, topic):
+    assert topic in enricher.topics.find(fold(text))
