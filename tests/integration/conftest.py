@@ -53,8 +53,9 @@ def settings(services: None) -> Settings:
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment that makes a coopwatch process use these settings."""
     env = dict(os.environ)
-    for name, value in settings.model_dump(exclude_none=True).items():
-        env[f"COOPWATCH_{name.upper()}"] = str(value)
+    for name, value in settings.model_dump(mode="json", exclude_none=True).items():
+        # pydantic-settings reads lists and objects as JSON
+        env[f"COOPWATCH_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
     return env
 
 
