@@ -1,23 +1,6 @@
 from datetime import datetime, timezone
 
-import pytest
-
-from schemas.articles import NormalisedArticle
-from streams.enrich import Enricher
-from streams.settings import Settings
-
-
-@pytest.fixture(scope="session")
-def enricher():
-    return Enricher(Settings())
-
-
-def article(title: str, text: str, language: str) -> NormalisedArticle:
-    now = datetime(2024, 5, 1, tzinfo=timezone.utc)
-    return NormalisedArticle(
-        article_id="t-1", id_basis="feed_id", feed_id="t-1", title=title, text=text,
-        published_at=now, language=language, language_source="feed", received_at=now,
-    )
+from tests.unit.conftest import make_article as article
 
 
 def test_meeting_and_visit_with_evidence(enricher):

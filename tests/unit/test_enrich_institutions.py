@@ -1,11 +1,12 @@
 """Institutions outside the gazetteer, ministry names, generic bodies and their countries."""
 
-from datetime import datetime, timezone
 
 import pytest
 
-from schemas.articles import NormalisedArticle, Organization
-from streams.enrich import Enricher, is_partner, merge_generic
+from tests.unit.conftest import make_article as article
+
+from schemas.articles import Organization
+from streams.enrich import is_partner, merge_generic
 from streams.enrichment.institutions import (
     acronym_after,
     clean_institution,
@@ -14,20 +15,6 @@ from streams.enrichment.institutions import (
     strip_qualifier,
 )
 from streams.enrichment.text import fold
-from streams.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def enricher():
-    return Enricher(Settings())
-
-
-def article(title: str, text: str, language: str) -> NormalisedArticle:
-    now = datetime(2024, 5, 1, tzinfo=timezone.utc)
-    return NormalisedArticle(
-        article_id="t-2", id_basis="feed_id", feed_id="t-2", title=title, text=text,
-        published_at=now, language=language, language_source="feed", received_at=now,
-    )
 
 
 def orgs(result):
