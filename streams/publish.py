@@ -101,13 +101,19 @@ def expected_article_id(payload: bytes) -> str | None:
         return None
 
 
-def account_for(payloads: list[bytes], *, indexed_ids: set[str], dead_letters: list) -> Accounting:
-    """Match published payloads with indexed article ids and dead letters (raw bytes, or article id as key)."""
+def account_for(
+    payloads: list[bytes], *, indexed_ids: set[str], dead_letters: list, article_ids: list[str | None] | None = None
+) -> Accounting:
+    """Match published payloads with indexed article ids and dead letters (raw bytes, or article id as key).
+
+    ``article_ids`` are the payloads' expected ids, when the caller has them already.
+    """
+    if article_ids is None:
+        article_ids = [expected_article_id(payload) for payload in payloads]
     dead_payloads = {letter.payload() for letter in dead_letters if letter.stage == "normalise"}
     dead_keys = {letter.key for letter in dead_letters if letter.stage != "normalise"}
     accounting = Accounting()
-    for payload in payloads:
-        article_id = expected_article_id(payload)
+    for payload, article_id in zip(payloads, article_ids):
         if payload in dead_payloads or (article_id is not None and article_id in dead_keys):
             accounting.dead_lettered += 1
         elif article_id is not None and article_id in indexed_ids:
@@ -125,7 +131,9 @@ def wait_until_accounted(
     from streams.index import sync_client
 
     client = sync_client(settings)
-    expected = {article_id for article_id in map(expected_article_id, payloads) if article_id}
+    # Normalising each payload is the costly part: do it once, not at every poll.
+    article_ids = [expected_article_id(payload) for payload in payloads]
+    expected = {article_id for article_id in article_ids if article_id}
     deadline = time.monotonic() + timeout_seconds
     while True:
         indexed_ids: set[str] = set()
@@ -139,7 +147,7 @@ def wait_until_accounted(
             )
             indexed_ids = {hit["_id"] for hit in response["hits"]["hits"]}
         letters = [letter for letter in read_dead_letters(settings, timeout_seconds=2) if letter.failed_at >= since]
-        accounting = account_for(payloads, indexed_ids=indexed_ids, dead_letters=letters)
+        accounting = account_for(payloads, indexed_ids=indexed_ids, dead_letters=letters, article_ids=article_ids)
         if accounting.done or time.monotonic() >= deadline:
             return accounting
         time.sleep(poll_seconds)
