@@ -19,6 +19,7 @@ from faust.types import EventT
 from pydantic import ValidationError
 
 from schemas.articles import DeadLetter, EnrichedArticle, NormalisedArticle, Stage
+from streams.clients import faust_broker_options
 from streams.index import DocumentFailure, Indexer, bulk_actions
 from streams.normalise import NormaliseError, normalise_payload
 from streams.settings import Settings
@@ -62,7 +63,7 @@ def create_app(
     stages = set(stages)
     app = faust.App(
         settings.app_id,
-        broker=[f"kafka://{server}" for server in settings.kafka_servers],
+        **faust_broker_options(settings),
         store="memory://",
         web_enabled=False,
         topic_partitions=settings.topic_partitions,

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kafka import KafkaProducer
 
 from streams.publish import expected_article_id, read_feed, wait_until_accounted
+from streams.clients import kafka_producer
 from streams.settings import Settings
 
 
@@ -57,8 +57,7 @@ class BenchmarkResult:
 
 def run_benchmark(settings: Settings, feed: Path, count: int, *, timeout_seconds: float) -> BenchmarkResult:
     payloads = benchmark_payloads(feed, count, uuid.uuid4().hex[:8])
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_servers, acks="all", linger_ms=5,
-                             max_request_size=settings.max_message_bytes)
+    producer = kafka_producer(settings, linger_ms=5)
     started = datetime.now(timezone.utc)
     clock = time.monotonic()
     try:
@@ -75,10 +74,10 @@ def run_benchmark(settings: Settings, feed: Path, count: int, *, timeout_seconds
 
 
 def indexed_latencies(settings: Settings, payloads: list[bytes], published_at: datetime) -> list[float]:
-    from streams.index import sync_client
+    from streams.clients import elasticsearch_client
 
     ids = [article_id for article_id in map(expected_article_id, payloads) if article_id]
-    response = sync_client(settings).search(
+    response = elasticsearch_client(settings).search(
         index=settings.articles_alias, query={"ids": {"values": ids}}, size=len(ids), source=["indexed_at"]
     )
     return [
@@ -91,9 +90,9 @@ def remove_benchmark_documents(settings: Settings, payloads: list[bytes]) -> Non
     """Benchmark articles are not news: take them and their events out of analysts' indices again."""
     from elasticsearch.helpers import bulk
 
-    from streams.index import sync_client
+    from streams.clients import elasticsearch_client
 
-    client = sync_client(settings)
+    client = elasticsearch_client(settings)
     ids = [article_id for article_id in map(expected_article_id, payloads) if article_id]
     client.indices.refresh(index=[settings.articles_alias, settings.events_alias])
     events = client.search(index=settings.events_alias, query={"terms": {"article_id": ids}}, size=10_000, source=False)

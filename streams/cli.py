@@ -22,12 +22,13 @@ def _stages(text: str) -> list[str]:
 
 
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.index import ensure_indices, sync_client
+    from streams.clients import elasticsearch_client
+    from streams.index import ensure_indices
     from streams.topics import ensure_topics
 
     created = ensure_topics(settings)
     print(f"topics: created {', '.join(created)}" if created else "topics: all present")
-    ensure_indices(sync_client(settings), settings)
+    ensure_indices(elasticsearch_client(settings), settings)
     print(f"indices: {settings.articles_alias}, {settings.events_alias} ready (version {settings.index_version})")
     return 0
 
@@ -36,12 +37,13 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     import faust
 
     from streams.app import create_app
-    from streams.index import ensure_indices, sync_client
+    from streams.clients import elasticsearch_client
+    from streams.index import ensure_indices
     from streams.topics import ensure_topics
 
     ensure_topics(settings)
     if "index" in args.stages:
-        ensure_indices(sync_client(settings), settings)
+        ensure_indices(elasticsearch_client(settings), settings)
     app = create_app(settings, stages=args.stages)
     faust.Worker(app, loglevel=args.loglevel).execute_from_commandline()
     return 0
@@ -73,7 +75,7 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.index import sync_client
+    from streams.clients import elasticsearch_client
     from streams.search import SearchFilters, build_search, format_results
 
     filters = SearchFilters(
@@ -85,7 +87,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    response = sync_client(settings).search(index=settings.articles_alias, **body).body
+    response = elasticsearch_client(settings).search(index=settings.articles_alias, **body).body
     if args.json:
         print(json.dumps(response["hits"], ensure_ascii=False, indent=2))
     else:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import TopicPartition
 
 from schemas.articles import DeadLetter
+from streams.clients import kafka_consumer
 from streams.settings import Settings
 
 
@@ -15,13 +16,8 @@ def read_dead_letters(settings: Settings, *, limit: int | None = None, timeout_s
 
     Reads without a consumer group, so looking does not move any worker's offsets.
     """
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_servers,
-        enable_auto_commit=False,
-        group_id=None,
-        consumer_timeout_ms=int(timeout_seconds * 1000),
-        fetch_max_bytes=settings.max_message_bytes * 2,
-        max_partition_fetch_bytes=settings.max_message_bytes,
+    consumer = kafka_consumer(
+        settings, enable_auto_commit=False, group_id=None, consumer_timeout_ms=int(timeout_seconds * 1000)
     )
     try:
         partitions = consumer.partitions_for_topic(settings.topic_deadletter) or set()

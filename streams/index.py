@@ -15,12 +15,13 @@ from datetime import datetime, timezone
 from importlib import resources
 from typing import Any, Iterable
 
-from elasticsearch import AsyncElasticsearch, Elasticsearch
+from elasticsearch import Elasticsearch
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import ConnectionTimeout
 from elasticsearch.helpers import async_streaming_bulk
 
 from schemas.articles import CooperationEvent, EnrichedArticle
+from streams.clients import async_elasticsearch_client
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -158,20 +159,6 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> None:
             client.indices.create(index=concrete, aliases={alias: {"is_write_index": True}})
 
 
-def elasticsearch_options(settings: Settings) -> dict[str, Any]:
-    options: dict[str, Any] = {"hosts": [settings.elasticsearch_url], "request_timeout": 30}
-    if settings.elasticsearch_api_key:
-        options["api_key"] = settings.elasticsearch_api_key.get_secret_value()
-    elif settings.elasticsearch_username:
-        password = settings.elasticsearch_password.get_secret_value() if settings.elasticsearch_password else ""
-        options["basic_auth"] = (settings.elasticsearch_username, password)
-    return options
-
-
-def sync_client(settings: Settings) -> Elasticsearch:
-    return Elasticsearch(**elasticsearch_options(settings))
-
-
 @dataclass
 class DocumentFailure:
     """A document Elasticsearch refused for good (mapping error, too large...), not a passing outage."""
@@ -186,7 +173,7 @@ class Indexer:
 
     def __init__(self, settings: Settings, *, retry_seconds: float = 2.0) -> None:
         self.settings = settings
-        self.client = AsyncElasticsearch(**elasticsearch_options(settings))
+        self.client = async_elasticsearch_client(settings)
         self.retry_seconds = retry_seconds
 
     async def write(self, actions: list[dict[str, Any]]) -> list[DocumentFailure]:

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from kafka import KafkaProducer
 from tqdm import tqdm
 
+from streams.clients import kafka_producer
 from streams.settings import Settings
 
 
@@ -54,12 +54,7 @@ def read_feed(path: Path) -> Iterator[FeedLine]:
 def publish_feed(settings: Settings, path: Path, *, topic: str, send_invalid: bool = False) -> PublishReport:
     report = PublishReport()
     lines = list(read_feed(path))
-    producer = KafkaProducer(
-        bootstrap_servers=settings.kafka_servers,
-        acks="all",
-        max_request_size=settings.max_message_bytes,
-        client_id=f"{settings.app_id}-publish",
-    )
+    producer = kafka_producer(settings, client_id=f"{settings.app_id}-publish")
     try:
         futures = []
         for line in tqdm(lines, desc="publishing", unit="msg", disable=None):
@@ -128,9 +123,9 @@ def wait_until_accounted(
 ) -> Accounting:
     """Poll Elasticsearch and the dead-letter topic until every payload is indexed or dead-lettered (or time runs out)."""
     from streams.deadletters import read_dead_letters
-    from streams.index import sync_client
+    from streams.clients import elasticsearch_client
 
-    client = sync_client(settings)
+    client = elasticsearch_client(settings)
     # Normalising each payload is the costly part: do it once, not at every poll.
     article_ids = [expected_article_id(payload) for payload in payloads]
     expected = {article_id for article_id in article_ids if article_id}

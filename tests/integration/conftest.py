@@ -69,9 +69,10 @@ def coopwatch(settings: Settings, *args: str, timeout: float = 120) -> subproces
 
 @pytest.fixture(scope="session")
 def es(settings: Settings):
-    from streams.index import ensure_indices, sync_client
+    from streams.clients import elasticsearch_client
+    from streams.index import ensure_indices
 
-    client = sync_client(settings)
+    client = elasticsearch_client(settings)
     ensure_indices(client, settings)
     yield client
     from streams.index import index_name
@@ -84,12 +85,11 @@ def es(settings: Settings):
 
 @pytest.fixture(scope="session")
 def producer(settings: Settings):
-    from kafka import KafkaProducer
-
+    from streams.clients import kafka_producer
     from streams.topics import ensure_topics
 
     ensure_topics(settings)
-    client = KafkaProducer(bootstrap_servers=settings.kafka_servers, acks="all", max_request_size=settings.max_message_bytes)
+    client = kafka_producer(settings)
     yield client
     client.close()
 
