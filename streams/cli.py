@@ -177,6 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation = commands.add_parser("eval", help="score enrichment against gold annotations (no Kafka or Elasticsearch needed)")
     evaluate.configure_parser(evaluation)
     evaluation.set_defaults(handler=evaluate.run)
+
+    from streams import incident_eval
+
+    incident_evaluation = commands.add_parser(
+        "eval-incidents", help="score consolidation into incidents: pairwise precision, recall and F1 of 'same incident'")
+    incident_eval.configure_parser(incident_evaluation)
+    incident_evaluation.set_defaults(handler=incident_eval.run)
     return parser
 
 
