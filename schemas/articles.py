@@ -45,7 +45,7 @@ Topic = Literal[
     "espionage",
 ]
 
-Stage = Literal["normalise", "enrich", "index", "unknown"]
+Stage = Literal["normalise", "enrich", "index", "incidents", "unknown"]
 
 
 def _blank_to_none(value: object) -> object:

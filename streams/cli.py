@@ -10,7 +10,7 @@ from pathlib import Path
 
 from streams.settings import Settings
 
-STAGE_NAMES = ("normalise", "enrich", "index")
+STAGE_NAMES = ("normalise", "enrich", "index", "incidents")
 
 
 def _stages(text: str) -> list[str]:
@@ -29,7 +29,7 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     created = ensure_topics(settings)
     print(f"topics: created {', '.join(created)}" if created else "topics: all present")
     ensure_indices(elasticsearch_client(settings), settings)
-    print(f"indices: {settings.articles_alias}, {settings.events_alias} ready (version {settings.index_version})")
+    print(f"indices: {settings.articles_alias}, {settings.events_alias}, {settings.incidents_alias} ready (version {settings.index_version})")
     return 0
 
 
@@ -42,8 +42,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from streams.topics import ensure_topics
 
     ensure_topics(settings)
-    if "index" in args.stages:
+    if {"index", "incidents"} & set(args.stages):
         ensure_indices(elasticsearch_client(settings), settings)
+    Path(settings.state_dir).mkdir(parents=True, exist_ok=True)
     app = create_app(settings, stages=args.stages)
     faust.Worker(app, loglevel=args.loglevel).execute_from_commandline()
     return 0
@@ -130,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    worker = commands.add_parser("worker", help="run the normalise, enrich and index agents (processes form one consumer group)")
+    worker = commands.add_parser("worker", help="run the normalise, enrich, index and incidents agents (processes form one consumer group)")
     worker.add_argument("--stages", type=_stages, default=list(STAGE_NAMES),
                         help="comma-separated stages this process runs, to scale them apart (default: all)")
     worker.add_argument("--loglevel", default="info", choices=["debug", "info", "warning", "error"])

@@ -31,6 +31,12 @@ from streams.enrichment.text import fold_key
 from streams.settings import Settings
 
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
+TABLE_NAME = "incidents"
+
+
+def incidents_changelog_topic(settings: Settings) -> str:
+    """The topic Faust names for the incidents table's changelog."""
+    return f"{settings.app_id}-{TABLE_NAME}-changelog"
 
 
 # ---------------------------------------------------------------- re-keying
@@ -278,6 +284,11 @@ class IncidentStore:
     day|TYPE|COUNTRY|DATE     -> ids of the incidents of TYPE involving COUNTRY reported
                                  between their first and last report, by day: the
                                  candidates of a new mention are found without a scan
+
+    A worker killed mid-message leaves a prefix of that message's writes in the
+    changelog (one partition, in order). Writes are ordered so that every prefix is
+    repaired by processing the message again: an incident is indexed before it is
+    written and unindexed after it is removed, so none is ever out of reach.
     """
 
     def __init__(self, table: MutableMapping[Any, Any]) -> None:
@@ -300,13 +311,26 @@ class IncidentStore:
         data = self._read(f"incident|{incident_id}")
         return IncidentState.model_validate(data) if data is not None else None
 
-    def save(self, state: IncidentState) -> None:
+    def put(self, state: IncidentState, previous: IncidentState | None = None) -> None:
+        """Write an incident over its previous version, indexed over its new span first."""
+        keys = _index_keys(state)
+        for key in sorted(keys):
+            # Written even when unchanged: a restarted worker's local store may hold
+            # writes its changelog never received, and this sends them again.
+            self._write(key, sorted(set(self._read(key) or []) | {state.incident_id}))
         self._write(f"incident|{state.incident_id}", state.model_dump(mode="json"))
-        self._index(state, add=True)
+        if previous is not None:
+            self._unindex(previous.incident_id, _index_keys(previous) - keys)
 
-    def delete(self, state: IncidentState) -> None:
-        self._index(state, add=False)
+    def remove(self, state: IncidentState) -> None:
         self._drop(f"incident|{state.incident_id}")
+        self._unindex(state.incident_id, _index_keys(state))
+
+    def _unindex(self, incident_id: str, keys: set[str]) -> None:
+        for key in sorted(keys):
+            ids = set(self._read(key) or [])
+            if incident_id in ids:
+                self._write(key, sorted(ids - {incident_id})) if len(ids) > 1 else self._drop(key)
 
     def article_incidents(self, event_type: str, article_id: str) -> list[str]:
         return self._read(f"article|{event_type}|{article_id}") or []
@@ -324,14 +348,9 @@ class IncidentStore:
                 ids.update(self._read(f"day|{mention.type}|{country}|{day.isoformat()}") or [])
         return [state for state in map(self.incident, sorted(ids)) if state is not None]
 
-    def _index(self, state: IncidentState, *, add: bool) -> None:
-        for day in _days(state.first, state.last):
-            for country in state.countries:
-                key = f"day|{state.type}|{country}|{day.isoformat()}"
-                ids = set(self._read(key) or [])
-                updated = ids | {state.incident_id} if add else ids - {state.incident_id}
-                if updated != ids:
-                    self._write(key, sorted(updated)) if updated else self._drop(key)
+
+def _index_keys(state: IncidentState) -> set[str]:
+    return {f"day|{state.type}|{country}|{day.isoformat()}" for day in _days(state.first, state.last) for country in state.countries}
 
 
 def _days(start: datetime, end: datetime) -> list[date]:
@@ -366,32 +385,39 @@ def apply_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
 
     Its earlier mentions (a replay, a re-enrichment) first leave the incidents they were
     in; then each current mention joins the incident whose reports agree most with it, or
-    opens one. Applying the same message twice leaves the state as once: a redelivered
-    or replayed message never counts a report twice.
+    opens one. Applying the same message twice leaves the state as once, and so does
+    applying it again over any prefix of its own writes (a worker killed mid-message):
+    a redelivered or replayed message never counts a report twice.
     """
     window = timedelta(days=settings.incident_window_days)
+    unique = {m.mention_id: m for m in message.mentions if m.type == message.type}
+    held = set(store.article_incidents(message.type, message.article_id))
+    for mention in unique.values():
+        # After a crash the article's mentions may sit in incidents its key does not name yet.
+        held.update(s.incident_id for s in store.candidates(mention, window)
+                    if any(m.article_id == message.article_id for m in s.mentions))
     touched: set[str] = set()
-    for incident_id in store.article_incidents(message.type, message.article_id):
+    for incident_id in sorted(held):
         state = store.incident(incident_id)
         if state is None:
             continue
         touched.add(incident_id)
-        store.delete(state)
         remaining = [m for m in state.mentions if m.article_id != message.article_id]
         if remaining:
-            store.save(state.model_copy(update={"mentions": remaining}))
+            store.put(state.model_copy(update={"mentions": remaining}), previous=state)
+        else:
+            store.remove(state)
 
     placed: list[str] = []
-    unique = {m.mention_id: m for m in message.mentions if m.type == message.type}
     for mention in sorted(unique.values(), key=_report_order):
         best = best_incident(mention, store.candidates(mention, window), settings)
         if best is None:
-            state = IncidentState(incident_id=new_incident_id(message.type, mention, store), type=message.type, mentions=[mention])
+            store.put(state := IncidentState(incident_id=new_incident_id(message.type, mention, store), type=message.type,
+                                             mentions=[mention]))
         else:
-            store.delete(best)   # re-saved below, indexed over its new span and countries
             # kept in report order, so that a replay leaves the state byte for byte as it was
-            state = best.model_copy(update={"mentions": sorted(best.mentions + [mention], key=_report_order)})
-        store.save(state)
+            store.put(state := best.model_copy(update={"mentions": sorted(best.mentions + [mention], key=_report_order)}),
+                      previous=best)
         touched.add(state.incident_id)
         placed.append(state.incident_id)
     store.set_article_incidents(message.type, message.article_id, sorted(set(placed)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -35,6 +37,8 @@ class Settings(BaseSettings):
     index_batch_size: int = Field(200, ge=1, description="Documents per bulk request at most")
     index_batch_seconds: float = Field(1.0, gt=0, description="Longest wait before a partial batch is written")
 
+    state_store: Literal["rocksdb", "memory"] = Field("rocksdb", description="Where a worker keeps its table partitions")
+    state_dir: str = Field(".local/state", description="Directory of the table stores; one per worker on a machine")
     incident_window_days: float = Field(3.0, gt=0, description="Reports of one incident lie at most this far from the others")
     incident_min_agreement: float = Field(1.25, description="Evidence score from which a mention joins an incident")
 

@@ -233,3 +233,57 @@ def test_pairwise_same_incident(predicted, expected):
     items = [Item(n, f"r{n}", gold, p) for n, (gold, p) in enumerate(zip(["g1", "g1", "g2", "g2"], predicted))]
     counts = pairwise(items)
     assert (counts.tp, counts.fp, counts.fn) == expected
+
+
+# ---------------------------------------------------------------- a worker killed mid-message
+class Recording(dict):
+    """A table that remembers its writes in order, as the changelog receives them."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.log: list[tuple] = []
+
+    def __setitem__(self, key, value):
+        self.log.append(("set", key, value))
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self.log.append(("del", key))
+        super().__delitem__(key)
+
+
+def _replayed_after_every_prefix(base: dict, message: ArticleMentions):
+    full = Recording(base)
+    apply_mentions(IncidentStore(full), message, SETTINGS)
+    for cut in range(len(full.log) + 1):
+        table = dict(base)
+        for operation in full.log[:cut]:
+            if operation[0] == "set":
+                table[operation[1]] = operation[2]
+            else:
+                table.pop(operation[1], None)
+        apply_mentions(IncidentStore(table), message, SETTINGS)
+        yield cut, table, full
+
+
+@pytest.mark.parametrize("scenario", ["joins", "moves", "replays its seed"])
+def test_a_message_processed_again_over_any_prefix_of_its_writes_counts_once(scenario):
+    from streams.incidents import IncidentState, _index_keys
+
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"]))
+    apply(store, mention("b", persons=["Youssef Alaoui"]))
+    apply(store, mention("c", countries=("ES", "MA"), location="ES", persons=["Javier Molina"]))
+    message = {
+        "joins": ArticleMentions(article_id="d", type="meeting", mentions=[mention("d", persons=["Youssef Alaoui"])]),
+        "moves": ArticleMentions(article_id="c", type="meeting",
+                                 mentions=[mention("c", persons=["Youssef Alaoui"], mention_id="c-new")]),
+        "replays its seed": ArticleMentions(article_id="a", type="meeting", mentions=[mention("a", persons=["Youssef Alaoui"])]),
+    }[scenario]
+    for cut, table, full in _replayed_after_every_prefix(dict(store.table), message):
+        records = {k: v for k, v in table.items() if not k.startswith("day|")}
+        assert records == {k: v for k, v in full.items() if not k.startswith("day|")}, f"after {cut} writes"
+        for key, value in records.items():
+            if key.startswith("incident|"):
+                state = IncidentState.model_validate_json(value)
+                assert all(state.incident_id in json.loads(table[k]) for k in _index_keys(state)), f"unreachable after {cut}"
