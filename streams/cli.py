@@ -8,6 +8,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from streams.incidents import EVENT_TYPES
 from streams.settings import Settings
 
 STAGE_NAMES = ("normalise", "enrich", "index", "incidents")
@@ -96,6 +97,24 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_incidents(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.clients import elasticsearch_client
+    from streams.search import IncidentFilters, build_incident_search, format_incidents
+
+    filters = IncidentFilters(country=args.country, event_type=args.type, since=args.since, min_sources=args.min_sources)
+    try:
+        body = build_incident_search(filters, limit=args.limit)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    response = elasticsearch_client(settings).search(index=settings.incidents_alias, **body).body
+    if args.json:
+        print(json.dumps(response["hits"], ensure_ascii=False, indent=2))
+    else:
+        print(format_incidents(response))
+    return 0
+
+
 def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
     from streams.deadletters import format_dead_letter, read_dead_letters
 
@@ -158,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10, help="most results shown (default 10)")
     search.add_argument("--json", action="store_true", help="print the raw hits as JSON")
     search.set_defaults(handler=cmd_search)
+
+    incidents = commands.add_parser(
+        "incidents", help="list incidents: real-world cooperation events, each once, with how many articles and sources reported it")
+    incidents.add_argument("--country", help="ISO 3166-1 alpha-2 code of a cooperating country, e.g. MA")
+    incidents.add_argument("--type", choices=list(EVENT_TYPES), help="event type")
+    incidents.add_argument("--since", help="still reported on or after (ISO date or e.g. '1 mars 2024')")
+    incidents.add_argument("--min-sources", type=int, metavar="N", help="reported by at least N distinct sources")
+    incidents.add_argument("--limit", type=int, default=10, help="most incidents shown (default 10)")
+    incidents.add_argument("--json", action="store_true", help="print the raw hits as JSON")
+    incidents.set_defaults(handler=cmd_incidents)
 
     dead = commands.add_parser("deadletters", help="list rejected messages: where, at which stage and why")
     dead.add_argument("--limit", type=int, default=None, help="only the newest N")

@@ -61,6 +61,15 @@ def test_reports_of_one_meeting_become_one_incident_with_their_sources(settings,
     assert "Youssef Alaoui" in incident["persons"] and incident["evidence"]
     assert incident["languages"] == ["en", "fr"]
 
+    # What an analyst types finds it, with its sources count.
+    from .conftest import coopwatch
+
+    listed = coopwatch(settings, "incidents", "--country", "MA", "--type", "meeting", "--min-sources", "4", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert incident["incident_id"] in {h["_source"]["incident_id"] for h in json.loads(listed.stdout)["hits"]}
+    text = coopwatch(settings, "incidents", "--country", "MA", "--min-sources", "4").stdout
+    assert "meeting FR-MA in MA: 4 articles from 4 sources" in text
+
     # The same report delivered again is not a fifth report.
     publish(producer, settings, reports[0])
     time.sleep(5)

@@ -287,3 +287,30 @@ def test_a_message_processed_again_over_any_prefix_of_its_writes_counts_once(sce
             if key.startswith("incident|"):
                 state = IncidentState.model_validate_json(value)
                 assert all(state.incident_id in json.loads(table[k]) for k in _index_keys(state)), f"unreachable after {cut}"
+
+
+# ---------------------------------------------------------------- coopwatch incidents
+def test_incident_search_filters_and_sorts_newest_first():
+    from streams.search import IncidentFilters, build_incident_search
+
+    body = build_incident_search(IncidentFilters(country="ma", event_type="meeting", since="2024-03-01", min_sources=2), limit=5)
+    filters = body["query"]["bool"]["filter"]
+    assert {"term": {"countries": "MA"}} in filters and {"term": {"type": "meeting"}} in filters
+    assert {"range": {"source_count": {"gte": 2}}} in filters
+    assert any(f.get("range", {}).get("last_reported_at", {}).get("gte", "").startswith("2024-03-01") for f in filters)
+    assert body["sort"][0] == {"@timestamp": "desc"} and body["size"] == 5
+    assert build_incident_search(IncidentFilters(), limit=10)["query"]["bool"]["filter"] == []
+
+
+def test_an_incident_reads_as_one_event_with_its_sources():
+    from streams.search import format_incidents
+
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"], source="le-matin"))
+    changes = apply(store, mention("b", when=DAY + timedelta(hours=20), persons=["Youssef Alaoui"], source="atlas"))
+    document = incident_actions(changes, SETTINGS, indexed_at=DAY)[0]["_source"]
+    text = format_incidents({"hits": {"total": {"value": 1}, "hits": [{"_source": document}]}})
+    assert "1. meeting FR-MA in MA: 2 articles from 2 sources" in text
+    assert "reported 2024-03-11 09:00 to 2024-03-12 05:00 UTC" in text
+    assert "sources: atlas, le-matin" in text and "- Title a" in text and "« Report a of a meeting. »" in text
+    assert format_incidents({"hits": {"total": {"value": 0}, "hits": []}}) == "No incident matches."
