@@ -122,6 +122,13 @@ def agency_keys(organization) -> list[str]:
     return sorted({f"{organization.country or 'INT'}:{fold_key(n)}" for n in names if n and fold_key(n)})
 
 
+def agency_label(organization) -> str:
+    """Its acronym, else its name with its country: two countries' interior ministries stay two."""
+    if organization.acronym or not organization.country:
+        return organization.label
+    return f"{organization.name} ({organization.country})"
+
+
 def mention_of(event, article: EnrichedArticle) -> IncidentMention:
     names = [p.name for p in article.persons] + [m for p in article.persons for m in p.mentions]
     names += [o.label for o in article.organizations] + [m for o in article.organizations for m in o.mentions]
@@ -140,7 +147,7 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         url=article.url,
         language=article.language,
         persons=list(dict.fromkeys(p.name for p in article.persons)),
-        organizations=list(dict.fromkeys(o.label for o in article.organizations)),
+        organizations=[agency_label(o) for o in article.organizations],
         agency_keys=[agency_keys(o) for o in article.organizations],
         topics=sorted({t.topic for t in article.topics}),
         anchors=anchor_terms(texts, names, event.countries),
@@ -191,8 +198,10 @@ def time_gap(mention: IncidentMention, state: IncidentState) -> timedelta:
 
 
 def _majority_location(mentions: Iterable[IncidentMention]) -> str | None:
-    places = Counter(m.location for m in mentions if m.location)
-    return max(places.items(), key=lambda item: (item[1], item[0]))[0] if places else None
+    """Where most reports place it; on a tie, where the first of them does."""
+    places = [m.location for m in sorted(mentions, key=_report_order) if m.location]
+    counts = Counter(places)
+    return max(places, key=lambda place: (counts[place], -places.index(place))) if places else None
 
 
 def _names_match(a: str, b: str) -> bool:
@@ -433,6 +442,22 @@ def apply_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
 
 
 # ---------------------------------------------------------------- the incident an analyst reads
+def _agencies(mentions: list[IncidentMention]) -> list[str]:
+    """The agencies of all reports, each once across languages ("Garde civile" and "Guardia
+    Civil" share their names), most-named first, under the label most reports use."""
+    groups: list[tuple[set[str], list[str]]] = []
+    for mention in mentions:
+        for label, keys in zip(mention.organizations, mention.agency_keys):
+            group = next((g for g in groups if g[0] & set(keys)), None)
+            if group is None:
+                groups.append((set(keys), [label]))
+            else:
+                group[0].update(keys)
+                group[1].append(label)
+    labelled = [(Counter(labels).most_common(1)[0][0], len(labels)) for _, labels in groups]
+    return [label for label, _ in sorted(labelled, key=lambda item: (-item[1], item[0]))]
+
+
 def _by_frequency(values: Iterable[str]) -> list[str]:
     counts = Counter(values)
     return sorted(counts, key=lambda v: (-counts[v], v))
@@ -481,7 +506,7 @@ def summarise(state: IncidentState) -> Incident:
         urls=[first_of_article[a].url for a in articles if first_of_article[a].url],
         languages=sorted({m.language for m in mentions}),
         persons=_by_frequency(p for m in mentions for p in m.persons),
-        organizations=_by_frequency(o for m in mentions for o in m.organizations),
+        organizations=_agencies(mentions),
         topics=_by_frequency(t for m in mentions for t in m.topics),
         evidence=best_evidence(state),
         mention_ids=[m.mention_id for m in mentions],

@@ -314,3 +314,16 @@ def test_an_incident_reads_as_one_event_with_its_sources():
     assert "reported 2024-03-11 09:00 to 2024-03-12 05:00 UTC" in text
     assert "sources: atlas, le-matin" in text and "- Title a" in text and "« Report a of a meeting. »" in text
     assert format_incidents({"hits": {"total": {"value": 0}, "hits": []}}) == "No incident matches."
+
+
+def test_an_agency_named_in_two_languages_is_listed_once_and_ministries_keep_their_country():
+    store = IncidentStore({})
+    guardia = ["ES:gc", "ES:guardia civil", "ES:garde civile"]
+    first = mention("a", persons=["Youssef Alaoui"])
+    first.organizations, first.agency_keys = ["GC", "Ministry of the Interior (ES)"], [guardia, ["ES:ministry of the interior"]]
+    second = mention("b", persons=["Youssef Alaoui"])
+    second.organizations, second.agency_keys = ["GC", "Ministère de l'Intérieur (MA)"], [guardia[1:], ["MA:ministere de l interieur"]]
+    apply(store, first)
+    apply(store, second)
+    (incident,) = incidents(store)
+    assert incident.organizations == ["GC", "Ministry of the Interior (ES)", "Ministère de l'Intérieur (MA)"]
