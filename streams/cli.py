@@ -77,42 +77,39 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.clients import elasticsearch_client
     from streams.search import SearchFilters, build_search, format_results
 
     filters = SearchFilters(
         person=args.person, organization=args.org, country=args.country, topic=args.topic,
         event_type=args.event_type, since=args.since, until=args.until,
     )
+    return search_and_print(settings, settings.articles_alias, lambda: build_search(args.query, filters, limit=args.limit),
+                            format_results, as_json=args.json)
+
+
+def search_and_print(settings: Settings, index: str, build, format_response, *, as_json: bool) -> int:
+    """Build the request (a bad date or query is a usage error), run it, print hits as text or JSON."""
+    from streams.clients import elasticsearch_client
+
     try:
-        body = build_search(args.query, filters, limit=args.limit)
+        body = build()
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    response = elasticsearch_client(settings).search(index=settings.articles_alias, **body).body
-    if args.json:
+    response = elasticsearch_client(settings).search(index=index, **body).body
+    if as_json:
         print(json.dumps(response["hits"], ensure_ascii=False, indent=2))
     else:
-        print(format_results(response))
+        print(format_response(response))
     return 0
 
 
 def cmd_incidents(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.clients import elasticsearch_client
     from streams.search import IncidentFilters, build_incident_search, format_incidents
 
     filters = IncidentFilters(country=args.country, event_type=args.type, since=args.since, min_sources=args.min_sources)
-    try:
-        body = build_incident_search(filters, limit=args.limit)
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    response = elasticsearch_client(settings).search(index=settings.incidents_alias, **body).body
-    if args.json:
-        print(json.dumps(response["hits"], ensure_ascii=False, indent=2))
-    else:
-        print(format_incidents(response))
-    return 0
+    return search_and_print(settings, settings.incidents_alias, lambda: build_incident_search(filters, limit=args.limit),
+                            format_incidents, as_json=args.json)
 
 
 def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from schemas.dates import parse_publication_date
 
@@ -97,13 +97,17 @@ def format_hit(rank: int, hit: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def format_results(response: dict[str, Any]) -> str:
+def format_listing(response: dict[str, Any], noun: str, format_one: Callable[[int, dict[str, Any]], str]) -> str:
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]["value"]
     if not hits:
-        return "No article matches."
-    header = f"{total} article{'s' if total != 1 else ''} match; showing {len(hits)}."
-    return "\n\n".join([header] + [format_hit(rank, hit) for rank, hit in enumerate(hits, start=1)])
+        return f"No {noun} matches."
+    header = f"{total} {noun}{'s' if total != 1 else ''} match; showing {len(hits)}."
+    return "\n\n".join([header] + [format_one(rank, hit) for rank, hit in enumerate(hits, start=1)])
+
+
+def format_results(response: dict[str, Any]) -> str:
+    return format_listing(response, "article", format_hit)
 
 
 # ---------------------------------------------------------------- incidents
@@ -157,9 +161,4 @@ def format_incident(rank: int, doc: dict[str, Any]) -> str:
 
 
 def format_incidents(response: dict[str, Any]) -> str:
-    hits = response["hits"]["hits"]
-    total = response["hits"]["total"]["value"]
-    if not hits:
-        return "No incident matches."
-    header = f"{total} incident{'s' if total != 1 else ''} match; showing {len(hits)}."
-    return "\n\n".join([header] + [format_incident(rank, hit["_source"]) for rank, hit in enumerate(hits, start=1)])
+    return format_listing(response, "incident", lambda rank, hit: format_incident(rank, hit["_source"]))
