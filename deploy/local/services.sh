@@ -17,7 +17,10 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-LOCAL="$REPO_ROOT/.local"
+# Resolved, so that a checkout whose .local links to another checkout's services
+# recognises their processes (their command lines name the real path) instead
+# of taking them for strangers and dropping their pid files.
+LOCAL="$(readlink -f "$REPO_ROOT/.local")"
 RUN_DIR="$LOCAL/run"
 LOG_DIR="$LOCAL/logs"
 
