@@ -111,3 +111,28 @@ def test_one_story_reached_through_two_links_is_one_document(settings, es, produ
     hits = es.search(index=settings.articles_alias, query={"prefix": {"url": "http"}}, size=100)["hits"]["hits"]
     same_story = [hit for hit in hits if path in hit["_source"]["url"]]
     assert len(same_story) == 1, [hit["_source"]["url"] for hit in same_story]
+
+
+def test_an_index_made_by_an_earlier_release_takes_the_new_fields_at_setup(settings, es) -> None:
+    """Upgrading must not make the strict mapping of yesterday's index refuse today's documents."""
+    from streams.index import ensure_indices, index_name, load_template
+
+    run = uuid.uuid4().hex[:8]
+    upgraded = settings.model_copy(update={"articles_alias": f"{settings.articles_alias}-{run}",
+                                           "events_alias": f"{settings.events_alias}-{run}"})
+    mappings = load_template("news-articles")["template"]["mappings"]
+    earlier = {name: field for name, field in mappings["properties"].items()
+               if name not in {"warnings", "published_at_raw", "published_at_source", "published_at_precision", "unreadable_fields"}}
+    concrete = index_name(upgraded.articles_alias, upgraded.index_version)
+    es.indices.create(index=concrete, settings=load_template("coopwatch-analysis")["template"]["settings"],
+                      mappings={"dynamic": "strict", "properties": earlier}, aliases={upgraded.articles_alias: {"is_write_index": True}})
+    try:
+        refused = es.options(ignore_status=400).index(index=upgraded.articles_alias, document={"warnings": ["future_date"]})
+        assert refused.meta.status == 400
+        ensure_indices(es, upgraded)
+        accepted = es.index(index=upgraded.articles_alias, document={"warnings": ["future_date"], "published_at_raw": "2999-01-01"})
+        assert accepted["result"] == "created"
+    finally:
+        for alias in (upgraded.articles_alias, upgraded.events_alias):
+            es.indices.delete(index=index_name(alias, upgraded.index_version), ignore_unavailable=True)
+            es.options(ignore_status=404).indices.delete_index_template(name=alias)
