@@ -6,7 +6,7 @@ import pytest
 from tests.unit.conftest import make_article as article
 
 from schemas.articles import Organization
-from streams.enrich import is_partner, merge_generic
+from streams.enrichment.attribution import is_partner
 from streams.enrichment.institutions import (
     acronym_after,
     clean_institution,
@@ -14,6 +14,7 @@ from streams.enrichment.institutions import (
     looks_like_institution,
     strip_qualifier,
 )
+from streams.enrichment.organizations import merge_generic
 from streams.enrichment.text import fold
 
 
@@ -151,4 +152,4 @@ def test_colon_dateline_places_the_event(enricher):
     ("Las víctimas fueron obligadas a trabajar en granjas.", "human_trafficking"),
 ])
 def test_topic_lexicon_additions(enricher, text, topic):
-    assert topic in enricher.topics.find(fold(text))
+    assert topic in enricher.topics.lexicon.find(fold(text))
