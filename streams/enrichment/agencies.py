@@ -178,7 +178,7 @@ class AgencyResolver:
             elif agency.country is not None:
                 mention.country, mention.country_source = agency.country, "default"
             elif agency.generic:
-                mention.country, mention.country_source = context_country(mention, countries, context.folded, weights), "context"
+                mention.country, mention.country_source = context_country(mention, countries, context), "context"
             else:
                 mention.country, mention.country_source = None, "default"
             resolved.append(mention)

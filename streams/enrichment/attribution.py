@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, CountryMention, OrgMention
+from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.events import EventExtractor
 
 _QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de|d'|d’|des|of the|of)\s+)?")
@@ -46,13 +46,13 @@ def is_partner(folded: str, start: int) -> bool:
     return bool(_PARTNER.search(folded[max(0, start - 40):start]))
 
 
-def context_country(mention: OrgMention, countries: list[CountryMention], folded: str, weights: Counter) -> str | None:
+def context_country(mention: OrgMention, countries: list[CountryMention], context: ArticleContext) -> str | None:
     """The country of a body its name does not qualify: a place it is in within its sentence,
     else the nearest country of that sentence that is not a partner, else the last one named
     before it, else the article's main country."""
-    sentence_start = max(folded.rfind(". ", 0, mention.start), folded.rfind("\n", 0, mention.start)) + 1
-    sentence_end_candidates = [i for i in (folded.find(". ", mention.end), folded.find("\n", mention.end)) if i != -1]
-    sentence_end = min(sentence_end_candidates) if sentence_end_candidates else len(folded)
+    folded, weights = context.folded, context.country_weights
+    sentence = context.sentence_at(mention.start)
+    sentence_start, sentence_end = (sentence.start, sentence.end) if sentence else (mention.start, mention.end)
     countries = sorted(countries, key=lambda c: c.start)
     in_sentence = [c for c in countries if sentence_start <= c.start < sentence_end and c.kind != PREFIX
                    and not is_partner(folded, c.start)]

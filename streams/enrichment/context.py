@@ -71,7 +71,7 @@ class ArticleContext:
     article: NormalisedArticle
     text: str                         # article_text(article)
     folded: str                       # fold(text): same length, so offsets carry over
-    sentences: list[Sentence]         # text.split_sentences
+    sentences: list[Sentence]         # text.split_sentences: the one segmentation (see pipelines.py)
     doc: object | None                # the spaCy Doc, None for a language without a pipeline
     entities: list[Entity]            # the model's entities (pipelines.model_entities)
     # ------------------------------------------------------------ added by the resolvers, in order

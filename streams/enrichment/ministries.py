@@ -181,7 +181,7 @@ class MinistryResolver:
                 mention.country, mention.country_source = earlier[0].country, "context"
             else:
                 evidence = countries + as_country_mentions(agencies)
-                mention.country, mention.country_source = context_country(mention, evidence, context.folded, weights), "context"
+                mention.country, mention.country_source = context_country(mention, evidence, context), "context"
             resolved.append(mention)
         resolved += self._counterparts(context, resolved)
         context.add_organization_mentions(resolved)
