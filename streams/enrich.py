@@ -27,7 +27,6 @@ from streams.settings import Settings
 
 class Enricher:
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
         self.pipelines = Pipelines(settings)
         countries, agencies, ministries = CountryLexicon(), AgencyGazetteer(), MinistryFinder()
         topics, events = TopicLexicon(), EventLexicon()
