@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The pipeline on the bundled sample feed: services up, one worker, the feed
-# published, every message accounted for, two analyst searches, the incidents
-# assembled from several reports, worker stopped.
+# published, every message accounted for, three analyst searches, the incidents
+# assembled from several reports, the dead letters, worker stopped.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -37,6 +37,9 @@ echo '== coopwatch search "coopération sécuritaire" --country MA'
 echo
 echo "== coopwatch search 'persons:\"Nicolas Lerner\"'"
 "$coopwatch" search 'persons:"Nicolas Lerner"'
+echo
+echo "== coopwatch search '*' --has-warnings"
+"$coopwatch" search '*' --has-warnings
 echo
 echo "== coopwatch incidents --min-sources 2"
 # Incidents are written once the mentions of the indexed articles are merged:

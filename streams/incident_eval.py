@@ -67,7 +67,8 @@ def evaluate_incidents(lines: list[dict], settings: Settings, enricher=None) -> 
     from streams.normalise import normalise_payload
 
     enricher = enricher or Enricher(settings)
-    received = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    # Received now: a report dated after its reception would be re-dated to it.
+    received = datetime.now(timezone.utc)
     normalised = []
     for number, line in enumerate(lines, start=1):
         if not isinstance(line["gold"].get("incidents"), list):

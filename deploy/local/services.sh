@@ -17,11 +17,15 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-LOCAL="$REPO_ROOT/.local"
-# A checkout may share another one's services through a symlinked .local: it names them
-# by their real path (the one their command lines contain), and never stops them.
-SHARED=0
-if [[ -L "$LOCAL" && -d "$LOCAL" ]]; then SHARED=1; LOCAL="$(cd "$LOCAL" && pwd -P)"; fi
+# Resolved, so that a checkout whose .local links to another checkout's services
+# recognises their processes (their command lines name the real path) instead
+# of taking them for strangers and dropping their pid files.
+LOCAL="$(readlink -f "$REPO_ROOT/.local")"
+# Services reached through such a link belong to the other checkout: `up` uses
+# them as they run and never restarts them (each checkout builds its own,
+# byte-different analysis plugin, which would otherwise restart a shared node).
+LINKED_LOCAL=""
+[[ -L "$REPO_ROOT/.local" ]] && LINKED_LOCAL=1
 RUN_DIR="$LOCAL/run"
 LOG_DIR="$LOCAL/logs"
 
@@ -286,19 +290,7 @@ fetch_elasticsearch() {
 
 # ---------------------------------------------------------------- Kafka
 
-# A live broker of ours whose pid file was lost (its command line names our .local) is
-# adopted, not taken for a stranger on our port.
-kafka_running() {
-    pid_alive "$KAFKA_PID" >/dev/null && return 0
-    local pid
-    for pid in $(pgrep -f -- 'kafka[.]Kafka' 2>/dev/null); do
-        if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$LOCAL/run/kafka.properties"; then
-            mkdir -p "$RUN_DIR" && echo "$pid" >"$KAFKA_PID"
-            return 0
-        fi
-    done
-    return 1
-}
+kafka_running() { pid_alive "$KAFKA_PID" >/dev/null; }
 
 kafka_write_config() {
     mkdir -p "$RUN_DIR" "$KAFKA_DATA" "$LOG_DIR"
@@ -481,14 +473,12 @@ plugin_install() {  # ES must be stopped
 
 es_up() {
     fetch_elasticsearch
-    plugin_prepare
+    if [[ -z "$LINKED_LOCAL" ]] || ! es_running; then
+        plugin_prepare
+    fi
     if plugin_needs_install && es_running; then
-        if ((SHARED)); then
-            warn "this checkout's analysis plugin build differs from the installed one; the services are shared (.local is a link): not restarting them"
-        else
-            log "the analysis plugin changed: restarting Elasticsearch to install it"
-            es_down
-        fi
+        log "the analysis plugin changed: restarting Elasticsearch to install it"
+        es_down
     fi
     if es_running; then
         log "Elasticsearch already running (pid $(pid_alive "$ES_PID" || pid_alive "$ES_LAUNCHER_PID"))"
@@ -662,13 +652,13 @@ main() {
             log "all services up in $((SECONDS - t0))s"
             ;;
         down)
-            ((SHARED)) && die "the services are shared through the link .local: stop them from the checkout that owns them"
+            [[ -z "$LINKED_LOCAL" ]] || die "$REPO_ROOT/.local links to $LOCAL: these services belong to that checkout; stop them from there"
             lock
             es_down
             kafka_down
             ;;
         restart)
-            ((SHARED)) && die "the services are shared through the link .local: restart them from the checkout that owns them"
+            [[ -z "$LINKED_LOCAL" ]] || die "$REPO_ROOT/.local links to $LOCAL: these services belong to that checkout; restart them from there"
             bash "$SCRIPT_DIR/services.sh" down
             exec bash "$SCRIPT_DIR/services.sh" up
             ;;
