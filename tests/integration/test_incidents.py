@@ -168,8 +168,13 @@ def test_the_stage_keeps_its_state_through_kill_9_and_a_rebalance(durability, es
         return documents == len(INCIDENTS) and all(by_type.get(t) == (n, n, n) for t in INCIDENTS)
 
     first, first_log = start("a")
-    send(producer, settings, [mention_message(run, t, n) for n in range(3) for t in INCIDENTS])
+    garbage = f"not mentions {run}".encode()
+    send(producer, settings, [(b"meeting", garbage)] + [mention_message(run, t, n) for n in range(3) for t in INCIDENTS])
     wait_for(lambda: reached(3), timeout=120, what="3 reports per incident on the first worker", log=first_log, seen=seen)
+    from streams.deadletters import read_dead_letters
+
+    (letter,) = [letter for letter in read_dead_letters(settings) if letter.payload() == garbage]
+    assert (letter.stage, letter.error_kind, letter.topic) == ("incidents", "contract_violation", settings.topic_mentions)
 
     # A burst, then kill -9 while it is being consumed: some of it processed, little or none committed.
     send(producer, settings, [mention_message(run, t, n) for n in range(3, 9) for t in INCIDENTS])
