@@ -76,6 +76,18 @@ def test_reports_of_one_meeting_become_one_incident_with_their_sources(settings,
     (again,) = [i for i in incidents_in(es, settings, article_ids=article_ids[0]) if i["type"] == "meeting"]
     assert again["article_count"] == 4 and again["incident_id"] == incident["incident_id"]
 
+    # Corrected by its feed, the last report no longer tells of the meeting: it leaves the incident.
+    corrected = json.loads(reports[3])
+    corrected["body"] = "Le rapport annuel de la police sur la délinquance routière a été publié mercredi."
+    publish(producer, settings, json.dumps(corrected, ensure_ascii=False).encode("utf-8"))
+
+    def three_reports():
+        found = [i for i in incidents_in(es, settings, article_ids=article_ids[0]) if i["type"] == "meeting"]
+        return found if found and found[0]["article_count"] == 3 else None
+
+    (moved,) = wait_for(three_reports, timeout=60, what="the corrected report to leave the incident")
+    assert article_ids[3] not in moved["article_ids"] and moved["incident_id"] == incident["incident_id"]
+
 
 # ---------------------------------------------------------------- durability
 INCIDENTS = {   # type -> (countries, a person every report names)
