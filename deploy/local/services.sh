@@ -17,7 +17,7 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-LOCAL="$REPO_ROOT/.local"
+LOCAL="${COOPWATCH_LOCAL_DIR:-$REPO_ROOT/.local}"
 RUN_DIR="$LOCAL/run"
 LOG_DIR="$LOCAL/logs"
 

@@ -33,4 +33,7 @@ def test_settings_come_from_coopwatch_variables(monkeypatch):
     settings = Settings()
     assert settings.kafka_servers == ["k1:9092", "k2:9092"]
     assert {spec.partitions for spec in topic_specs(settings)} == {6}
-    assert all(spec.config["max.message.bytes"] == str(settings.max_message_bytes) for spec in topic_specs(settings))
+    limits = {spec.name: int(spec.config["max.message.bytes"]) for spec in topic_specs(settings)}
+    deadletter_limit = limits.pop(settings.topic_deadletter)
+    assert set(limits.values()) == {settings.max_message_bytes}
+    assert deadletter_limit > settings.max_message_bytes  # a dead letter is its message plus context headers
