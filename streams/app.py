@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Iterable, Sequence
 
@@ -260,7 +262,9 @@ def create_app(
                 error = StageHalted(f"the {stage} stage stopped on an unexpected error: {error!r}")
             log.critical("%s", error)
             app.halted = error
-            await app.crash(error)
+            # A graceful stop: Faust commits what was acknowledged (this stage's held
+            # messages are not), and the command line reports app.halted once.
+            os.kill(os.getpid(), signal.SIGTERM)
 
     if "normalise" in stages:
 
