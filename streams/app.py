@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable, Iterable, Sequence
 
@@ -35,6 +34,7 @@ log = logging.getLogger(__name__)
 
 STAGES: tuple[Stage, ...] = ("normalise", "enrich", "index")
 ENRICH_BATCH = 16
+EXIT_HALTED = 4  # the worker's exit status when a stage stopped for a cause only an operator can fix
 
 
 class StageHalted(Exception):
@@ -241,7 +241,6 @@ def create_app(
 ) -> faust.App:
     stages = set(stages)
     app = faust.App(settings.app_id, **faust_options(settings))
-    app.halted = None  # the StageHalted/IndexingHalted that stopped the worker, for the command line to report
 
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
@@ -252,7 +251,12 @@ def create_app(
     outbox = Outbox(topic(settings.topic_deadletter))
 
     async def halting_on_failure(stage: str, run: Callable[[], Awaitable[None]]) -> None:
-        """A stage that cannot go on stops the worker with one operator error; its held messages stay unacknowledged."""
+        """A stage that cannot go on stops the worker with one operator error, acknowledging nothing more.
+
+        The process exits at once, as a killed worker would: what is not committed
+        is read again by the next worker, never lost. (A graceful stop would hang:
+        Faust waits for every held message before it leaves the consumer group.)
+        """
         try:
             await run()
         except asyncio.CancelledError:
@@ -261,10 +265,8 @@ def create_app(
             if not isinstance(error, (StageHalted, IndexingHalted)):
                 error = StageHalted(f"the {stage} stage stopped on an unexpected error: {error!r}")
             log.critical("%s", error)
-            app.halted = error
-            # A graceful stop: Faust commits what was acknowledged (this stage's held
-            # messages are not), and the command line reports app.halted once.
-            os.kill(os.getpid(), signal.SIGTERM)
+            logging.shutdown()  # flush it: nothing else runs after this
+            os._exit(EXIT_HALTED)
 
     if "normalise" in stages:
 

@@ -46,13 +46,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if "index" in args.stages:
         ensure_indices(elasticsearch_client(settings), settings)
     app = create_app(settings, stages=args.stages)
-    try:
-        faust.Worker(app, loglevel=args.loglevel).execute_from_commandline()
-    except SystemExit:
-        if app.halted is not None:  # a stage stopped for a cause only an operator can fix
-            print(f"error: {app.halted}", file=sys.stderr)
-            return 4
-        raise
+    faust.Worker(app, loglevel=args.loglevel).execute_from_commandline()
     return 0
 
 

@@ -264,6 +264,7 @@ class Reindexer:
 
     def swap(self, state: dict[str, Any], targets: dict[str, str]) -> None:
         """Both aliases move to the new version in one request: searches see one whole version or the other."""
+        self.client.indices.refresh(index=list(targets.values()))  # searchable the moment the aliases point to it
         actions: list[dict[str, Any]] = []
         for alias in self.aliases:
             actions += [{"remove": {"index": old, "alias": alias}} for old in state["from"][alias]]

@@ -133,7 +133,7 @@ def test_a_rejected_credential_stops_the_worker_with_one_clear_error_then_everyt
             pytest.fail(f"the worker kept running on a rejected credential:\n{worker.log_path.read_text()[-3000:]}")
         log = worker.log_path.read_text()
         assert worker.returncode == 4
-        errors = [line for line in log.splitlines() if line.startswith("error:")]
+        errors = [line for line in log.splitlines() if "[CRITICAL]" in line or "Traceback" in line]
         assert len(errors) == 1 and "rejected the credentials" in errors[0] and "unable to authenticate" in errors[0], log[-3000:]
         stopped_at = indexed_count(es, settings)
         assert stopped_at < ARTICLES, "the credential was rejected after everything was indexed: the test proves nothing"
