@@ -173,7 +173,7 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> dict[str, list[
     """
     put_templates(client, settings)
     targets: dict[str, list[str]] = {}
-    for alias in (settings.articles_alias, settings.events_alias):
+    for name, alias in zip(TEMPLATE_NAMES, (settings.articles_alias, settings.events_alias)):
         current = alias_targets(client, alias)
         if not current:
             concrete = index_name(alias, settings.index_version)
@@ -186,9 +186,13 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> dict[str, list[
                 if error.error != "resource_already_exists_exception":  # another worker created it first
                     raise
             current = [concrete]
-        elif index_name(alias, settings.index_version) not in current:
-            log.warning("%s points to %s, not version %d: `coopwatch reindex` builds the next version and moves the alias",
-                        alias, ", ".join(current), settings.index_version)
+        else:
+            # An index made by an earlier release lacks the fields added since (its
+            # mapping is strict): add them, or its new documents would be refused.
+            client.indices.put_mapping(index=current, properties=load_template(name)["template"]["mappings"]["properties"])
+            if index_name(alias, settings.index_version) not in current:
+                log.warning("%s points to %s, not version %d: `coopwatch reindex` builds the next version and moves the alias",
+                            alias, ", ".join(current), settings.index_version)
         targets[alias] = current
     return targets
 

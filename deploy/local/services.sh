@@ -17,6 +17,8 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
+# COOPWATCH_LOCAL_DIR: another state directory, for a second, private pair of services
+# (with other ports) that tests may kill or block without touching the usual ones.
 LOCAL="${COOPWATCH_LOCAL_DIR:-$REPO_ROOT/.local}"
 RUN_DIR="$LOCAL/run"
 LOG_DIR="$LOCAL/logs"
@@ -90,6 +92,7 @@ Environment (defaults):
   COOPWATCH_ES_HEAP="-Xms512m -Xmx1g"
   COOPWATCH_ES_USER=coopwatch          system user ES runs as when this script runs as root
   COOPWATCH_WAIT_TIMEOUT=120           seconds to wait for each service in 'up'
+  COOPWATCH_LOCAL_DIR=<repo>/.local    state directory (a second pair of services needs its own, and other ports)
   COOPWATCH_PYTHON=<repo>/.venv/bin/python   used for the Kafka health check (kafka-python)
   JAVA_HOME / ES_JAVA_HOME             preferred JDKs (ES needs Java $ELASTICSEARCH_MIN_JAVA+, Kafka $KAFKA_MIN_JAVA+)
   KAFKA_VERSION, ELASTICSEARCH_VERSION, ...   override deploy/local/versions.env
