@@ -163,3 +163,25 @@ def wait_for_document(es, index: str, doc_id: str, *, timeout: float) -> dict | 
             return response["_source"]
         time.sleep(0.2)
     return None
+
+
+@pytest.fixture
+def own(settings, es, producer):
+    """Isolated settings for one test, with their topics and indices; removed afterwards."""
+    from streams.index import ensure_indices
+    from streams.topics import ensure_topics
+
+    from .faults import isolated
+
+    made = []
+
+    def make(name: str, **overrides):
+        own_settings = isolated(settings, name, **overrides)
+        ensure_topics(own_settings)
+        ensure_indices(es, own_settings)
+        made.append(own_settings)
+        return own_settings
+
+    yield make
+    for own_settings in made:
+        delete_indices(es, own_settings)

@@ -29,6 +29,22 @@ def isolated(settings: Settings, name: str, **overrides) -> Settings:
         articles_alias=f"{run}-news-articles", events_alias=f"{run}-coop-events", **overrides))
 
 
+# Each fault test publishes this many articles with this many malformed messages mixed in.
+FAULT_ARTICLES, FAULT_MALFORMED = 100, 10
+
+
+def halves(name: str) -> tuple[list[bytes], list[bytes]]:
+    """A fault test's feed: the first half published before the fault, the second during it."""
+    payloads = feed(f"{name}-{uuid.uuid4().hex[:6]}", FAULT_ARTICLES, FAULT_MALFORMED)
+    return payloads[: len(payloads) // 2], payloads[len(payloads) // 2:]
+
+
+def assert_nothing_lost(result: "Tally", fault: str) -> None:
+    print(result.line(fault))
+    assert (result.indexed, result.dead_lettered, result.pending) == (FAULT_ARTICLES, FAULT_MALFORMED, 0)
+    assert result.duplicated == 0 and result.index_dead_letters == 0
+
+
 def feed(marker: str, articles: int, malformed: int) -> list[bytes]:
     """Articles with bad messages mixed in: every one must end indexed or dead-lettered."""
     step = max(articles // malformed, 1) if malformed else 0

@@ -16,42 +16,13 @@ from datetime import datetime, timezone
 import pytest
 
 from streams.deadletters import read_dead_letters
-from streams.index import alias_targets, ensure_indices
+from streams.index import alias_targets
 from streams.publish import wait_until_accounted
-from streams.topics import ensure_topics
 
-from .conftest import delete_indices, publish, raw_message, start_worker, stop_worker
-from .faults import FaultProxy, es_error_body, feed, indexed_count, isolated, publish_all, tally, wait_until
+from .conftest import publish, raw_message, start_worker, stop_worker
+from .faults import (FAULT_ARTICLES, FaultProxy, assert_nothing_lost, es_error_body, halves, indexed_count,
+                     publish_all, tally, wait_until)
 
-ARTICLES, MALFORMED = 100, 10
-
-
-@pytest.fixture
-def own(settings, es, producer):
-    """Isolated settings for one test, with their topics and indices; removed afterwards."""
-    made = []
-
-    def make(name: str, **overrides):
-        own_settings = isolated(settings, name, **overrides)
-        ensure_topics(own_settings)
-        ensure_indices(es, own_settings)
-        made.append(own_settings)
-        return own_settings
-
-    yield make
-    for own_settings in made:
-        delete_indices(es, own_settings)
-
-
-def halves(name: str) -> tuple[list[bytes], list[bytes]]:
-    payloads = feed(f"{name}-{uuid.uuid4().hex[:6]}", ARTICLES, MALFORMED)
-    return payloads[: len(payloads) // 2], payloads[len(payloads) // 2:]
-
-
-def assert_nothing_lost(result, fault: str) -> None:
-    print(result.line(fault))
-    assert (result.indexed, result.dead_lettered, result.pending) == (ARTICLES, MALFORMED, 0)
-    assert result.duplicated == 0 and result.index_dead_letters == 0
 
 
 def test_a_30s_write_block_on_the_indices_mid_stream_loses_nothing(own, es, producer):
@@ -136,7 +107,7 @@ def test_a_rejected_credential_stops_the_worker_with_one_clear_error_then_everyt
         errors = [line for line in log.splitlines() if "[CRITICAL]" in line or "Traceback" in line]
         assert len(errors) == 1 and "rejected the credentials" in errors[0] and "unable to authenticate" in errors[0], log[-3000:]
         stopped_at = indexed_count(es, settings)
-        assert stopped_at < ARTICLES, "the credential was rejected after everything was indexed: the test proves nothing"
+        assert stopped_at < FAULT_ARTICLES, "the credential was rejected after everything was indexed: the test proves nothing"
         assert [l for l in read_dead_letters(settings) if l.stage != "normalise"] == []
 
         rejected["on"] = False  # fixed
@@ -158,7 +129,7 @@ def test_kill_9_of_one_of_two_workers_loses_nothing(own, es, producer):
         publish_all(producer, settings.topic_raw, second)
         workers[0].send_signal(signal.SIGKILL)
         workers[0].wait()
-        assert indexed_count(es, settings) < ARTICLES, "killed after everything was indexed: the test proves nothing"
+        assert indexed_count(es, settings) < FAULT_ARTICLES, "killed after everything was indexed: the test proves nothing"
         assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=300), "kill -9 of one of two workers")
         assert workers[1].poll() is None
     finally:

@@ -14,7 +14,6 @@ from streams.publish import expected_article_id, wait_until_accounted
 
 from .conftest import coopwatch, raw_message, start_worker, stop_worker, wait_for_document
 from .faults import feed, publish_all
-from .test_faults import own  # noqa: F401 - the fixture
 from ..unit.test_index_actions import enriched
 
 

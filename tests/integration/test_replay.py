@@ -10,7 +10,6 @@ from streams.publish import wait_until_accounted
 
 from .conftest import coopwatch, raw_message, start_worker, stop_worker
 from .faults import indexed_count, publish_all, wait_until
-from .test_faults import own  # noqa: F401 - the fixture
 
 
 def stats(settings) -> dict:

@@ -12,7 +12,6 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,9 +23,8 @@ from streams.index import ensure_indices
 from streams.topics import ensure_topics
 
 from .conftest import REPO, SERVICES, start_worker, stop_worker
-from .faults import feed, indexed_count, isolated, publish_all, tally, wait_until
+from .faults import assert_nothing_lost, halves, indexed_count, isolated, publish_all, tally, wait_until
 
-ARTICLES, MALFORMED = 100, 10
 
 
 @dataclass
@@ -81,17 +79,6 @@ def private(settings, private_services):
         return own
 
     return make
-
-
-def halves(name: str) -> tuple[list[bytes], list[bytes]]:
-    payloads = feed(f"{name}-{uuid.uuid4().hex[:6]}", ARTICLES, MALFORMED)
-    return payloads[: len(payloads) // 2], payloads[len(payloads) // 2:]
-
-
-def assert_nothing_lost(result, fault: str) -> None:
-    print(result.line(fault))
-    assert (result.indexed, result.dead_lettered, result.pending) == (ARTICLES, MALFORMED, 0)
-    assert result.duplicated == 0 and result.index_dead_letters == 0
 
 
 def test_a_broker_killed_and_restarted_mid_stream_loses_nothing(private, private_services):
