@@ -19,7 +19,7 @@ from enum import Enum
 from importlib import resources
 from typing import Any, Awaitable, Callable, Iterable, Sequence
 
-from elastic_transport import TlsError, TransportError
+from elastic_transport import SerializationError, TlsError, TransportError
 from elasticsearch import ApiError, BadRequestError, Elasticsearch
 from elasticsearch.helpers import async_streaming_bulk
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
@@ -246,8 +246,9 @@ def classify_exception(error: BaseException) -> Fault:
         if isinstance(details, dict):
             return classify(error.meta.status, details.get("type"), str(details.get("reason") or details))
         return classify(error.meta.status, type(error).__name__, str(details or error.body))
-    if isinstance(error, TlsError):
-        # A certificate the client does not trust stays untrusted until someone changes it.
+    if isinstance(error, (TlsError, SerializationError)):
+        # A certificate the client does not trust stays untrusted until someone changes
+        # it; a document the client cannot encode is a bug. Retrying fixes neither.
         return Fault(Outcome.PERMANENT_ALL, None, type(error).__name__, str(error))
     if isinstance(error, TransportError):  # connection refused or reset, timeout
         return classify(None, type(error).__name__, str(error))
@@ -273,7 +274,8 @@ class IndexingHalted(Exception):
 
     def __init__(self, fault: Fault, url: str) -> None:
         self.fault = fault
-        what = {401: "rejected the credentials", 403: "does not allow this client to write"}.get(fault.status or 0, "refused the write")
+        what = {401: "rejected the credentials", 403: "does not allow this client to write",
+                None: "cannot be written to"}.get(fault.status, "refused the write")
         super().__init__(
             f"Elasticsearch at {url} {what} ({fault.status or 'no answer'} {fault.error_type}: {fault.reason[:300]}). "
             "The index stage stopped; nothing was acknowledged, so every pending article is indexed once this is fixed "

@@ -5,7 +5,8 @@ write blocks, strict mapping, a missing index the cluster may not create).
 """
 
 import pytest
-from elastic_transport import ApiResponseMeta, ConnectionError, ConnectionTimeout, HttpHeaders, NodeConfig, TlsError
+from elastic_transport import (ApiResponseMeta, ConnectionError, ConnectionTimeout, HttpHeaders, NodeConfig,
+                               SerializationError, TlsError)
 from elasticsearch import ApiError
 from elasticsearch.exceptions import HTTP_EXCEPTIONS
 
@@ -93,10 +94,11 @@ def test_a_failed_bulk_request_reported_per_item_is_classified_by_its_answer():
     assert classify_item("index", {"error": str(rejected), "status": 401, "exception": rejected}).outcome is A
 
 
-def test_no_answer_is_transient_but_an_untrusted_certificate_is_not():
+def test_no_answer_is_transient_but_an_untrusted_certificate_or_an_unencodable_document_is_not():
     assert classify_exception(ConnectionError("Connection refused")).outcome is T
     assert classify_exception(ConnectionTimeout("timed out")).outcome is T
     assert classify_exception(TlsError("certificate verify failed")).outcome is A
+    assert classify_exception(SerializationError("Unable to serialize to JSON")).outcome is A
 
 
 def test_the_operator_error_names_the_cause():
