@@ -25,7 +25,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exp
 
 from schemas.articles import DeadLetter, EnrichedArticle, NormalisedArticle, Stage
 from streams.clients import faust_broker_options
-from streams.index import IndexingHalted, IndexSink
+from streams.index import AfterWrite, IndexingHalted, IndexSink
 from streams.normalise import NormaliseError, normalise_payload
 from streams.settings import Settings
 from streams.topics import deadletter_max_bytes
@@ -238,7 +238,9 @@ def create_app(
     *,
     stages: Iterable[Stage] = STAGES,
     enricher_factory: Callable[[Settings], object] | None = None,
+    after_write: Sequence[AfterWrite] = (),
 ) -> faust.App:
+    """The app; ``after_write`` hooks run on each batch of articles once Elasticsearch has acknowledged it."""
     stages = set(stages)
     app = faust.App(settings.app_id, **faust_options(settings))
 
@@ -297,7 +299,7 @@ def create_app(
 
         @app.agent(enriched_topic, name="index")
         async def index_agent(stream: faust.StreamT) -> None:
-            sink = IndexSink(settings)
+            sink = IndexSink(settings, after_write=after_write)
 
             async def run() -> None:
                 async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
