@@ -314,15 +314,15 @@ class IndexSink:
     """Writes batches of enriched articles and their events so that coop-events mirrors the latest enrichment.
 
     ``after_write`` hooks run once Elasticsearch has acknowledged a batch, with
-    the articles written (their ids are what a watch list matches); like the
-    write, a hook that fails is retried, and the batch is not acknowledged
-    until every hook has run.
+    the articles written (their ids are what a watch list matches); the batch
+    is not acknowledged until every hook has run. A hook that raises an
+    Elasticsearch error is retried like the write; any other error stops the stage.
     """
 
-    def __init__(self, settings: Settings, client=None, *, after_write: Sequence[AfterWrite] = (),
+    def __init__(self, settings: Settings, *, after_write: Sequence[AfterWrite] = (),
                  max_backoff_seconds: float = 10.0, initial_backoff_seconds: float = 0.5) -> None:
         self.settings = settings
-        self.client = client if client is not None else async_elasticsearch_client(settings)
+        self.client = async_elasticsearch_client(settings)
         self.after_write = list(after_write)
         self.wait = wait_exponential_jitter(multiplier=initial_backoff_seconds, max=max_backoff_seconds, jitter=initial_backoff_seconds)
 
