@@ -41,16 +41,16 @@ def next_version(existing: list[str]) -> int:
     return max((version_of(name) or 0 for name in existing), default=0) + 1
 
 
+# The article document names two fields differently from the model.
+_DOCUMENT_NAMES = {"text": "body", "published_at": "@timestamp"}
+
+
 def normalised_from_document(document: dict[str, Any]) -> NormalisedArticle:
     """The normalised article an article document was made from (to re-enrich it when the topic no longer has it)."""
-    basis = "feed_id" if document.get("feed_id") else "url" if document.get("url") else "content"
-    return NormalisedArticle(
-        article_id=document["article_id"], id_basis=basis, feed_id=document.get("feed_id"), url=document.get("url"),
-        source=document.get("source"), title=document["title"], text=document["body"],
-        published_at=document["@timestamp"], published_at_from_feed=document.get("published_at_from_feed", True),
-        language=document["language"], language_source=document.get("language_source") or "feed",
-        received_at=document["received_at"],
-    )
+    fields = {name: document[_DOCUMENT_NAMES.get(name, name)] for name in NormalisedArticle.model_fields
+              if document.get(_DOCUMENT_NAMES.get(name, name)) is not None}
+    fields.setdefault("id_basis", "feed_id" if document.get("feed_id") else "url" if document.get("url") else "content")
+    return NormalisedArticle(**fields)
 
 
 @dataclass
