@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 from schemas.articles import CooperationEvent
 from streams.deadletters import read_dead_letters
+from streams.stats import committed_offsets
 
 from .conftest import start_worker, stop_worker
 from .faults import FaultProxy, es_error_body, wait_until
@@ -70,6 +71,8 @@ def test_a_stale_event_step_failing_half_way_is_retried_not_skipped(own, es, pro
     try:
         send(producer, settings, version(article_id, "v0", "meeting", "visit"))
         assert wait_until(lambda: len(events_of(es, settings, article_id)) == 2, timeout=120), worker.log_path.read_text()[-3000:]
+        # The worker is done with that first batch once it committed its offset (else the fault would hold it back).
+        assert wait_until(lambda: sum(committed_offsets(settings).values()) == 1, timeout=60)
         failing["on"] = True
         send(producer, settings, version(article_id, "v1", "meeting"))
         assert wait_until(lambda: enricher_version(es, settings, article_id) == "v1", timeout=60)
