@@ -108,10 +108,15 @@ class FaultProxy:
     """An HTTP proxy in front of Elasticsearch that answers some requests itself, as an overloaded cluster,
     a gateway or a security layer would; everything else goes through unchanged."""
 
-    def __init__(self, target_url: str) -> None:
+    def __init__(self, target_url: str, *, status: int | None = None, body: str = "", paths: tuple[str, ...] = ()) -> None:
+        """With ``status``: while ``on`` is set, requests whose path contains one of ``paths`` (all when
+        none are given) get that answer, a JSON ``body``; ``answer`` may be replaced by any other rule."""
         target = urlsplit(target_url)
         self.target = (target.hostname or "127.0.0.1", target.port or 9200)
-        self.answer: Callable[[str, str], tuple[int, str, str] | None] = lambda method, path: None
+        self.on = False
+        self.answer: Callable[[str, str], tuple[int, str, str] | None] = lambda method, path: (
+            (status, "application/json", body)
+            if status and self.on and (not paths or any(part in path for part in paths)) else None)
         self.answered = 0
         proxy = self
 

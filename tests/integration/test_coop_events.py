@@ -60,12 +60,9 @@ def test_an_article_twice_in_one_batch_keeps_only_its_latest_events(own, es, pro
 
 def test_a_stale_event_step_failing_half_way_is_retried_not_skipped(own, es, producer):
     settings = own("stale-fault")
-    proxy = FaultProxy(settings.elasticsearch_url)
-    failing = {"on": False}
     # The articles and events are written; finding and deleting the stale events fails.
-    proxy.answer = lambda method, path: (
-        (503, "application/json", es_error_body(503, "search_phase_execution_exception", "all shards failed"))
-        if failing["on"] and ("_search" in path or "_refresh" in path) else None)
+    proxy = FaultProxy(settings.elasticsearch_url, status=503, paths=("_search", "_refresh"),
+                       body=es_error_body(503, "search_phase_execution_exception", "all shards failed"))
     article_id = f"stale-{uuid.uuid4().hex[:8]}"
     worker = start_worker(settings.model_copy(update={"elasticsearch_url": proxy.url}), "index", "--stages", "index")
     try:
@@ -73,13 +70,13 @@ def test_a_stale_event_step_failing_half_way_is_retried_not_skipped(own, es, pro
         assert wait_until(lambda: len(events_of(es, settings, article_id)) == 2, timeout=120), worker.log_path.read_text()[-3000:]
         # The worker is done with that first batch once it committed its offset (else the fault would hold it back).
         assert wait_until(lambda: sum(committed_offsets(settings).values()) == 1, timeout=60)
-        failing["on"] = True
+        proxy.on = True
         send(producer, settings, version(article_id, "v1", "meeting"))
         assert wait_until(lambda: enricher_version(es, settings, article_id) == "v1", timeout=60)
         time.sleep(8)
         assert proxy.answered > 0 and worker.poll() is None
         assert len(events_of(es, settings, article_id)) == 2  # not removed yet: the step waits, it is not skipped
-        failing["on"] = False
+        proxy.on = False
         assert wait_until(lambda: events_of(es, settings, article_id) == {f"{article_id}-meeting"}, timeout=60)
         assert read_dead_letters(settings, timeout_seconds=3) == []
     finally:

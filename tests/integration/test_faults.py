@@ -84,11 +84,8 @@ def test_429_and_503_answers_lose_nothing(own, es, producer):
 
 def test_a_rejected_credential_stops_the_worker_with_one_clear_error_then_everything_is_indexed(own, es, producer):
     settings = own("credential")
-    proxy = FaultProxy(settings.elasticsearch_url)
-    rejected = {"on": False}
-    proxy.answer = lambda method, path: (
-        (401, "application/json", es_error_body(401, "security_exception", "unable to authenticate with provided credentials"))
-        if rejected["on"] else None)
+    proxy = FaultProxy(settings.elasticsearch_url, status=401,
+                       body=es_error_body(401, "security_exception", "unable to authenticate with provided credentials"))
     behind_proxy = settings.model_copy(update={"elasticsearch_url": proxy.url})
     first, second = halves("credential")
     worker = start_worker(behind_proxy, "worker")
@@ -96,7 +93,7 @@ def test_a_rejected_credential_stops_the_worker_with_one_clear_error_then_everyt
         since = datetime.now(timezone.utc)
         publish_all(producer, settings.topic_raw, first)
         assert wait_until(lambda: indexed_count(es, settings) > 0, timeout=180), worker.log_path.read_text()[-3000:]
-        rejected["on"] = True  # e.g. the API key expired
+        proxy.on = True  # the credential is rejected, e.g. the API key expired
         publish_all(producer, settings.topic_raw, second)
         try:
             worker.wait(timeout=120)
@@ -110,7 +107,7 @@ def test_a_rejected_credential_stops_the_worker_with_one_clear_error_then_everyt
         assert stopped_at < FAULT_ARTICLES, "the credential was rejected after everything was indexed: the test proves nothing"
         assert [l for l in read_dead_letters(settings) if l.stage != "normalise"] == []
 
-        rejected["on"] = False  # fixed
+        proxy.on = False  # fixed
         worker = start_worker(behind_proxy, "worker-after-fix")
         assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "credential rejected (401)")
     finally:
