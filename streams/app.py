@@ -230,6 +230,11 @@ def faust_options(settings: Settings) -> dict[str, Any]:
         broker_session_timeout=settings.kafka_session_timeout_seconds,
         # Messages read ahead of the agents stay few, so memory stays bounded while a stage waits out a fault.
         stream_buffer_maxsize=max(2 * settings.index_batch_size, 64),
+        # Faust would wait for every message in process before each rebalance and before
+        # stopping: a stage waiting out a fault would stall the whole group, and SIGTERM,
+        # until the fault ends. Not waiting loses nothing: held messages are not committed,
+        # and Faust drops commits for partitions revoked meanwhile, so their new owner reads them again.
+        stream_wait_empty=False,
     )
 
 

@@ -20,7 +20,7 @@ from streams.index import alias_targets
 from streams.publish import wait_until_accounted
 
 from .conftest import publish, raw_message, start_worker, stop_worker
-from .faults import (FAULT_ARTICLES, FaultProxy, assert_nothing_lost, es_error_body, halves, indexed_count,
+from .faults import (FAULT_ARTICLES, FaultProxy, assert_nothing_lost, es_error_body, feed, halves, indexed_count,
                      publish_all, tally, wait_until)
 
 
@@ -110,6 +110,34 @@ def test_a_rejected_credential_stops_the_worker_with_one_clear_error_then_everyt
         proxy.on = False  # fixed
         worker = start_worker(behind_proxy, "worker-after-fix")
         assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "credential rejected (401)")
+    finally:
+        stop_worker(worker)
+        proxy.close()
+
+
+def test_a_worker_asked_to_stop_while_elasticsearch_is_down_stops_and_loses_nothing(own, es, producer):
+    settings = own("stop-in-outage")
+    proxy = FaultProxy(settings.elasticsearch_url, status=503,
+                       body=es_error_body(503, "master_not_discovered_exception", "no master"))
+    behind_proxy = settings.model_copy(update={"elasticsearch_url": proxy.url})
+    payloads = feed(f"stop-{uuid.uuid4().hex[:6]}", 20, 2)
+    worker = start_worker(behind_proxy, "worker")
+    try:
+        since = datetime.now(timezone.utc)
+        assert wait_until(lambda: "Worker]: Ready" in worker.log_path.read_text(), timeout=180)
+        proxy.on = True
+        publish_all(producer, settings.topic_raw, payloads)
+        assert wait_until(lambda: "Elasticsearch: " in worker.log_path.read_text(), timeout=120)  # waiting it out
+        worker.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        worker.wait(timeout=60)
+        print(f"stopped {time.monotonic() - started:.1f} s after SIGTERM while Elasticsearch was down")
+        assert indexed_count(es, settings) == 0
+        proxy.on = False
+        worker = start_worker(behind_proxy, "worker-after")
+        result = tally(settings, es, payloads, since=since, timeout=240)
+        print(result.line("SIGTERM while Elasticsearch answers 503"))
+        assert (result.indexed, result.dead_lettered, result.pending, result.duplicated) == (20, 2, 0, 0)
     finally:
         stop_worker(worker)
         proxy.close()

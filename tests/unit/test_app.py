@@ -216,3 +216,4 @@ def test_faust_is_configured_from_settings_only(monkeypatch):
     assert [str(url) for url in conf.broker] == ["kafka://127.0.0.1:19092"]
     assert conf.consumer_auto_offset_reset == "earliest"
     assert conf.producer_max_request_size > settings.max_message_bytes  # a dead letter of the largest message fits
+    assert conf.stream_wait_empty is False  # a stage waiting out a fault stalls neither rebalances nor SIGTERM
