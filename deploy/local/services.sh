@@ -163,7 +163,9 @@ wait_for() {  # wait_for TIMEOUT CHECK_FN ALIVE_FN
     local deadline=$((SECONDS + $1))
     while ((SECONDS < deadline)); do
         "$2" && return 0
-        "$3" || return 2
+        # Looked at twice: a process in the middle of its exec chain (setpriv, setsid,
+        # nohup, the launcher) can briefly show no command line on a loaded machine.
+        "$3" || { sleep 1; "$3"; } || return 2
         sleep 1
     done
     return 1
