@@ -62,11 +62,13 @@ def private_services(services) -> PrivateServices:
            "COOPWATCH_KAFKA_HEAP": "-Xms256m -Xmx256m", "COOPWATCH_ES_HEAP": "-Xms256m -Xmx512m"}
     private = PrivateServices(env, state, f"127.0.0.1:{kafka}", f"http://127.0.0.1:{es}")
     private.run("down")  # what an interrupted run may have left
-    started = private.run("up")
-    if started.returncode != 0:
-        pytest.fail(f"private services did not start:\n{started.stdout}\n{started.stderr}")
-    yield private
-    private.run("down")
+    try:
+        started = private.run("up")
+        if started.returncode != 0:
+            pytest.fail(f"private services did not start:\n{started.stdout}\n{started.stderr}")
+        yield private
+    finally:
+        private.run("down")
 
 
 @pytest.fixture
