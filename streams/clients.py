@@ -7,14 +7,32 @@ publisher and readers, and the Elasticsearch sync and async clients.
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 from streams.settings import Settings
 
 
+def kafka_ssl_context(settings: Settings) -> ssl.SSLContext | None:
+    """The TLS context of every Kafka client: the configured CA (else the system's), hostnames checked."""
+    if not settings.kafka_uses_tls:
+        return None
+    return ssl.create_default_context(cafile=str(settings.kafka_ca_file) if settings.kafka_ca_file else None)
+
+
 def kafka_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments every kafka-python client takes to reach the brokers."""
-    return {"bootstrap_servers": settings.kafka_servers}
+    options: dict[str, Any] = {"bootstrap_servers": settings.kafka_servers,
+                               "security_protocol": settings.kafka_security_protocol}
+    if settings.kafka_uses_tls:
+        options["ssl_context"] = kafka_ssl_context(settings)
+    if settings.kafka_uses_sasl:
+        options.update(
+            sasl_mechanism=settings.kafka_sasl_mechanism,
+            sasl_plain_username=settings.kafka_username,
+            sasl_plain_password=settings.kafka_password.get_secret_value() if settings.kafka_password else None,
+        )
+    return options
 
 
 def kafka_producer(settings: Settings, **options: Any):
@@ -38,8 +56,24 @@ def kafka_admin(settings: Settings, **options: Any):
 
 
 def faust_broker_options(settings: Settings) -> dict[str, Any]:
-    """The part of faust.App's configuration that says how to reach the brokers."""
-    return {"broker": [f"kafka://{server}" for server in settings.kafka_servers]}
+    """The part of faust.App's configuration that says how to reach the brokers.
+
+    Faust picks SASL_SSL only when its credentials carry an SSL context; without
+    one it would quietly speak SASL_PLAINTEXT, so the context is always given.
+    """
+    import faust
+
+    options: dict[str, Any] = {"broker": [f"kafka://{server}" for server in settings.kafka_servers]}
+    if settings.kafka_uses_sasl:
+        options["broker_credentials"] = faust.SASLCredentials(
+            username=settings.kafka_username,
+            password=settings.kafka_password.get_secret_value() if settings.kafka_password else None,
+            mechanism=settings.kafka_sasl_mechanism,
+            ssl_context=kafka_ssl_context(settings),
+        )
+    elif settings.kafka_uses_tls:
+        options["broker_credentials"] = faust.SSLCredentials(kafka_ssl_context(settings))
+    return options
 
 
 def elasticsearch_options(settings: Settings) -> dict[str, Any]:
@@ -49,6 +83,10 @@ def elasticsearch_options(settings: Settings) -> dict[str, Any]:
     elif settings.elasticsearch_username:
         password = settings.elasticsearch_password.get_secret_value() if settings.elasticsearch_password else ""
         options["basic_auth"] = (settings.elasticsearch_username, password)
+    if settings.elasticsearch_ca_file:
+        options["ca_certs"] = str(settings.elasticsearch_ca_file)
+    if settings.elasticsearch_ca_fingerprint:
+        options["ssl_assert_fingerprint"] = settings.elasticsearch_ca_fingerprint
     return options
 
 
@@ -62,3 +100,7 @@ def async_elasticsearch_client(settings: Settings, **options: Any):
     from elasticsearch import AsyncElasticsearch
 
     return AsyncElasticsearch(**{**elasticsearch_options(settings), **options})
+
+
+def explain_connection_error(error: BaseException, settings: Settings) -> str | None:
+    return None
