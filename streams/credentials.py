@@ -8,7 +8,8 @@ settings, so its scope follows the configured topic, group and alias names:
   describing and creating the four stage topics and the app's own internal
   topics (prefix ``<app_id>-``), and its consumer group -- nothing else.
 - Elasticsearch: an API key that may create, read and write the two aliases and
-  their versioned indices (``<alias>``, ``<alias>-v*``) and install index
+  their versioned indices (``<alias>``, ``<alias>-v*``), administer those
+  indices only (creating one with its alias needs `manage`), and install index
   templates (Elasticsearch cannot narrow that privilege to names).
 
 Running it again rotates both: a new Kafka password (the old one stops working
@@ -29,7 +30,7 @@ from streams.settings import Settings
 WORKER_USER = "coopwatch-worker"
 TOPIC_OPERATIONS = ("READ", "WRITE", "DESCRIBE", "CREATE", "DESCRIBE_CONFIGS")
 GROUP_OPERATIONS = ("READ", "DESCRIBE")
-INDEX_PRIVILEGES = ["create_index", "view_index_metadata", "read", "write", "maintenance"]
+INDEX_PRIVILEGES = ["manage", "read", "write"]  # manage: creating an index with its alias needs it
 CLUSTER_PRIVILEGES = ["manage_index_templates"]
 
 

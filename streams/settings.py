@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_FILE_VARIABLE = "COOPWATCH_ENV_FILE"
@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     @property
     def kafka_uses_sasl(self) -> bool:
         return self.kafka_security_protocol in ("SASL_PLAINTEXT", "SASL_SSL")
+
+    @field_validator("kafka_username", "kafka_password", "kafka_ca_file", "elasticsearch_username", "elasticsearch_password",
+                     "elasticsearch_api_key", "elasticsearch_ca_file", "elasticsearch_ca_fingerprint", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `COOPWATCH_KAFKA_CA_FILE=` unsets what an env file set, rather than meaning the current directory.
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _security_is_consistent(self) -> "Settings":
