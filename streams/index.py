@@ -143,16 +143,23 @@ def load_template(name: str) -> dict[str, Any]:
     return {("meta" if key == "_meta" else key): value for key, value in json.loads(text).items()}
 
 
+def index_template(name: str, alias: str, settings: Settings) -> dict[str, Any]:
+    """A template file made for this deployment: its aliases' indices, its shard and replica counts."""
+    template = load_template(name)
+    # The templates follow the configured aliases, so a second deployment
+    # (or a test run) can live beside the first in one cluster.
+    template["index_patterns"] = [f"{alias}-v*"]
+    template["template"].setdefault("settings", {}).update(
+        number_of_shards=settings.index_shards, number_of_replicas=settings.index_replicas)
+    return template
+
+
 def ensure_indices(client: Elasticsearch, settings: Settings) -> None:
     """Install templates and create the versioned indices behind the aliases (idempotent)."""
     for name in COMPONENT_NAMES:
         client.cluster.put_component_template(name=name, **load_template(name))
     for name, alias in zip(TEMPLATE_NAMES, (settings.articles_alias, settings.events_alias)):
-        template = load_template(name)
-        # The templates follow the configured aliases, so a second deployment
-        # (or a test run) can live beside the first in one cluster.
-        template["index_patterns"] = [f"{alias}-v*"]
-        client.indices.put_index_template(name=alias, **template)
+        client.indices.put_index_template(name=alias, **index_template(name, alias, settings))
     for alias in (settings.articles_alias, settings.events_alias):
         concrete = index_name(alias, settings.index_version)
         if not client.indices.exists(index=concrete):
