@@ -466,15 +466,17 @@ EOF
 }
 
 # Certificates where Elasticsearch may read them (its config dir), and the elastic
-# user's password in its keystore, from stdin.
+# user's password in its keystore, from stdin; both as the user ES runs as (the
+# keystore tool refuses to change its file's owner).
 es_prepare_secure() {
     mkdir -p "$ES_HOME/config/certs"
     cp "$CA_CRT" "$SECURE_DIR/certs/elasticsearch.crt" "$SECURE_DIR/certs/elasticsearch.key" "$ES_HOME/config/certs/"
     chmod 600 "$ES_HOME/config/certs/elasticsearch.key"
-    export ES_JAVA_HOME; ES_JAVA_HOME="$(es_java_home)"
+    [[ "$ES_RUN_MODE" == user ]] && chown -R "$ES_USER:$ES_USER" "$ES_HOME/config/certs"
+    local keystore=(env ES_JAVA_HOME="$(es_java_home)" "${ES_RUNAS[@]}" "$ES_HOME/bin/elasticsearch-keystore")
     [[ -f "$ES_HOME/config/elasticsearch.keystore" ]] ||
-        "$ES_HOME/bin/elasticsearch-keystore" create >/dev/null || die "elasticsearch-keystore create failed"
-    printf '%s' "$ELASTIC_PASSWORD" | "$ES_HOME/bin/elasticsearch-keystore" add -x -f bootstrap.password >/dev/null ||
+        "${keystore[@]}" create >/dev/null || die "elasticsearch-keystore create failed"
+    printf '%s' "$ELASTIC_PASSWORD" | "${keystore[@]}" add -x -f bootstrap.password >/dev/null ||
         die "elasticsearch-keystore add bootstrap.password failed"
 }
 
@@ -769,10 +771,10 @@ es_up() {
         port_open "$ES_TRANSPORT_PORT" && die "port $ES_TRANSPORT_PORT is in use (set COOPWATCH_ES_TRANSPORT_PORT)"
         es_write_config
         if plugin_needs_install; then plugin_install; fi
-        if secure; then es_prepare_secure; fi
         es_setup_runas
         es_runas
         es_chown
+        if secure; then es_prepare_secure; fi
         local jh; jh="$(es_java_home)"
         log "starting Elasticsearch $ELASTICSEARCH_VERSION on $ES_URL (java $(java_major "$jh/bin/java"), as $(
             [[ $ES_RUN_MODE == self ]] && id -un || echo "$ES_USER ($ES_RUN_MODE)"))"

@@ -195,6 +195,11 @@ class Transcript:
         self.texts.append((label, text))
 
 
+def changed(settings: Settings, **changes: object) -> Settings:
+    """These settings with some changed, validated again (model_copy would take a str for a secret)."""
+    return Settings(**{**dict(settings), **changes})
+
+
 def settings_from_env_file(path: Path, **overrides: object) -> Settings:
     """Settings as a process given COOPWATCH_ENV_FILE=path would read them, whatever this shell exports."""
     from dotenv import dotenv_values
@@ -255,7 +260,7 @@ def secure_settings(secure_services, secure_admin_settings: Settings, transcript
         articles_alias=f"{run}-news-articles", events_alias=f"{run}-coop-events", index_batch_seconds=0.3,
     )
     worker_env = tmp_path_factory.mktemp("secure") / "worker.env"
-    admin = secure_admin_settings.model_copy(update=names)
+    admin = changed(secure_admin_settings, **names)
     result = coopwatch(admin, "credentials", "--write", str(worker_env), "--user", f"coopwatch-{run}")
     transcript.add("coopwatch credentials", result.stdout + result.stderr)
     assert result.returncode == 0, result.stdout + result.stderr

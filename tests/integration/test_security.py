@@ -19,7 +19,7 @@ import pytest
 
 from streams.publish import expected_article_id
 
-from .conftest import publish, raw_message, secure_coopwatch, wait_for_document
+from .conftest import changed, publish, raw_message, secure_coopwatch, wait_for_document
 
 pytestmark = pytest.mark.integration
 SAMPLE_FEED = Path(__file__).resolve().parents[2] / "deploy" / "sample" / "feed.jsonl"
@@ -70,7 +70,7 @@ def test_pipeline_end_to_end_over_sasl_ssl_and_https_with_the_api_key(secure_set
 
 
 def refused(settings, transcript, command: str, **changes):
-    broken = settings.model_copy(update=changes)
+    broken = changed(settings, **changes)
     started = time.monotonic()
     result = secure_coopwatch(broken, transcript, *command.split(), timeout=120)
     elapsed = time.monotonic() - started
@@ -144,14 +144,14 @@ def test_the_worker_identity_cannot_write_to_another_topic_or_index(secure_setti
 
     other = f"other-{uuid.uuid4().hex[:8]}"
     # Another application's topic, created by the operator: the worker may neither write nor read it.
-    ensure_topics(secure_admin_settings.model_copy(update=dict(
-        topic_raw=f"{other}.raw", topic_normalised=f"{other}.n", topic_enriched=f"{other}.e", topic_deadletter=f"{other}.d")))
+    ensure_topics(changed(secure_admin_settings, topic_raw=f"{other}.raw", topic_normalised=f"{other}.n",
+                          topic_enriched=f"{other}.e", topic_deadletter=f"{other}.d"))
     with pytest.raises(TopicAuthorizationFailedError):
         secure_producer.send(f"{other}.raw", value=b"intrusion").get(timeout=30)
     result = secure_coopwatch(secure_settings, transcript, "publish", str(SAMPLE_FEED), "--topic", f"{other}.raw")
     assert result.returncode == 3 and "TopicAuthorizationFailed" in result.stderr, result.stdout + result.stderr
     # Nor create topics outside its names.
-    result = secure_coopwatch(secure_settings.model_copy(update=dict(topic_raw=f"{other}.new")), transcript, "setup")
+    result = secure_coopwatch(changed(secure_settings, topic_raw=f"{other}.new"), transcript, "setup")
     assert result.returncode == 3 and "TopicAuthorizationFailed" in result.stderr, result.stdout + result.stderr
 
     # Elasticsearch: the operator's index exists; the worker's key may not write, read or delete it, nor make new ones.
@@ -164,7 +164,7 @@ def test_the_worker_identity_cannot_write_to_another_topic_or_index(secure_setti
                         lambda: secure_es.indices.create(index=f"{other}-new")):
             with pytest.raises(AuthorizationException):
                 attempt()
-        result = secure_coopwatch(secure_settings.model_copy(update=dict(articles_alias=f"{other}-index")), transcript, "search", "x")
+        result = secure_coopwatch(changed(secure_settings, articles_alias=f"{other}-index"), transcript, "search", "x")
         assert result.returncode == 3 and "does not allow the API key" in result.stderr and "(403)" in result.stderr
         assert admin.count(index=f"{other}-index")["count"] == 1
     finally:
