@@ -191,7 +191,7 @@ def kafka_refusal(settings: Settings, server: str, error: BaseException) -> str 
         return (f"Kafka at {server}: the broker's TLS certificate is not trusted ({reason}); {where}. "
                 "Set COOPWATCH_KAFKA_CA_FILE to the CA that signed the broker's certificate.")
     if isinstance(error, ssl.SSLError):
-        return (f"Kafka at {server} does not answer TLS ({error.reason or error}): the listener is probably PLAINTEXT "
+        return (f"Kafka at {server} does not answer TLS ({getattr(error, 'reason', None) or error}): the listener is probably PLAINTEXT "
                 f"while COOPWATCH_KAFKA_SECURITY_PROTOCOL={protocol}. Check the address and the protocol.")
     if isinstance(error, SaslAuthenticationFailed):
         return (f"Kafka at {server} refused the credentials of user {settings.kafka_username!r} "
@@ -228,7 +228,7 @@ def elasticsearch_refusal(settings: Settings, error: BaseException) -> str | Non
         reason = _es_reason(error)
         return f"Elasticsearch at {url} does not allow {identity} to do this (403): {reason}"
     if isinstance(error, ESConnectionError):
-        text = str(error)
+        text = " ".join([str(error), str(getattr(error, "message", "")), *map(repr, getattr(error, "errors", ()))])
         if "CERTIFICATE_VERIFY_FAILED" in text or "fingerprint" in text.lower():
             where = (f"COOPWATCH_ELASTICSEARCH_CA_FILE={settings.elasticsearch_ca_file} did not sign it" if settings.elasticsearch_ca_file
                      else "COOPWATCH_ELASTICSEARCH_CA_FINGERPRINT does not match it" if settings.elasticsearch_ca_fingerprint
