@@ -130,7 +130,7 @@ def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
         print("error: credentials runs with the operator's identity (a Kafka super user over SASL, an Elasticsearch "
               "user who may manage API keys), e.g. COOPWATCH_ENV_FILE=.local/secure/admin.env", file=sys.stderr)
         return 2
-    identity = provision_worker(settings, args.write, username=args.user)
+    identity = provision_worker(settings, args.write, username=args.user, mechanism=args.mechanism)
     print(f"Kafka: user {identity.username} (SCRAM credential set), {identity.acls} ACLs on topics "
           f"{settings.topic_raw}, {settings.topic_normalised}, {settings.topic_enriched}, {settings.topic_deadletter}, "
           f"{settings.app_id}-* and group {settings.app_id}")
@@ -194,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     credentials.add_argument("--write", type=Path, required=True, metavar="ENV_FILE",
                              help="where to write the worker's settings (mode 0600), e.g. .local/secure/coopwatch.env")
     credentials.add_argument("--user", default="coopwatch-worker", help="Kafka user and API key name (default coopwatch-worker)")
+    credentials.add_argument("--mechanism", default="SCRAM-SHA-512", choices=["SCRAM-SHA-256", "SCRAM-SHA-512"],
+                             help="the worker's SASL mechanism (default SCRAM-SHA-512)")
     credentials.set_defaults(handler=cmd_credentials)
 
     setup = commands.add_parser("setup", help="create the Kafka topics, index templates and indices (workers do it too)")

@@ -28,6 +28,7 @@ from typing import Any
 from streams.settings import Settings
 
 WORKER_USER = "coopwatch-worker"
+WORKER_MECHANISM = "SCRAM-SHA-512"
 TOPIC_OPERATIONS = ("READ", "WRITE", "DESCRIBE", "CREATE", "DESCRIBE_CONFIGS")
 GROUP_OPERATIONS = ("READ", "DESCRIBE")
 INDEX_PRIVILEGES = ["manage", "read", "write"]  # manage: creating an index with its alias needs it
@@ -61,14 +62,15 @@ def worker_role_descriptors(settings: Settings) -> dict[str, Any]:
     }
 
 
-def worker_env_lines(settings: Settings, *, username: str, password: str, api_key: str) -> list[str]:
+def worker_env_lines(settings: Settings, *, username: str, password: str, api_key: str,
+                     mechanism: str = WORKER_MECHANISM) -> list[str]:
     """The worker's env file: the operator's connection details, the worker's own credentials."""
     lines = [
         "# coopwatch: the WORKER's least-privilege identity. Made by `coopwatch credentials`;",
         "# running it again rotates the credentials. Mode 0600; never commit or share it.",
         f"COOPWATCH_KAFKA_BOOTSTRAP_SERVERS={settings.kafka_bootstrap_servers}",
         f"COOPWATCH_KAFKA_SECURITY_PROTOCOL={settings.kafka_security_protocol}",
-        f"COOPWATCH_KAFKA_SASL_MECHANISM={settings.kafka_sasl_mechanism}",
+        f"COOPWATCH_KAFKA_SASL_MECHANISM={mechanism}",
         f"COOPWATCH_KAFKA_USERNAME={username}",
         f"COOPWATCH_KAFKA_PASSWORD={password}",
     ]
@@ -105,7 +107,7 @@ class WorkerIdentity:
     invalidated_keys: int
 
 
-def set_kafka_worker(admin_settings: Settings, username: str, password: str) -> int:
+def set_kafka_worker(admin_settings: Settings, username: str, password: str, mechanism: str = WORKER_MECHANISM) -> int:
     """Create or rotate the SCRAM credential and replace the user's ACLs; returns how many ACLs it has."""
     from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType,
                              ResourcePattern, ResourcePatternFilter, ResourceType)
@@ -117,7 +119,7 @@ def set_kafka_worker(admin_settings: Settings, username: str, password: str) -> 
     admin = kafka_admin(admin_settings)
     try:
         errors = admin.alter_user_scram_credentials(
-            [UserScramCredentialUpsertion(username, admin_settings.kafka_sasl_mechanism, password, iterations=8192)]
+            [UserScramCredentialUpsertion(username, mechanism, password, iterations=8192)]
         )
         if errors.get(username):
             raise RuntimeError(f"Kafka refused the SCRAM credential of {username}: {errors[username]}")
@@ -152,10 +154,15 @@ def new_worker_api_key(admin_settings: Settings, name: str) -> tuple[str, str, i
         client.close()
 
 
-def provision_worker(admin_settings: Settings, path: Path, *, username: str = WORKER_USER) -> WorkerIdentity:
-    """Create (or rotate) the worker's identity and write its env file, 0600. Prints no secret."""
+def provision_worker(admin_settings: Settings, path: Path, *, username: str = WORKER_USER,
+                     mechanism: str = WORKER_MECHANISM) -> WorkerIdentity:
+    """Create (or rotate) the worker's identity and write its env file, 0600. Prints no secret.
+
+    The worker's SCRAM mechanism may differ from the operator's (who may sign in with PLAIN over TLS).
+    """
     password = secrets.token_urlsafe(32)
-    acls = set_kafka_worker(admin_settings, username, password)
+    acls = set_kafka_worker(admin_settings, username, password, mechanism)
     key_id, encoded, invalidated = new_worker_api_key(admin_settings, username)
-    write_secret_file(path, worker_env_lines(admin_settings, username=username, password=password, api_key=encoded))
+    write_secret_file(path, worker_env_lines(admin_settings, username=username, password=password, api_key=encoded,
+                                             mechanism=mechanism))
     return WorkerIdentity(username, acls, key_id, invalidated)
