@@ -473,11 +473,16 @@ es_prepare_secure() {
     cp "$CA_CRT" "$SECURE_DIR/certs/elasticsearch.crt" "$SECURE_DIR/certs/elasticsearch.key" "$ES_HOME/config/certs/"
     chmod 600 "$ES_HOME/config/certs/elasticsearch.key"
     [[ "$ES_RUN_MODE" == user ]] && chown -R "$ES_USER:$ES_USER" "$ES_HOME/config/certs"
+    # The keystore tool is a JVM (seconds): run it only when the password is not in yet.
+    local marker="$SECURE_DIR/keystore.sha256" sum
+    sum="$(printf '%s %s' "$ES_HOME" "$ELASTIC_PASSWORD" | sha256sum | cut -d' ' -f1)"
+    [[ -f "$ES_HOME/config/elasticsearch.keystore" && "$(cat "$marker" 2>/dev/null)" == "$sum" ]] && return 0
     local keystore=(env ES_JAVA_HOME="$(es_java_home)" "${ES_RUNAS[@]}" "$ES_HOME/bin/elasticsearch-keystore")
     [[ -f "$ES_HOME/config/elasticsearch.keystore" ]] ||
         "${keystore[@]}" create >/dev/null || die "elasticsearch-keystore create failed"
     printf '%s' "$ELASTIC_PASSWORD" | "${keystore[@]}" add -x -f bootstrap.password >/dev/null ||
         die "elasticsearch-keystore add bootstrap.password failed"
+    (umask 077; echo "$sum" >"$marker")
 }
 
 # es_curl ARGS...: curl with, in secure mode, the CA and the operator's credentials
