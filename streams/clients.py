@@ -149,7 +149,7 @@ def _run(coroutine):
 
 async def _first_kafka_refusal(settings: Settings, timeout_seconds: float) -> str | None:
     from aiokafka.conn import create_conn
-    from aiokafka.protocol.metadata import MetadataRequest
+    from aiokafka.protocol.admin import ApiVersionRequest
 
     options = kafka_options(settings)
     for server in settings.kafka_servers:
@@ -168,7 +168,8 @@ async def _first_kafka_refusal(settings: Settings, timeout_seconds: float) -> st
             continue
         try:
             # A plaintext client on a TLS listener connects fine; its first request is what fails.
-            await asyncio.wait_for(connection.send(MetadataRequest[0]([])), timeout_seconds)
+            # (ApiVersions v0: every broker answers it, whatever versions it dropped.)
+            await asyncio.wait_for(connection.send(ApiVersionRequest[0]()), timeout_seconds)
             return None
         except Exception as error:  # noqa: BLE001
             refusal = kafka_refusal(settings, server, error)
