@@ -58,7 +58,7 @@ ES_PID="$ES_PID_DIR/elasticsearch.pid"      # the ES server JVM
 ES_LAUNCHER_PID="$RUN_DIR/elasticsearch-launcher.pid"  # the ES CLI JVM that started it
 ES_LOG="$ES_LOGS/coopwatch.log"             # <cluster.name>.log
 ES_OUT="$LOG_DIR/elasticsearch.out"
-ES_URL="http://127.0.0.1:$ES_PORT"   # https in secure mode (apply_mode)
+ES_URL="http://127.0.0.1:$ES_PORT"   # https in secure mode (choose_mode)
 
 PLUGIN_DIR="$REPO_ROOT/deploy/local/analysis-plugin"
 PLUGIN_MARKER="$ES_HOME/.coopwatch-analysis-plugin.sha256"
@@ -947,11 +947,11 @@ main() {
         up)
             lock
             local t0=$SECONDS
+            echo "$MODE" >"$MODE_FILE"   # first: status and down act on this mode from now on
             if secure; then secure_prepare; fi
             kafka_up
             es_up
             if secure; then secure_finish; fi
-            echo "$MODE" >"$MODE_FILE"
             log "all services up in $((SECONDS - t0))s ($MODE mode)"
             ;;
         down)
