@@ -434,6 +434,7 @@ kafka_format_secure() {
 }
 
 kafka_healthy_secure() {
+    port_open "$KAFKA_PORT" || return 1   # a Python probe per second costs seconds on a busy machine
     with_env_file "$ADMIN_ENV" "$(python_bin)" - <<'EOF' >"$RUN_DIR/kafka-probe.err" 2>&1
 from streams.clients import kafka_admin
 from streams.settings import load_settings
