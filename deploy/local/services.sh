@@ -434,7 +434,7 @@ kafka_format_secure() {
 }
 
 kafka_healthy_secure() {
-    port_open "$KAFKA_PORT" || return 1   # a Python probe per second costs seconds on a busy machine
+    port_open "$KAFKA_PORT" || return 1   # as in kafka_healthy
     with_env_file "$ADMIN_ENV" "$(python_bin)" - <<'EOF' >"$RUN_DIR/kafka-probe.err" 2>&1
 from streams.clients import kafka_admin
 from streams.settings import load_settings
@@ -628,6 +628,8 @@ kafka_healthy() {
     local py; py="$(python_bin)"
     mkdir -p "$RUN_DIR"
     if secure; then kafka_healthy_secure; return; fi
+    # Until the port opens, a kafka-python probe would sit in its bootstrap timeout (30 s).
+    port_open "$KAFKA_PORT" || return 1
     if [[ -n "$py" ]] && "$py" -c 'import kafka' 2>/dev/null; then
         "$py" - "127.0.0.1:$KAFKA_PORT" <<'EOF' >"$RUN_DIR/kafka-probe.err" 2>&1
 import sys
