@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test unit integration plugin-test services-up services-down eval clean
+.PHONY: install demo test unit integration secure-test plugin-test services-up services-up-secure services-down eval clean
 
 $(BIN)/coopwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ install: $(BIN)/coopwatch
 
 services-up:
 	deploy/local/services.sh up
+
+services-up-secure:
+	deploy/local/services.sh up --secure
 
 services-down:
 	deploy/local/services.sh down
@@ -34,6 +37,10 @@ unit: install
 
 integration: install
 	$(BIN)/python -m pytest -ra tests/integration
+
+# The secured subset alone: starts (and stops) a private secured pair of services.
+secure-test: install
+	$(BIN)/python -m pytest -ra tests/integration/test_security.py
 
 plugin-test:
 	deploy/local/analysis-plugin/build.sh

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+from pydantic import ValidationError
 from datetime import datetime, timezone
 from pathlib import Path
 
 from streams.incidents import EVENT_TYPES
-from streams.settings import Settings
+from streams.settings import Settings, SettingsFileError, load_settings
 
 STAGE_NAMES = ("normalise", "enrich", "index", "incidents")
 
@@ -181,12 +183,30 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if result.indexed + result.dead_lettered == result.messages else 1
 
 
+def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.credentials import provision_worker
+
+    if not settings.kafka_uses_sasl or not (settings.elasticsearch_username or settings.elasticsearch_api_key):
+        print("error: credentials runs with the operator's identity (a Kafka super user over SASL, an Elasticsearch "
+              "user who may manage API keys), e.g. COOPWATCH_ENV_FILE=.local/secure/admin.env", file=sys.stderr)
+        return 2
+    identity = provision_worker(settings, args.write, username=args.user, mechanism=args.mechanism)
+    print(f"Kafka: user {identity.username} (SCRAM credential set), {identity.acls} ACLs on topics "
+          f"{settings.topic_raw}, {settings.topic_normalised}, {settings.topic_enriched}, {settings.topic_deadletter}, "
+          f"{settings.app_id}-* and group {settings.app_id}")
+    print(f"Elasticsearch: API key {identity.username} (id {identity.api_key_id}) on {settings.articles_alias}, "
+          f"{settings.events_alias} and their indices"
+          + (f"; {identity.invalidated_keys} previous key(s) invalidated" if identity.invalidated_keys else ""))
+    print(f"written to {args.write} (mode 0600); restart the workers to use the new credentials")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopwatch",
         description="Security news from Kafka to searchable cooperation events in Elasticsearch. "
         "Configuration comes from COOPWATCH_* environment variables (e.g. COOPWATCH_KAFKA_BOOTSTRAP_SERVERS, "
-        "COOPWATCH_ELASTICSEARCH_URL).",
+        "COOPWATCH_ELASTICSEARCH_URL), and from the env file COOPWATCH_ENV_FILE names, if any.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -264,6 +284,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
     bench.set_defaults(handler=cmd_bench)
 
+    credentials = commands.add_parser(
+        "credentials", help="create or rotate the worker's least-privilege identity (run with the operator's identity)")
+    credentials.add_argument("--write", type=Path, required=True, metavar="ENV_FILE",
+                             help="where to write the worker's settings (mode 0600), e.g. .local/secure/coopwatch.env")
+    credentials.add_argument("--user", default="coopwatch-worker", help="Kafka user and API key name (default coopwatch-worker)")
+    credentials.add_argument("--mechanism", default="SCRAM-SHA-512", choices=["SCRAM-SHA-256", "SCRAM-SHA-512"],
+                             help="the worker's SASL mechanism (default SCRAM-SHA-512)")
+    credentials.set_defaults(handler=cmd_credentials)
+
     setup = commands.add_parser("setup", help="create the Kafka topics, index templates and indices (workers do it too)")
     setup.set_defaults(handler=cmd_setup)
 
@@ -284,12 +313,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except (SettingsFileError, ValidationError) as error:
+        print(f"error: configuration: {settings_error_text(error)}", file=sys.stderr)
+        return 2
     try:
         return args.handler(args, settings)
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # a clear one-line error for operators, not a traceback
+        from streams.clients import explain_connection_error as explain
+
+        explanation = explain(error, settings)
+        if explanation:
+            print(f"error: {explanation}", file=sys.stderr)
+            return 3
         from elasticsearch import ConnectionError as ESConnectionError
         from elasticsearch import ApiError
         from kafka.errors import KafkaError
@@ -311,6 +350,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: Elasticsearch refused the request ({error.meta.status}): {reason or error.message}", file=sys.stderr)
             return 2
         raise
+
+
+def settings_error_text(error: Exception) -> str:
+    """What is wrong with the configuration, without echoing any value (values may be secrets)."""
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            (f"COOPWATCH_{'_'.join(map(str, e['loc'])).upper()}: " if e["loc"] else "") + e["msg"].removeprefix("Value error, ")
+            for e in error.errors(include_input=False, include_url=False)
+        )
+    return str(error)
 
 
 if __name__ == "__main__":

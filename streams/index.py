@@ -151,16 +151,27 @@ def load_template(name: str) -> dict[str, Any]:
     return {("meta" if key == "_meta" else key): value for key, value in json.loads(text).items()}
 
 
+def index_template(name: str, alias: str, settings: Settings) -> dict[str, Any]:
+    """A template file made for this deployment: its aliases' indices, its shard and replica counts."""
+    template = load_template(name)
+    # The templates follow the configured aliases, so a second deployment
+    # (or a test run) can live beside the first in one cluster.
+    template["index_patterns"] = [f"{alias}-v*"]
+    template["template"].setdefault("settings", {}).update(
+        number_of_shards=settings.index_shards, number_of_replicas=settings.index_replicas)
+    return template
+
+
+def managed_aliases(settings: Settings) -> tuple[str, ...]:
+    """The aliases this deployment writes, in the order of TEMPLATE_NAMES."""
+    return (settings.articles_alias, settings.events_alias, settings.incidents_alias)
+
+
 def put_templates(client: Elasticsearch, settings: Settings) -> None:
     for name in COMPONENT_NAMES:
         client.cluster.put_component_template(name=name, **load_template(name))
-    aliases = (settings.articles_alias, settings.events_alias, settings.incidents_alias)
-    for name, alias in zip(TEMPLATE_NAMES, aliases):
-        template = load_template(name)
-        # The templates follow the configured aliases, so a second deployment
-        # (or a test run) can live beside the first in one cluster.
-        template["index_patterns"] = [f"{alias}-v*"]
-        client.indices.put_index_template(name=alias, **template)
+    for name, alias in zip(TEMPLATE_NAMES, managed_aliases(settings)):
+        client.indices.put_index_template(name=alias, **index_template(name, alias, settings))
 
 
 def alias_targets(client: Elasticsearch, alias: str) -> list[str]:
@@ -178,7 +189,7 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> dict[str, list[
     """
     put_templates(client, settings)
     targets: dict[str, list[str]] = {}
-    for name, alias in zip(TEMPLATE_NAMES, (settings.articles_alias, settings.events_alias, settings.incidents_alias)):
+    for name, alias in zip(TEMPLATE_NAMES, managed_aliases(settings)):
         current = alias_targets(client, alias)
         if not current:
             concrete = index_name(alias, settings.index_version)

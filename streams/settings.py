@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_FILE_VARIABLE = "COOPWATCH_ENV_FILE"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COOPWATCH_", extra="ignore")
 
     kafka_bootstrap_servers: str = Field("127.0.0.1:9092", description="Comma-separated host:port list")
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_username: str | None = None
+    kafka_password: SecretStr | None = None
+    kafka_ca_file: Path | None = Field(None, description="PEM CA bundle the brokers' certificates chain to (else the system's)")
+
     elasticsearch_url: str = "http://127.0.0.1:9200"
     elasticsearch_username: str | None = None
     elasticsearch_password: SecretStr | None = None
     elasticsearch_api_key: SecretStr | None = None
+    elasticsearch_ca_file: Path | None = Field(None, description="PEM CA bundle Elasticsearch's certificate chains to")
+    elasticsearch_ca_fingerprint: str | None = Field(
+        None, description="SHA-256 fingerprint (hex) of Elasticsearch's certificate or CA, instead of a CA file"
+    )
 
     app_id: str = Field("coopwatch", description="Kafka consumer group of the workers")
     topic_raw: str = "news.raw"
@@ -37,6 +52,8 @@ class Settings(BaseSettings):
     events_alias: str = "coop-events"
     incidents_alias: str = "coop-incidents"
     index_version: int = Field(1, ge=1, description="Suffix of the concrete indices behind the aliases")
+    index_shards: int = Field(1, ge=1, description="Primary shards of each new index")
+    index_replicas: int = Field(0, ge=0, description="Replicas of each index (0 on a single node)")
     index_batch_size: int = Field(200, ge=1, description="Documents per bulk request at most")
     index_batch_seconds: float = Field(1.0, gt=0, description="Longest wait before a partial batch is written")
 
@@ -55,3 +72,63 @@ class Settings(BaseSettings):
     @property
     def kafka_servers(self) -> list[str]:
         return [server.strip() for server in self.kafka_bootstrap_servers.split(",") if server.strip()]
+
+    @property
+    def kafka_uses_tls(self) -> bool:
+        return self.kafka_security_protocol in ("SSL", "SASL_SSL")
+
+    @property
+    def kafka_uses_sasl(self) -> bool:
+        return self.kafka_security_protocol in ("SASL_PLAINTEXT", "SASL_SSL")
+
+    @field_validator("kafka_username", "kafka_password", "kafka_ca_file", "elasticsearch_username", "elasticsearch_password",
+                     "elasticsearch_api_key", "elasticsearch_ca_file", "elasticsearch_ca_fingerprint", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `COOPWATCH_KAFKA_CA_FILE=` unsets what an env file set, rather than meaning the current directory.
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _security_is_consistent(self) -> "Settings":
+        # Errors name settings, never their values: the values may be secrets.
+        if self.kafka_uses_sasl and not (self.kafka_username and self.kafka_password):
+            raise ValueError(f"COOPWATCH_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
+                             "COOPWATCH_KAFKA_USERNAME and COOPWATCH_KAFKA_PASSWORD")
+        if (self.kafka_username or self.kafka_password) and not self.kafka_uses_sasl:
+            # Credentials with a protocol that would not send them: say so rather than connect without them.
+            raise ValueError("COOPWATCH_KAFKA_USERNAME/PASSWORD are set but COOPWATCH_KAFKA_SECURITY_PROTOCOL is "
+                             f"{self.kafka_security_protocol}: set it to SASL_SSL")
+        if self.kafka_ca_file and not self.kafka_uses_tls:
+            raise ValueError("COOPWATCH_KAFKA_CA_FILE is set but COOPWATCH_KAFKA_SECURITY_PROTOCOL is "
+                             f"{self.kafka_security_protocol}: set it to SASL_SSL (or SSL)")
+        for name in ("kafka_ca_file", "elasticsearch_ca_file"):
+            path = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(f"COOPWATCH_{name.upper()}: no such file: {path}")
+        if self.elasticsearch_password and not self.elasticsearch_username:
+            raise ValueError("COOPWATCH_ELASTICSEARCH_PASSWORD is set without COOPWATCH_ELASTICSEARCH_USERNAME")
+        if (self.elasticsearch_ca_file or self.elasticsearch_ca_fingerprint) and not self.elasticsearch_url.startswith("https://"):
+            raise ValueError("an Elasticsearch CA file or fingerprint is set but COOPWATCH_ELASTICSEARCH_URL is not https://")
+        return self
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, and from the env file named by COOPWATCH_ENV_FILE when set.
+
+    Variables set in the environment win over the file. The file holds secrets, so
+    one that other users may read is refused, as ssh refuses a readable key.
+    """
+    env_file = os.environ.get(ENV_FILE_VARIABLE)
+    if env_file:
+        path = Path(env_file)
+        if not path.is_file():
+            raise SettingsFileError(f"{ENV_FILE_VARIABLE}={env_file}: no such file")
+        if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise SettingsFileError(f"{ENV_FILE_VARIABLE}={env_file} is readable by other users "
+                                    f"(mode {stat.S_IMODE(path.stat().st_mode):04o}): chmod 600 it")
+        return Settings(_env_file=path, **overrides)
+    return Settings(**overrides)
+
+
+class SettingsFileError(ValueError):
+    """The env file named by COOPWATCH_ENV_FILE is missing or too open."""

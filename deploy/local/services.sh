@@ -11,6 +11,10 @@
 #   .local/data/{kafka,elasticsearch}-<ver>/
 #   .local/logs/kafka.log, .local/logs/elasticsearch/coopwatch.log (+ *.out = stdout/stderr)
 #   .local/run/*.pid, kafka.properties
+#   .local/secure/                     secure mode only (`up --secure`): CA, certificates, passwords,
+#                                      admin.env and coopwatch.env (0600; see "Secure mode" below)
+#
+# COOPWATCH_LOCAL_DIR puts all of that elsewhere (e.g. a private pair of services for tests).
 #
 # Run `deploy/local/services.sh --help` for usage.
 set -euo pipefail
@@ -64,7 +68,7 @@ ES_PID="$ES_PID_DIR/elasticsearch.pid"      # the ES server JVM
 ES_LAUNCHER_PID="$RUN_DIR/elasticsearch-launcher.pid"  # the ES CLI JVM that started it
 ES_LOG="$ES_LOGS/coopwatch.log"             # <cluster.name>.log
 ES_OUT="$LOG_DIR/elasticsearch.out"
-ES_URL="http://127.0.0.1:$ES_PORT"
+ES_URL="http://127.0.0.1:$ES_PORT"   # https in secure mode (choose_mode)
 
 PLUGIN_DIR="$REPO_ROOT/deploy/local/analysis-plugin"
 PLUGIN_MARKER="$ES_HOME/.coopwatch-analysis-plugin.sha256"
@@ -84,8 +88,9 @@ Runs a real Apache Kafka $KAFKA_VERSION broker (KRaft) and Elasticsearch $ELASTI
 on 127.0.0.1, fetched from Maven Central with mvn (no Docker). State lives in .local/.
 
 Commands:
-  up                 fetch (once), install the analysis plugin if needed, start both
-                     services and wait until they answer (idempotent)
+  up [--secure]      fetch (once), install the analysis plugin if needed, start both
+                     services and wait until they answer (idempotent). --secure (or
+                     COOPWATCH_SECURE=1): TLS and authentication on both, see below
   down               stop the services this script started (SIGTERM, then SIGKILL)
   restart            down + up
   status             versions, health and analysis components; exit 1 if a service is down
@@ -104,6 +109,20 @@ Environment (defaults):
   COOPWATCH_PYTHON=<repo>/.venv/bin/python   used for the Kafka health check (kafka-python)
   JAVA_HOME / ES_JAVA_HOME             preferred JDKs (ES needs Java $ELASTICSEARCH_MIN_JAVA+, Kafka $KAFKA_MIN_JAVA+)
   KAFKA_VERSION, ELASTICSEARCH_VERSION, ...   override deploy/local/versions.env
+  COOPWATCH_LOCAL_DIR=<repo>/.local    where state, data, logs and pids live
+  COOPWATCH_SECURE=1                   same as 'up --secure'
+
+Secure mode (up --secure): Kafka listens with SASL_SSL (SCRAM-SHA-512) only, its
+controller listener with SASL_SSL too, ACLs under StandardAuthorizer; Elasticsearch
+with HTTPS and authentication. A local CA, the certificates and random passwords are
+made once under .local/secure/. There:
+  admin.env       the operator's identity (Kafka admin user, Elasticsearch 'elastic')
+  coopwatch.env   the worker's least-privilege identity (Kafka user 'coopwatch-worker'
+                  with ACLs on the project's topics and group, an Elasticsearch API key
+                  on its indices): point the CLI at it with
+                  export COOPWATCH_ENV_FILE=.local/secure/coopwatch.env
+Both are mode 0600. Secure and plain mode keep their data apart; status, down and
+logs act on the mode the services were started in.
 EOF
 }
 
@@ -257,6 +276,275 @@ es_chown() {
     chown -R "$ES_USER:$ES_USER" "$ES_HOME" "$ES_DATA" "$ES_LOGS" "$ES_TMP" "$ES_PID_DIR"
 }
 
+# ---------------------------------------------------------------- secure mode
+#
+# `up --secure` (or COOPWATCH_SECURE=1): the same two services, with TLS and
+# authentication on both. Made once under $SECURE_DIR (mode 0700):
+#   ca/ca.crt, ca/ca.key           a local CA (openssl), 10 years
+#   certs/{elasticsearch,kafka}.*  server certificates for 127.0.0.1/localhost, signed by it
+#   passwords.env                  random passwords of elastic, Kafka's admin, broker, controller
+#   admin.env                      COOPWATCH_* settings of the operator's identity (superusers)
+#   coopwatch.env                  COOPWATCH_* settings of the worker's least-privilege identity,
+#                                  made by `coopwatch credentials` through the Admin APIs
+# Every file holding a secret is 0600. No secret is ever put on a command line (they
+# would show in ps): Java reads them from an @argfile or a properties file, curl from
+# a config on a pipe, Python from the env files. Kafka's --add-scram output (salted
+# keys) is never shown. Secure and plain mode keep separate data directories.
+
+SECURE_DIR="$LOCAL/secure"
+SECURE_PASSWORDS="$SECURE_DIR/passwords.env"
+ADMIN_ENV="$SECURE_DIR/admin.env"
+WORKER_ENV="$SECURE_DIR/coopwatch.env"
+CA_CRT="$SECURE_DIR/ca/ca.crt"
+MODE_FILE="$RUN_DIR/mode"
+MODE=plain
+
+secure() { [[ "$MODE" == secure ]]; }
+
+# choose_mode COMMAND ARGS...: `up` takes --secure / COOPWATCH_SECURE; the other
+# commands act on the mode the running services were started in.
+choose_mode() {
+    local cmd="$1" running=""; shift
+    [[ -s "$MODE_FILE" ]] && running="$(cat "$MODE_FILE")"
+    if [[ "$cmd" == up ]]; then
+        MODE=plain
+        case "${COOPWATCH_SECURE:-}" in 1|true|yes) MODE=secure ;; esac
+        local a
+        for a in "$@"; do
+            case "$a" in
+                --secure) MODE=secure ;;
+                *) die "up: unknown option '$a' (--secure)" ;;
+            esac
+        done
+        if [[ -n "$running" && "$running" != "$MODE" ]] && { pid_alive "$KAFKA_PID" >/dev/null || pid_alive "$ES_PID" >/dev/null; }; then
+            die "the services run in $running mode; 'deploy/local/services.sh down' first to start them in $MODE mode"
+        fi
+    else
+        MODE="${running:-plain}"
+        case "${COOPWATCH_SECURE:-}" in 1|true|yes) MODE=secure ;; esac
+    fi
+    if secure; then
+        # shellcheck disable=SC1090
+        [[ -s "$SECURE_PASSWORDS" ]] && source "$SECURE_PASSWORDS"
+        KAFKA_DATA="$KAFKA_DATA-secure"
+        ES_DATA="$ES_DATA-secure"
+        ES_URL="https://127.0.0.1:$ES_PORT"
+    fi
+}
+
+random_password() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32; }
+
+secure_certificates() {
+    [[ -s "$CA_CRT" && -s "$SECURE_DIR/certs/kafka.pem" && -s "$SECURE_DIR/certs/elasticsearch.crt" ]] && return 0
+    command -v openssl >/dev/null || die "secure mode needs openssl to make the local CA and certificates"
+    log "making a local CA and server certificates for 127.0.0.1 in ${SECURE_DIR#"$REPO_ROOT/"}/ (once)"
+    mkdir -p "$SECURE_DIR/ca" "$SECURE_DIR/certs"
+    local out="$SECURE_DIR/openssl.log" name
+    {
+        openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -subj "/CN=coopwatch local CA" \
+            -keyout "$SECURE_DIR/ca/ca.key" -out "$CA_CRT" \
+            -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+        for name in elasticsearch kafka; do
+            openssl req -newkey rsa:2048 -nodes -subj "/CN=$name" \
+                -keyout "$SECURE_DIR/certs/$name.key" -out "$SECURE_DIR/certs/$name.csr"
+            openssl x509 -req -days 825 -in "$SECURE_DIR/certs/$name.csr" -CA "$CA_CRT" -CAkey "$SECURE_DIR/ca/ca.key" \
+                -CAcreateserial -out "$SECURE_DIR/certs/$name.crt" -extfile <(printf '%s\n' \
+                "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+                "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth,clientAuth" \
+                "authorityKeyIdentifier=keyid" "subjectKeyIdentifier=hash")
+            rm -f "$SECURE_DIR/certs/$name.csr"
+        done
+    } >"$out" 2>&1 || { show_tail openssl "$out"; die "making the certificates failed"; }
+    # Kafka's PEM key store: the PKCS#8 key, then the chain.
+    cat "$SECURE_DIR/certs/kafka.key" "$SECURE_DIR/certs/kafka.crt" "$CA_CRT" >"$SECURE_DIR/certs/kafka.pem"
+    chmod 600 "$SECURE_DIR"/ca/ca.key "$SECURE_DIR"/certs/*.key "$SECURE_DIR/certs/kafka.pem"
+}
+
+secure_prepare() {
+    [[ -x "$(python_bin)" ]] && "$(python_bin)" -c 'import streams.clients' 2>/dev/null ||
+        die "secure mode needs the project installed (make install): its health checks and credentials use streams.clients"
+    mkdir -p "$SECURE_DIR"
+    chmod 700 "$SECURE_DIR"
+    secure_certificates
+    if [[ ! -s "$SECURE_PASSWORDS" ]]; then
+        log "choosing random passwords (${SECURE_PASSWORDS#"$REPO_ROOT/"}, 0600)"
+        (umask 077; printf 'ELASTIC_PASSWORD=%s\nKAFKA_ADMIN_PASSWORD=%s\nKAFKA_BROKER_PASSWORD=%s\nKAFKA_CONTROLLER_PASSWORD=%s\n' \
+            "$(random_password)" "$(random_password)" "$(random_password)" "$(random_password)" >"$SECURE_PASSWORDS")
+    fi
+    # shellcheck disable=SC1090
+    source "$SECURE_PASSWORDS"
+    (umask 077; cat >"$ADMIN_ENV" <<EOF
+# coopwatch: the OPERATOR's identity on the local secured services (superusers).
+# Written by deploy/local/services.sh up --secure. Mode 0600; never commit or share it.
+# Use it for 'coopwatch credentials' (worker identity) only; workers use coopwatch.env.
+COOPWATCH_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
+COOPWATCH_KAFKA_SECURITY_PROTOCOL=SASL_SSL
+COOPWATCH_KAFKA_SASL_MECHANISM=SCRAM-SHA-512
+COOPWATCH_KAFKA_USERNAME=admin
+COOPWATCH_KAFKA_PASSWORD=$KAFKA_ADMIN_PASSWORD
+COOPWATCH_KAFKA_CA_FILE=$CA_CRT
+COOPWATCH_ELASTICSEARCH_URL=$ES_URL
+COOPWATCH_ELASTICSEARCH_CA_FILE=$CA_CRT
+COOPWATCH_ELASTICSEARCH_USERNAME=elastic
+COOPWATCH_ELASTICSEARCH_PASSWORD=$ELASTIC_PASSWORD
+EOF
+    )
+    chmod 600 "$ADMIN_ENV"
+}
+
+# with_env_file FILE CMD...: CMD with the COOPWATCH_* settings of FILE; the same
+# variables from the caller's environment are dropped, as they would win over the file.
+with_env_file() {
+    local file="$1" unset_args=() key; shift
+    while IFS='=' read -r key _; do
+        [[ "$key" == COOPWATCH_* ]] && unset_args+=(-u "$key")
+    done <"$file"
+    env "${unset_args[@]}" COOPWATCH_ENV_FILE="$file" "$@"
+}
+
+kafka_secure_listener_config() {
+    cat <<EOF
+# Secure mode: clients and the broker itself on SASL_SSL with SCRAM-SHA-512; the
+# controller listener on SASL_SSL with PLAIN (left in plaintext, any local process
+# could alter broker configs through it without credentials).
+listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT
+inter.broker.listener.name=SASL_SSL
+listener.security.protocol.map=CONTROLLER:SASL_SSL,SASL_SSL:SASL_SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="controller" password="$KAFKA_CONTROLLER_PASSWORD" user_controller="$KAFKA_CONTROLLER_PASSWORD";
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker" password="$KAFKA_BROKER_PASSWORD";
+ssl.keystore.type=PEM
+ssl.keystore.location=$SECURE_DIR/certs/kafka.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$CA_CRT
+ssl.endpoint.identification.algorithm=https
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:broker;User:controller;User:admin
+EOF
+}
+
+# SCRAM users exist before the first start (the broker authenticates to itself with
+# one): created at format time. The passwords go through a 0600 @argfile, not argv,
+# and the tool's output (which prints the salted keys) is dropped.
+kafka_format_secure() {
+    local java="$1" cid="$2" argfile="$SECURE_DIR/format.args" out="$SECURE_DIR/format.out"
+    (umask 077; printf '%s\n' "-Dlog4j2.configurationFile=$SCRIPT_DIR/kafka/log4j2.properties" "-Dkafka.logs.dir=$LOG_DIR" \
+        -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool format -t "$cid" -c "$KAFKA_PROPS" \
+        --add-scram "SCRAM-SHA-512=[name=broker,password=$KAFKA_BROKER_PASSWORD]" \
+        --add-scram "SCRAM-SHA-512=[name=admin,password=$KAFKA_ADMIN_PASSWORD]" >"$argfile")
+    if ! "$java" "@$argfile" >"$out" 2>&1; then
+        rm -f "$argfile"
+        grep -viE 'scram|salt|password' "$out" | tail -n 20 >&2 || true
+        rm -f "$out"
+        die "kafka-storage format failed"
+    fi
+    rm -f "$argfile" "$out"
+}
+
+kafka_healthy_secure() {
+    port_open "$KAFKA_PORT" || return 1   # as in kafka_healthy
+    with_env_file "$ADMIN_ENV" "$(python_bin)" - <<'EOF' >"$RUN_DIR/kafka-probe.err" 2>&1
+from streams.clients import kafka_admin
+from streams.settings import load_settings
+
+admin = kafka_admin(load_settings(), client_id="coopwatch-services-sh", request_timeout_ms=5000)
+try:
+    admin.list_topics()
+    assert admin.describe_cluster()["brokers"], "no broker registered"
+finally:
+    admin.close()
+EOF
+}
+
+es_secure_config() {
+    cat <<EOF
+# Secure mode: HTTPS and authentication (file realm 'elastic' from bootstrap.password,
+# API keys in the .security-7 index, which needs the analysis plugin's components).
+xpack.security.enabled: true
+xpack.security.authc.api_key.enabled: true
+xpack.security.http.ssl.enabled: true
+xpack.security.http.ssl.key: certs/elasticsearch.key
+xpack.security.http.ssl.certificate: certs/elasticsearch.crt
+xpack.security.http.ssl.certificate_authorities: [certs/ca.crt]
+xpack.security.transport.ssl.enabled: true
+xpack.security.transport.ssl.verification_mode: certificate
+xpack.security.transport.ssl.key: certs/elasticsearch.key
+xpack.security.transport.ssl.certificate: certs/elasticsearch.crt
+xpack.security.transport.ssl.certificate_authorities: [certs/ca.crt]
+EOF
+}
+
+# Certificates where Elasticsearch may read them (its config dir), and the elastic
+# user's password in its keystore, from stdin; both as the user ES runs as (the
+# keystore tool refuses to change its file's owner).
+es_prepare_secure() {
+    mkdir -p "$ES_HOME/config/certs"
+    cp "$CA_CRT" "$SECURE_DIR/certs/elasticsearch.crt" "$SECURE_DIR/certs/elasticsearch.key" "$ES_HOME/config/certs/"
+    chmod 600 "$ES_HOME/config/certs/elasticsearch.key"
+    [[ "$ES_RUN_MODE" == user ]] && chown -R "$ES_USER:$ES_USER" "$ES_HOME/config/certs"
+    # The keystore tool is a JVM (seconds): run it only when the password is not in yet.
+    local marker="$SECURE_DIR/keystore.sha256" sum
+    sum="$(printf '%s %s' "$ES_HOME" "$ELASTIC_PASSWORD" | sha256sum | cut -d' ' -f1)"
+    [[ -f "$ES_HOME/config/elasticsearch.keystore" && "$(cat "$marker" 2>/dev/null)" == "$sum" ]] && return 0
+    local keystore=(env ES_JAVA_HOME="$(es_java_home)" "${ES_RUNAS[@]}" "$ES_HOME/bin/elasticsearch-keystore")
+    [[ -f "$ES_HOME/config/elasticsearch.keystore" ]] ||
+        "${keystore[@]}" create >/dev/null || die "elasticsearch-keystore create failed"
+    printf '%s' "$ELASTIC_PASSWORD" | "${keystore[@]}" add -x -f bootstrap.password >/dev/null ||
+        die "elasticsearch-keystore add bootstrap.password failed"
+    (umask 077; echo "$sum" >"$marker")
+}
+
+# es_curl ARGS...: curl with, in secure mode, the CA and the operator's credentials
+# (passed as a curl config on a pipe, so never on a command line).
+es_curl() {
+    if secure; then
+        curl --cacert "$CA_CRT" -K <(printf 'user = "elastic:%s"\n' "$ELASTIC_PASSWORD") "$@"
+    else
+        curl "$@"
+    fi
+}
+
+# The worker's identity: made once through the Admin APIs (`coopwatch credentials`);
+# later starts only follow the ports.
+secure_finish() {
+    if [[ ! -s "$WORKER_ENV" ]]; then
+        log "creating the worker's identity (Kafka user + ACLs, Elasticsearch API key) in ${WORKER_ENV#"$REPO_ROOT/"}"
+        with_env_file "$ADMIN_ENV" "$(python_bin)" -m streams.cli credentials --write "$WORKER_ENV" >&2 ||
+            die "could not create the worker's identity"
+    else
+        sed -i -e "s|^COOPWATCH_KAFKA_BOOTSTRAP_SERVERS=.*|COOPWATCH_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT|" \
+            -e "s|^COOPWATCH_ELASTICSEARCH_URL=.*|COOPWATCH_ELASTICSEARCH_URL=$ES_URL|" "$WORKER_ENV"
+    fi
+    log "secured: clients read their settings from ${WORKER_ENV#"$REPO_ROOT/"} (export COOPWATCH_ENV_FILE=${WORKER_ENV#"$REPO_ROOT/"})"
+}
+
+status_secure() {
+    local f
+    for f in "$ADMIN_ENV" "$WORKER_ENV"; do
+        if [[ -s "$f" ]]; then printf '  %-42s mode %s\n' "${f#"$REPO_ROOT/"}" "$(stat -c %a "$f")"
+        else printf '  %-42s MISSING\n' "${f#"$REPO_ROOT/"}"; return 1; fi
+    done
+    with_env_file "$WORKER_ENV" "$(python_bin)" - <<'EOF'
+from streams.clients import elasticsearch_client, kafka_admin
+from streams.settings import load_settings
+
+settings = load_settings()
+admin = kafka_admin(settings, request_timeout_ms=5000)
+try:
+    admin.list_topics()
+finally:
+    admin.close()
+who = elasticsearch_client(settings).security.authenticate()
+print(f"  worker identity: Kafka user {settings.kafka_username} authenticates; "
+      f"Elasticsearch API key {who['api_key']['name']} ({who['api_key']['id']}) authenticates")
+EOF
+}
+
 # ---------------------------------------------------------------- fetch
 
 fetch_kafka() {
@@ -299,17 +587,17 @@ kafka_running() { pid_alive "$KAFKA_PID" >/dev/null; }
 
 kafka_write_config() {
     mkdir -p "$RUN_DIR" "$KAFKA_DATA" "$LOG_DIR"
+    # 0600: in secure mode the file holds the broker's and controller's passwords.
+    (umask 077; : >"$KAFKA_PROPS")
+    chmod 600 "$KAFKA_PROPS"
     cat >"$KAFKA_PROPS" <<EOF
 # Generated by deploy/local/services.sh -- edits are overwritten.
 # Single-node KRaft cluster: this process is broker and controller.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+$(if secure; then kafka_secure_listener_config; else kafka_plain_listener_config; fi)
 log.dirs=$KAFKA_DATA
 num.partitions=1
 auto.create.topics.enable=true
@@ -327,12 +615,22 @@ log.retention.hours=168
 EOF
 }
 
+kafka_plain_listener_config() {
+    cat <<EOF
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+EOF
+}
+
 kafka_format() {
     [[ -f "$KAFKA_DATA/meta.properties" ]] && return 0
     local java cid
     java="$(kafka_java_home)/bin/java"
     cid="$("$java" -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)"
     log "formatting KRaft storage $KAFKA_DATA (cluster id $cid)"
+    if secure; then kafka_format_secure "$java" "$cid"; return; fi
     "$java" -Dlog4j2.configurationFile="$SCRIPT_DIR/kafka/log4j2.properties" -Dkafka.logs.dir="$LOG_DIR" \
         -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool format -t "$cid" -c "$KAFKA_PROPS" >&2 ||
         die "kafka-storage format failed"
@@ -342,6 +640,9 @@ kafka_format() {
 kafka_healthy() {
     local py; py="$(python_bin)"
     mkdir -p "$RUN_DIR"
+    if secure; then kafka_healthy_secure; return; fi
+    # Until the port opens, a kafka-python probe would sit in its bootstrap timeout (30 s).
+    port_open "$KAFKA_PORT" || return 1
     if [[ -n "$py" ]] && "$py" -c 'import kafka' 2>/dev/null; then
         "$py" - "127.0.0.1:$KAFKA_PORT" <<'EOF' >"$RUN_DIR/kafka-probe.err" 2>&1
 import sys
@@ -369,7 +670,7 @@ kafka_up() {
         kafka_write_config
         kafka_format
         local java; java="$(kafka_java_home)/bin/java"
-        log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT, java $(java_major "$java"))"
+        log "starting Kafka $KAFKA_VERSION on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT, java $(java_major "$java")$(secure && echo ", SASL_SSL"))"
         # shellcheck disable=SC2086  # KAFKA_HEAP is a list of JVM options
         setsid nohup "$java" $KAFKA_HEAP -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
             -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
@@ -395,7 +696,7 @@ es_running() { pid_alive "$ES_PID" >/dev/null || pid_alive "$ES_LAUNCHER_PID" >/
 
 es_healthy() {
     local body
-    body="$(curl -fsS --max-time 5 "$ES_URL/_cluster/health?wait_for_status=yellow&timeout=2s" 2>/dev/null)" || return 1
+    body="$(es_curl -fsS --max-time 5 "$ES_URL/_cluster/health?wait_for_status=yellow&timeout=2s" 2>/dev/null)" || return 1
     [[ "$body" == *'"status":"green"'* || "$body" == *'"status":"yellow"'* ]]
 }
 
@@ -413,7 +714,7 @@ network.host: 127.0.0.1
 http.port: $ES_PORT
 transport.port: $ES_TRANSPORT_PORT
 discovery.type: single-node
-xpack.security.enabled: false
+$(if secure; then es_secure_config; else echo "xpack.security.enabled: false"; fi)
 # A nearly full developer disk must not turn the indices read-only.
 cluster.routing.allocation.disk.threshold_enabled: false
 cluster.routing.allocation.disk.watermark.low: 97%
@@ -496,6 +797,7 @@ es_up() {
         es_setup_runas
         es_runas
         es_chown
+        if secure; then es_prepare_secure; fi
         local jh; jh="$(es_java_home)"
         log "starting Elasticsearch $ELASTICSEARCH_VERSION on $ES_URL (java $(java_major "$jh/bin/java"), as $(
             [[ $ES_RUN_MODE == self ]] && id -un || echo "$ES_USER ($ES_RUN_MODE)"))"
@@ -559,7 +861,8 @@ status_kafka() {
     local pid ok=0
     pid="$(pid_alive "$KAFKA_PID" || true)"
     if kafka_healthy; then
-        printf 'kafka          %-8s UP    127.0.0.1:%s  pid %s\n' "$KAFKA_VERSION" "$KAFKA_PORT" "${pid:-? (not started by this script)}"
+        printf 'kafka          %-8s UP    127.0.0.1:%s  pid %s%s\n' "$KAFKA_VERSION" "$KAFKA_PORT" "${pid:-? (not started by this script)}" \
+            "$(secure && echo "  (SASL_SSL SCRAM-SHA-512, controller SASL_SSL, ACLs on)")"
     else
         printf 'kafka          %-8s DOWN  127.0.0.1:%s%s\n' "$KAFKA_VERSION" "$KAFKA_PORT" "${pid:+  (pid $pid runs but does not answer)}"
         ok=1
@@ -574,22 +877,30 @@ status_es() {
     # in the integ-test-zip), so the version comes from GET _nodes/plugins.
     local pid health
     pid="$(pid_alive "$ES_PID" || pid_alive "$ES_LAUNCHER_PID" || true)"
-    if ! health="$(curl -fsS --max-time 5 "$ES_URL/_cluster/health" 2>/dev/null)"; then
+    if ! health="$(es_curl -fsS --max-time 5 "$ES_URL/_cluster/health" 2>/dev/null)"; then
         printf 'elasticsearch  %-8s DOWN  %s%s\n' "$ELASTICSEARCH_VERSION" "$ES_URL" "${pid:+  (pid $pid runs but does not answer)}"
         return 1
     fi
     local py; py="$(python_bin)"
     [[ -n "$py" ]] || { echo "elasticsearch  UP  $ES_URL $health"; return 0; }
-    "$py" - "$health" "$ES_URL" "${pid:-? (not started by this script)}" <<'EOF'
-import json, sys, urllib.request, urllib.error
+    # Secure mode: the CA and the operator's credentials come from admin.env (a file, never argv).
+    COOPWATCH_STATUS_ENV_FILE="$(secure && echo "$ADMIN_ENV")" "$py" - "$health" "$ES_URL" "${pid:-? (not started by this script)}" <<'EOF'
+import base64, json, os, ssl, sys, urllib.request, urllib.error
 health, url, pid = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
+headers, context = {"Content-Type": "application/json"}, None
+if os.environ.get("COOPWATCH_STATUS_ENV_FILE"):
+    admin = dict(line.split("=", 1) for line in open(os.environ["COOPWATCH_STATUS_ENV_FILE"]).read().splitlines()
+                 if "=" in line and not line.startswith("#"))
+    context = ssl.create_default_context(cafile=admin["COOPWATCH_ELASTICSEARCH_CA_FILE"])
+    user = f'{admin["COOPWATCH_ELASTICSEARCH_USERNAME"]}:{admin["COOPWATCH_ELASTICSEARCH_PASSWORD"]}'
+    headers["Authorization"] = "Basic " + base64.b64encode(user.encode()).decode()
 
 def call(method, path, body=None):
     req = urllib.request.Request(url + path, method=method,
                                  data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"Content-Type": "application/json"})
+                                 headers=headers)
     try:
-        with urllib.request.urlopen(req, timeout=10) as r:
+        with urllib.request.urlopen(req, timeout=10, context=context) as r:
             return r.status, json.load(r)
     except urllib.error.HTTPError as e:
         return e.code, json.load(e)
@@ -597,7 +908,7 @@ def call(method, path, body=None):
 _, nodes = call("GET", "/_nodes/plugins")
 versions = sorted({n.get("version", "?") for n in nodes.get("nodes", {}).values()})
 print(f"elasticsearch  {', '.join(versions):<8} UP    {url}  pid {pid}  cluster {health.get('cluster_name')} "
-      f"{health.get('status', '?')}")
+      f"{health.get('status', '?')}" + ("  (TLS, authentication on)" if context else ""))
 plugins = sorted({p["name"] for n in nodes.get("nodes", {}).values() for p in n.get("plugins", [])})
 modules = sorted({m["name"] for n in nodes.get("nodes", {}).values() for m in n.get("modules", [])})
 print(f"  plugins: {', '.join(plugins) or '(none)'}")
@@ -622,6 +933,7 @@ cmd_status() {
     local rc=0
     status_kafka || rc=1
     status_es || rc=1
+    if secure; then status_secure || rc=1; fi
     return $rc
 }
 
@@ -648,23 +960,29 @@ cmd_logs() {
 main() {
     local cmd="${1:-}"
     [[ $# -gt 0 ]] && shift
+    choose_mode "$cmd" "$@"
     case "$cmd" in
         up)
             lock
             local t0=$SECONDS
+            echo "$MODE" >"$MODE_FILE"   # first: status and down act on this mode from now on
+            if secure; then secure_prepare; fi
             kafka_up
             es_up
-            log "all services up in $((SECONDS - t0))s"
+            if secure; then secure_finish; fi
+            log "all services up in $((SECONDS - t0))s ($MODE mode)"
             ;;
         down)
             [[ -z "$LINKED_LOCAL" ]] || die "$REPO_ROOT/.local links to $LOCAL: these services belong to that checkout; stop them from there"
             lock
             es_down
             kafka_down
+            rm -f "$MODE_FILE"
             ;;
         restart)
             [[ -z "$LINKED_LOCAL" ]] || die "$REPO_ROOT/.local links to $LOCAL: these services belong to that checkout; restart them from there"
             bash "$SCRIPT_DIR/services.sh" down
+            if secure; then exec bash "$SCRIPT_DIR/services.sh" up --secure; fi
             exec bash "$SCRIPT_DIR/services.sh" up
             ;;
         status) cmd_status ;;

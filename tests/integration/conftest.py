@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from pydantic import SecretStr
 
-from streams.settings import Settings
+from streams.settings import ENV_FILE_VARIABLE, Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = REPO / "deploy" / "local" / "services.sh"
@@ -55,9 +56,19 @@ def settings(services: None) -> Settings:
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment that makes a coopwatch process use these settings."""
-    env = dict(os.environ)
-    for name, value in settings.model_dump(mode="json", exclude_none=True).items():
+    """The environment that makes a coopwatch process use exactly these settings, secrets included.
+
+    model_dump masks SecretStr ("**********"), so secrets are revealed one by one;
+    settings this object leaves unset are removed from the inherited environment
+    (with any env file), so the caller's shell cannot slip in its own.
+    """
+    env = {key: value for key, value in os.environ.items()
+           if key != ENV_FILE_VARIABLE and key.removeprefix("COOPWATCH_").lower() not in Settings.model_fields}
+    dumped = settings.model_dump(mode="json", exclude_none=True)
+    for name, value in dumped.items():
+        raw = getattr(settings, name)
+        if isinstance(raw, SecretStr):
+            value = raw.get_secret_value()
         # pydantic-settings reads lists and objects as JSON
         env[f"COOPWATCH_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
     return env
@@ -85,7 +96,9 @@ def es(settings: Settings):
 
 def delete_indices(es, settings: Settings) -> None:
     """Every version of the indices behind these settings' aliases, and their templates."""
-    for alias in (settings.articles_alias, settings.events_alias, settings.incidents_alias):
+    from streams.index import managed_aliases
+
+    for alias in managed_aliases(settings):
         names = list(es.options(ignore_status=404).indices.get(index=f"{alias}-v*", expand_wildcards="all").body)
         if names:
             es.indices.delete(index=names, ignore_unavailable=True)
@@ -117,9 +130,9 @@ def raw_message(**fields: object) -> bytes:
     return json.dumps(base, ensure_ascii=False).encode("utf-8")
 
 
-def start_worker(settings: Settings, name: str, *args: str) -> subprocess.Popen:
-    """A real `coopwatch worker` process; its output goes to .local/logs/<app id>-<name>.log (``process.log_path``)."""
-    log_path = REPO / ".local" / "logs" / f"{settings.app_id}-{name}.log"
+def start_worker(settings: Settings, name: str, *args: str, log_dir: Path | None = None) -> subprocess.Popen:
+    """A real `coopwatch worker` process; its output goes to <log_dir>/<app id>-<name>.log (``process.log_path``)."""
+    log_path = (log_dir or REPO / ".local" / "logs") / f"{settings.app_id}-{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -140,11 +153,9 @@ def stop_worker(process: subprocess.Popen) -> None:
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
-    """One real `coopwatch worker` process, warmed up: it has indexed a first message before tests start."""
-    process = start_worker(settings, "worker")
-    log_path = process.log_path
+def warmed_up_worker(settings: Settings, producer, name: str, *, log_dir: Path | None = None) -> Iterator[subprocess.Popen]:
+    """A worker that has indexed a first message; stopped (and its local state removed) afterwards."""
+    process = start_worker(settings, name, log_dir=log_dir)
     try:
         warm_up = raw_message()
         from streams.publish import wait_until_accounted
@@ -153,11 +164,17 @@ def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
         deadline = time.monotonic() + 180
         while not wait_until_accounted(settings, [warm_up], since=since, timeout_seconds=5).done:
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"worker did not index a first message:\n{log_path.read_text()[-4000:]}", pytrace=False)
+                pytest.fail(f"worker did not index a first message:\n{process.log_path.read_text()[-4000:]}", pytrace=False)
         yield process
     finally:
         stop_worker(process)
         shutil.rmtree(settings.state_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
+    """One real `coopwatch worker` process, warmed up: it has indexed a first message before tests start."""
+    yield from warmed_up_worker(settings, producer, "worker")
 
 
 def wait_for_document(es, index: str, doc_id: str, *, timeout: float) -> dict | None:
@@ -190,3 +207,147 @@ def own(settings, es, producer):
     yield make
     for own_settings in made:
         delete_indices(es, own_settings)
+
+
+# ---------------------------------------------------------------- the secured pair
+#
+# A private Kafka + Elasticsearch started with `services.sh up --secure` in a state
+# directory of their own (.local/secure-test) on free ports, beside the plain pair,
+# and stopped at the end of the session. The session's worker identity is made by
+# the real `coopwatch credentials` with the operator's identity of that pair.
+
+SECURE_STATE = REPO / ".local" / "secure-test"
+
+
+def free_ports(count: int) -> list[int]:
+    import socket
+
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+class Transcript:
+    """Everything the secured session printed or logged, to prove no secret ever shows."""
+
+    def __init__(self) -> None:
+        self.texts: list[tuple[str, str]] = []
+        self.files: list[Path] = []
+
+    def add(self, label: str, text: str) -> None:
+        self.texts.append((label, text))
+
+
+def changed(settings: Settings, **changes: object) -> Settings:
+    """These settings with some changed, validated again (model_copy would take a str for a secret)."""
+    return Settings(**{**dict(settings), **changes})
+
+
+def settings_from_env_file(path: Path, **overrides: object) -> Settings:
+    """Settings as a process given COOPWATCH_ENV_FILE=path would read them, whatever this shell exports."""
+    from dotenv import dotenv_values
+
+    values = {key.removeprefix("COOPWATCH_").lower(): value for key, value in dotenv_values(path).items()}
+    return Settings(**{**values, **overrides})
+
+
+@pytest.fixture(scope="session")
+def transcript() -> Transcript:
+    return Transcript()
+
+
+@pytest.fixture(scope="session")
+def secure_services(transcript: Transcript) -> Iterator[dict[str, Path]]:
+    kafka, controller, es_http, es_transport = free_ports(4)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("COOPWATCH_")},
+           "COOPWATCH_LOCAL_DIR": str(SECURE_STATE), "COOPWATCH_KAFKA_PORT": str(kafka),
+           "COOPWATCH_KAFKA_CONTROLLER_PORT": str(controller), "COOPWATCH_ES_PORT": str(es_http),
+           "COOPWATCH_ES_TRANSPORT_PORT": str(es_transport), "COOPWATCH_PYTHON": sys.executable}
+
+    def services(*args: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([str(SERVICES), *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
+        transcript.add(f"services.sh {' '.join(args)}", result.stdout + result.stderr)
+        return result
+
+    services("down")  # a pair left behind by an interrupted session, on other ports
+    started = time.monotonic()
+    result = services("up", "--secure")
+    if result.returncode != 0:
+        pytest.fail(f"services.sh up --secure failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    print(f"secured services up in {time.monotonic() - started:.1f} s")
+    status = services("status")
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert "SASL_SSL" in status.stdout and "(TLS, authentication on)" in status.stdout, status.stdout
+    secure = SECURE_STATE / "secure"
+    transcript.files += [SECURE_STATE / "logs" / "kafka.log", SECURE_STATE / "logs" / "kafka.out",
+                         SECURE_STATE / "logs" / "elasticsearch.out", SECURE_STATE / "logs" / "elasticsearch" / "coopwatch.log"]
+    try:
+        yield {"admin_env": secure / "admin.env", "worker_env": secure / "coopwatch.env", "ca": secure / "ca" / "ca.crt",
+               "passwords": secure / "passwords.env", "status": status.stdout}
+    finally:
+        services("down")
+
+
+@pytest.fixture(scope="session")
+def secure_admin_settings(secure_services) -> Settings:
+    return settings_from_env_file(secure_services["admin_env"])
+
+
+@pytest.fixture(scope="session")
+def secure_settings(secure_services, secure_admin_settings: Settings, transcript: Transcript, tmp_path_factory) -> Settings:
+    """The session's worker identity, made and scoped to the session's names by `coopwatch credentials`."""
+    run = f"sec{uuid.uuid4().hex[:8]}"
+    names = dict(
+        app_id=f"coopwatch-{run}", topic_raw=f"{run}.news.raw", topic_normalised=f"{run}.news.normalised",
+        topic_enriched=f"{run}.news.enriched", topic_deadletter=f"{run}.news.deadletter", topic_partitions=2,
+        articles_alias=f"{run}-news-articles", events_alias=f"{run}-coop-events", index_batch_seconds=0.3,
+        topic_mentions=f"{run}.news.mentions", incidents_alias=f"{run}-coop-incidents",
+        state_dir=str(REPO / ".local" / "state" / run),
+    )
+    worker_env = tmp_path_factory.mktemp("secure") / "worker.env"
+    admin = changed(secure_admin_settings, **names)
+    result = coopwatch(admin, "credentials", "--write", str(worker_env), "--user", f"coopwatch-{run}")
+    transcript.add("coopwatch credentials", result.stdout + result.stderr)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert oct(worker_env.stat().st_mode & 0o777) == "0o600"
+    return settings_from_env_file(worker_env, **names)
+
+
+def secure_coopwatch(settings: Settings, transcript: Transcript, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    result = coopwatch(settings, *args, timeout=timeout)
+    transcript.add(f"coopwatch {' '.join(args)}", result.stdout + result.stderr)
+    return result
+
+
+@pytest.fixture(scope="session")
+def secure_es(secure_settings: Settings):
+    from streams.clients import elasticsearch_client
+    from streams.index import ensure_indices
+
+    client = elasticsearch_client(secure_settings)
+    ensure_indices(client, secure_settings)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def secure_producer(secure_settings: Settings):
+    from streams.clients import kafka_producer
+    from streams.topics import ensure_topics
+
+    ensure_topics(secure_settings)
+    client = kafka_producer(secure_settings)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def secure_worker(secure_settings: Settings, secure_es, secure_producer, transcript: Transcript) -> Iterator[subprocess.Popen]:
+    log_path = SECURE_STATE / "logs" / f"{secure_settings.app_id}-worker.log"
+    transcript.files.append(log_path)
+    yield from warmed_up_worker(secure_settings, secure_producer, "worker", log_dir=log_path.parent)

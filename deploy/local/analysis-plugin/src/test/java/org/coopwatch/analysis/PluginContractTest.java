@@ -75,9 +75,14 @@ class PluginContractTest {
         }
         assertEquals(annotatedClassesInThisJar(), listed, "every @NamedComponent class must be in named_components.json");
         assertEquals(
-            Set.of("elision", "asciifolding", "stemmer"),
+            Set.of("elision", "asciifolding", "stemmer", "pattern_capture", "unique"),
             json.get("org.elasticsearch.plugin.analysis.TokenFilterFactory").keySet(),
-            "exactly the filters the templates use and the integ-test-zip server lacks"
+            "exactly the filters the templates and the .security-7 index use and the integ-test-zip server lacks"
+        );
+        assertEquals(
+            Set.of("uax_url_email"),
+            json.get("org.elasticsearch.plugin.analysis.TokenizerFactory").keySet(),
+            "the tokenizer of the .security-7 index's email analyzer"
         );
     }
 
