@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -43,3 +46,15 @@ class Settings(BaseSettings):
     @property
     def kafka_servers(self) -> list[str]:
         return [server.strip() for server in self.kafka_bootstrap_servers.split(",") if server.strip()]
+
+
+def settings_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment that makes a child coopwatch process (a worker, the CLI) use these settings."""
+    env = dict(os.environ if base is None else base)
+    for name, value in settings.model_dump(mode="json", exclude_none=True).items():
+        secret = getattr(settings, name)
+        if isinstance(secret, SecretStr):  # dumped masked: pass the real value on
+            value = secret.get_secret_value()
+        # pydantic-settings reads lists and objects as JSON
+        env[f"COOPWATCH_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
+    return env

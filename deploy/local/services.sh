@@ -17,7 +17,9 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-LOCAL="$REPO_ROOT/.local"
+# A worktree may link .local to another checkout's: resolve it, so the services
+# that checkout started (whose command lines name the real path) are seen as ours.
+LOCAL="$(readlink -f "$REPO_ROOT/.local")"
 RUN_DIR="$LOCAL/run"
 LOG_DIR="$LOCAL/logs"
 

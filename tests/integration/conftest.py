@@ -8,7 +8,6 @@ do not see each other's messages or documents.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from typing import Iterator
 import pytest
 
 from streams.settings import Settings
+from streams.settings import settings_environment as settings_env
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = REPO / "deploy" / "local" / "services.sh"
@@ -48,15 +48,6 @@ def settings(services: None) -> Settings:
         events_alias=f"{run}-coop-events",
         index_batch_seconds=0.3,
     )
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment that makes a coopwatch process use these settings."""
-    env = dict(os.environ)
-    for name, value in settings.model_dump(mode="json", exclude_none=True).items():
-        # pydantic-settings reads lists and objects as JSON
-        env[f"COOPWATCH_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
-    return env
 
 
 def coopwatch(settings: Settings, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
