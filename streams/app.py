@@ -27,7 +27,6 @@ from streams.settings import Settings
 log = logging.getLogger(__name__)
 
 STAGES: tuple[Stage, ...] = ("normalise", "enrich", "index")
-ENRICH_BATCH = 16
 
 
 def dead_letter_for(event: EventT, stage: Stage, error: BaseException, *, kind: str | None = None) -> DeadLetter:
@@ -72,7 +71,8 @@ def create_app(
         consumer_auto_offset_reset="earliest",
         producer_max_request_size=settings.max_message_bytes,
         consumer_max_fetch_size=settings.max_message_bytes,
-        broker_commit_interval=1.0,
+        broker_commit_interval=settings.commit_interval_seconds,
+        producer_linger=settings.producer_linger_seconds,
     )
 
     def topic(name: str) -> faust.TopicT:
@@ -112,7 +112,7 @@ def create_app(
         @app.agent(normalised_topic, name="enrich")
         async def enrich_agent(stream: faust.StreamT) -> None:
             loop = asyncio.get_running_loop()
-            async for events in stream.take_events(ENRICH_BATCH, within=0.2):
+            async for events in stream.take_events(settings.enrich_batch_size, within=settings.enrich_batch_seconds):
                 articles: list[tuple[EventT, NormalisedArticle]] = []
                 for event in events:
                     try:

@@ -50,6 +50,9 @@ REPO = Path(__file__).resolve().parents[1]
 # Articles written for the project (never the real articles of the shared eval set).
 DEFAULT_FEEDS = (REPO / "deploy" / "sample" / "feed.jsonl", REPO / "tests" / "data" / "dev2.jsonl", REPO / "tests" / "data" / "heldout.jsonl")
 STAGE_TOPICS = ("normalise", "enrich", "index")
+# The configuration the latency depends on, printed with the figures.
+LATENCY_SETTINGS = ("enrich_batch_size", "enrich_batch_seconds", "index_batch_size", "index_batch_seconds",
+                    "index_refresh_seconds", "commit_interval_seconds", "producer_linger_seconds")
 
 
 # ---------------------------------------------------------------- pure parts
@@ -213,6 +216,7 @@ def format_report(report: dict[str, Any]) -> str:
         + ("" if acc["all_accounted"] else f" -- {acc['missing']} MISSING"),
         f"publish -> searchable: {lat(report['latency_s']['publish_to_searchable'])} "
         f"(visibility polled every {run['poll_interval_s']:g} s, search round trip {num(run['poll_round_trip_s'], ' s', 3)})",
+        "  with " + ", ".join(f"{name}={value:g}" for name, value in run["settings"].items()),
         "  by hop: " + "; ".join(f"{hop.replace('_', ' ')} p50 {s['p50']:.2f} s p99 {s['p99']:.2f} s"
                                  for hop, s in report["latency_s"].items() if hop != "publish_to_searchable" and s),
         f"throughput: published {num(tp['published_per_s'])}/s, searchable {num(tp['searchable_per_s'])}/s; "
@@ -430,7 +434,7 @@ class BenchOptions:
     workers: int = 1
     feeds: Sequence[Path] = DEFAULT_FEEDS
     poll_interval: float = 0.1
-    bound_texts: int = 300
+    bound_texts: int = 150
     index_documents: int = 1000
     timeout: float = 300.0
     seed: int = 0
@@ -465,8 +469,11 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         warm_up(bench, sources, run_id, pool, client, options)
         say(f"workers ready; publishing {len(articles)} articles")
         result = measure_pipeline(bench, articles, schedule, pool, client, options)
-        say("measuring the bounds on the same texts")
-        bounds = measure_bounds(bench, articles[: options.bound_texts], pool, client, options, run_id)
+        if options.bound_texts:
+            say("measuring the bounds on the same texts")
+            bounds = measure_bounds(bench, articles[: options.bound_texts], pool, client, options, run_id)
+        else:
+            bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers}
         problems += result.pop("problems")
     finally:
         pool.stop()
@@ -480,7 +487,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             "messages": len(articles), "workers": options.workers, "partitions": bench.topic_partitions,
             "cpus": os.cpu_count(), "load_before": load_before, "load_after": list(os.getloadavg()),
             "poll_interval_s": options.poll_interval, "poll_round_trip_s": result.pop("poll_round_trip_s"),
-            "index_batch_seconds": bench.index_batch_seconds,
+            "settings": {name: getattr(bench, name) for name in LATENCY_SETTINGS},
         },
         **result,
         "bounds": bounds,
@@ -689,6 +696,9 @@ def measure_bounds(settings: Settings, articles: list[dict], pool: WorkerPool, c
         "index_stage_per_s": index_stage,
         "bare_bulk_per_s": bare,
     }
+
+
+BOUNDS = ("spacy_pipe_per_s", "spacy_pipe_parallel_per_s", "enrich_per_s", "normalise_per_s", "index_stage_per_s", "bare_bulk_per_s")
 
 
 def nlp_pipe_seconds(nlp, texts: Sequence[str]) -> float:

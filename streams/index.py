@@ -152,11 +152,20 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> None:
         # The templates follow the configured aliases, so a second deployment
         # (or a test run) can live beside the first in one cluster.
         template["index_patterns"] = [f"{alias}-v*"]
+        template["template"]["settings"]["refresh_interval"] = refresh_interval(settings)
         client.indices.put_index_template(name=alias, **template)
     for alias in (settings.articles_alias, settings.events_alias):
         concrete = index_name(alias, settings.index_version)
         if not client.indices.exists(index=concrete):
             client.indices.create(index=concrete, aliases={alias: {"is_write_index": True}})
+        else:  # a changed setting reaches the indices that exist already
+            client.indices.put_settings(index=concrete, settings={"index": {"refresh_interval": refresh_interval(settings)}})
+
+
+def refresh_interval(settings: Settings) -> str:
+    """An explicit interval also keeps an index refreshing while nobody searches it (no search-idle
+    shard), so an analyst's first search after a quiet spell does not wait for a refresh."""
+    return f"{round(settings.index_refresh_seconds * 1000)}ms"
 
 
 @dataclass

