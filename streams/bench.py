@@ -234,6 +234,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"ratios: enrich / spaCy {num(ratios['enrich_to_spacy'], digits=3)}; end to end / NLP bound ({bounds['spacy_processes']} processes) "
         f"{num(ratios['end_to_end_to_nlp_bound'], digits=3)}; index stage / bare bulk {num(ratios['index_stage_to_bare_bulk'], digits=3)}",
     ]
+    if not bounds["texts"]:
+        lines[-2:] = ["bounds: not measured (--bound-texts 0)"]
     if report.get("problems"):
         lines += [f"problem: {problem}" for problem in report["problems"]]
     return "\n".join(lines)

@@ -33,7 +33,7 @@ from streams.enrichment.institutions import (
 )
 from streams.enrichment.organizations import AgencyGazetteer, MinistryFinder, OrgMention
 from streams.enrichment.persons import PersonCandidate, honorific_mentions, resolve_persons
-from streams.enrichment.text import Sentence, fold, fold_key, mask, split_sentences
+from streams.enrichment.text import Sentence, bounded_prefix, fold, fold_key, mask, split_sentences
 from streams.enrichment.topics import TopicLexicon
 from streams.settings import Settings
 
@@ -169,9 +169,10 @@ class Enricher:
             self._nlp[language] = _PIPELINES[name]
         return self._nlp[language]
 
-    @staticmethod
-    def article_text(article: NormalisedArticle) -> str:
-        return f"{article.title.strip()}\n\n{article.text}"
+    def article_text(self, article: NormalisedArticle) -> str:
+        """Title and body as the enrichment reads them: a bounded prefix, so that one huge article
+        neither holds its partition for long nor grows the worker (its whole body is still indexed)."""
+        return bounded_prefix(f"{article.title.strip()}\n\n{article.text}", self.settings.nlp_max_chars)
 
     def enrich(self, article: NormalisedArticle, *, now: datetime | None = None) -> EnrichedArticle:
         text = self.article_text(article)

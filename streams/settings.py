@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # topics accept up to this, so an oversize article is dead-lettered, not lost.
     max_message_bytes: int = Field(16 * 1024 * 1024, ge=1024)
     max_body_chars: int = Field(1_000_000, ge=1000, description="Longer bodies are dead-lettered")
+    nlp_max_chars: int = Field(
+        100_000, ge=1000, description="The enrichment reads at most this many characters of an article; the whole body is indexed"
+    )
 
     articles_alias: str = "news-articles"
     events_alias: str = "coop-events"

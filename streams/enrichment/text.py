@@ -115,3 +115,14 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
         for index in range(start, min(end, len(chars))):
             chars[index] = " "
     return "".join(chars)
+
+
+def bounded_prefix(text: str, limit: int) -> str:
+    """At most ``limit`` characters from the start of ``text``, cut at the last paragraph break
+    (else the last space) before the limit so no sentence or word is read half."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit + 1)
+    if cut < limit // 2:
+        cut = text.rfind(" ", 0, limit + 1)
+    return text[: cut if cut > 0 else limit]
