@@ -39,7 +39,7 @@ class CountingPipeline:
 
 
 def test_a_900000_character_body_is_enriched_from_a_bounded_prefix_and_kept_whole(enricher, monkeypatch):
-    limit = enricher.settings.nlp_max_chars
+    limit = enricher.nlp_max_chars
     assert limit <= 100_000
     body = PARAGRAPH * (900_000 // len(PARAGRAPH))
     body += "German and Italian customs officers later met in Berlin to discuss arms trafficking.\n"
@@ -47,7 +47,7 @@ def test_a_900000_character_body_is_enriched_from_a_bounded_prefix_and_kept_whol
     assert len(article.text) > 890_000
 
     counting = CountingPipeline(enricher.pipeline("en"))
-    monkeypatch.setitem(enricher._nlp, "en", counting)
+    monkeypatch.setattr(enricher, "pipeline", lambda language: counting)
     [enriched] = enricher.enrich_many([article])
 
     [(characters, tokens)] = counting.docs
