@@ -32,6 +32,7 @@ import json
 import math
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -49,7 +50,7 @@ from streams.settings import Settings, settings_environment
 REPO = Path(__file__).resolve().parents[1]
 # Articles written for the project (never the real articles of the shared eval set).
 DEFAULT_FEEDS = (REPO / "deploy" / "sample" / "feed.jsonl", REPO / "tests" / "data" / "dev2.jsonl", REPO / "tests" / "data" / "heldout.jsonl")
-STAGE_TOPICS = ("normalise", "enrich", "index")
+STAGE_TOPICS = ("normalise", "enrich", "index", "incidents")
 # The configuration the latency depends on, printed with the figures.
 LATENCY_SETTINGS = ("enrich_batch_size", "enrich_batch_seconds", "index_batch_size", "index_batch_seconds",
                     "index_refresh_seconds", "commit_interval_seconds", "producer_linger_seconds")
@@ -188,9 +189,11 @@ def isolated_settings(settings: Settings, run_id: str, *, workers: int) -> Setti
         "topic_normalised": f"{name}.news.normalised",
         "topic_enriched": f"{name}.news.enriched",
         "topic_deadletter": f"{name}.news.deadletter",
+        "topic_mentions": f"{name}.news.mentions",
         "topic_partitions": partitions_for(workers, settings.topic_partitions),
         "articles_alias": f"{name}-news-articles",
         "events_alias": f"{name}-coop-events",
+        "incidents_alias": f"{name}-coop-incidents",
     })
 
 
@@ -313,7 +316,8 @@ class Sampler(threading.Thread):
         from streams.clients import kafka_admin, kafka_consumer
 
         processes = self.processes = [psutil.Process(pid) for pid in self.pids]
-        topics = dict(zip(STAGE_TOPICS, (self.settings.topic_raw, self.settings.topic_normalised, self.settings.topic_enriched)))
+        inputs = (self.settings.topic_raw, self.settings.topic_normalised, self.settings.topic_enriched, self.settings.topic_mentions)
+        topics = dict(zip(STAGE_TOPICS, inputs))   # each stage's input topic
         partitions = [TopicPartition(topic, p) for topic in topics.values() for p in range(self.settings.topic_partitions)]
         admin = kafka_admin(self.settings)
         consumer = kafka_consumer(self.settings, group_id=None, enable_auto_commit=False)
@@ -366,12 +370,13 @@ class WorkerPool:
     log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="coopwatch-bench-")))
 
     def start(self) -> None:
-        env = settings_environment(self.settings)
         for n in range(self.count):
+            # each worker its own table store, as on separate machines
+            state = self.settings.model_copy(update={"state_dir": str(self.log_dir / f"state-{n}")})
             with (self.log_dir / f"worker-{n}.log").open("w") as log:
                 self.processes.append(subprocess.Popen(
                     [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning"],
-                    env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                    env=settings_environment(state), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                 ))
 
     def check_alive(self) -> None:
@@ -390,6 +395,8 @@ class WorkerPool:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        for n in range(self.count):
+            shutil.rmtree(self.log_dir / f"state-{n}", ignore_errors=True)
 
 
 def wait_for_group(settings: Settings, members: int, *, timeout: float, pool: WorkerPool) -> None:
@@ -433,7 +440,7 @@ def remove_namespace(settings: Settings) -> list[str]:
         admin.close()
     client = elasticsearch_client(settings)
     try:
-        for alias in (settings.articles_alias, settings.events_alias):
+        for alias in (settings.articles_alias, settings.events_alias, settings.incidents_alias):
             client.options(ignore_status=404).indices.delete(index=index_name(alias, settings.index_version))
             client.options(ignore_status=404).indices.delete_index_template(name=alias)
     except Exception as error:  # noqa: BLE001
@@ -656,7 +663,7 @@ def lag_report(samples: list[tuple[float, dict[str, int]]], points: int = 20) ->
     start = samples[0][0]
     step = max(1, len(samples) // points)
     return {
-        "max": {stage: max(lag[stage] for _, lag in samples) for stage in STAGE_TOPICS},
+        "max": {stage: max(lag[stage] for _, lag in samples) for stage in samples[0][1]},
         "total_series": [sum(lag.values()) for _, lag in samples[::step]],
         "samples": [{"t": round(t - start, 1), **lag} for t, lag in samples],
     }

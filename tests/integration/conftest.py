@@ -8,6 +8,8 @@ do not see each other's messages or documents.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,9 +45,12 @@ def settings(services: None) -> Settings:
         topic_normalised=f"{run}.news.normalised",
         topic_enriched=f"{run}.news.enriched",
         topic_deadletter=f"{run}.news.deadletter",
+        topic_mentions=f"{run}.news.mentions",
         topic_partitions=2,
         articles_alias=f"{run}-news-articles",
         events_alias=f"{run}-coop-events",
+        incidents_alias=f"{run}-coop-incidents",
+        state_dir=str(REPO / ".local" / "state" / run),
         index_batch_seconds=0.3,
     )
 
@@ -68,7 +73,7 @@ def es(settings: Settings):
     yield client
     from streams.index import index_name
 
-    for alias in (settings.articles_alias, settings.events_alias):
+    for alias in (settings.articles_alias, settings.events_alias, settings.incidents_alias):
         client.indices.delete(index=index_name(alias, settings.index_version), ignore_unavailable=True)
         client.options(ignore_status=404).indices.delete_index_template(name=alias)
     client.close()
@@ -125,6 +130,8 @@ def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=30)
+        shutil.rmtree(settings.state_dir, ignore_errors=True)
 
 
 def wait_for_document(es, index: str, doc_id: str, *, timeout: float) -> dict | None:

@@ -85,9 +85,11 @@ def test_eval_lines_and_raw_lines_are_both_read_and_bad_lines_skipped(tmp_path):
 def test_a_run_gets_a_namespace_of_its_own():
     settings = Settings()
     bench = isolated_settings(settings, "abc123", workers=2)
-    names = [bench.topic_raw, bench.topic_normalised, bench.topic_enriched, bench.topic_deadletter, bench.articles_alias, bench.events_alias]
+    names = [bench.topic_raw, bench.topic_normalised, bench.topic_enriched, bench.topic_deadletter, bench.topic_mentions,
+             bench.articles_alias, bench.events_alias, bench.incidents_alias]
     assert all("abc123" in name for name in names) and bench.app_id != settings.app_id
     assert bench.articles_alias != settings.articles_alias and bench.topic_raw != settings.topic_raw
+    assert bench.incidents_alias != settings.incidents_alias and bench.topic_mentions != settings.topic_mentions
     assert bench.topic_partitions % 2 == 0
     assert partitions_for(1, 3) == 3 and partitions_for(2, 3) == 4 and partitions_for(4, 3) == 4
     env = settings_environment(bench, base={})
