@@ -484,6 +484,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
 
     pool = WorkerPool(bench, options.workers)
     problems: list[str] = []
+    finished = False
     client = elasticsearch_client(bench)
     try:
         ensure_topics(bench)
@@ -500,8 +501,11 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         else:
             bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers}
         problems += result.pop("problems")
+        finished = True
     finally:
         pool.stop()
+        if finished:  # worker logs are kept only when something went wrong
+            shutil.rmtree(pool.log_dir, ignore_errors=True)
         client.close()
         problems += remove_namespace(bench)
 
