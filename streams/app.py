@@ -34,7 +34,6 @@ from streams.topics import deadletter_max_bytes
 log = logging.getLogger(__name__)
 
 STAGES: tuple[Stage, ...] = ("normalise", "enrich", "index", "incidents")
-ENRICH_BATCH = 16
 EXIT_HALTED = 4  # the worker's exit status when a stage stopped for a cause only an operator can fix
 
 
@@ -251,7 +250,8 @@ def faust_options(settings: Settings) -> dict[str, Any]:
         producer_acks=-1,  # a send counts as delivered once every in-sync replica has it
         producer_max_request_size=deadletter_max_bytes(settings),
         consumer_max_fetch_size=deadletter_max_bytes(settings),
-        broker_commit_interval=1.0,
+        broker_commit_interval=settings.commit_interval_seconds,
+        producer_linger=settings.producer_linger_seconds,
         broker_session_timeout=settings.kafka_session_timeout_seconds,
         # Messages read ahead of the agents stay few, so memory stays bounded while a stage waits out a fault.
         stream_buffer_maxsize=max(2 * settings.index_batch_size, 64),
@@ -321,7 +321,7 @@ def create_app(
         @app.agent(normalised_topic, name="enrich")
         async def enrich_agent(stream: faust.StreamT) -> None:
             async def run() -> None:
-                async for events in stream.take_events(ENRICH_BATCH, within=0.2):
+                async for events in stream.take_events(settings.enrich_batch_size, within=settings.enrich_batch_seconds):
                     await settle(events, lambda: enrich_events(events, outbox, enriched_topic, enricher, mentions_topic))
 
             await halting_on_failure("enrich", run)

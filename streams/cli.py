@@ -174,13 +174,38 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.bench import run_benchmark
-    from streams.topics import ensure_topics
+    from streams.bench import DEFAULT_FEEDS, BenchOptions, format_report, run_bench
 
-    ensure_topics(settings)
-    result = run_benchmark(settings, args.feed, args.messages, timeout_seconds=args.timeout)
-    print(result.report())
-    return 0 if result.indexed + result.dead_lettered == result.messages else 1
+    if (args.rate is None) != (args.duration is None):
+        print("error: --rate and --duration go together", file=sys.stderr)
+        return 2
+    if args.rate is not None and args.messages is not None:
+        print("error: either --messages (a burst) or --rate with --duration (steady), not both", file=sys.stderr)
+        return 2
+    if args.bound_texts < 0:
+        print("error: --bound-texts is 0 (no bounds) or more", file=sys.stderr)
+        return 2
+    feeds = args.feed or list(DEFAULT_FEEDS)
+    missing = [str(feed) for feed in feeds if not Path(feed).is_file()]
+    if missing:
+        print(f"error: no such feed file: {', '.join(missing)} (give articles with --feed FILE.jsonl)", file=sys.stderr)
+        return 2
+    options = BenchOptions(
+        messages=args.messages, rate=args.rate, duration=args.duration, workers=args.workers, feeds=feeds,
+        poll_interval=args.poll, bound_texts=args.bound_texts, index_documents=args.index_documents, timeout=args.timeout, seed=args.seed,
+    )
+    report = run_bench(settings, options, progress=lambda message: print(message, file=sys.stderr, flush=True))
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0 if report["accounting"]["all_accounted"] and not report["problems"] else 1
+
+
+def _positive(kind):
+    def parse(text: str):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+        return value
+    return parse
 
 
 def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
@@ -278,10 +303,26 @@ def build_parser() -> argparse.ArgumentParser:
     reindex.add_argument("--batch-size", type=int, default=64, help="articles enriched and written at a time")
     reindex.set_defaults(handler=cmd_reindex)
 
-    bench = commands.add_parser("bench", help="measure end-to-end throughput and latency of the running workers (its articles are removed afterwards)")
-    bench.add_argument("--messages", type=int, default=200, help="how many articles to publish (default 200)")
-    bench.add_argument("--feed", type=Path, default=Path("deploy/sample/feed.jsonl"), help="articles to cycle through")
-    bench.add_argument("--timeout", type=float, default=600, help="give up after this many seconds")
+    bench = commands.add_parser(
+        "bench", help="measure publish-to-searchable latency, throughput, lag, RSS and their bounds, with workers of its own",
+        description="Starts its own workers in a namespace of its own (topics, consumer group, indices: removed afterwards), "
+        "publishes articles all at once (--messages) or at a steady rate (--rate, --duration), reports when each became "
+        "visible to a search, and measures spaCy's nlp.pipe and a bare bulk on the same texts.",
+    )
+    bench.add_argument("--messages", type=_positive(int), help="publish this many articles at once (default 200 when no --rate)")
+    bench.add_argument("--rate", type=_positive(float), metavar="R", help="publish R articles per second...")
+    bench.add_argument("--duration", type=_positive(float), metavar="S", help="...for S seconds")
+    bench.add_argument("--workers", type=_positive(int), default=1, help="worker processes to start (default 1)")
+    bench.add_argument("--feed", type=Path, action="append",
+                       help="JSONL of raw articles (or eval lines) to vary from; repeatable (default: the project's sample and test sets)")
+    bench.add_argument("--poll", type=_positive(float), default=0.1, metavar="SECONDS", help="how often visibility is checked (default 0.1)")
+    bench.add_argument("--bound-texts", type=int, default=150, metavar="N",
+                       help="texts the bounds are measured on (default 150; 0 skips the bounds, for quick latency runs)")
+    bench.add_argument("--index-documents", type=_positive(int), default=1000, metavar="N",
+                       help="documents the index stage and the bare bulk are measured on (default 1000)")
+    bench.add_argument("--seed", type=int, default=0, help="seed of the article variations")
+    bench.add_argument("--timeout", type=_positive(float), default=300, help="give up this many seconds after publishing ended")
+    bench.add_argument("--json", action="store_true", help="print the report as JSON")
     bench.set_defaults(handler=cmd_bench)
 
     credentials = commands.add_parser(

@@ -28,6 +28,7 @@ from streams.settings import Settings
 class Enricher:
     def __init__(self, settings: Settings) -> None:
         self.pipelines = Pipelines(settings)
+        self.nlp_max_chars = settings.nlp_max_chars
         countries, agencies, ministries = CountryLexicon(), AgencyGazetteer(), MinistryFinder()
         topics, events = TopicLexicon(), EventLexicon()
         self.countries = CountryResolver(countries)
@@ -62,11 +63,14 @@ class Enricher:
         """The spaCy pipeline for ``language`` (loaded once), or None when there is none."""
         return self.pipelines.get(language)
 
-    article_text = staticmethod(article_text)
+    def article_text(self, article: NormalisedArticle) -> str:
+        """What the NLP and the resolvers read: a bounded prefix, so that one huge article neither
+        holds its partition for long nor grows the worker (its whole body is still indexed)."""
+        return article_text(article, self.nlp_max_chars)
 
     def enrich(self, article: NormalisedArticle, *, now: datetime | None = None) -> EnrichedArticle:
         nlp = self.pipeline(article.language)
-        doc = nlp(article_text(article)) if nlp is not None else None
+        doc = nlp(self.article_text(article)) if nlp is not None else None
         return self._enrich(article, doc, now)
 
     def enrich_many(self, articles: Sequence[NormalisedArticle]) -> list[EnrichedArticle]:
@@ -76,7 +80,7 @@ class Enricher:
             by_language.setdefault(article.language, []).append(index)
         now = datetime.now(timezone.utc)
         for language, indices in by_language.items():
-            texts = [article_text(articles[i]) for i in indices]
+            texts = [self.article_text(articles[i]) for i in indices]
             nlp = self.pipeline(language)
             docs = nlp.pipe(texts, batch_size=32) if nlp is not None else [None] * len(texts)
             for index, doc in zip(indices, docs):
@@ -85,7 +89,7 @@ class Enricher:
 
     def context(self, article: NormalisedArticle, doc) -> ArticleContext:
         """The article with all resolvers run over it."""
-        context = ArticleContext.build(article, doc, model_entities(doc))
+        context = ArticleContext.build(article, doc, model_entities(doc), max_chars=self.nlp_max_chars)
         for _, resolve in self.steps:
             resolve(context)
         return context

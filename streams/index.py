@@ -158,7 +158,8 @@ def index_template(name: str, alias: str, settings: Settings) -> dict[str, Any]:
     # (or a test run) can live beside the first in one cluster.
     template["index_patterns"] = [f"{alias}-v*"]
     template["template"].setdefault("settings", {}).update(
-        number_of_shards=settings.index_shards, number_of_replicas=settings.index_replicas)
+        number_of_shards=settings.index_shards, number_of_replicas=settings.index_replicas,
+        refresh_interval=refresh_interval(settings))
     return template
 
 
@@ -172,6 +173,12 @@ def put_templates(client: Elasticsearch, settings: Settings) -> None:
         client.cluster.put_component_template(name=name, **load_template(name))
     for name, alias in zip(TEMPLATE_NAMES, managed_aliases(settings)):
         client.indices.put_index_template(name=alias, **index_template(name, alias, settings))
+
+
+def refresh_interval(settings: Settings) -> str:
+    """An explicit interval also keeps an index refreshing while nobody searches it (no search-idle
+    shard), so an analyst's first search after a quiet spell does not wait for a refresh."""
+    return f"{round(settings.index_refresh_seconds * 1000)}ms"
 
 
 def alias_targets(client: Elasticsearch, alias: str) -> list[str]:
@@ -206,6 +213,8 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> dict[str, list[
             # An index made by an earlier release lacks the fields added since (its
             # mapping is strict): add them, or its new documents would be refused.
             client.indices.put_mapping(index=current, properties=load_template(name)["template"]["mappings"]["properties"])
+            # and a changed refresh setting reaches it too
+            client.indices.put_settings(index=current, settings={"index": {"refresh_interval": refresh_interval(settings)}})
             if index_name(alias, settings.index_version) not in current:
                 log.warning("%s points to %s, not version %d: `coopwatch reindex` builds the next version and moves the alias",
                             alias, ", ".join(current), settings.index_version)

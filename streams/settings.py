@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
         60.0, gt=0, description="A worker that stops heartbeating loses its partitions to the others after this long"
     )
     max_body_chars: int = Field(1_000_000, ge=1000, description="Longer bodies are dead-lettered")
+    nlp_max_chars: int = Field(
+        100_000, ge=1000, description="The enrichment reads at most this many characters of an article; the whole body is indexed"
+    )
 
     articles_alias: str = "news-articles"
     events_alias: str = "coop-events"
@@ -55,7 +59,15 @@ class Settings(BaseSettings):
     index_shards: int = Field(1, ge=1, description="Primary shards of each new index")
     index_replicas: int = Field(0, ge=0, description="Replicas of each index (0 on a single node)")
     index_batch_size: int = Field(200, ge=1, description="Documents per bulk request at most")
-    index_batch_seconds: float = Field(1.0, gt=0, description="Longest wait before a partial batch is written")
+    # Latency: an article waits for at most one batch window per stage, then for the next refresh.
+    index_batch_seconds: float = Field(0.1, gt=0, description="Longest wait before a partial batch is written")
+    index_refresh_seconds: float = Field(
+        0.5, gt=0, description="How often new documents become visible to searches (the indices' refresh_interval)"
+    )
+    enrich_batch_size: int = Field(16, ge=1, description="Articles per NLP batch at most")
+    enrich_batch_seconds: float = Field(0.05, gt=0, description="Longest wait before a partial NLP batch is enriched")
+    commit_interval_seconds: float = Field(1.0, gt=0, description="How often workers commit the offsets of finished messages")
+    producer_linger_seconds: float = Field(0.0, ge=0, description="How long workers let a message wait to fill a batch")
 
     state_store: Literal["rocksdb", "memory"] = Field("rocksdb", description="Where a worker keeps its table partitions")
     state_dir: str = Field(".local/state", description="Directory of the table stores; one per worker on a machine")
@@ -132,3 +144,21 @@ def load_settings(**overrides: object) -> Settings:
 
 class SettingsFileError(ValueError):
     """The env file named by COOPWATCH_ENV_FILE is missing or too open."""
+
+
+def settings_environment(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment that makes a child coopwatch process (a worker, the CLI) use exactly these settings.
+
+    model_dump masks SecretStr ("**********"), so secrets are revealed one by one;
+    settings this object leaves unset are removed from the inherited environment
+    (with any env file), so the caller's shell cannot slip in its own.
+    """
+    env = {key: value for key, value in (os.environ if base is None else base).items()
+           if key != ENV_FILE_VARIABLE and key.removeprefix("COOPWATCH_").lower() not in Settings.model_fields}
+    for name, value in settings.model_dump(mode="json", exclude_none=True).items():
+        secret = getattr(settings, name)
+        if isinstance(secret, SecretStr):  # dumped masked: pass the real value on
+            value = secret.get_secret_value()
+        # pydantic-settings reads lists and objects as JSON
+        env[f"COOPWATCH_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
+    return env

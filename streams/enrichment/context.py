@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from schemas.articles import CooperationEvent, CountryTag, NormalisedArticle, Organization, TopicTag
-from streams.enrichment.text import Sentence, fold, split_sentences
+from streams.enrichment.text import Sentence, bounded_prefix, fold, split_sentences
 
 # kinds of country mention, from strongest evidence to weakest
 NAME, DEMONYM, PREFIX, CAPITAL, CITY = "name", "demonym", "prefix", "capital", "city"
@@ -60,16 +60,17 @@ class ResolvedPerson:
     spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-def article_text(article: NormalisedArticle) -> str:
-    """What the resolvers read: the title, a blank line, the body."""
-    return f"{article.title.strip()}\n\n{article.text}"
+def article_text(article: NormalisedArticle, max_chars: int | None = None) -> str:
+    """What the resolvers read: the title, a blank line, the body; at most ``max_chars`` of it."""
+    text = f"{article.title.strip()}\n\n{article.text}"
+    return bounded_prefix(text, max_chars) if max_chars else text
 
 
 @dataclass
 class ArticleContext:
     # ------------------------------------------------------------ the input
     article: NormalisedArticle
-    text: str                         # article_text(article)
+    text: str                         # article_text(article, max_chars): a bounded prefix
     folded: str                       # fold(text): same length, so offsets carry over
     sentences: list[Sentence]         # text.split_sentences: the one segmentation (see pipelines.py)
     doc: object | None                # the spaCy Doc, None for a language without a pipeline
@@ -87,8 +88,8 @@ class ArticleContext:
     events: list[CooperationEvent] = field(default_factory=list)       # EventResolver
 
     @classmethod
-    def build(cls, article: NormalisedArticle, doc, entities: list[Entity]) -> ArticleContext:
-        text = article_text(article)
+    def build(cls, article: NormalisedArticle, doc, entities: list[Entity], *, max_chars: int | None = None) -> ArticleContext:
+        text = article_text(article, max_chars)
         return cls(article, text, fold(text), split_sentences(text), doc, entities)
 
     @property

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from schemas.articles import CooperationEvent
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
-from streams.enrichment.text import compile_patterns, load_yaml
+from streams.enrichment.text import Lexicons, compile_patterns, load_yaml
 
 if TYPE_CHECKING:
     from streams.enrichment.agencies import AgencyGazetteer
@@ -66,6 +66,13 @@ class EventLexicon:
         self.weak = {t: compile_patterns(spec[t]["weak"]) for t in EVENT_TYPES if spec.get(t, {}).get("weak")}
         self.agreement_nouns = compile_patterns(spec["agreement"]["nouns"])
         self.agreement_verbs = compile_patterns(spec["agreement"]["verbs"])
+        # The trigger lexicons, all found in one pass over a sentence.
+        self.triggers = Lexicons({
+            **{f"strong:{t}": spec[t]["strong"] for t in self.strong},
+            **{f"weak:{t}": spec[t]["weak"] for t in self.weak},
+            "agreement_nouns": spec["agreement"]["nouns"],
+            "agreement_verbs": spec["agreement"]["verbs"],
+        })
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
         self.non_actor = compile_patterns(data["non_actor"])
@@ -77,6 +84,28 @@ def _words_window(folded: str, start: int, end: int, words: int) -> str:
     return " ".join(left) + " " + folded[start:end] + " " + " ".join(right)
 
 
+def last_words(text: str, end: int, count: int) -> list[str]:
+    """``text[:end].split()[-count:]``, reading back only as far as it takes (articles are long)."""
+    reach = 32 * (count + 1)
+    while True:
+        start = max(0, end - reach)
+        words = text[start:end].split()
+        if start == 0 or len(words) > count:   # the window's first word may be cut: never among those returned
+            return words[-count:]
+        reach *= 4
+
+
+def first_words(text: str, start: int, count: int) -> list[str]:
+    """``text[start:].split()[:count]``, reading on only as far as it takes."""
+    reach = 32 * (count + 1)
+    while True:
+        end = min(len(text), start + reach)
+        words = text[start:end].split()
+        if end == len(text) or len(words) > count:   # the window's last word may be cut: never among those returned
+            return words[:count]
+        reach *= 4
+
+
 class EventExtractor:
     def __init__(self, lexicon: EventLexicon) -> None:
         self.lex = lexicon
@@ -84,8 +113,8 @@ class EventExtractor:
     # ---------------------------------------------------------------- actors
     def is_non_actor(self, folded: str, start: int, end: int) -> bool:
         """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish'."""
-        before = " ".join(folded[:start].split()[-2:])
-        window_after = folded[end:].split()[:3]
+        before = " ".join(last_words(folded, start, 2))
+        window_after = first_words(folded, end, 3)
         if window_after and window_after[0] in ("and", "et") and len(window_after) > 2:
             after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
         else:
@@ -100,14 +129,15 @@ class EventExtractor:
     # ---------------------------------------------------------------- triggers
     def triggers(self, folded_sentence: str) -> list[tuple[str, int, int, bool]]:
         found: list[tuple[str, int, int, bool]] = []
-        for event_type, regex in self.lex.strong.items():
-            for match in regex.finditer(folded_sentence):
+        matches = self.lex.triggers.finditer(folded_sentence)
+        for event_type in self.lex.strong:
+            for match in matches.get(f"strong:{event_type}", ()):
                 found.append((event_type, match.start(), match.end(), True))
-        nouns = list(self.lex.agreement_nouns.finditer(folded_sentence))
-        if nouns and self.lex.agreement_verbs.search(folded_sentence):
+        nouns = matches.get("agreement_nouns")
+        if nouns and "agreement_verbs" in matches:
             found.append(("agreement", nouns[0].start(), nouns[0].end(), True))
-        for event_type, regex in self.lex.weak.items():
-            for match in regex.finditer(folded_sentence):
+        for event_type in self.lex.weak:
+            for match in matches.get(f"weak:{event_type}", ()):
                 after = folded_sentence[match.end():match.end() + 10]
                 before = folded_sentence[max(0, match.start() - 10):match.start()]
                 if after.lstrip().startswith("warrant") or before.rstrip().endswith(("mandat d'", "mandat d")):

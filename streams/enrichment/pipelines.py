@@ -6,6 +6,7 @@ from streams.enrichment.context import PERSON_LABELS, Entity
 from streams.enrichment.text import split_sentences
 from streams.settings import Settings
 
+UNUSED_COMPONENTS = ["tagger", "morphologizer", "attribute_ruler", "lemmatizer", "senter"]
 _LOADED: dict[str, object] = {}   # process-wide: one loaded pipeline per model name
 
 
@@ -52,7 +53,10 @@ class Pipelines:
 
                 if not Language.has_factory("coopwatch_sentences"):
                     Language.component("coopwatch_sentences")(_our_sentence_starts)
-                nlp = spacy.load(name, exclude=["lemmatizer"])
+                # Only what the enrichment reads: entities (ner) and the dependency parse (parser,
+                # on tok2vec). Tags, morphology and lemmas are never read; without their
+                # components the entities and the parse are the same, and the NLP is faster.
+                nlp = spacy.load(name, exclude=UNUSED_COMPONENTS)
                 nlp.add_pipe("coopwatch_sentences", before="parser")
                 _LOADED[name] = nlp
             self._by_language[language] = _LOADED[name]

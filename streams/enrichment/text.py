@@ -71,6 +71,44 @@ def compile_patterns(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in ordered))
 
 
+class Lexicons:
+    """Named lexicons, all found in one pass over a text.
+
+    Every match of a lexicon pattern starts with its first word's literal stem, so
+    an Aho-Corasick automaton of those stems finds, in one scan, every place where
+    some lexicon can match; each lexicon's own regex (``compile_patterns``) is then
+    tried only there. The matches are exactly those of ``regex.finditer(text)``.
+    """
+
+    def __init__(self, lexicons: dict[str, list[str]]) -> None:
+        import ahocorasick
+
+        self.regexes = {name: compile_patterns(patterns) for name, patterns in lexicons.items() if patterns}
+        anchors: dict[str, set[str]] = {}
+        for name, patterns in lexicons.items():
+            for pattern in patterns:
+                anchors.setdefault(fold(pattern).split()[0].rstrip("*"), set()).add(name)
+        self._automaton = ahocorasick.Automaton()
+        for stem, names in anchors.items():
+            self._automaton.add_word(stem, (len(stem), tuple(sorted(names))))
+        self._automaton.make_automaton()
+
+    def finditer(self, text: str) -> dict[str, list[re.Match[str]]]:
+        """name -> its matches in ``text``, in order, for the lexicons that match at all."""
+        starts: dict[str, set[int]] = {}
+        for last, (length, names) in self._automaton.iter(text):
+            for name in names:
+                starts.setdefault(name, set()).add(last - length + 1)
+        found: dict[str, list[re.Match[str]]] = {}
+        for name, regex in self.regexes.items():
+            after = 0
+            for start in sorted(starts.get(name, ())):
+                if start >= after and (match := regex.match(text, start)):
+                    found.setdefault(name, []).append(match)
+                    after = match.end()
+        return found
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int
@@ -115,3 +153,14 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
         for index in range(start, min(end, len(chars))):
             chars[index] = " "
     return "".join(chars)
+
+
+def bounded_prefix(text: str, limit: int) -> str:
+    """At most ``limit`` characters from the start of ``text``, cut at the last paragraph break
+    (else the last space) before the limit so no sentence or word is read half."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit + 1)
+    if cut < limit // 2:
+        cut = text.rfind(" ", 0, limit + 1)
+    return text[: cut if cut > 0 else limit]

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from pydantic import SecretStr
 
-from streams.settings import ENV_FILE_VARIABLE, Settings
+from streams.settings import Settings
+from streams.settings import settings_environment as settings_env
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = REPO / "deploy" / "local" / "services.sh"
@@ -53,25 +53,6 @@ def settings(services: None) -> Settings:
         state_dir=str(REPO / ".local" / "state" / run),
         index_batch_seconds=0.3,
     )
-
-
-def settings_env(settings: Settings) -> dict[str, str]:
-    """The environment that makes a coopwatch process use exactly these settings, secrets included.
-
-    model_dump masks SecretStr ("**********"), so secrets are revealed one by one;
-    settings this object leaves unset are removed from the inherited environment
-    (with any env file), so the caller's shell cannot slip in its own.
-    """
-    env = {key: value for key, value in os.environ.items()
-           if key != ENV_FILE_VARIABLE and key.removeprefix("COOPWATCH_").lower() not in Settings.model_fields}
-    dumped = settings.model_dump(mode="json", exclude_none=True)
-    for name, value in dumped.items():
-        raw = getattr(settings, name)
-        if isinstance(raw, SecretStr):
-            value = raw.get_secret_value()
-        # pydantic-settings reads lists and objects as JSON
-        env[f"COOPWATCH_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
-    return env
 
 
 def coopwatch(settings: Settings, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -3,26 +3,158 @@ from pathlib import Path
 
 import pytest
 
-from streams.bench import BenchmarkResult, benchmark_payloads
+from streams.bench import (
+    DEFAULT_FEEDS,
+    article_id_of,
+    bench_articles,
+    format_report,
+    isolated_settings,
+    latency_summary,
+    lag_report,
+    partitions_for,
+    percentile,
+    rate_over,
+    read_articles,
+    rss_report,
+    send_schedule,
+    slope_per_hour,
+)
+from streams.normalise import normalise_payload
+from streams.settings import Settings, settings_environment
 
-SAMPLE = Path(__file__).resolve().parents[2] / "deploy" / "sample" / "feed.jsonl"
+
+def test_percentiles_interpolate_between_ranks():
+    values = [4.0, 1.0, 3.0, 2.0]
+    assert percentile(values, 0) == 1.0 and percentile(values, 100) == 4.0
+    assert percentile(values, 50) == 2.5
+    assert percentile(list(range(1, 101)), 99) == pytest.approx(99.01)
+    assert percentile([7.0], 95) == 7.0
+    with pytest.raises(ValueError):
+        percentile([], 50)
 
 
-def test_benchmark_messages_are_valid_and_distinct_articles():
-    payloads = benchmark_payloads(SAMPLE, 12, "run1")
-    documents = [json.loads(p) for p in payloads]
-    assert len({d["id"] for d in documents}) == 12
-    assert all(d["title"] and d["body"] and "url" not in d for d in documents)
-    assert not any(d["id"].startswith("coopwatch-sample") for d in documents)
+def test_latency_summary_gives_the_figures_the_issue_asks_for():
+    summary = latency_summary([0.2] * 98 + [2.0, 5.0])
+    assert summary["p50"] == 0.2 and summary["max"] == 5.0 and summary["count"] == 100
+    assert summary["p95"] == 0.2 and 2.0 <= summary["p99"] <= 5.0
+    assert latency_summary([]) is None
 
 
-def test_a_feed_without_valid_articles_is_refused(tmp_path):
-    feed = tmp_path / "bad.jsonl"
-    feed.write_text('{"title": "no body"}\nnot json\n')
+def test_steady_rate_schedule_spaces_messages_evenly():
+    schedule = send_schedule(4, 2.5)
+    assert schedule == [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0, 2.25]
+    assert len(send_schedule(0.5, 1)) == 1  # at least one message
+    with pytest.raises(ValueError):
+        send_schedule(0, 10)
+
+
+def test_rate_over_a_span_and_slope_of_a_soak():
+    assert rate_over([10.0, 10.5, 11.0, 12.0]) == pytest.approx(1.5)
+    assert rate_over([3.0]) is None
+    growing = [(t, 500 + t / 60) for t in range(0, 1800, 10)]   # 1 MiB a minute
+    assert slope_per_hour(growing) == pytest.approx(60)
+    assert slope_per_hour([(0, 1), (1, 2), (2, 3)]) is None      # too short to say
+
+
+def test_bench_articles_are_varied_distinct_and_valid():
+    sources = [a for feed in DEFAULT_FEEDS for a in read_articles(feed)]
+    articles = bench_articles(sources, 200, "r1", seed=3)
+    assert len({a["id"] for a in articles}) == 200
+    assert len({a["body"] for a in articles}) >= 190, "texts come round again instead of varying"
+    assert len({len(a["body"]) // 200 for a in articles}) >= 5, "lengths do not vary"
+    assert all(a["source"] == "benchmark" and "url" not in a for a in articles)
+    # same seed, same run: the same feed
+    assert bench_articles(sources, 20, "r1", seed=3) == articles[:20]
+    for article in articles[:5]:
+        payload = json.dumps(article).encode()
+        assert normalise_payload(payload, received_at=__import__("datetime").datetime.now(__import__("datetime").timezone.utc),
+                                 max_body_chars=10**7).article_id == article_id_of(article)
+
+
+def test_eval_lines_and_raw_lines_are_both_read_and_bad_lines_skipped(tmp_path):
+    feed = tmp_path / "mixed.jsonl"
+    feed.write_text(
+        json.dumps({"raw": {"title": "T1", "body": "B1"}, "gold": {}}) + "\n"
+        + json.dumps({"title": "T2", "body": "B2", "lang": "fr"}) + "\nnot json\n" + json.dumps({"title": "no body"}) + "\n"
+    )
+    assert [a["title"] for a in read_articles(feed)] == ["T1", "T2"]
     with pytest.raises(ValueError, match="no valid article"):
-        benchmark_payloads(feed, 3, "x")
+        bench_articles([], 3, "x")
 
 
-def test_report_gives_rate_and_latency_percentiles():
-    text = BenchmarkResult(messages=4, indexed=4, dead_lettered=0, seconds=2.0, latencies=[0.5, 1.0, 1.5, 2.0]).report()
-    assert "2.0 articles/s" in text and "median 1.25 s" in text and "max 2.00 s" in text
+def test_a_run_gets_a_namespace_of_its_own():
+    settings = Settings()
+    bench = isolated_settings(settings, "abc123", workers=2)
+    names = [bench.topic_raw, bench.topic_normalised, bench.topic_enriched, bench.topic_deadletter, bench.topic_mentions,
+             bench.articles_alias, bench.events_alias, bench.incidents_alias]
+    assert all("abc123" in name for name in names) and bench.app_id != settings.app_id
+    assert bench.articles_alias != settings.articles_alias and bench.topic_raw != settings.topic_raw
+    assert bench.incidents_alias != settings.incidents_alias and bench.topic_mentions != settings.topic_mentions
+    assert bench.topic_partitions % 2 == 0
+    assert partitions_for(1, 3) == 3 and partitions_for(2, 3) == 4 and partitions_for(4, 3) == 4
+    env = settings_environment(bench, base={})
+    assert env["COOPWATCH_TOPIC_RAW"] == bench.topic_raw and json.loads(env["COOPWATCH_ROMANCE_LANGUAGES_VIA_FRENCH"])
+
+
+def test_secrets_reach_child_processes_unmasked():
+    env = settings_environment(Settings(elasticsearch_username="analyst", elasticsearch_password="s3cret"), base={})
+    assert env["COOPWATCH_ELASTICSEARCH_PASSWORD"] == "s3cret"
+
+
+def test_timing_keeps_the_best_of_its_runs():
+    from streams.bench import Timing
+
+    timing = Timing()
+    assert timing.rate(10) is None
+    assert timing.measure(lambda: sum(range(1000))) == 499500
+    first = timing.wall
+    timing.measure(lambda: sum(range(10**6)))
+    assert timing.wall == first and timing.rate(10) == 10 / first and timing.rate(10, cpu=True) > 0
+
+
+def test_lag_and_rss_reports():
+    lag = lag_report([(100.0, {"normalise": 5, "enrich": 9, "index": 0}), (101.0, {"normalise": 0, "enrich": 3, "index": 2})])
+    assert lag["max"] == {"normalise": 5, "enrich": 9, "index": 2}
+    assert lag["total_series"] == [14, 5] and lag["samples"][1]["t"] == 1.0
+    rss = rss_report([(0.0, [300.0, None]), (1.0, [320.0, None])], [11, 12])
+    assert rss["workers"][0]["peak_mib"] == 320.0 and rss["workers"][0]["last_mib"] == 320.0
+    assert rss["workers"][1]["peak_mib"] is None
+
+
+def sample_report(**changes):
+    report = {
+        "run": {"run_id": "r1", "mode": "rate", "rate": 8.0, "duration": 60.0, "messages": 480, "workers": 2, "partitions": 4,
+                "cpus": 2, "load_before": [1.0, 1.5, 2.0], "load_after": [1.2, 1.4, 2.0], "poll_interval_s": 0.1,
+                "poll_round_trip_s": 0.012, "settings": {"index_batch_seconds": 0.1, "index_refresh_seconds": 0.5}},
+        "accounting": {"published": 480, "indexed": 479, "dead_lettered": 1, "missing": 0, "all_accounted": True},
+        "latency_s": {"publish_to_searchable": latency_summary([0.5, 0.8, 1.0, 2.5]), "publish_to_enriched": latency_summary([0.1]), "enriched_to_indexed": None, "indexed_to_searchable": None},
+        "throughput": {"published_per_s": 8.0, "searchable_per_s": 7.9, "searchable_per_worker_cpu_s": 4.0, "worker_cpu_seconds": 120.0,
+                       "stages_per_s": {"enrich": 8.0, "index": None}},
+        "lag": lag_report([(0.0, {"normalise": 1, "enrich": 4, "index": 0})]),
+        "rss": rss_report([(0.0, [612.0, 640.0])], [11, 12]),
+        "bounds": {"texts": 300, "index_documents": 1000, "spacy_pipe_per_s": 30.0, "spacy_pipe_per_cpu_s": 32.0, "spacy_pipe_parallel_per_s": 50.0,
+                   "spacy_processes": 2, "enrich_per_s": 27.0, "enrich_per_cpu_s": 28.8, "normalise_per_s": 400.0, "index_stage_per_s": 450.0,
+                   "bare_bulk_per_s": 500.0},
+        "ratios": {"enrich_to_spacy": 0.9, "enrich_to_spacy_wall": 0.9, "end_to_end_to_nlp_bound": 0.158, "end_to_end_to_nlp_bound_cpu": 0.125,
+                   "index_stage_to_bare_bulk": 0.9},
+        "problems": [],
+    }
+    report.update(changes)
+    return report
+
+
+def test_report_text_names_each_figure():
+    text = format_report(sample_report())
+    for expected in ("steady 8/s for 60 s", "479 searchable + 1 dead-lettered of 480 published", "p50 0.90 s", "p99",
+                     "load 1.00 1.50 2.00 before", "enrich / spaCy 0.900 in CPU time", "(4.00 per second of worker CPU)", "index stage / bare bulk 0.900", "peak 640 MiB",
+                     "spaCy nlp.pipe 30.0/s in one process (32.0 per CPU second), 50.0/s in 2", "max normalise 1, enrich 4, index 0", "index_refresh_seconds=0.5"):
+        assert expected in text, expected
+    assert "MISSING" not in text
+
+
+def test_report_text_says_what_is_missing():
+    report = sample_report(accounting={"published": 10, "indexed": 7, "dead_lettered": 0, "missing": 3, "all_accounted": False},
+                           problems=["3 articles neither searchable nor dead-lettered"])
+    text = format_report(report)
+    assert "3 MISSING" in text and "problem: 3 articles" in text
+    assert json.loads(json.dumps(report)) == report  # --json prints it as it is

@@ -194,5 +194,5 @@ def test_worker_env_file_carries_the_connection_and_the_workers_own_credentials(
 def test_index_templates_take_shards_and_replicas_from_settings():
     template = index_template("news-articles", "arts", Settings(index_shards=3, index_replicas=1))
     assert template["index_patterns"] == ["arts-v*"]
-    assert template["template"]["settings"] == {"number_of_shards": 3, "number_of_replicas": 1}
-    assert index_template("coop-events", "evs", Settings())["template"]["settings"] == {"number_of_shards": 1, "number_of_replicas": 0}
+    assert template["template"]["settings"] == {"number_of_shards": 3, "number_of_replicas": 1, "refresh_interval": "500ms"}
+    assert index_template("coop-events", "evs", Settings())["template"]["settings"] == {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "500ms"}

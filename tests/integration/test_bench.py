@@ -1,0 +1,55 @@
+"""coopwatch bench, briefly, on the real services: every message accounted for, every figure reported.
+
+No timing is asserted here: the figures are for people to read (README), the
+machine under a test run is too noisy for thresholds to mean anything.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .conftest import coopwatch
+
+
+def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behind(settings, es) -> None:
+    result = coopwatch(settings, "bench", "--rate", "3", "--duration", "4", "--workers", "1", "--bound-texts", "12", "--index-documents", "60", "--json", timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(result.stdout)
+
+    accounting = report["accounting"]
+    assert accounting["published"] == 12
+    assert accounting["indexed"] + accounting["dead_lettered"] == 12 and accounting["missing"] == 0 and accounting["all_accounted"]
+    latency = report["latency_s"]["publish_to_searchable"]
+    assert latency["count"] == accounting["indexed"] and latency["p50"] <= latency["p95"] <= latency["p99"] <= latency["max"]
+    for hop in ("publish_to_enriched", "enriched_to_indexed", "indexed_to_searchable"):
+        assert report["latency_s"][hop]["count"] == accounting["indexed"], hop
+    assert report["throughput"]["published_per_s"] > 0 and report["throughput"]["searchable_per_s"] > 0
+    assert set(report["throughput"]["stages_per_s"]) == {"enrich", "index"} and report["throughput"]["searchable_per_worker_cpu_s"] > 0
+    assert report["lag"]["samples"] and set(report["lag"]["max"]) == {"normalise", "enrich", "index", "incidents"}
+    assert len(report["rss"]["workers"]) == 1 and report["rss"]["workers"][0]["peak_mib"] > 50
+    bounds = report["bounds"]
+    from streams.bench import BOUNDS
+
+    for name in BOUNDS:
+        assert bounds[name] and bounds[name] > 0, name
+    assert all(value is not None for value in report["ratios"].values())
+    assert report["problems"] == []
+    assert report["run"]["load_before"] and report["run"]["cpus"]
+
+    # Its own namespace, removed afterwards; the configured indices never saw a benchmark article.
+    run_id = report["run"]["run_id"]
+    assert not es.indices.get(index=f"*{run_id}*", ignore_unavailable=True, allow_no_indices=True)
+    from streams.clients import kafka_admin
+
+    admin = kafka_admin(settings)
+    try:
+        assert not [topic for topic in admin.list_topics() if run_id in topic]
+    finally:
+        admin.close()
+    es.indices.refresh(index=settings.articles_alias)
+    assert es.count(index=settings.articles_alias, query={"term": {"source": "benchmark"}})["count"] == 0
+
+
+def test_bench_refuses_half_a_steady_rate(settings) -> None:
+    result = coopwatch(settings, "bench", "--rate", "3")
+    assert result.returncode == 2 and "--rate and --duration go together" in result.stderr
