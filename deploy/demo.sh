@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The pipeline on the bundled sample feed: services up, one worker, the feed
-# published, every message accounted for, two analyst searches, worker stopped.
+# published, every message accounted for, three analyst searches, the dead
+# letters, worker stopped.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -36,6 +37,9 @@ echo '== coopwatch search "coopération sécuritaire" --country MA'
 echo
 echo "== coopwatch search 'persons:\"Nicolas Lerner\"'"
 "$coopwatch" search 'persons:"Nicolas Lerner"'
+echo
+echo "== coopwatch search '*' --has-warnings"
+"$coopwatch" search '*' --has-warnings
 echo
 echo "== coopwatch deadletters --limit 2"
 "$coopwatch" deadletters --limit 2

@@ -14,7 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from schemas.dates import parse_publication_date
+from schemas.dates import Precision
+
 
 # Where a tag came from, so an analyst can tell a model's guess from a gazetteer hit.
 TagSource = Literal["model", "gazetteer", "lexicon", "inferred", "feed", "detected"]
@@ -46,6 +47,22 @@ Topic = Literal[
 Stage = Literal["normalise", "enrich", "index", "unknown"]
 
 
+# What the normalise stage could not read in a message it still indexed, as
+# stable codes an analyst filters on (README, "Warnings").
+WarningCode = Literal[
+    "unreadable_date",      # published_at could not be read: kept in published_at_raw, time is the receive time
+    "future_date",          # published_at more than a day after the message was received: receive time used
+    "unreadable_lang",      # lang is not a language code: the language was detected from the text
+    "unreadable_url",       # url is not an http(s) URL: identity falls back to the content
+    "unreadable_id",        # id is not text or a number: identity falls back to the URL, else the content
+    "unreadable_source",    # source is not text
+    "unreadable_title",     # title is not text: the article has no title
+    "unreadable_body",      # body is not text: the article is its title alone
+    "missing_title",        # no title, or no text in it once HTML is removed
+    "missing_body",         # no body, or no text in it once HTML is removed
+    "main_text_not_found",  # the body is a whole web page whose main text could not be told apart: all its text kept
+]
+
 def _blank_to_none(value: object) -> object:
     if isinstance(value, str) and not value.strip():
         return None
@@ -55,10 +72,12 @@ def _blank_to_none(value: object) -> object:
 class RawArticle(BaseModel):
     """A news message as a feed publishes it to ``news.raw``.
 
-    Lenient on form (ids may be numbers, dates come in many formats, ``lang``
-    and ``url`` may be missing) but strict on substance: a message without a
-    title and a body, or with a date nobody can read, is rejected with a
-    validation error that names the field.
+    Lenient on purpose: every field may be missing, ids and dates may be
+    numbers. The contents (dates, URLs, language codes, HTML) are read by the
+    normalise stage, which keeps what it cannot read and names it in the
+    article's ``warnings`` rather than losing the article. A field of a type
+    that cannot be text (a list, an object, a boolean) fails validation here,
+    and the stage reads it as unreadable.
     """
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
@@ -66,52 +85,44 @@ class RawArticle(BaseModel):
     id: str | None = None
     url: str | None = None
     source: str | None = None
-    title: str = Field(min_length=1)
-    body: str = Field(min_length=1)
-    published_at: datetime | None = None
+    title: str | None = None
+    body: str | None = None
+    published_at: str | None = Field(default=None, description="As the feed wrote it; numbers are Unix time")
     lang: str | None = None
 
-    @field_validator("id", "url", "source", "lang", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
     def _optional_text(cls, value: object) -> object:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         return _blank_to_none(value)
 
-    @field_validator("lang")
-    @classmethod
-    def _language_code(cls, value: str | None) -> str | None:
-        # Feeds send "fr", "FR", "fr-FR" or "fr_CA"; the pipeline speaks ISO 639-1.
-        if value is None:
-            return None
-        return value.replace("_", "-").split("-")[0].lower()
-
-    @field_validator("published_at", mode="before")
-    @classmethod
-    def _publication_date(cls, value: object) -> object:
-        value = _blank_to_none(value)
-        if value is None or isinstance(value, datetime):
-            return value
-        if not isinstance(value, str):
-            raise ValueError(f"expected a date string, got {type(value).__name__}")
-        return parse_publication_date(value)
-
 
 class NormalisedArticle(BaseModel):
-    """An article with clean text, a UTC publication time, a language and a stable id."""
+    """An article with clean text, a UTC publication time, a language, a stable id, and what could not be read."""
 
-    article_id: str = Field(description="Deterministic id: feed id, else canonical URL, else content hash")
+    article_id: str = Field(description="Deterministic: feed id within its source, else canonical URL, else content hash")
     id_basis: Literal["feed_id", "url", "content"]
     feed_id: str | None = None
     url: str | None = None
     source: str | None = None
-    title: str
-    text: str = Field(description="Body as plain text, paragraphs separated by newlines")
-    published_at: datetime = Field(description="UTC publication time (reception time if the feed gave none)")
-    published_at_from_feed: bool = True
+    title: str = Field(description="Plain text; empty when the feed sent none (see warnings)")
+    text: str = Field(description="Body as plain text, paragraphs separated by newlines; the main text of a web page")
+    published_at: datetime = Field(description="UTC publication time (the receive time if the feed gave none that can be used)")
+    published_at_source: Literal["feed", "received"] = Field(
+        default="feed", description="feed: the feed's date; received: the receive time, the feed's date being absent, unreadable or in the future"
+    )
+    published_at_precision: Precision = Field(
+        default="second", description="How precisely the time is known; a month-precise date is stored as its first instant"
+    )
+    published_at_raw: str | None = Field(default=None, description="The feed's published_at as it came")
     language: str
     language_source: Literal["feed", "detected"]
-    received_at: datetime
+    received_at: datetime = Field(description="When the message reached news.raw (the Kafka record's timestamp)")
+    warnings: list[WarningCode] = Field(default_factory=list, description="What could not be read; sorted codes")
+    unreadable_fields: dict[str, str] = Field(
+        default_factory=dict, description="Each unreadable field as the feed sent it (JSON text when not a string)"
+    )
 
 
 class Person(BaseModel):

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from schemas.articles import DeadLetter, EnrichedArticle, NormalisedArticle, Stage
 from streams.clients import faust_broker_options
 from streams.index import DocumentFailure, Indexer, bulk_actions
-from streams.normalise import NormaliseError, normalise_payload
+from streams.normalise import NormaliseError, normalise_payload, receive_time
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def create_app(
             async for event in stream.events():
                 try:
                     article = normalise_payload(
-                        event.message.value, received_at=datetime.now(timezone.utc), max_body_chars=settings.max_body_chars
+                        event.message.value, received_at=receive_time(event.message.timestamp), max_body_chars=settings.max_body_chars
                     )
                 except Exception as error:  # noqa: BLE001 - every failure is dead-lettered with its reason
                     await dead_letter(dead_letter_for(event, "normalise", error))

@@ -85,6 +85,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     filters = SearchFilters(
         person=args.person, organization=args.org, country=args.country, topic=args.topic,
         event_type=args.event_type, since=args.since, until=args.until,
+        warning=args.warning, has_warnings=args.has_warnings,
     )
     try:
         body = build_search(args.query, filters, limit=args.limit)
@@ -267,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--event-type", help="meeting, visit, agreement, intelligence_sharing, joint_operation, training, extradition")
     search.add_argument("--since", help="published on or after (ISO date or e.g. '1 mars 2024')")
     search.add_argument("--until", help="published on or before")
+    search.add_argument("--warning", metavar="CODE",
+                        help="only articles with this warning, e.g. unreadable_date (README: Warnings)")
+    search.add_argument("--has-warnings", action="store_true", help="only articles with at least one warning")
     search.add_argument("--limit", type=int, default=10, help="most results shown (default 10)")
     search.add_argument("--json", action="store_true", help="print the raw hits as JSON")
     search.set_defaults(handler=cmd_search)

@@ -228,7 +228,8 @@ def evaluate(lines: list[dict], settings: Settings, enricher=None, timing: bool 
     from streams.normalise import normalise_payload
 
     enricher = enricher or Enricher(settings)
-    received = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    # Articles are scored as if they arrived now: recent real dates must not read as "in the future".
+    received = datetime.now(timezone.utc)
     report = Report()
     predictions: list[dict] = []
     articles = []

@@ -44,7 +44,11 @@ def article_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[
         "source": article.source,
         "language": article.language,
         "language_source": article.language_source,
-        "published_at_from_feed": article.published_at_from_feed,
+        "published_at_source": article.published_at_source,
+        "published_at_precision": article.published_at_precision,
+        "published_at_raw": article.published_at_raw,
+        "warnings": article.warnings,
+        "unreadable_fields": article.unreadable_fields,
         "title": article.title,
         "body": article.text,
         "persons": sorted({p.name for p in article.persons}),
@@ -153,10 +157,14 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> None:
         # (or a test run) can live beside the first in one cluster.
         template["index_patterns"] = [f"{alias}-v*"]
         client.indices.put_index_template(name=alias, **template)
-    for alias in (settings.articles_alias, settings.events_alias):
+    for name, alias in zip(TEMPLATE_NAMES, (settings.articles_alias, settings.events_alias)):
         concrete = index_name(alias, settings.index_version)
         if not client.indices.exists(index=concrete):
             client.indices.create(index=concrete, aliases={alias: {"is_write_index": True}})
+        else:
+            # An index made by an earlier release lacks the fields added since (its
+            # mapping is strict): add them, or its new documents would be refused.
+            client.indices.put_mapping(index=concrete, properties=load_template(name)["template"]["mappings"]["properties"])
 
 
 @dataclass

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, get_args
 
+from schemas.articles import WarningCode
 from schemas.dates import parse_publication_date
 
 # Fields a bare word searches: French-analysed text (accents, elisions and
 # plurals ignored), its English twin, and the entity names.
 DEFAULT_FIELDS = ["title^3", "title.en^2", "body", "body.en", "persons.text^2", "organizations.text^2", "organization_names.text"]
 HIGHLIGHT_PRE, HIGHLIGHT_POST = "**", "**"
+WARNING_CODES = get_args(WarningCode)
+# A date known to the month is shown as a month, not as midnight on the first.
+_DATE_FORMATS = {"year": "%Y", "month": "%Y-%m", "week": "%Y-%m-%d (week)", "day": "%Y-%m-%d", "hour": "%Y-%m-%d %H:00 UTC"}
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,8 @@ class SearchFilters:
     event_type: str | None = None
     since: str | None = None
     until: str | None = None
+    warning: str | None = None
+    has_warnings: bool = False
 
 
 def _date(text: str) -> str:
@@ -82,6 +88,12 @@ def build_search(query: str, filters: SearchFilters, *, limit: int) -> dict[str,
         topics=[filters.topic] if filters.topic else (),
         event_types=[filters.event_type] if filters.event_type else (),
     )
+    if filters.warning:
+        if filters.warning not in WARNING_CODES:
+            raise ValueError(f"unknown warning {filters.warning!r}; the codes are {', '.join(WARNING_CODES)}")
+        clauses.append({"term": {"warnings": filters.warning}})
+    if filters.has_warnings:
+        clauses.append({"exists": {"field": "warnings"}})
     if filters.since or filters.until:
         bounds: dict[str, str] = {}
         if filters.since:
@@ -105,8 +117,8 @@ def build_search(query: str, filters: SearchFilters, *, limit: int) -> dict[str,
 def format_hit(rank: int, hit: dict[str, Any]) -> str:
     doc = hit["_source"]
     highlight = hit.get("highlight", {})
-    title = highlight.get("title", [doc.get("title", "")])[0]
-    when = datetime.fromisoformat(doc["@timestamp"]).strftime("%Y-%m-%d %H:%M UTC")
+    title = highlight.get("title", [doc.get("title", "")])[0] or "(no title)"
+    when = datetime.fromisoformat(doc["@timestamp"]).strftime(_DATE_FORMATS.get(doc.get("published_at_precision"), "%Y-%m-%d %H:%M UTC"))
     events = ", ".join(
         f"{e['type']} {e['country_pair']}" + (f" in {e['location']}" if e.get("location") else "") for e in doc.get("events", [])
     )
@@ -118,6 +130,9 @@ def format_hit(rank: int, hit: dict[str, Any]) -> str:
         f"   countries: {', '.join(doc.get('countries', [])) or '-'} | topics: {', '.join(doc.get('topics', [])) or '-'}",
         f"   events: {events or '-'}",
     ]
+    if doc.get("warnings"):
+        lines.append(f"   warnings: {', '.join(doc['warnings'])}"
+                     + (f" (feed's date: {doc['published_at_raw']})" if doc.get("published_at_raw") and doc.get("published_at_source") == "received" else ""))
     for fragment in highlight.get("body", []):
         lines.append(f"   … {' '.join(fragment.split())} …")
     return "\n".join(lines)

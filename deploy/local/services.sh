@@ -17,7 +17,15 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-LOCAL="$REPO_ROOT/.local"
+# Resolved, so that a checkout whose .local links to another checkout's services
+# recognises their processes (their command lines name the real path) instead
+# of taking them for strangers and dropping their pid files.
+LOCAL="$(readlink -f "$REPO_ROOT/.local")"
+# Services reached through such a link belong to the other checkout: `up` uses
+# them as they run and never restarts them (each checkout builds its own,
+# byte-different analysis plugin, which would otherwise restart a shared node).
+LINKED_LOCAL=""
+[[ -L "$REPO_ROOT/.local" ]] && LINKED_LOCAL=1
 RUN_DIR="$LOCAL/run"
 LOG_DIR="$LOCAL/logs"
 
@@ -465,7 +473,9 @@ plugin_install() {  # ES must be stopped
 
 es_up() {
     fetch_elasticsearch
-    plugin_prepare
+    if [[ -z "$LINKED_LOCAL" ]] || ! es_running; then
+        plugin_prepare
+    fi
     if plugin_needs_install && es_running; then
         log "the analysis plugin changed: restarting Elasticsearch to install it"
         es_down
@@ -642,11 +652,13 @@ main() {
             log "all services up in $((SECONDS - t0))s"
             ;;
         down)
+            [[ -z "$LINKED_LOCAL" ]] || die "$REPO_ROOT/.local links to $LOCAL: these services belong to that checkout; stop them from there"
             lock
             es_down
             kafka_down
             ;;
         restart)
+            [[ -z "$LINKED_LOCAL" ]] || die "$REPO_ROOT/.local links to $LOCAL: these services belong to that checkout; restart them from there"
             bash "$SCRIPT_DIR/services.sh" down
             exec bash "$SCRIPT_DIR/services.sh" up
             ;;

@@ -52,3 +52,14 @@ def test_stale_events_query_keeps_the_new_events():
     query = stale_events_query([enriched()])
     assert query["bool"]["filter"] == [{"terms": {"article_id": ["abc"]}}]
     assert query["bool"]["must_not"] == [{"ids": {"values": ["abc-meeting"]}}]
+
+
+def test_article_document_says_what_could_not_be_read_and_how_precise_the_time_is():
+    doc = article_document(enriched(published_at_source="received", published_at_precision="second", published_at_raw="someday",
+                                    warnings=["unreadable_date", "unreadable_lang"],
+                                    unreadable_fields={"published_at": "someday", "lang": "7"}), indexed_at=T)
+    assert doc["warnings"] == ["unreadable_date", "unreadable_lang"]
+    assert (doc["published_at_source"], doc["published_at_precision"], doc["published_at_raw"]) == ("received", "second", "someday")
+    assert doc["unreadable_fields"] == {"published_at": "someday", "lang": "7"}
+    mapping = load_template("news-articles")["template"]["mappings"]["properties"]
+    assert mapping["warnings"]["type"] == "keyword" and mapping["published_at_raw"]["type"] == "keyword"

@@ -403,6 +403,7 @@ def test_the_checker_actually_sees_the_fields(objects):
         (articles, "organizations", "aggregate"), (articles, "persons", "aggregate"),
         (articles, "countries", "search"), (articles, "topics", "search"), (events, "country_pair", "search"),
         (articles, "@timestamp", "sort"), (events, "evidence", "column"),
+        (articles, "warnings", "search"), (articles, "warnings", "column"), (articles, "published_at_raw", "column"),
     } <= seen
 
 
@@ -421,6 +422,11 @@ def test_the_expected_objects_are_shipped(objects):
     assert maroc["filter"][0]["meta"]["params"]["query"] == "MA"
     terrorism = json.loads(titles[("search", "Terrorism")]["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])
     assert query_fields(terrorism["query"]["query"]) == {"topics"} and "terrorism" in terrorism["query"]["query"]
+    warned = titles[("search", "Articles with warnings")]
+    assert warned["references"][0]["id"] == "coopwatch-news-articles"
+    warned_query = json.loads(warned["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])["query"]["query"]
+    assert query_fields(warned_query) == {"warnings"}
+    assert {"warnings", "published_at_raw", "published_at_source"} <= set(warned["attributes"]["columns"])
     fr_ma = titles[("search", "Events FR–MA")]
     assert fr_ma["references"][0]["id"] == "coopwatch-coop-events"
     assert '"FR-MA"' in json.loads(fr_ma["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"])["query"]["query"]
@@ -532,6 +538,11 @@ DRIFTS = [
     ("coopwatch-coop-events", lambda o: o["attributes"].update(title="coop-event"),
      "matches 0 index templates"),
     ("coopwatch-search-terrorism", _set_query("topic : terrorism"), "'topic'"),
+    ("coopwatch-search-articles-with-warnings", _set_query("warning : *"), "'warning'"),
+    ("coopwatch-search-articles-with-warnings", lambda o: o["attributes"].update(columns=["title", "unreadable_fields"]),
+     "an object, not a field"),                               # kept for reading, not a column
+    ("coopwatch-search-articles-with-warnings", lambda o: o["attributes"].update(sort=[["published_at_raw.text", "desc"]]),
+     "'published_at_raw.text'"),
     ("coopwatch-search-events-fr-ma", lambda o: o["attributes"].update(columns=["type", "country_pairs"]),
      "'country_pairs'"),
     ("coopwatch-search-events-fr-ma", lambda o: o["attributes"].update(sort=[["evidence", "desc"]]),

@@ -34,3 +34,23 @@ def test_results_show_entities_and_highlights():
     text = format_results(response)
     assert "Nicolas Lerner" in text and "meeting FR-MA in MA" in text and "**coopération**" in text
     assert format_results({"hits": {"total": {"value": 0}, "hits": []}}) == "No article matches."
+
+
+def test_warnings_filter_on_a_code_or_on_any():
+    filters = build_search("*", SearchFilters(warning="unreadable_date"), limit=5)["query"]["bool"]["filter"]
+    assert filters == [{"term": {"warnings": "unreadable_date"}}]
+    filters = build_search("*", SearchFilters(has_warnings=True), limit=5)["query"]["bool"]["filter"]
+    assert filters == [{"exists": {"field": "warnings"}}]
+    with pytest.raises(ValueError, match="unknown warning 'bad_date'.*unreadable_date"):
+        build_search("*", SearchFilters(warning="bad_date"), limit=5)
+
+
+def test_results_show_warnings_and_the_feeds_date_at_its_precision():
+    hit = {"_source": {"@timestamp": "2024-06-01T00:00:00+00:00", "title": "", "article_id": "a", "language": "fr",
+                       "published_at_precision": "month", "published_at_source": "feed", "warnings": ["missing_title"]}}
+    text = format_results({"hits": {"total": {"value": 1}, "hits": [hit]}})
+    assert "1. (no title)" in text and "   2024-06 | unknown source" in text and "warnings: missing_title" in text
+    hit["_source"].update({"@timestamp": "2024-06-01T12:00:00+00:00", "published_at_precision": "second", "published_at_source": "received",
+                           "published_at_raw": "the day after the summit", "warnings": ["unreadable_date"]})
+    text = format_results({"hits": {"total": {"value": 1}, "hits": [hit]}})
+    assert "2024-06-01 12:00 UTC" in text and "warnings: unreadable_date (feed's date: the day after the summit)" in text
