@@ -181,6 +181,9 @@ class AlertRaiser:
         watches = await self._in_kafka_thread(self._book.refresh)
         if not watches:
             return []
+        # Acknowledged documents are searchable only after a refresh; waiting for
+        # the periodic one would delay every alert by up to its interval.
+        await self.client.indices.refresh(index=self.settings.articles_alias)
         result = await self.matcher.match(list(watches.values()), article_ids)
         unsent = await self.claim(result.alerts)
         if unsent:
@@ -282,7 +285,7 @@ def parse_alert_record(record) -> Alert | None:
 
 def format_alert(alert: Alert) -> str:
     lines = [
-        f"[{alert.watch}] {alert.title}",
+        f"[{alert.watch}] {alert.title or '(no title)'}",
         f"   {alert.published_at:%Y-%m-%d %H:%M UTC} | {alert.source or 'unknown source'} | {alert.url or alert.article_id}",
     ]
     lines += [f"   … {fragment} …" for fragment in alert.highlights]

@@ -19,6 +19,7 @@ from faust.types import EventT
 from pydantic import ValidationError
 
 from schemas.articles import DeadLetter, EnrichedArticle, NormalisedArticle, Stage
+from streams.alerts import AlertRaiser
 from streams.clients import faust_broker_options
 from streams.index import DocumentFailure, Indexer, bulk_actions
 from streams.normalise import NormaliseError, normalise_payload, receive_time
@@ -131,12 +132,14 @@ def create_app(
         @app.agent(enriched_topic, name="index")
         async def index_agent(stream: faust.StreamT) -> None:
             indexer = Indexer(settings)
+            alerts = AlertRaiser(settings)
             try:
-                await index_batches(stream, indexer)
+                await index_batches(stream, indexer, alerts)
             finally:
                 await indexer.close()
+                await alerts.close()
 
-        async def index_batches(stream: faust.StreamT, indexer: Indexer) -> None:
+        async def index_batches(stream: faust.StreamT, indexer: Indexer, alerts: AlertRaiser) -> None:
             async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
                 batch: list[tuple[EventT, EnrichedArticle]] = []
                 for event in events:
@@ -150,8 +153,12 @@ def create_app(
                 # Returns only when Elasticsearch has answered for every document;
                 # take_events acknowledges the batch after this loop body.
                 failures = await indexer.write([a for actions in actions_by_event.values() for a in actions])
-                for event, failure in failures_by_event(batch, actions_by_event, failures):
+                refused = failures_by_event(batch, actions_by_event, failures)
+                for event, failure in refused:
                     await dead_letter(dead_letter_for(event, "index", RuntimeError(failure.reason), kind=f"elasticsearch_{failure.status}"))
+                # Elasticsearch acknowledged these: check them against the watch lists before the batch is acknowledged.
+                refused_events = {id(event) for event, _ in refused}
+                await alerts.after_indexed(sorted({article.article_id for event, article in batch if id(event) not in refused_events}))
                 try:
                     await indexer.delete_stale_events([article for _, article in batch])
                 except Exception as error:  # noqa: BLE001 - housekeeping; the articles themselves are written

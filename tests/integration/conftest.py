@@ -43,9 +43,12 @@ def settings(services: None) -> Settings:
         topic_normalised=f"{run}.news.normalised",
         topic_enriched=f"{run}.news.enriched",
         topic_deadletter=f"{run}.news.deadletter",
+        topic_watches=f"{run}.news.watches",
+        topic_alerts=f"{run}.news.alerts",
         topic_partitions=2,
         articles_alias=f"{run}-news-articles",
         events_alias=f"{run}-coop-events",
+        alerts_alias=f"{run}-news-alerts",
         index_batch_seconds=0.3,
     )
 
@@ -77,7 +80,7 @@ def es(settings: Settings):
     yield client
     from streams.index import index_name
 
-    for alias in (settings.articles_alias, settings.events_alias):
+    for alias in (settings.articles_alias, settings.events_alias, settings.alerts_alias):
         client.indices.delete(index=index_name(alias, settings.index_version), ignore_unavailable=True)
         client.options(ignore_status=404).indices.delete_index_template(name=alias)
     client.close()
