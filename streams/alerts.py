@@ -312,7 +312,8 @@ class WatchStatus:
 @dataclass
 class AlertStatus:
     watches: list[WatchStatus]
-    not_yet_taken: int | None  # alerts on the topic that webhook delivery has not consumed; None if unknown
+    behind: int | None  # alerts of the topic webhook delivery has not committed past; None if unknown
+    group: str = ""
 
 
 def status_search(size: int = 1000) -> dict[str, Any]:
@@ -384,7 +385,8 @@ def alert_status(settings: Settings) -> AlertStatus:
         client.close()
     if "aggregations" not in response:  # no alert index yet: no alert yet
         response = {"aggregations": {"watches": {"buckets": []}}}
-    return AlertStatus(watch_statuses(read_watches(settings), response), topic_lag(settings, webhook_group(settings)))
+    group = webhook_group(settings)
+    return AlertStatus(watch_statuses(read_watches(settings), response), topic_lag(settings, group), group)
 
 
 def format_alert_status(status: AlertStatus) -> list[str]:
@@ -402,9 +404,12 @@ def format_alert_status(status: AlertStatus) -> list[str]:
                 line += f", FAILING: {s.last_error} ({s.last_error_attempts} tries"
                 line += f", last at {s.last_error_at:%H:%M:%S UTC})" if s.last_error_at else ")"
         lines.append(line)
-    if status.not_yet_taken is not None and any(s.webhook for s in status.watches):
-        lines.append(f"webhook delivery: {status.not_yet_taken} alert{'s' if status.not_yet_taken != 1 else ''} of the topic not yet "
-                     "past (a failing webhook holds its alerts and those after it; `coopwatch deliver` must be running)")
+    if status.behind is not None and any(s.webhook for s in status.watches):
+        if status.behind == 0:
+            lines.append(f"webhook delivery (consumer group {status.group}): up to date")
+        else:
+            lines.append(f"webhook delivery (consumer group {status.group}): {status.behind} alert{'s' if status.behind != 1 else ''} "
+                         "not yet past: held by a failing webhook, or `coopwatch deliver` is not running")
     return lines
 
 
