@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterator
@@ -320,3 +321,21 @@ def test_a_webhook_that_keeps_failing_holds_only_its_own_alerts(settings, es, pr
     line = next(line for line in status.splitlines() if line.startswith(f"watch dead-{marker}:"))
     assert f"webhook {dead.url}: 0 delivered, 1 waiting, FAILING: HTTP 500" in line
     coopwatch(settings, "watch", "remove", f"dead-{marker}")  # its waiting alert is dropped, not retried for ever
+
+
+def test_alerts_follow_prints_each_alert_as_it_comes(settings, es, producer, worker) -> None:
+    marker = f"op{uuid.uuid4().hex[:8]}"
+    watch = f"follow-{marker}"
+    add_watch(settings, watch, f"{marker} AND hashish")
+    follower = subprocess.Popen([sys.executable, "-m", "streams.cli", "alerts", "--follow", "--watch", watch], cwd=REPO,
+                                env=settings_env(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)  # the follower has read the topic's backlog (none for this watch) and waits
+        publish(producer, settings, hashish_story(marker))
+        reader = ThreadPoolExecutor(max_workers=1).submit(lambda: next(line for line in follower.stdout if line.strip()))
+        first_line = reader.result(timeout=30)  # the alert, printed as it came
+        assert first_line.strip() == f"[{watch}] Spanish and Moroccan police dismantle hashish network {marker}"
+        assert follower.poll() is None, "--follow keeps waiting for more"
+    finally:
+        follower.terminate()
+        follower.wait(timeout=30)
