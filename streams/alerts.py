@@ -263,8 +263,11 @@ def read_alerts(settings: Settings, *, watch: str | None = None, follow: bool = 
         end_offsets = consumer.end_offsets(partitions)
         backlog: list[Alert] = []
         deadline = time.monotonic() + 30
-        while any(consumer.position(tp) < end_offsets[tp] for tp in partitions) and time.monotonic() < deadline:
+        while any(consumer.position(tp) < end_offsets[tp] for tp in partitions):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{settings.topic_alerts} gave nothing for 30s before its end")
             for records in consumer.poll(timeout_ms=500).values():
+                deadline = time.monotonic() + 30
                 backlog += [alert for alert in map(parse_alert_record, records) if alert]
         yield from wanted(backlog)
         while follow:

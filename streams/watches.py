@@ -95,8 +95,9 @@ class WatchBook:
         deadline = time.monotonic() + self.timeout_seconds
         while any(self._consumer.position(tp) < end_offsets[tp] for tp in self._partitions):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"could not read {self.settings.topic_watches} to its end within {self.timeout_seconds:.0f}s")
+                raise TimeoutError(f"{self.settings.topic_watches} gave nothing for {self.timeout_seconds:.0f}s before its end")
             for records in self._consumer.poll(timeout_ms=500).values():
+                deadline = time.monotonic() + self.timeout_seconds  # a long list takes long: only a stall is a fault
                 for record in records:
                     self._apply(record.key, record.value)
         return dict(self.watches)
