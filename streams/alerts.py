@@ -1,7 +1,7 @@
 """Alerts: raised once Elasticsearch has acknowledged a batch, recorded once, published to news.alerts.
 
 An article alerts a watch at most once, however often it is redelivered,
-replayed or re-indexed. The guard is the ``news-alerts`` index: each alert is
+replayed or re-indexed. The guard is the ``watch-alerts`` index: each alert is
 first *claimed* there under its deterministic id with ``op_type=create``,
 which Elasticsearch refuses atomically when the id exists, and only the
 claims that succeed are published. Elasticsearch rather than a compacted
@@ -37,7 +37,7 @@ from streams.watches import Matcher, WatchBook
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_NAME = "news-alerts"
+TEMPLATE_NAME = "watch-alerts"
 
 
 def webhook_group(settings: Settings) -> str:

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     index_version: int = Field(1, ge=1, description="Suffix of the concrete indices behind the aliases")
     index_batch_size: int = Field(200, ge=1, description="Documents per bulk request at most")
     index_batch_seconds: float = Field(1.0, gt=0, description="Longest wait before a partial batch is written")
-    alerts_alias: str = Field("news-alerts", description="Every alert raised, kept so an article alerts a watch once")
+    alerts_alias: str = Field("watch-alerts", description="Every alert raised, kept so an article alerts a watch once")
 
     webhook_timeout_seconds: float = Field(10.0, gt=0)
     webhook_max_backoff_seconds: float = Field(60.0, gt=0, description="Longest wait between two tries of a failing webhook")

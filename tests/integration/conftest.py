@@ -48,7 +48,7 @@ def settings(services: None) -> Settings:
         topic_partitions=2,
         articles_alias=f"{run}-news-articles",
         events_alias=f"{run}-coop-events",
-        alerts_alias=f"{run}-news-alerts",
+        alerts_alias=f"{run}-watch-alerts",
         index_batch_seconds=0.3,
     )
 

@@ -27,8 +27,8 @@ def make_alert(watch: str = "w", article_id: str = "a1", **fields) -> Alert:
 
 def test_claims_are_creates_under_the_alert_id():
     alert = make_alert()
-    operations = claim_operations([alert], "news-alerts")
-    assert operations[0] == {"create": {"_index": "news-alerts", "_id": alert.alert_id}}
+    operations = claim_operations([alert], "watch-alerts")
+    assert operations[0] == {"create": {"_index": "watch-alerts", "_id": alert.alert_id}}
     assert operations[1]["state"] == "claimed" and operations[1]["@timestamp"] == "2024-03-05T09:00:01+00:00"
     assert alert_from_document(operations[1]) == alert
 
