@@ -1,29 +1,19 @@
-"""Country mentions: names (pycountry + fr/es translations + extras), capitals,
-major cities, demonyms with their inflections and compound prefixes."""
+"""Countries: their mentions (pycountry names + fr/es translations + extras, capitals,
+major cities, demonyms with their inflections and compound prefixes), how central each
+is to the article, and the article's country tags."""
 
 from __future__ import annotations
 
 import gettext
 import re
-from dataclasses import dataclass
+from collections import Counter
 
 import ahocorasick
 import pycountry
 
+from schemas.articles import CountryTag
+from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention
 from streams.enrichment.text import fold, load_yaml
-
-# kinds of mention, from strongest evidence to weakest
-NAME, DEMONYM, PREFIX, CAPITAL, CITY = "name", "demonym", "prefix", "capital", "city"
-
-
-@dataclass(frozen=True)
-class CountryMention:
-    start: int
-    end: int
-    code: str
-    kind: str
-    text: str
-
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"\s*\(.*?\)", "", name)
@@ -93,7 +83,6 @@ class CountryLexicon:
         for key, values in entries.items():
             self._automaton.add_word(key, (key, values))
         self._automaton.make_automaton()
-        self.demonym_codes = {code for code in (data.get("demonyms") or {})}
         self.demonym_forms = frozenset(
             fold(form.rstrip("*")) + suffix
             for by_lang in (data.get("demonyms") or {}).values() for forms in (by_lang or {}).values() for form in forms or []
@@ -137,3 +126,40 @@ class CountryLexicon:
                 chosen.append(mention)
                 last_end = mention.end
         return chosen
+
+
+class CountryResolver:
+    """Finds the countries of an article, weighs them, and tags the article with them."""
+
+    def __init__(self, lexicon: CountryLexicon) -> None:
+        self.lexicon = lexicon
+
+    def find(self, context: ArticleContext) -> None:
+        """Reads text, folded. Adds countries: every name, demonym, prefix, capital and city."""
+        context.countries = self.lexicon.find(context.text, context.folded)
+
+    @staticmethod
+    def weigh(context: ArticleContext) -> None:
+        """Reads countries and the title. Adds country_weights: names count 1, cities 0.5,
+        twice as much in the title."""
+        weights: Counter = Counter()
+        title_length = len(context.article.title)
+        for mention in context.countries:
+            weight = 1.0 if mention.kind in (NAME, CAPITAL, DEMONYM, PREFIX) else 0.5
+            weights[mention.code] += weight * (2 if mention.start < title_length else 1)
+        context.country_weights = weights
+
+    def tag(self, context: ArticleContext) -> None:
+        """Reads countries and organization_mentions. Adds country_tags: each country named
+        or owning a body named, with the words that show it."""
+        evidence: dict[str, list[str]] = {}
+        for code, term in [(m.code, m.text) for m in context.countries] + [
+            (m.country, m.text) for m in context.organization_mentions if m.country
+        ]:
+            terms = evidence.setdefault(code, [])
+            if term not in terms:
+                terms.append(term)
+        context.country_tags = [
+            CountryTag(code=code, name=self.lexicon.name(code), evidence=terms[:10], source="lexicon")
+            for code, terms in sorted(evidence.items())
+        ]

@@ -3,19 +3,23 @@ discourse), a location, and one event per real-world event."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from streams.enrichment.countries import CAPITAL, CITY, DEMONYM, NAME, PREFIX
-from streams.enrichment.text import compile_patterns, fold, load_yaml
+from schemas.articles import CooperationEvent
+from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
+from streams.enrichment.text import compile_patterns, load_yaml
+
+if TYPE_CHECKING:
+    from streams.enrichment.agencies import AgencyGazetteer
 
 EVENT_TYPES = ("meeting", "visit", "agreement", "intelligence_sharing", "joint_operation", "training", "extradition")
 _LOCATIVE = re.compile(r"(?:^|\W)(?:a|au|aux|en|dans|in|at|near|pres de|sur|en el|en la)\s+(?:(?:la|le|les|the|l')\s*)?(?:(?:province|provinces|region|regions|ville|city|port|capitale|capital|district|districts|coast|cote|cotes|large|waters|eaux|sud|nord|south|north)\s+(?:de|of|du|d')\s*(?:(?:la|le|les|the|l')\s*)?)?$")
-_LOCATIVE_STRICT = re.compile(r"(?:^|\W)(?:a|au|aux|en|dans|in|at|near)\s+(?:(?:la|le|les|the|l')\s*)?$")
 _DESTINATION = re.compile(r"(?:^|\W)(?:to|vers|towards|for|pour)\s+(?:(?:la|le|les|the|l')\s*)?$")
 _VISITOR_BEFORE = re.compile(r"(?:visite|visit|celle|that|venue|trip)\s+(?:officielle\s+)?(?:de|d'|of|du)\s*$")
 _VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
-_SECOND_VISIT = re.compile(r"(?:celle|that)\s+(?:de|d'|of)\s*$")
 
 
 @dataclass
@@ -218,8 +222,6 @@ class EventExtractor:
                 continue
             if existing.visitor and new.visitor and existing.visitor != new.visitor:
                 continue
-            if new.inherited and not existing.inherited and new.countries != existing.countries:
-                pass
             if len(new.countries) > len(existing.countries):
                 existing.countries = set(new.countries)
                 if new.location_fixed:
@@ -240,3 +242,122 @@ class EventExtractor:
             return existing
         events.append(new)
         return new
+
+
+# ---------------------------------------------------------------- the resolver
+SECURITY_KINDS = {"police", "intelligence", "justice", "military", "customs"}
+SECURITY_PORTFOLIOS = {"interior", "justice", "defence", "foreign", "migration"}
+INTERNATIONAL_SECURITY = {"int-europol", "int-interpol", "int-eurojust", "int-frontex", "int-afripol", "int-unodc", "int-maocn", "int-ameripol"}
+_DATELINE = re.compile(r"^\s*([A-ZÉ][A-Za-zÀ-ÿ'’ .-]{1,40}?)(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,20}\))?\s*(?:\.?[–—-]|\.-)")
+_DATELINE_COLON = re.compile(r"^\s*([A-ZÉ][A-ZÉ'’ .-]{1,30}[A-ZÉ])\s*:\s")   # 'DOHA: ...'
+
+
+class EventResolver:
+    def __init__(self, lexicon: EventLexicon, agencies: AgencyGazetteer) -> None:
+        self.lexicon = lexicon
+        self.extractor = EventExtractor(lexicon)
+        self.agencies = agencies
+
+    def resolve(self, context: ArticleContext) -> None:
+        """Reads sentences, folded, countries, organization_mentions, persons, country_weights,
+        topics, the dateline and the parse. Adds events, only in a security article (a threat
+        topic, or a police, justice, intelligence... body or ministry named)."""
+        if not self.security_relevant(context):
+            context.events = []
+            return
+        top_actors = [code for code, _ in context.country_weights.most_common()]
+        for mention in context.organization_mentions:
+            if mention.country and mention.country not in top_actors:
+                top_actors.append(mention.country)
+        extracted = self.extractor.extract(
+            self.sentence_views(context), context.folded, top_actors, self.dateline(context), relcl_filter(context.doc)
+        )
+        article = context.article
+        context.events = []
+        for event in extracted:
+            countries = sorted(event.countries)
+            basis = f"{article.article_id}|{event.type}|{'-'.join(countries)}|{event.location or ''}|{event.visitor or ''}"
+            context.events.append(
+                CooperationEvent(
+                    event_id=hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20],
+                    article_id=article.article_id,
+                    type=event.type,
+                    countries=countries,
+                    location=event.location,
+                    evidence=event.evidence,
+                    trigger=event.trigger,
+                    persons=event.persons,
+                    organizations=event.organizations,
+                    published_at=article.published_at,
+                )
+            )
+
+    def security_relevant(self, context: ArticleContext) -> bool:
+        if context.topics:
+            return True
+        for mention in context.organization_mentions:
+            if mention.key.startswith("institution:"):
+                continue
+            if mention.key.startswith("ministry:"):
+                if mention.key.split(":")[1] in SECURITY_PORTFOLIOS:
+                    return True
+            elif self.agencies.agencies[mention.key].kind in SECURITY_KINDS or mention.key in INTERNATIONAL_SECURITY:
+                return True
+        return False
+
+    def sentence_views(self, context: ArticleContext) -> list[SentenceView]:
+        """Each sentence with its actors: the countries it names as actors or places, the bodies
+        it names (as their country) and its persons."""
+        folded = context.folded
+        views: list[SentenceView] = []
+        for sentence in context.sentences:
+            actors: list[Actor] = []
+            for mention in context.countries:
+                if not (sentence.start <= mention.start < sentence.end):
+                    continue
+                if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end):
+                    continue
+                locative, destination = self.extractor.place_flags(folded, sentence.start, mention.start)
+                actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text))
+            for mention in context.organization_mentions:
+                if mention.country and sentence.start <= mention.start < sentence.end:
+                    source = "ministry" if mention.key.startswith("ministry:") else "agency"
+                    actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text))
+            people = [(s, e, p.name) for p in context.persons for s, e in p.spans if sentence.start <= s < sentence.end]
+            people.sort()
+            views.append(SentenceView(sentence.start, sentence.end, sentence.text, actors, people))
+        return views
+
+    @staticmethod
+    def dateline(context: ArticleContext) -> str | None:
+        """The country of the place the body opens with ('RABAT - ...', 'DOHA: ...')."""
+        body = context.article.text[:80]
+        match = _DATELINE.match(body) or _DATELINE_COLON.match(body)
+        if not match:
+            return None
+        start, end = context.body_start + match.start(1), context.body_start + match.end()
+        for mention in context.countries:
+            if start <= mention.start < end and mention.kind in (NAME, CAPITAL, CITY):
+                return mention.code
+        return None
+
+
+def relcl_filter(doc):
+    """Drop actors inside a relative clause that does not contain the trigger
+    ('..., where jihadist groups active in neighbouring Mali ...')."""
+    if doc is None:
+        return None
+
+    def keep(actor: Actor, trigger_char: int) -> bool:
+        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+        trigger = doc.char_span(trigger_char, trigger_char + 1, alignment_mode="expand")
+        if span is None or trigger is None or len(span) == 0 or len(trigger) == 0:
+            return True
+        token, trigger_token = span.root, trigger[0]
+        for ancestor in [token, *token.ancestors]:
+            if ancestor.dep_ in ("relcl", "acl:relcl"):
+                subtree = range(ancestor.left_edge.i, ancestor.right_edge.i + 1)
+                return trigger_token.i in subtree
+        return True
+
+    return keep

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from streams.enrichment.agencies import AgencyGazetteer
+from streams.enrichment.attribution import qualifier_country, seat_or_preceding_country
+from streams.enrichment.context import PREFIX, ArticleContext, OrgMention
 from streams.enrichment.text import fold
 
 # Head words of state institutions (folded). A model ORG counts only when it holds one.
@@ -104,3 +107,72 @@ def strip_qualifier(name: str, qualifier_words: set[str]) -> str:
 
 def capitalise(name: str) -> str:
     return name[:1].upper() + name[1:]
+
+
+class InstitutionResolver:
+    """State bodies outside the gazetteer: model ORG entities with an institution head word
+    and courts/prosecutors named after their seat."""
+
+    def __init__(self, agencies: AgencyGazetteer) -> None:
+        self.agencies = agencies
+
+    def resolve(self, context: ArticleContext) -> None:
+        """Reads entities (ORG, MISC), text, organization_mentions, countries, persons,
+        country_weights. Adds to organization_mentions each institution with its country; a
+        generic body already found inside such a name ('Coast Guard' in 'Turkish Coast Guard
+        Command') takes the name's forms as aliases instead."""
+        text, countries, resolved = context.text, context.countries, context.organization_mentions
+        person_spans = context.person_spans
+        qualifier_words = context.qualifier_words
+        found: list[OrgMention] = []
+        for start, end, label in context.entities:
+            if label != "ORG" and label != "MISC":
+                continue
+            offset = text.find(clean_institution(text[start:end]), start, end + 1) if clean_institution(text[start:end]) else -1
+            if offset < 0:
+                continue
+            name_end = extend_name(text, offset + len(clean_institution(text[start:end])))
+            name = clean_institution(text[offset:name_end])
+            if not looks_like_institution(name) or any(s < name_end and offset < e for s, e in person_spans):
+                continue
+            mention = OrgMention(offset, offset + len(name), "institution:" + fold(name), name, canonical=name)
+            inside = [m for m in resolved if m.start < mention.end and mention.start < m.end]
+            if inside:
+                self._absorb_forms(inside, name, qualifier_words)
+                continue
+            if any(m.start < mention.end and mention.start < m.end for m in found):
+                continue
+            mention.acronym, _ = acronym_after(text, name_end)
+            found.append(mention)
+        for match in COURT_OF_PLACE.finditer(text):
+            place = next((c for c in countries if c.start == match.end()), None)
+            if place is None or any(m.start < place.end and match.start() < m.end for m in resolved + found):
+                continue
+            name = capitalise(text[match.start():place.end])
+            found.append(OrgMention(match.start(), place.end, "institution:" + fold(name), name, canonical=name,
+                                    country=place.code, country_source="qualifier"))
+        for mention in found:
+            mention.aliases = [a for a in [strip_qualifier(mention.canonical, qualifier_words)] if a != mention.canonical]
+            if not mention.country:
+                mention.country, mention.country_source = self._country(mention, context)
+        context.add_organization_mentions(found)
+
+    def _absorb_forms(self, inside: list[OrgMention], name: str, qualifier_words: set[str]) -> None:
+        """'Colombian National Police' around a generic 'National Police': its forms become aliases."""
+        for mention in inside:
+            generic = mention.key.startswith("ministry:") or self.agencies.agencies[mention.key].generic
+            if generic and len(name) > len(mention.text):
+                for alias in (name, strip_qualifier(name, qualifier_words)):
+                    if alias not in mention.aliases:
+                        mention.aliases.append(alias)
+
+    @staticmethod
+    def _country(mention: OrgMention, context: ArticleContext) -> tuple[str | None, str]:
+        """The country written inside the name, right before/after it, else the context's."""
+        for country in context.countries:
+            if mention.start <= country.start and country.end <= mention.end and country.kind != PREFIX:
+                return country.code, "qualifier"
+        qualifier = qualifier_country(mention, context.countries, context.text)
+        if qualifier:
+            return qualifier, "qualifier"
+        return seat_or_preceding_country(mention.start, mention.end, context.countries, context.folded, context.country_weights), "context"

@@ -1,10 +1,12 @@
-"""Persons: NER candidates cleaned of titles, filtered, and merged into full names."""
+"""Persons: model (NER) candidates and honorific mentions, cleaned of titles, filtered, and
+merged into full names."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from streams.enrichment.context import CAPITAL, DEMONYM, NAME, PERSON_LABELS, ArticleContext, ResolvedPerson
 from streams.enrichment.text import fold
 
 # Titles and functions written before a name; removed from the front of a mention.
@@ -34,13 +36,6 @@ class PersonCandidate:
     text: str
     start: int
     end: int
-
-
-@dataclass
-class ResolvedPerson:
-    name: str
-    mentions: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def clean_name(raw: str) -> str:
@@ -123,3 +118,34 @@ _HONORIFIC = re.compile(r"\b(?:M\.|Mme|Mlle|Me|Dr|Mr\.?|Mrs\.?|Ms\.?|Gen\.|Sr\.|
 def honorific_mentions(text: str) -> list[PersonCandidate]:
     """'M. Sarr', 'Mme Callewaert', 'Me Vernet': surname mentions the NER may miss."""
     return [PersonCandidate(m.group(0), m.start(), m.end()) for m in _HONORIFIC.finditer(text)]
+
+
+class PersonResolver:
+    @staticmethod
+    def resolve(context: ArticleContext) -> None:
+        """Reads entities (persons), text, countries, agency_mentions, ministry_mentions. Adds
+        persons; drops the country mentions that are part of a name ('Paul Jordan')."""
+        text, countries = context.text, context.countries
+        org_spans = [(m.start, m.end) for m in context.agency_mentions + context.ministry_mentions]
+        candidates = [PersonCandidate(text[s:e], s, e) for s, e, label in context.entities if label in PERSON_LABELS]
+        candidates += honorific_mentions(text)
+        # A "name" that starts with a country name is a tagging slip ("Libia y Túnez"); one that
+        # ends with it may be a surname ("Mark Jordan").
+        country_name_spans = [(m.start, m.end) for m in countries if m.kind == NAME]
+        candidates = [
+            c for c in candidates
+            if not any(s <= c.start < e or s < c.end <= e for s, e in org_spans)
+            and not any(s <= c.start < e for s, e in country_name_spans)
+        ]
+        whole = {fold(m.text) for m in countries if m.kind in (NAME, CAPITAL, DEMONYM)}
+        whole |= {fold(m.text) for m in context.agency_mentions}
+        tokens = {fold(w) for m in context.agency_mentions for w in m.text.split() if m.acronym}
+        persons = resolve_persons(candidates, tokens - {""}, whole - {""})
+        person_tokens = {fold(token) for p in persons for token in p.name.split()}
+        person_spans = [span for p in persons for span in p.spans]
+        context.persons = persons
+        context.countries = [
+            m for m in countries
+            if not any(s <= m.start < e for s, e in person_spans)
+            and not (m.kind in (NAME, CAPITAL) and fold(m.text) in person_tokens)
+        ]

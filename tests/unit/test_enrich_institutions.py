@@ -3,10 +3,11 @@
 
 import pytest
 
+from tests.unit.conftest import context_before
 from tests.unit.conftest import make_article as article
 
 from schemas.articles import Organization
-from streams.enrich import is_partner, merge_generic
+from streams.enrichment.attribution import is_partner
 from streams.enrichment.institutions import (
     acronym_after,
     clean_institution,
@@ -14,6 +15,7 @@ from streams.enrichment.institutions import (
     looks_like_institution,
     strip_qualifier,
 )
+from streams.enrichment.organizations import merge_generic
 from streams.enrichment.text import fold
 
 
@@ -65,6 +67,30 @@ def test_merge_generic_folds_into_specific():
     other = Organization(acronym=None, name="Federal Police", aliases=[], country="AR", kind="police", mentions=["c"], source="gazetteer")
     merged = merge_generic([specific, generic, other])
     assert len(merged) == 2 and "Federal Police" in merged[0].aliases
+
+
+def institutions(enricher, text, language="en"):
+    context = context_before(enricher, "institutions", text, language)
+    enricher.institutions.resolve(context)
+    return [(m.text, m.country, m.country_source, m.aliases) for m in context.organization_mentions]
+
+
+def test_resolver_adds_a_model_organisation_with_a_head_word_and_its_qualifier(enricher):
+    assert institutions(enricher, "Officers of the Peruvian Maritime Security Directorate worked with Chilean investigators.") == [
+        ("Peruvian Maritime Security Directorate", "PE", "qualifier", ["Maritime Security Directorate"]),
+    ]
+
+
+def test_resolver_adds_a_court_named_after_its_seat(enricher):
+    assert institutions(enricher, "Le tribunal correctionnel de Lyon a condamné trois hommes.", "fr") == [
+        ("Tribunal correctionnel de Lyon", "FR", "qualifier", []),
+    ]
+
+
+def test_resolver_gives_a_generic_body_the_forms_of_the_name_around_it(enricher):
+    assert institutions(enricher, "Officers of the Albanian State Police arrested two suspects in Tirana.") == [
+        ("State Police", "AL", "qualifier", ["Albanian State Police", "State Police"]),
+    ]
 
 
 def test_model_institution_gets_country_of_its_qualifier(enricher):
@@ -151,4 +177,4 @@ def test_colon_dateline_places_the_event(enricher):
     ("Las víctimas fueron obligadas a trabajar en granjas.", "human_trafficking"),
 ])
 def test_topic_lexicon_additions(enricher, text, topic):
-    assert topic in enricher.topics.find(fold(text))
+    assert topic in enricher.topics.lexicon.find(fold(text))

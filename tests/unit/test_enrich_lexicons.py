@@ -1,7 +1,8 @@
 import pytest
 
+from streams.enrichment.agencies import AgencyGazetteer
 from streams.enrichment.countries import CountryLexicon
-from streams.enrichment.organizations import AgencyGazetteer, MinistryFinder
+from streams.enrichment.ministries import MinistryFinder
 from streams.enrichment.persons import PersonCandidate, clean_name, resolve_persons
 from streams.enrichment.text import fold
 from streams.enrichment.topics import TopicLexicon

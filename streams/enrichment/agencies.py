@@ -1,0 +1,185 @@
+"""Agencies: the versioned gazetteer of police, intelligence, justice and other security
+bodies, their mentions in a text, and the country each mention belongs to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from streams.enrichment.attribution import context_country, qualifier_country
+from streams.enrichment.context import ArticleContext, OrgMention
+from streams.enrichment.text import fold, load_yaml
+
+
+@dataclass
+class Agency:
+    id: str
+    country: str | None
+    kind: str
+    acronyms: list[str]
+    names: dict[str, list[str]]
+    forms: list[str]
+    generic: bool = False
+    weak: bool = False
+    aliases: list[str] = field(default_factory=list)   # other names it goes by, reported but not matched
+
+    def all_names(self) -> list[str]:
+        seen: list[str] = []
+        for values in self.names.values():
+            for value in values:
+                if value not in seen:
+                    seen.append(value)
+        return seen
+
+    def name_for(self, language: str) -> str:
+        for lang in (language, "xx", "en", "fr", "es"):
+            if self.names.get(lang):
+                return self.names[lang][0]
+        return self.acronyms[0] if self.acronyms else self.id
+
+
+def _name_variants(name: str) -> list[str]:
+    """'Direction générale de X' is also written 'directeur général de X' (the head of it)."""
+    variants = [name]
+    folded = fold(name)
+    for prefix, heads in (
+        ("direction generale", ["directeur general", "directrice generale", "directeur general adjoint"]),
+        ("direction nationale", ["directeur national", "directrice nationale"]),
+        ("direction", ["directeur", "directrice"]),
+        ("general directorate", ["director general", "director-general"]),
+    ):
+        if folded.startswith(prefix + " "):
+            for head in heads:
+                variants.append(head + name[len(prefix):])
+            break
+    return variants
+
+
+class AgencyGazetteer:
+    def __init__(self) -> None:
+        data = load_yaml("agencies.yaml")
+        self.version = str(data["version"])
+        self.agencies: dict[str, Agency] = {}
+        self._names = ahocorasick.Automaton()
+        keys: dict[str, list[tuple[str, str]]] = {}
+        acronyms: dict[str, list[str]] = {}
+        for entry in data["agencies"]:
+            agency = Agency(
+                id=entry["id"],
+                country=entry.get("country"),
+                kind=entry.get("kind", "police"),
+                acronyms=list(entry.get("acronyms") or []),
+                names={lang: list(values) for lang, values in (entry.get("names") or {}).items()},
+                forms=list(entry.get("forms") or []),
+                generic=bool(entry.get("generic", False)),
+                weak=bool(entry.get("weak", False)),
+                aliases=list(entry.get("aliases") or []),
+            )
+            self.agencies[agency.id] = agency
+            for lang, values in agency.names.items():
+                for value in values:
+                    for variant in _name_variants(value):
+                        keys.setdefault(fold(variant), []).append((agency.id, lang))
+            for form in agency.forms:
+                keys.setdefault(fold(form), []).append((agency.id, "form"))
+            for acronym in agency.acronyms:
+                acronyms.setdefault(acronym, []).append(agency.id)
+        for key, values in keys.items():
+            self._names.add_word(key, (key, values))
+        self._names.make_automaton()
+        self._acronyms = acronyms
+        ordered = sorted(acronyms, key=len, reverse=True)
+        self._acronym_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w])")
+
+    def find(self, text: str, folded: str) -> list[OrgMention]:
+        candidates: list[tuple[int, int, str, str | None, str | None]] = []
+        length = len(folded)
+        for end_index, (key, values) in self._names.iter(folded):
+            start = end_index - len(key) + 1
+            end = end_index + 1
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            if end < length and folded[end].isalnum():
+                continue
+            for agency_id, lang in values:
+                surface = text[start:end]
+                if lang == "en" and not surface[:1].isupper():
+                    continue
+                candidates.append((start, end, agency_id, None, lang))
+        for match in self._acronym_re.finditer(text):
+            acronym = match.group(1)
+            for agency_id in self._acronyms[acronym]:
+                candidates.append((match.start(), match.end(), agency_id, acronym, None))
+        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        mentions: list[OrgMention] = []
+        last_end = -1
+        for start, end, agency_id, acronym, lang in candidates:
+            if start < last_end:
+                # same span, other agency sharing the acronym: keep as alternative
+                if mentions and mentions[-1].start == start and mentions[-1].end == end and agency_id not in mentions[-1].extra_names and agency_id != mentions[-1].key:
+                    mentions[-1].extra_names.append(agency_id)
+                continue
+            mentions.append(OrgMention(start, end, agency_id, text[start:end], acronym=acronym))
+            last_end = end
+        return mentions
+
+
+class AgencyResolver:
+    """Agencies of the gazetteer named in the article, then the country of each."""
+
+    def __init__(self, gazetteer: AgencyGazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def find(self, context: ArticleContext) -> None:
+        """Reads text, folded. Adds agency_mentions: names and acronyms, longest first, with
+        the other agencies that share an acronym kept as ``extra_names``; no country yet."""
+        context.agency_mentions = self.gazetteer.find(context.text, context.folded)
+
+    def resolve(self, context: ArticleContext) -> None:
+        """Reads agency_mentions, countries, country_weights. Adds to organization_mentions each
+        agency with its country: the qualifier written with it, else the gazetteer's, else (for a
+        generic body such as 'National Police') the context's. A shared acronym goes to the agency
+        the text qualifies or names; a weak acronym without support in the article is dropped."""
+        agencies = self.gazetteer.agencies
+        text, countries, weights = context.text, context.countries, context.country_weights
+        mentions = context.agency_mentions
+        present_names = {m.key for m in mentions if not m.acronym and not m.extra_names}
+        resolved: list[OrgMention] = []
+        for mention in mentions:
+            options = [mention.key] + mention.extra_names
+            if len(options) > 1:
+                named = [o for o in options if o in present_names]
+                qualified = [o for o in options if agencies[o].country == qualifier_country(mention, countries, text)]
+                if qualified:
+                    mention.key = qualified[0]
+                elif len(named) == 1:
+                    mention.key = named[0]
+                else:
+                    specific = [o for o in options if not agencies[o].generic]
+                    by_weight = sorted(specific or options, key=lambda o: -weights.get(agencies[o].country or "", 0))
+                    mention.key = by_weight[0]
+            if not mention.acronym:
+                present_names.add(mention.key)
+            agency = agencies[mention.key]
+            # "Direction générale ... (DGPN) du Sénégal": the acronym right after a name is the same mention
+            previous = resolved[-1] if resolved else None
+            qualifier = qualifier_country(mention, countries, text)
+            if qualifier and previous and previous.key == mention.key and previous.country_source != "qualifier" and mention.start - previous.end <= 3:
+                previous.country, previous.country_source = qualifier, "qualifier"
+            if agency.weak and mention.acronym and mention.key not in present_names and not qualifier:
+                if not agency.country or weights.get(agency.country, 0) == 0:
+                    continue
+            if previous and previous.key == mention.key and mention.acronym and 0 <= mention.start - previous.end <= 3:
+                mention.country, mention.country_source = previous.country, previous.country_source
+            elif qualifier and agency.country is not None or (qualifier and agency.generic):
+                mention.country, mention.country_source = qualifier, "qualifier"
+            elif agency.country is not None:
+                mention.country, mention.country_source = agency.country, "default"
+            elif agency.generic:
+                mention.country, mention.country_source = context_country(mention, countries, context), "context"
+            else:
+                mention.country, mention.country_source = None, "default"
+            resolved.append(mention)
+        context.add_organization_mentions(resolved)

@@ -1,0 +1,119 @@
+"""The article context: the one object every resolver reads and fills.
+
+``streams.enrich.Enricher`` builds one ``ArticleContext`` per article and runs the
+resolvers of ``streams.enrichment`` over it in a fixed order. The fields below are
+that data flow: the input first, then what each resolver adds, in the order they run.
+All offsets point into ``text`` (``folded`` has the same length).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from schemas.articles import CooperationEvent, CountryTag, NormalisedArticle, Organization, TopicTag
+from streams.enrichment.text import Sentence, fold, split_sentences
+
+# kinds of country mention, from strongest evidence to weakest
+NAME, DEMONYM, PREFIX, CAPITAL, CITY = "name", "demonym", "prefix", "capital", "city"
+PERSON_LABELS = ("PER", "PERSON")   # the French and English pipelines name persons differently
+
+
+class Entity(NamedTuple):
+    """A named entity of the spaCy model: PER/PERSON, ORG, MISC, LOC..."""
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class CountryMention:
+    start: int
+    end: int
+    code: str
+    kind: str          # NAME, DEMONYM, PREFIX ('franco-'), CAPITAL or CITY
+    text: str
+
+
+@dataclass
+class OrgMention:
+    """An agency, ministry or institution named in the text, and the country it belongs to."""
+    start: int
+    end: int
+    key: str                      # agency id, "ministry:<portfolio>" or "institution:<folded name>"
+    text: str
+    country: str | None = None
+    country_source: str = "default"   # default | qualifier | context | counterpart | plural
+    acronym: str | None = None
+    plural: bool = False
+    extra_names: list[str] = field(default_factory=list)   # other agencies sharing the acronym
+    canonical: str | None = None
+    aliases: list[str] = field(default_factory=list)   # surface forms seen in the text
+
+
+@dataclass
+class ResolvedPerson:
+    name: str
+    mentions: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def article_text(article: NormalisedArticle) -> str:
+    """What the resolvers read: the title, a blank line, the body."""
+    return f"{article.title.strip()}\n\n{article.text}"
+
+
+@dataclass
+class ArticleContext:
+    # ------------------------------------------------------------ the input
+    article: NormalisedArticle
+    text: str                         # article_text(article)
+    folded: str                       # fold(text): same length, so offsets carry over
+    sentences: list[Sentence]         # text.split_sentences: the one segmentation (see pipelines.py)
+    doc: object | None                # the spaCy Doc, None for a language without a pipeline
+    entities: list[Entity]            # the model's entities (pipelines.model_entities)
+    # ------------------------------------------------------------ added by the resolvers, in order
+    countries: list[CountryMention] = field(default_factory=list)      # CountryResolver.find (PersonResolver drops names' parts)
+    agency_mentions: list[OrgMention] = field(default_factory=list)    # AgencyResolver.find: gazetteer hits, no country yet
+    ministry_mentions: list[OrgMention] = field(default_factory=list)  # MinistryResolver.find: portfolio hits, no country yet
+    persons: list[ResolvedPerson] = field(default_factory=list)        # PersonResolver
+    country_weights: Counter = field(default_factory=Counter)          # CountryResolver.weigh: how central each country is
+    organization_mentions: list[OrgMention] = field(default_factory=list)  # agencies, ministries, institutions with a country
+    organizations: list[Organization] = field(default_factory=list)    # OrganizationBuilder: one record per body and country
+    country_tags: list[CountryTag] = field(default_factory=list)       # CountryResolver.tag
+    topics: list[TopicTag] = field(default_factory=list)               # TopicResolver
+    events: list[CooperationEvent] = field(default_factory=list)       # EventResolver
+
+    @classmethod
+    def build(cls, article: NormalisedArticle, doc, entities: list[Entity]) -> ArticleContext:
+        text = article_text(article)
+        return cls(article, text, fold(text), split_sentences(text), doc, entities)
+
+    @property
+    def body_start(self) -> int:
+        """Offset of the body in ``text`` (after the title and the blank line)."""
+        return len(self.article.title.strip()) + 2
+
+    @property
+    def person_spans(self) -> list[tuple[int, int]]:
+        return [span for person in self.persons for span in person.spans]
+
+    @property
+    def qualifier_words(self) -> set[str]:
+        """Folded country names and demonyms of the article ('tunisienne', 'peru'): the words a
+        body's name may carry as its national qualifier."""
+        return {fold(c.text) for c in self.countries if c.kind in (NAME, DEMONYM)}
+
+    def sentence_at(self, position: int) -> Sentence | None:
+        """The sentence holding ``position``, None between sentences."""
+        index = bisect_right([s.start for s in self.sentences], position) - 1
+        if index >= 0 and position < self.sentences[index].end:
+            return self.sentences[index]
+        return None
+
+    def add_organization_mentions(self, mentions: list[OrgMention]) -> None:
+        """Add resolved bodies; the list stays in text order (events read their actors in that order)."""
+        self.organization_mentions.extend(mentions)
+        self.organization_mentions.sort(key=lambda m: m.start)

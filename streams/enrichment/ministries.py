@@ -1,0 +1,211 @@
+"""Ministries: found by portfolio ('ministère espagnol de l'Intérieur', 'Italian Interior
+Minister', 'Ministerio del Interior'), named after their country, and the country each
+mention belongs to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from streams.enrichment.attribution import as_country_mentions, context_country, qualifier_country
+from streams.enrichment.context import DEMONYM, ArticleContext, OrgMention
+from streams.enrichment.institutions import acronym_after
+from streams.enrichment.text import load_yaml
+
+# A second portfolio joined to the first: 'Ministry of Migration and Asylum',
+# 'ministère de l'Intérieur et de la Sécurité', 'Ministerio de Trabajo y Economía Social'.
+_JOINT_PORTFOLIO = re.compile(r"^\s+(?:and|et|y|e)\s+(?:(?:de|of|del|du|des)\s+)?(?:(?:la|the|l['’]|les)\s*)?[A-ZÀ-Ý][\w-]+")
+@dataclass
+class Portfolio:
+    key: str
+    names: dict[str, str]
+    aliases: list[str]
+
+
+class MinistryFinder:
+    """Ministries by portfolio: 'ministère espagnol de l'Intérieur', 'Italian Interior Minister',
+    'Morocco's Ministry of the Interior', 'Ministerio del Interior'."""
+
+    def __init__(self) -> None:
+        data = load_yaml("ministries.yaml")
+        self.version = str(data["version"])
+        self.portfolios: dict[str, Portfolio] = {}
+        self.by_country: dict[str, dict[str, dict]] = data.get("countries") or {}
+        patterns: list[str] = []
+        for key, spec in data["portfolios"].items():
+            self.portfolios[key] = Portfolio(key, spec["names"], list(spec.get("aliases") or []))
+            kw = spec["keywords"]
+            group = f"P_{key}"
+            fr = "|".join(kw.get("fr", []))
+            en = "|".join(kw.get("en", []))
+            es = "|".join(kw.get("es", []))
+            adj = "|".join(spec.get("en_adj", []))
+            alternatives = []
+            if fr:
+                alternatives.append(
+                    rf"(?P<{group}_fr>minist(?:[èe]re|re)s?(?:\s+(?P<{group}_frq>[a-zéèêëàâîïôûüç-]+))?\s+(?:de\s+|des\s+|du\s+)?(?:{fr}))"
+                )
+            if en:
+                alternatives.append(rf"(?P<{group}_en1>(?:federal\s+)?minist(?:ry|er)s?\s+(?:of|for)\s+(?:{en}))")
+            if adj:
+                alternatives.append(rf"(?P<{group}_en2>(?:federal\s+)?(?:{adj})\s+minist(?:ry|er|ries|ers)\b)")
+            if es:
+                alternatives.append(rf"(?P<{group}_es>minist(?:erio|ro|ra)s?\s+(?:del?\s+)?(?:{es}))")
+            patterns.extend(alternatives)
+        self._regex = re.compile("|".join(patterns), re.IGNORECASE)
+        self._metonyms = [
+            (re.compile(m["pattern"]), m["country"], m["portfolio"]) for m in data.get("metonyms") or []
+        ]
+
+    def find(self, text: str) -> list[OrgMention]:
+        mentions: list[OrgMention] = []
+        for match in self._regex.finditer(text):
+            group = next(name for name, value in match.groupdict().items() if value and not name.endswith("frq"))
+            portfolio = group.split("_")[1]
+            surface = match.group(0)
+            lowered = surface.lower()
+            plural = bool(re.search(r"minist(?:ères|res|ries|ers|erios|ros)\b", lowered))
+            mention = OrgMention(match.start(), match.end(), f"ministry:{portfolio}", surface, plural=plural)
+            extension = _JOINT_PORTFOLIO.match(text[match.end():match.end() + 60])
+            literal = surface + (extension.group(0) if extension else "")
+            mention.canonical = self._literal_name(literal, portfolio)
+            mentions.append(mention)
+        for regex, country, portfolio in self._metonyms:
+            for match in regex.finditer(text):
+                if any(m.start <= match.start() < m.end for m in mentions):
+                    continue
+                mentions.append(
+                    OrgMention(match.start(), match.end(), f"ministry:{portfolio}", match.group(0), country=country, country_source="qualifier")
+                )
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    @staticmethod
+    def _literal_name(surface: str, portfolio: str) -> str | None:
+        """'Minister of Justice and Security' -> 'Ministry of Justice and Security'."""
+        text = re.sub(r"\s+", " ", surface.strip())
+        match = re.match(r"(?i)(federal )?minister(?:s)? (of|for) (.+)", text)
+        if match:
+            return f"{match.group(1) or ''}Ministry {match.group(2)} {match.group(3)}".strip()
+        match = re.match(r"(?i)(federal )?ministry (of|for) (.+)", text)
+        if match:
+            return text
+        match = re.match(r"(?i)(federal )?(.+?) minist(?:ry|er|ries|ers)$", text)
+        if match:
+            return f"{match.group(1) or ''}{match.group(2).title()} Ministry"
+        match = re.match(r"(?i)minist(?:re|ère)s?\s+(?:[a-zéèêëàâîïôûüç-]+\s+)?((?:de|des|du)\b.+)", text)
+        if match:  # 'ministre belge de la Justice' -> 'Ministère de la Justice'
+            return f"Ministère {match.group(1)}"
+        match = re.match(r"(?i)(vice)?minist(?:erio|ro|ra)s?\s+((?:de|del)\b.+)", text)
+        if match:  # 'ministro de Asuntos Internos' -> 'Ministerio de Asuntos Internos'
+            return f"{'Viceministerio' if match.group(1) else 'Ministerio'} {match.group(2)}"
+        return None
+
+    def country_of_acronym(self, portfolio: str, acronym: str | None) -> str | None:
+        """'Federal Interior Ministry (BMI)': the country whose ministry of ``portfolio`` has that acronym."""
+        if not acronym:
+            return None
+        for country, specs in self.by_country.items():
+            if (specs.get(portfolio) or {}).get("acronym") == acronym:
+                return country
+        return None
+
+    def describe(self, portfolio: str, country: str | None, language: str, literal: str | None) -> tuple[str | None, str, list[str]]:
+        """(acronym, name, aliases) for a ministry of ``portfolio`` in ``country``."""
+        spec = self.portfolios[portfolio]
+        specific = (self.by_country.get(country or "") or {}).get(portfolio)
+        names = [spec.names.get(language) or spec.names["en"]]
+        names += [value for value in spec.names.values() if value not in names]
+        aliases = list(spec.aliases)
+        acronym = None
+        if specific:
+            acronym = specific.get("acronym")
+            names.insert(0, specific["name"])
+            aliases = list(specific.get("aliases") or []) + aliases
+        if literal and literal not in names:
+            aliases.insert(0, literal)
+        name = names[0]
+        rest = [n for n in names[1:] + aliases if n != name]
+        seen: list[str] = []
+        for value in rest:
+            if value not in seen:
+                seen.append(value)
+        return acronym, name, seen
+
+
+_COUNTERPART = re.compile(r"\b(?:son|sa|ses|leurs?|his|her|their|su|sus)\s+(?:(?P<adj1>\w+)\s+)?(?:homologues?|counterparts?|hom[oó]log[oa]s?)(?:\s+(?P<adj2>\w+))?", re.IGNORECASE)
+_PLURAL_CUE = re.compile(r"(?:deux|two|both|trois|three|leurs|their|respectifs|respective|the two countries['’]?|des deux pays)\W+(?:\w+\W+){0,3}$", re.IGNORECASE)
+
+
+class MinistryResolver:
+    """Ministries named in the article, then the country of each."""
+
+    def __init__(self, finder: MinistryFinder) -> None:
+        self.finder = finder
+
+    def find(self, context: ArticleContext) -> None:
+        """Reads text, agency_mentions. Adds ministry_mentions, except those inside an agency's name."""
+        context.ministry_mentions = [
+            m for m in self.finder.find(context.text)
+            if not any(o.start < m.end and m.start < o.end for o in context.agency_mentions)
+        ]
+
+    def resolve(self, context: ArticleContext) -> None:
+        """Reads ministry_mentions, countries, country_weights, organization_mentions (the agencies,
+        as evidence of the context's country), sentences. Adds to organization_mentions each
+        ministry with its country: its qualifier or acronym, else both main countries for
+        'the two countries' ministers', else that of an earlier mention of the same portfolio,
+        else the context's; and 'his Tunisian counterpart' as the same office in that country."""
+        text, countries, weights = context.text, context.countries, context.country_weights
+        agencies = list(context.organization_mentions)
+        resolved: list[OrgMention] = []
+        top = [code for code, _ in weights.most_common(3)]
+        for mention in context.ministry_mentions:
+            portfolio = mention.key.split(":")[1]
+            if mention.country_source == "qualifier" and mention.country:
+                resolved.append(mention)
+                continue
+            qualifier = qualifier_country(mention, countries, text) or self.finder.country_of_acronym(portfolio, acronym_after(text, mention.end)[0])
+            if qualifier:
+                mention.country, mention.country_source = qualifier, "qualifier"
+                resolved.append(mention)
+                continue
+            before = text[max(0, mention.start - 60):mention.start]
+            if mention.plural and _PLURAL_CUE.search(before):
+                for code in top[:2]:
+                    clone = OrgMention(mention.start, mention.end, mention.key, mention.text, country=code, country_source="plural", canonical=mention.canonical)
+                    resolved.append(clone)
+                continue
+            earlier = [m for m in resolved if m.key == mention.key and m.country]
+            if earlier:
+                mention.country, mention.country_source = earlier[0].country, "context"
+            else:
+                evidence = countries + as_country_mentions(agencies)
+                mention.country, mention.country_source = context_country(mention, evidence, context), "context"
+            resolved.append(mention)
+        resolved += self._counterparts(context, resolved)
+        context.add_organization_mentions(resolved)
+
+    @staticmethod
+    def _counterparts(context: ArticleContext, ministries: list[OrgMention]) -> list[OrgMention]:
+        """'his Tunisian counterpart', 'son homologue belge': the office of the last ministry
+        named before it in its sentence, in the country of the demonym."""
+        found: list[OrgMention] = []
+        for match in _COUNTERPART.finditer(context.text):
+            code = None
+            for country in context.countries:
+                # the demonym is checked before the noun when a word stands there, else after it
+                if country.kind == DEMONYM and (
+                    match.start("adj1") == country.start if match.group("adj1")
+                    else bool(match.group("adj2")) and match.start("adj2") == country.start
+                ):
+                    code = country.code
+            if code is None:
+                continue
+            sentence = context.sentence_at(match.start())
+            lower = sentence.start if sentence else max(0, match.start() - 300)
+            previous = [m for m in ministries + found if lower <= m.start < match.start()]
+            if previous:
+                source = previous[-1]
+                found.append(OrgMention(match.start(), match.end(), source.key, match.group(0), country=code, country_source="counterpart"))
+        return found

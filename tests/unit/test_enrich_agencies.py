@@ -1,0 +1,45 @@
+"""AgencyResolver: gazetteer agencies in the text, and the country of each."""
+
+from tests.unit.conftest import context_before
+
+
+def agencies(enricher, text, language="en", title="Note"):
+    context = context_before(enricher, "agency countries", text, language, title)
+    enricher.agencies.resolve(context)
+    return [(m.text, m.country, m.country_source) for m in context.organization_mentions]
+
+
+def test_find_names_and_acronyms_without_country_yet(enricher):
+    context = context_before(enricher, "agencies", "Le pôle DGSN-DGST et la Guardia Civil.", "fr")
+    enricher.agencies.find(context)
+    assert [(m.key, m.country) for m in context.agency_mentions] == [("ma-dgsn", None), ("ma-dgst", None), ("es-gc", None)]
+
+
+def test_qualifier_written_with_a_generic_body_gives_its_country(enricher):
+    assert agencies(enricher, "La Garde nationale tunisienne et la Guardia Civil ont saisi de la cocaïne.", "fr") == [
+        ("Garde nationale", "TN", "qualifier"), ("Guardia Civil", "ES", "default"),
+    ]
+
+
+def test_acronym_after_a_qualified_name_shares_its_country(enricher):
+    assert agencies(enricher, "La Direction générale de la police nationale (DGPN) du Sénégal a reçu une délégation.", "fr") == [
+        ("Direction générale de la police nationale", "SN", "qualifier"), ("DGPN", "SN", "qualifier"),
+    ]
+
+
+def test_generic_body_without_qualifier_takes_the_country_it_is_in(enricher):
+    assert agencies(enricher, "Italy sent experts to Tunisia. In Tunis, the National Guard arrested four smugglers.") == [
+        ("National Guard", "TN", "context"),
+    ]
+
+
+def test_shared_acronym_goes_to_the_country_of_the_article(enricher):
+    context = context_before(enricher, "agency countries", "La DGSN a annoncé l'arrestation de quatre suspects à Oran, en Algérie.", "fr",
+                             title="Alger : la police démantèle une cellule terroriste")
+    enricher.agencies.resolve(context)
+    assert [(m.key, m.country) for m in context.organization_mentions] == [("dz-dgsn", "DZ")]
+
+
+def test_weak_acronym_without_its_country_in_the_article_is_dropped(enricher):
+    assert agencies(enricher, "The DRM said the suspects had left Nigeria.") == []
+    assert agencies(enricher, "La France et le Maroc coopèrent. La DRM a transmis ses informations.", "fr") == [("DRM", "FR", "default")]

@@ -1,0 +1,50 @@
+"""The article context and the spaCy pipelines that feed it."""
+
+from tests.unit.conftest import make_article
+
+from streams.enrichment.context import ArticleContext, OrgMention
+from streams.enrichment.pipelines import model_entities
+
+
+def test_context_text_is_title_then_body_with_folded_offsets_intact():
+    context = ArticleContext.build(make_article("Sûreté à Rabat", "M. Sarr est arrivé. Il a parlé.", "fr"), None, [])
+    assert context.text == "Sûreté à Rabat\n\nM. Sarr est arrivé. Il a parlé."
+    assert len(context.folded) == len(context.text) and context.folded.startswith("surete a rabat")
+    assert context.text[context.body_start:].startswith("M. Sarr")
+    assert [s.text for s in context.sentences] == ["Sûreté à Rabat", "M. Sarr est arrivé.", "Il a parlé."]
+
+
+def test_sentence_at_finds_the_sentence_of_an_offset():
+    context = ArticleContext.build(make_article("Title", "One here. Two there.", "en"), None, [])
+    assert context.sentence_at(context.text.index("there")).text == "Two there."
+    assert context.sentence_at(context.text.index("One")).text == "One here."
+    assert context.sentence_at(len("Title") + 1) is None   # the blank line between title and body
+
+
+def test_organization_mentions_stay_in_text_order():
+    context = ArticleContext.build(make_article("Title", "text", "en"), None, [])
+    context.add_organization_mentions([OrgMention(30, 34, "b", "B"), OrgMention(10, 14, "a", "A")])
+    context.add_organization_mentions([OrgMention(20, 24, "c", "C")])
+    assert [m.key for m in context.organization_mentions] == ["a", "c", "b"]
+
+
+def test_parser_keeps_the_title_out_of_the_first_sentence(enricher):
+    nlp = enricher.pipeline("en")
+    doc = nlp("Police chiefs meet in Rabat\n\nThe heads of police met on Monday.")
+    assert [s.text.strip() for s in doc.sents][:2] == ["Police chiefs meet in Rabat", "The heads of police met on Monday."]
+
+
+def test_parser_does_not_split_after_an_abbreviation(enricher):
+    text = "Le directeur a reçu M. Dupont à Rabat."
+    doc = enricher.pipeline("fr")(text)
+    assert not any(token.is_sent_start for token in doc[1:] if token.text == "Dupont")
+
+
+def test_person_entity_runs_on_over_the_capitalised_words_after_it(enricher):
+    text = "La ministra recibió en Lisboa a su homólogo portugués, Rui Tavares Lopes."
+    entities = model_entities(enricher.pipeline("es")(text))
+    assert "Rui Tavares Lopes" in {text[e.start:e.end] for e in entities if e.label == "PER"}
+
+
+def test_no_pipeline_no_entities():
+    assert model_entities(None) == []

@@ -1,0 +1,45 @@
+"""MinistryResolver: ministries by portfolio, and the country of each."""
+
+from tests.unit.conftest import context_before
+
+from streams.enrichment.context import OrgMention
+
+
+def ministries(enricher, text, language="en", title="Note"):
+    context = context_before(enricher, "ministry countries", text, language, title)
+    enricher.ministries.resolve(context)
+    return [(m.key, m.country, m.country_source) for m in context.organization_mentions if m.key.startswith("ministry:")]
+
+
+def test_find_skips_a_ministry_inside_an_agency_name(enricher):
+    context = context_before(enricher, "ministries", "The Ministry of Interior and the Italian Interior Ministry met.")
+    enricher.ministries.find(context)
+    assert [m.text for m in context.ministry_mentions] == ["Ministry of Interior", "Interior Ministry"]
+    start = context.text.index("Ministry of Interior")
+    context.agency_mentions = [OrgMention(start, start + len("Ministry of Interior"), "an-agency", "Ministry of Interior")]
+    enricher.ministries.find(context)
+    assert [m.text for m in context.ministry_mentions] == ["Interior Ministry"]
+
+
+def test_qualifier_and_counterpart(enricher):
+    assert ministries(enricher, "Greek Interior Minister Nikos Papadakis met his Bulgarian counterpart in Athens on Monday.") == [
+        ("ministry:interior", "GR", "qualifier"), ("ministry:interior", "BG", "counterpart"),
+    ]
+
+
+def test_the_two_countries_ministers_are_one_ministry_each(enricher):
+    assert ministries(enricher, "Spain and Morocco signed a pact. The two countries' interior ministers met in Madrid.") == [
+        ("ministry:interior", "ES", "plural"), ("ministry:interior", "MA", "plural"),
+    ]
+
+
+def test_acronym_in_brackets_names_the_country(enricher):
+    assert ministries(enricher, "Senegalese officers attend a course funded by the Federal Interior Ministry (BMI).") == [
+        ("ministry:interior", "DE", "qualifier"),
+    ]
+
+
+def test_unqualified_ministry_takes_the_country_of_its_sentence(enricher):
+    assert ministries(enricher, "In Rabat, the Interior Ministry announced the arrest of five suspects.") == [
+        ("ministry:interior", "MA", "context"),
+    ]
