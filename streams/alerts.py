@@ -8,7 +8,7 @@ claims that succeed are published. Elasticsearch rather than a compacted
 topic because the claim must be a check-and-set shared by every index
 worker (a topic can only be read and appended to), and because the same
 record then carries the webhook delivery state that `coopwatch alerts
---status` reports and analysts can chart in Kibana.
+--status` reports.
 
 A claim is marked ``sent`` once the broker acknowledged the alert. A claim
 left unsent (the worker stopped between the two) is published by the next
@@ -221,10 +221,15 @@ class AlertRaiser:
         return unsent
 
     async def _mark_sent(self, alerts: Sequence[Alert]) -> None:
-        response = await self.client.bulk(operations=sent_operations(alerts, self.settings.alerts_alias, sent_at=datetime.now(timezone.utc)))
+        # Never raises: the alerts are on the topic, and retrying the batch would
+        # send them again. A record left "claimed" only means that a redelivery
+        # of these articles would send them once more.
+        try:
+            response = await self.client.bulk(operations=sent_operations(alerts, self.settings.alerts_alias, sent_at=datetime.now(timezone.utc)))
+        except Exception as error:  # noqa: BLE001
+            log.warning("%d alerts sent, but their records not marked sent: %s", len(alerts), error)
+            return
         if response.get("errors"):
-            # The alerts are on the topic: a record left "claimed" only means a
-            # redelivery of these articles would send them once more.
             log.warning("alerts sent, but %d record(s) not marked sent", sum(1 for i in response["items"] if next(iter(i.values())).get("error")))
 
     async def close(self) -> None:

@@ -52,18 +52,18 @@ def watch_query(watch: Watch) -> dict[str, Any]:
 
 def save_watch(settings: Settings, watch: Watch) -> None:
     """Write the watch under its name; returns once the broker has it."""
-    producer = kafka_producer(settings, client_id=f"{settings.app_id}-watches")
-    try:
-        producer.send(settings.topic_watches, key=watch.name.encode("utf-8"), value=watch.model_dump_json().encode("utf-8")).get(timeout=30)
-    finally:
-        producer.close()
+    _write(settings, watch.name, watch.model_dump_json().encode("utf-8"))
 
 
 def remove_watch(settings: Settings, name: str) -> None:
     """A tombstone: compaction drops the watch, and every reader forgets it."""
+    _write(settings, name, None)
+
+
+def _write(settings: Settings, name: str, value: bytes | None) -> None:
     producer = kafka_producer(settings, client_id=f"{settings.app_id}-watches")
     try:
-        producer.send(settings.topic_watches, key=name.encode("utf-8"), value=None).get(timeout=30)
+        producer.send(settings.topic_watches, key=name.encode("utf-8"), value=value).get(timeout=30)
     finally:
         producer.close()
 
