@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The pipeline on the bundled sample feed: services up, one worker, the feed
-# published, every message accounted for, three analyst searches, the dead
-# letters, worker stopped.
+# published, every message accounted for, three analyst searches, the incidents
+# assembled from several reports, the dead letters, worker stopped.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -40,6 +40,18 @@ echo "== coopwatch search 'persons:\"Nicolas Lerner\"'"
 echo
 echo "== coopwatch search '*' --has-warnings"
 "$coopwatch" search '*' --has-warnings
+echo
+echo "== coopwatch incidents --min-sources 2"
+# Incidents are written once the mentions of the indexed articles are merged:
+# wait until there is one and the answer stops changing (at most 60 s).
+previous=""
+for _ in $(seq 1 30); do
+  current="$("$coopwatch" incidents --min-sources 2 --json)"
+  [[ "$current" != *'"value": 0,'* && "$current" == "$previous" ]] && break
+  previous="$current"
+  sleep 2
+done
+"$coopwatch" incidents --min-sources 2
 echo
 echo "== coopwatch deadletters --limit 2"
 "$coopwatch" deadletters --limit 2

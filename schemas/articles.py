@@ -3,7 +3,9 @@
 news.raw         -> RawArticle         (what feeds send, validated leniently)
 news.normalised  -> NormalisedArticle  (clean text, UTC time, language, stable id)
 news.enriched    -> EnrichedArticle    (entities, countries, topics, events)
+news.mentions    -> ArticleMentions    (an article's events of one type, keyed for consolidation)
 news.deadletter  -> DeadLetter         (anything a stage could not process)
+coop-incidents   <- Incident           (one real-world event, consolidated from its reports)
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ Topic = Literal[
     "espionage",
 ]
 
-Stage = Literal["normalise", "enrich", "index", "unknown"]
+Stage = Literal["normalise", "enrich", "index", "incidents", "unknown"]
 
 
 # What the normalise stage could not read in a message it still indexed, as
@@ -184,6 +186,68 @@ class EnrichedArticle(NormalisedArticle):
     events: list[CooperationEvent] = Field(default_factory=list)
     enriched_at: datetime
     enricher_version: str = Field(description="Gazetteer and lexicon version that produced the tags")
+
+
+class IncidentMention(BaseModel):
+    """One cooperation event as one article reports it: what the consolidation stage merges.
+
+    It carries what two reports of one event are compared on (persons, agencies,
+    topics, place, the names and figures of its sentence), so merging needs no NLP.
+    """
+
+    mention_id: str = Field(description="The event's id (deterministic: article + type + countries + place)")
+    article_id: str
+    type: EventType
+    countries: list[str] = Field(description="ISO codes of the cooperating countries, sorted")
+    location: str | None = None
+    evidence: str
+    published_at: datetime
+    source: str | None = None
+    title: str
+    url: str | None = None
+    language: str
+    persons: list[str] = Field(default_factory=list, description="Persons the article names")
+    organizations: list[str] = Field(default_factory=list, description="Agencies the article names (acronym, else name)")
+    agency_keys: list[list[str]] = Field(
+        default_factory=list, description="Per agency, COUNTRY:name for each of its names and aliases, to match across languages")
+    topics: list[str] = Field(default_factory=list)
+    anchors: list[str] = Field(default_factory=list, description="Folded proper names and figures of the title, lede and sentence")
+
+
+class ArticleMentions(BaseModel):
+    """news.mentions: every mention of one event type that one article reports now.
+
+    An empty list says the article reports no such event any more (it was
+    re-enriched): its earlier mentions leave their incidents.
+    """
+
+    article_id: str
+    type: EventType
+    mentions: list[IncidentMention] = Field(default_factory=list)
+
+
+class Incident(BaseModel):
+    """One real-world cooperation event, with everything its reports said about it."""
+
+    incident_id: str = Field(description="Deterministic: type + the mention that opened it")
+    type: EventType
+    countries: list[str]
+    country_pairs: list[str] = Field(description="Every pair of its countries, e.g. FR-MA")
+    location: str | None = Field(default=None, description="Where most reports place it")
+    first_reported_at: datetime
+    last_reported_at: datetime
+    article_count: int
+    source_count: int
+    sources: list[str]
+    article_ids: list[str]
+    titles: list[str]
+    urls: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    persons: list[str] = Field(default_factory=list, description="Most-named first")
+    organizations: list[str] = Field(default_factory=list, description="Most-named first")
+    topics: list[str] = Field(default_factory=list)
+    evidence: list[str] = Field(description="The sentences that report it best, most representative first")
+    mention_ids: list[str]
 
 
 class DeadLetter(BaseModel):

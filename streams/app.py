@@ -1,4 +1,4 @@
-"""The Faust app: three thin agents around the stage functions, bound to a dead-letter topic.
+"""The Faust app: thin agents around the stage functions, bound to a dead-letter topic.
 
 Faust marks a message done even when an agent raises, so every agent catches
 its own errors and dead-letters the message explicitly: nothing is dropped.
@@ -18,16 +18,17 @@ import faust
 from faust.types import EventT
 from pydantic import ValidationError
 
-from schemas.articles import DeadLetter, EnrichedArticle, NormalisedArticle, Stage
+from schemas.articles import ArticleMentions, DeadLetter, EnrichedArticle, NormalisedArticle, Stage
 from streams.alerts import AlertRaiser
 from streams.clients import faust_broker_options
+from streams.incidents import TABLE_NAME, IncidentStore, apply_mentions, incident_actions, mentions_of, routing_key
 from streams.index import DocumentFailure, Indexer, bulk_actions
 from streams.normalise import NormaliseError, normalise_payload, receive_time
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
-STAGES: tuple[Stage, ...] = ("normalise", "enrich", "index")
+STAGES: tuple[Stage, ...] = ("normalise", "enrich", "index", "incidents")
 ENRICH_BATCH = 16
 
 
@@ -66,6 +67,7 @@ def create_app(
         settings.app_id,
         **faust_broker_options(settings),
         store="memory://",
+        datadir=settings.state_dir,
         web_enabled=False,
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replicas,
@@ -83,6 +85,7 @@ def create_app(
     normalised_topic = topic(settings.topic_normalised)
     enriched_topic = topic(settings.topic_enriched)
     deadletter_topic = topic(settings.topic_deadletter)
+    mentions_topic = topic(settings.topic_mentions)
 
     async def dead_letter(letter: DeadLetter) -> None:
         log.warning("dead-lettered %s message %s/%s@%s: %s: %s", letter.stage, letter.topic, letter.partition,
@@ -126,6 +129,10 @@ def create_app(
                         await dead_letter(dead_letter_for(event, "enrich", result))
                     else:
                         await enriched_topic.send(key=result.article_id.encode(), value=result.model_dump_json().encode("utf-8"))
+                        # Keyed for consolidation; sent for every type, so a re-enriched article's
+                        # vanished events leave their incidents.
+                        for message in mentions_of(result):
+                            await mentions_topic.send(key=routing_key(message.type), value=message.model_dump_json().encode("utf-8"))
 
     if "index" in stages:
 
@@ -164,7 +171,53 @@ def create_app(
                 except Exception as error:  # noqa: BLE001 - housekeeping; the articles themselves are written
                     log.warning("could not remove stale events of %d articles: %s", len(batch), error)
 
+    if "incidents" in stages:
+        add_incidents_agent(app, settings, mentions_topic, dead_letter)
+
     return app
+
+
+def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faust.TopicT, dead_letter) -> None:
+    """Mentions -> the incidents table -> coop-incidents.
+
+    The table lives in the partition of the mentions it was built from (keys are
+    event types), is backed by a compacted changelog and kept locally in
+    ``settings.state_store``. One message at a time: table writes go to the
+    changelog partition of the event being processed, and a message is
+    acknowledged only once Elasticsearch has answered for the incidents it
+    changed. Applying a message is idempotent, so one processed again after a
+    crash or a rebalance changes nothing.
+    """
+    table = app.Table(
+        TABLE_NAME, default=None, partitions=settings.topic_partitions,
+        # "rocksdb:incidents", not "rocksdb://": Faust ignores a table store URL without a path.
+        store=f"{settings.state_store}:{TABLE_NAME}",
+        key_type=bytes, value_type=bytes,   # raw: IncidentStore encodes its own JSON
+    )
+    store = IncidentStore(table)
+
+    @app.agent(mentions_topic, name="incidents")
+    async def incidents_agent(stream: faust.StreamT) -> None:
+        indexer = Indexer(settings)
+        try:
+            async for event in stream.events():
+                try:
+                    message = ArticleMentions.model_validate_json(event.message.value)
+                except ValidationError as error:
+                    await dead_letter(dead_letter_for(event, "incidents", error, kind="contract_violation"))
+                    continue
+                try:
+                    changes = apply_mentions(store, message, settings)
+                except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, the worker goes on
+                    await dead_letter(dead_letter_for(event, "incidents", error))
+                    continue
+                actions = incident_actions(changes, settings, indexed_at=datetime.now(timezone.utc))
+                failures = [f for f in await indexer.write(actions) if not (f.action["_op_type"] == "delete" and f.status == 404)]
+                if failures:
+                    await dead_letter(dead_letter_for(event, "incidents", RuntimeError(failures[0].reason),
+                                                      kind=f"elasticsearch_{failures[0].status}"))
+        finally:
+            await indexer.close()
 
 
 def enrich_each(enricher: object, articles: Sequence[tuple[EventT, NormalisedArticle]]) -> list[tuple[EventT, object]]:

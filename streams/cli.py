@@ -8,9 +8,10 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from streams.incidents import EVENT_TYPES
 from streams.settings import Settings
 
-STAGE_NAMES = ("normalise", "enrich", "index")
+STAGE_NAMES = ("normalise", "enrich", "index", "incidents")
 
 
 def _stages(text: str) -> list[str]:
@@ -33,7 +34,8 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     client = elasticsearch_client(settings)
     ensure_indices(client, settings)
     ensure_alerts_index(client, settings)
-    print(f"indices: {settings.articles_alias}, {settings.events_alias}, {settings.alerts_alias} ready (version {settings.index_version})")
+    print(f"indices: {settings.articles_alias}, {settings.events_alias}, {settings.incidents_alias}, {settings.alerts_alias} "
+          f"ready (version {settings.index_version})")
     return 0
 
 
@@ -46,8 +48,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from streams.topics import ensure_topics
 
     ensure_topics(settings)
-    if "index" in args.stages:
+    if {"index", "incidents"} & set(args.stages):
         ensure_indices(elasticsearch_client(settings), settings)
+    Path(settings.state_dir).mkdir(parents=True, exist_ok=True)
     app = create_app(settings, stages=args.stages)
     faust.Worker(app, loglevel=args.loglevel).execute_from_commandline()
     return 0
@@ -79,7 +82,6 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.clients import elasticsearch_client
     from streams.search import SearchFilters, build_search, format_results
 
     filters = SearchFilters(
@@ -87,17 +89,33 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         event_type=args.event_type, since=args.since, until=args.until,
         warning=args.warning, has_warnings=args.has_warnings,
     )
+    return search_and_print(settings, settings.articles_alias, lambda: build_search(args.query, filters, limit=args.limit),
+                            format_results, as_json=args.json)
+
+
+def search_and_print(settings: Settings, index: str, build, format_response, *, as_json: bool) -> int:
+    """Build the request (a bad date or query is a usage error), run it, print hits as text or JSON."""
+    from streams.clients import elasticsearch_client
+
     try:
-        body = build_search(args.query, filters, limit=args.limit)
+        body = build()
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    response = elasticsearch_client(settings).search(index=settings.articles_alias, **body).body
-    if args.json:
+    response = elasticsearch_client(settings).search(index=index, **body).body
+    if as_json:
         print(json.dumps(response["hits"], ensure_ascii=False, indent=2))
     else:
-        print(format_results(response))
+        print(format_response(response))
     return 0
+
+
+def cmd_incidents(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.search import IncidentFilters, build_incident_search, format_incidents
+
+    filters = IncidentFilters(country=args.country, event_type=args.type, since=args.since, min_sources=args.min_sources)
+    return search_and_print(settings, settings.incidents_alias, lambda: build_incident_search(filters, limit=args.limit),
+                            format_incidents, as_json=args.json)
 
 
 def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
@@ -244,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    worker = commands.add_parser("worker", help="run the normalise, enrich and index agents (processes form one consumer group)")
+    worker = commands.add_parser("worker", help="run the normalise, enrich, index and incidents agents (processes form one consumer group)")
     worker.add_argument("--stages", type=_stages, default=list(STAGE_NAMES),
                         help="comma-separated stages this process runs, to scale them apart (default: all)")
     worker.add_argument("--loglevel", default="info", choices=["debug", "info", "warning", "error"])
@@ -274,6 +292,16 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10, help="most results shown (default 10)")
     search.add_argument("--json", action="store_true", help="print the raw hits as JSON")
     search.set_defaults(handler=cmd_search)
+
+    incidents = commands.add_parser(
+        "incidents", help="list incidents: real-world cooperation events, each once, with how many articles and sources reported it")
+    incidents.add_argument("--country", help="ISO 3166-1 alpha-2 code of a cooperating country, e.g. MA")
+    incidents.add_argument("--type", choices=list(EVENT_TYPES), help="event type")
+    incidents.add_argument("--since", help="still reported on or after (ISO date or e.g. '1 mars 2024')")
+    incidents.add_argument("--min-sources", type=int, metavar="N", help="reported by at least N distinct sources")
+    incidents.add_argument("--limit", type=int, default=10, help="most incidents shown (default 10)")
+    incidents.add_argument("--json", action="store_true", help="print the raw hits as JSON")
+    incidents.set_defaults(handler=cmd_incidents)
 
     dead = commands.add_parser("deadletters", help="list rejected messages: where, at which stage and why")
     dead.add_argument("--limit", type=int, default=None, help="only the newest N")
@@ -330,6 +358,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation = commands.add_parser("eval", help="score enrichment against gold annotations (no Kafka or Elasticsearch needed)")
     evaluate.configure_parser(evaluation)
     evaluation.set_defaults(handler=evaluate.run)
+
+    from streams import incident_eval
+
+    incident_evaluation = commands.add_parser(
+        "eval-incidents", help="score consolidation into incidents: pairwise precision, recall and F1 of 'same incident'")
+    incident_eval.configure_parser(incident_evaluation)
+    incident_evaluation.set_defaults(handler=incident_eval.run)
     return parser
 
 

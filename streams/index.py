@@ -26,7 +26,7 @@ from streams.settings import Settings
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_NAMES = ("news-articles", "coop-events")
+TEMPLATE_NAMES = ("news-articles", "coop-events", "coop-incidents")
 COMPONENT_NAMES = ("coopwatch-analysis",)
 
 
@@ -151,13 +151,14 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> None:
     """Install templates and create the versioned indices behind the aliases (idempotent)."""
     for name in COMPONENT_NAMES:
         client.cluster.put_component_template(name=name, **load_template(name))
-    for name, alias in zip(TEMPLATE_NAMES, (settings.articles_alias, settings.events_alias)):
+    aliases = (settings.articles_alias, settings.events_alias, settings.incidents_alias)
+    for name, alias in zip(TEMPLATE_NAMES, aliases):
         template = load_template(name)
         # The templates follow the configured aliases, so a second deployment
         # (or a test run) can live beside the first in one cluster.
         template["index_patterns"] = [f"{alias}-v*"]
         client.indices.put_index_template(name=alias, **template)
-    for name, alias in zip(TEMPLATE_NAMES, (settings.articles_alias, settings.events_alias)):
+    for name, alias in zip(TEMPLATE_NAMES, aliases):
         concrete = index_name(alias, settings.index_version)
         if not client.indices.exists(index=concrete):
             client.indices.create(index=concrete, aliases={alias: {"is_write_index": True}})

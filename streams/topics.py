@@ -8,6 +8,7 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from streams.clients import kafka_admin
+from streams.incidents import incidents_changelog_topic
 from streams.settings import Settings
 
 
@@ -23,8 +24,13 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     # Every topic takes messages as large as the raw topic does: an oversize
     # article must reach the dead-letter topic whole, not be refused by the broker.
     config = {"max.message.bytes": str(settings.max_message_bytes)}
-    names = [settings.topic_raw, settings.topic_normalised, settings.topic_enriched, settings.topic_deadletter, settings.topic_alerts]
+    names = [settings.topic_raw, settings.topic_normalised, settings.topic_enriched, settings.topic_deadletter,
+             settings.topic_mentions, settings.topic_alerts]
     specs = [TopicSpec(name, settings.topic_partitions, settings.topic_replicas, config) for name in names]
+    # The incidents table's changelog: co-partitioned with the mentions it is built from,
+    # compacted so that a recovering worker reads each key's last state only.
+    specs.append(TopicSpec(incidents_changelog_topic(settings), settings.topic_partitions, settings.topic_replicas,
+                           {**config, "cleanup.policy": "compact"}))
     # Watches are a table, not a stream: compaction keeps the last version of
     # each name (a tombstone removes it); one partition keeps them in one order.
     specs.append(TopicSpec(settings.topic_watches, 1, settings.topic_replicas, {**config, "cleanup.policy": "compact"}))

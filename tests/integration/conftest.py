@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,12 +44,15 @@ def settings(services: None) -> Settings:
         topic_normalised=f"{run}.news.normalised",
         topic_enriched=f"{run}.news.enriched",
         topic_deadletter=f"{run}.news.deadletter",
+        topic_mentions=f"{run}.news.mentions",
         topic_watches=f"{run}.news.watches",
         topic_alerts=f"{run}.news.alerts",
         topic_partitions=2,
         articles_alias=f"{run}-news-articles",
         events_alias=f"{run}-coop-events",
+        incidents_alias=f"{run}-coop-incidents",
         alerts_alias=f"{run}-watch-alerts",
+        state_dir=str(REPO / ".local" / "state" / run),
         index_batch_seconds=0.3,
     )
 
@@ -80,7 +84,7 @@ def es(settings: Settings):
     yield client
     from streams.index import index_name
 
-    for alias in (settings.articles_alias, settings.events_alias, settings.alerts_alias):
+    for alias in (settings.articles_alias, settings.events_alias, settings.incidents_alias, settings.alerts_alias):
         client.indices.delete(index=index_name(alias, settings.index_version), ignore_unavailable=True)
         client.options(ignore_status=404).indices.delete_index_template(name=alias)
     client.close()
@@ -137,6 +141,8 @@ def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=30)
+        shutil.rmtree(settings.state_dir, ignore_errors=True)
 
 
 def wait_for_document(es, index: str, doc_id: str, *, timeout: float) -> dict | None:

@@ -358,7 +358,7 @@ def check_saved_objects(objects: list[dict], templates: dict[str, dict]) -> list
 @pytest.fixture(scope="module")
 def templates() -> dict[str, dict]:
     found = load_templates(TEMPLATES_DIR)
-    assert {"news-articles", "coop-events"} <= found.keys()
+    assert {"news-articles", "coop-events", "coop-incidents"} <= found.keys()
     return found
 
 
@@ -405,6 +405,12 @@ def test_the_checker_actually_sees_the_fields(objects):
         (articles, "@timestamp", "sort"), (events, "evidence", "column"),
         (articles, "warnings", "search"), (articles, "warnings", "column"), (articles, "published_at_raw", "column"),
     } <= seen
+    incidents = "coopwatch-coop-incidents"
+    assert {
+        (incidents, "@timestamp", "time"), (incidents, "@timestamp", "date"), (incidents, "type", "aggregate"),
+        (incidents, "country_pairs", "aggregate"), (incidents, "@timestamp", "sort"),
+        (incidents, "source_count", "column"), (incidents, "article_count", "column"), (incidents, "evidence", "column"),
+    } <= seen
 
 
 def test_the_expected_objects_are_shipped(objects):
@@ -443,6 +449,22 @@ def test_the_expected_objects_are_shipped(objects):
     assert {("date_histogram", "@timestamp"), ("terms", "type"), ("terms", "country_pair"),
             ("terms", "organizations"), ("terms", "persons")} <= charted
     assert "search" in panel_targets.values()
+    incidents_view = by_id(objects, "coopwatch-coop-incidents")
+    assert incidents_view["attributes"]["title"] == "coop-incidents"
+    assert incidents_view["attributes"]["timeFieldName"] == "@timestamp"
+    incidents_dashboard = titles[("dashboard", "Cooperation incidents")]
+    panels = {ref["id"]: ref["type"] for ref in incidents_dashboard["references"]}
+    assert panels == {"coopwatch-lens-incidents-over-time": "lens", "coopwatch-lens-incident-country-pairs": "lens",
+                      "coopwatch-search-incidents": "search"}
+    over_time = by_id(objects, "coopwatch-lens-incidents-over-time")
+    assert over_time["attributes"]["title"] == "Incidents over time, by type"
+    assert {("date_histogram", "@timestamp"), ("terms", "type")} <= {(c["operationType"], c.get("sourceField")) for c in lens_columns(over_time)}
+    pairs = by_id(objects, "coopwatch-lens-incident-country-pairs")
+    assert pairs["attributes"]["title"] == "Country pairs by number of incidents"
+    assert ("terms", "country_pairs") in {(c["operationType"], c.get("sourceField")) for c in lens_columns(pairs)}
+    assert all(ref["id"] == "coopwatch-coop-incidents" for o in (over_time, pairs) for ref in o["references"])
+    assert titles[("search", "Cooperation incidents")]["references"][0]["id"] == "coopwatch-coop-incidents"
+
     events_over_time = by_id(objects, "coopwatch-lens-events-over-time")
     assert events_over_time["references"][0]["id"] == "coopwatch-coop-events"
     layer = events_over_time["attributes"]["state"]["visualization"]["layers"][0]
@@ -477,6 +499,7 @@ def test_templates_for_titles(templates):
     assert templates_for_title("news-articles", templates) == ["news-articles"]
     assert templates_for_title("coop-events", templates) == ["coop-events"]
     assert templates_for_title("coop-events-v3", templates) == ["coop-events"]
+    assert templates_for_title("coop-incidents", templates) == ["coop-incidents"]
     assert templates_for_title("news-*", templates) == ["news-articles"]
     assert templates_for_title("logs-*", templates) == []
 
@@ -551,6 +574,15 @@ DRIFTS = [
     ("coopwatch-search-coop-securitaire-maroc",
      lambda o: o["references"][0].update(id="coopwatch-missing-view"), "is not in the file"),
     ("coopwatch-dashboard-cooperation-events", lambda o: o["references"].pop(), "has no reference"),
+    ("coopwatch-lens-incident-country-pairs", _rename_source_field("country_pairs", "country_pair"),
+     "'country_pair'"),                                       # a coop-events field, not a coop-incidents one
+    ("coopwatch-lens-incidents-over-time", _rename_source_field("@timestamp", "titles"),
+     "date_histogram needs a date"),
+    ("coopwatch-search-incidents", lambda o: o["attributes"].update(sort=[["evidence", "desc"]]),
+     "sort needs an aggregatable field"),
+    ("coopwatch-coop-incidents", lambda o: o["attributes"].update(title="coop-incident"),
+     "matches 0 index templates"),
+    ("coopwatch-dashboard-cooperation-incidents", lambda o: o["references"].pop(), "has no reference"),
 ]
 
 

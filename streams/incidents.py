@@ -1,0 +1,549 @@
+"""Consolidation stage: the mentions of one real-world cooperation event, reported by
+many articles, become one incident.
+
+    enrich ──► news.mentions (key: event type) ──► [incidents] ──► table ──► coop-incidents
+
+An article's events leave the enrich stage as ``ArticleMentions`` messages, one per
+event type; the incidents agent applies each to the stage's state (a Faust table,
+seen here through ``IncidentStore``) and writes the incidents it changed. Everything
+in this module is pure with respect to that store, so the evaluation and the unit
+tests run the very code the worker runs, on a dict.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import itertools
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any, Iterable, MutableMapping, get_args
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz
+
+from schemas.articles import ArticleMentions, EnrichedArticle, EventType, Incident, IncidentMention
+from streams.enrichment.text import fold_key
+from streams.settings import Settings
+
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
+TABLE_NAME = "incidents"
+
+
+def incidents_changelog_topic(settings: Settings) -> str:
+    """The topic Faust names for the incidents table's changelog."""
+    return f"{settings.app_id}-{TABLE_NAME}-changelog"
+
+
+# ---------------------------------------------------------------- re-keying
+def routing_key(event_type: str) -> bytes:
+    """The Kafka key of a mention: its event type alone.
+
+    Candidates for one incident must meet on one partition, and a bilateral mention
+    (FR-NL) must meet the multilateral incident that contains both countries
+    (BE-DE-FR-NL). No key built from the country set can do that for every subset:
+    type + one canonical country (say the first in alphabetical order) sends FR-NL to
+    "FR" and BE-DE-FR-NL to "BE". Keying by type alone is exact. Its cost is
+    parallelism: seven keys at most, so at most seven partitions merge, and "meeting"
+    is the busiest. Merging needs no NLP and looks at a handful of candidates through
+    the day index, so one partition keeps up with far more mentions than the enrich
+    stage produces; should it not, type + world region is the next step, at the price
+    of splitting the rare incident whose countries span two regions.
+    """
+    return event_type.encode("utf-8")
+
+
+# ---------------------------------------------------------------- mentions of an article
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]", re.UNICODE)
+_ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.IGNORECASE)   # l'Adriatique, d'Algésiras
+_POSSESSIVE = re.compile(r"['’]s?$")                              # Tuesday's, Morocco's
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”\n]\s*)$")
+# English writes weekdays and months with a capital; every report of one day shares them.
+_CALENDAR_WORDS = frozenset(fold_key(w) for w in list(calendar.day_name) + list(calendar.month_name) if w)
+
+
+@lru_cache(maxsize=1)
+def _country_lexicon():
+    from streams.enrichment.countries import CountryLexicon
+
+    return CountryLexicon()
+
+
+def _country_word_spans(text: str, countries: Iterable[str]) -> list[tuple[int, int]]:
+    """Names, demonyms and prefixes of the cooperating countries: every report of the pair
+    shares them, so they say nothing about which incident a report tells (other countries,
+    capitals and cities do)."""
+    from streams.enrichment.countries import CAPITAL, CITY
+
+    codes = set(countries)
+    return [(m.start, m.end) for m in _country_lexicon().find(text) if m.kind not in (CAPITAL, CITY) and m.code in codes]
+
+
+def _is_title_case(title: str) -> bool:
+    words = [w for w in _WORD.findall(title) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) > len(words) / 2
+
+
+def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countries: Iterable[str] = ()) -> list[str]:
+    """The proper names and figures of some sentences, folded: the language-neutral part of
+    what a report says ("Tanger", "2.3", "Algeciras"). Sentence-initial words, the names of
+    the cooperating ``countries``, weekdays and months, and words of names already compared on their own
+    (``known_names``: persons, agencies) are left out."""
+    known = {token for name in known_names for token in fold_key(name).split()}
+    found: dict[str, None] = {}
+    for text in texts:
+        excluded = _country_word_spans(text, countries)
+        for match in _WORD.finditer(text):
+            word = _POSSESSIVE.sub("", _ELISION.sub("", match.group(0))).strip("'’.-")
+            key = fold_key(word)
+            if (
+                len(key) < 3 or not word or not word[0].isupper() or key in known or key in _CALENDAR_WORDS
+                or _SENTENCE_START.search(text[: match.start()])
+                or any(s <= match.start() < e for s, e in excluded)
+            ):
+                continue
+            found.setdefault(key)
+        for match in _NUMBER.finditer(text):
+            number = match.group(0).replace(",", ".")
+            if not (len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100):   # years
+                found.setdefault(number)
+    return list(found)
+
+
+def agency_keys(organization) -> list[str]:
+    """An agency's names in every language the gazetteer knows, with its country: "Garde civile"
+    and "Guardia Civil" are one body, France's and Morocco's interior ministries two."""
+    names = [organization.acronym, organization.name, *organization.aliases]
+    return sorted({f"{organization.country or 'INT'}:{fold_key(n)}" for n in names if n and fold_key(n)})
+
+
+def agency_label(organization) -> str:
+    """Its acronym, else its name with its country: two countries' interior ministries stay two."""
+    if organization.acronym or not organization.country:
+        return organization.label
+    return f"{organization.name} ({organization.country})"
+
+
+def mention_of(event, article: EnrichedArticle) -> IncidentMention:
+    names = [p.name for p in article.persons] + [m for p in article.persons for m in p.mentions]
+    names += [o.label for o in article.organizations] + [m for o in article.organizations for m in o.mentions]
+    lede = article.text.split("\n", 1)[0][:600]
+    texts = ([] if _is_title_case(article.title) else [article.title]) + [lede] + ([event.evidence] if event.evidence not in lede else [])
+    return IncidentMention(
+        mention_id=event.event_id,
+        article_id=article.article_id,
+        type=event.type,
+        countries=sorted(event.countries),
+        location=event.location,
+        evidence=event.evidence,
+        published_at=article.published_at,
+        source=article.source,
+        title=article.title,
+        url=article.url,
+        language=article.language,
+        persons=list(dict.fromkeys(p.name for p in article.persons)),
+        organizations=[agency_label(o) for o in article.organizations],
+        agency_keys=[agency_keys(o) for o in article.organizations],
+        topics=sorted({t.topic for t in article.topics}),
+        anchors=anchor_terms(texts, names, event.countries),
+    )
+
+
+def mentions_of(article: EnrichedArticle) -> list[ArticleMentions]:
+    """One message per event type, also for types the article does not report: after a
+    re-enrichment, the empty ones take the article's earlier mentions out of their incidents."""
+    by_type: dict[str, list[IncidentMention]] = {t: [] for t in EVENT_TYPES}
+    for event in article.events:
+        if len(set(event.countries)) > 1:   # cooperation needs two countries
+            by_type[event.type].append(mention_of(event, article))
+    return [ArticleMentions(article_id=article.article_id, type=t, mentions=by_type[t]) for t in EVENT_TYPES]
+
+
+# ---------------------------------------------------------------- when two reports tell one event
+class IncidentState(BaseModel):
+    """What the stage keeps of an incident: its mentions (the summary is derived)."""
+
+    incident_id: str
+    type: EventType
+    mentions: list[IncidentMention]
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted({c for m in self.mentions for c in m.countries})
+
+    @property
+    def first(self) -> datetime:
+        return min(m.published_at for m in self.mentions)
+
+    @property
+    def last(self) -> datetime:
+        return max(m.published_at for m in self.mentions)
+
+
+def countries_agree(mention: Iterable[str], incident: Iterable[str]) -> bool:
+    """A bilateral mention joins a multilateral incident that includes both countries, and a
+    multilateral report may widen an incident first reported between two of its countries."""
+    a, b = set(mention), set(incident)
+    return a <= b or b <= a
+
+
+def time_gap(mention: IncidentMention, state: IncidentState) -> timedelta:
+    """How far the report lies from the nearest report of the incident."""
+    return min(abs(mention.published_at - m.published_at) for m in state.mentions)
+
+
+def _majority_location(mentions: Iterable[IncidentMention]) -> str | None:
+    """Where most reports place it; on a tie, where the first of them does."""
+    places = [m.location for m in sorted(mentions, key=_report_order) if m.location]
+    counts = Counter(places)
+    return max(places, key=lambda place: (counts[place], -places.index(place))) if places else None
+
+
+def _names_match(a: str, b: str) -> bool:
+    # "Ricardo van Dijk" and "Van Dijk", "Hélène Marchand" and "Helene Marchand"
+    return fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90
+
+
+def _terms_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    # Spellings of one place across languages: Tanger/Tangier, Algésiras/Algeciras; figures must be equal.
+    return a[0].isalpha() and b[0].isalpha() and min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How far what a report says agrees with what an incident's reports said."""
+
+    type: str
+    persons: int
+    organizations: int
+    anchors: int
+    topics: str      # shared | disjoint | unknown
+    location: str    # same | differs | unknown
+    persons_disjoint: bool = False   # both name persons, none in common
+
+    @property
+    def score(self) -> float:
+        score = 2.0 * min(self.persons, 2) + 1.0 * min(self.organizations, 2) + 0.75 * min(self.anchors, 4)
+        if self.persons_disjoint:
+            # An extradition is of one person: two extraditions of two named persons are two
+            # incidents. Elsewhere reports often name different participants of one event.
+            score -= 3.0 if self.type == "extradition" else 1.0
+        score += {"shared": 0.5, "disjoint": -2.0}.get(self.topics, 0.0)
+        score += {"same": 0.5, "differs": -0.5}.get(self.location, 0.0)
+        return score
+
+
+def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
+    persons = {p for m in state.mentions for p in m.persons}
+    agencies = {key for m in state.mentions for keys in m.agency_keys for key in keys}
+    anchors = {a for m in state.mentions for a in m.anchors}
+    topics = {t for m in state.mentions for t in m.topics}
+    location = _majority_location(state.mentions)
+    shared_persons = sum(any(_names_match(p, q) for q in persons) for p in mention.persons)
+    return Agreement(
+        type=mention.type,
+        persons=shared_persons,
+        persons_disjoint=bool(persons and mention.persons and not shared_persons),
+        organizations=sum(bool(agencies.intersection(keys)) for keys in mention.agency_keys),
+        anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors),
+        topics="unknown" if not (topics and mention.topics) else "shared" if topics & set(mention.topics) else "disjoint",
+        location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
+    )
+
+
+def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) -> bool:
+    """Same type, countries that agree, dates within the window, and not another event of the
+    same article (an article that reports two meetings reports two incidents)."""
+    return (
+        state.type == mention.type
+        and countries_agree(mention.countries, state.countries)
+        and time_gap(mention, state) <= window
+        and all(m.article_id != mention.article_id for m in state.mentions)
+    )
+
+
+def best_incident(mention: IncidentMention, candidates: Iterable[IncidentState], settings: Settings) -> IncidentState | None:
+    """The candidate whose reports agree most with the mention, if they agree enough."""
+    window = timedelta(days=settings.incident_window_days)
+    scored = [
+        (agreement(mention, state).score, state)
+        for state in candidates
+        if eligible(mention, state, window)
+    ]
+    scored = [(score, state) for score, state in scored if score >= settings.incident_min_agreement]
+    if not scored:
+        return None
+    return max(scored, key=lambda item: (item[0], -item[1].first.timestamp(), item[1].incident_id))[1]
+
+
+# ---------------------------------------------------------------- the stage's state
+class IncidentStore:
+    """The stage's state over a string mapping: a dict in tests and evaluation, the
+    changelog-backed Faust table in the worker.
+
+    incident|ID               -> IncidentState (JSON)
+    article|TYPE|ARTICLE      -> ids of the incidents holding the article's mentions of TYPE
+    day|TYPE|COUNTRY|DATE     -> ids of the incidents of TYPE involving COUNTRY reported
+                                 between their first and last report, by day: the
+                                 candidates of a new mention are found without a scan
+
+    A worker killed mid-message leaves a prefix of that message's writes in the
+    changelog (one partition, in order). Writes are ordered so that every prefix is
+    repaired by processing the message again: an incident is indexed before it is
+    written and unindexed after it is removed, so none is ever out of reach.
+    """
+
+    def __init__(self, table: MutableMapping[Any, Any]) -> None:
+        self.table = table
+
+    def _read(self, key: str) -> Any:
+        value = self.table.get(key)
+        if value is None:
+            return None
+        return json.loads(value.decode("utf-8") if isinstance(value, bytes) else value)
+
+    def _write(self, key: str, value: Any) -> None:
+        self.table[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def _drop(self, key: str) -> None:
+        if self.table.get(key) is not None:
+            del self.table[key]
+
+    def incident(self, incident_id: str) -> IncidentState | None:
+        data = self._read(f"incident|{incident_id}")
+        return IncidentState.model_validate(data) if data is not None else None
+
+    def put(self, state: IncidentState, previous: IncidentState | None = None) -> None:
+        """Write an incident over its previous version, indexed over its new span first."""
+        keys = _index_keys(state)
+        for key in sorted(keys):
+            # Written even when unchanged: a restarted worker's local store may hold
+            # writes its changelog never received, and this sends them again.
+            self._write(key, sorted(set(self._read(key) or []) | {state.incident_id}))
+        self._write(f"incident|{state.incident_id}", state.model_dump(mode="json"))
+        if previous is not None:
+            self._unindex(previous.incident_id, _index_keys(previous) - keys)
+
+    def remove(self, state: IncidentState) -> None:
+        self._drop(f"incident|{state.incident_id}")
+        self._unindex(state.incident_id, _index_keys(state))
+
+    def _unindex(self, incident_id: str, keys: set[str]) -> None:
+        for key in sorted(keys):
+            ids = set(self._read(key) or [])
+            if incident_id in ids:
+                self._write(key, sorted(ids - {incident_id})) if len(ids) > 1 else self._drop(key)
+
+    def article_incidents(self, event_type: str, article_id: str) -> list[str]:
+        return self._read(f"article|{event_type}|{article_id}") or []
+
+    def set_article_incidents(self, event_type: str, article_id: str, incident_ids: list[str]) -> None:
+        if incident_ids:
+            self._write(f"article|{event_type}|{article_id}", incident_ids)
+        else:
+            self._drop(f"article|{event_type}|{article_id}")
+
+    def candidates(self, mention: IncidentMention, window: timedelta) -> list[IncidentState]:
+        ids: set[str] = set()
+        for day in _days(mention.published_at - window, mention.published_at + window):
+            for country in mention.countries:
+                ids.update(self._read(f"day|{mention.type}|{country}|{day.isoformat()}") or [])
+        return [state for state in map(self.incident, sorted(ids)) if state is not None]
+
+
+def _index_keys(state: IncidentState) -> set[str]:
+    return {f"day|{state.type}|{country}|{day.isoformat()}" for day in _days(state.first, state.last) for country in state.countries}
+
+
+def _days(start: datetime, end: datetime) -> list[date]:
+    return [start.date() + timedelta(days=n) for n in range((end.date() - start.date()).days + 1)]
+
+
+def new_incident_id(event_type: str, mention: IncidentMention, store: IncidentStore) -> str:
+    """type + the mention that opens it; the same inputs give the same id (replays update
+    the same document), and an id still taken by another incident is not reused."""
+    for attempt in itertools.count():
+        basis = f"{event_type}|{mention.mention_id}" + (f"|{attempt}" if attempt else "")
+        incident_id = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20]
+        if store.incident(incident_id) is None:
+            return incident_id
+    raise AssertionError("unreachable")
+
+
+def _report_order(mention: IncidentMention) -> tuple[datetime, str]:
+    return mention.published_at, mention.mention_id
+
+
+@dataclass
+class Changes:
+    """What one message changed: the incidents to write and the ids to remove from the index."""
+
+    upserted: list[Incident] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+
+
+def apply_mentions(store: IncidentStore, message: ArticleMentions, settings: Settings) -> Changes:
+    """Move an article's mentions of one type to the incidents they belong to now.
+
+    Its earlier mentions (a replay, a re-enrichment) first leave the incidents they were
+    in; then each current mention joins the incident whose reports agree most with it, or
+    opens one. Applying the same message twice leaves the state as once, and so does
+    applying it again over any prefix of its own writes (a worker killed mid-message):
+    a redelivered or replayed message never counts a report twice.
+    """
+    window = timedelta(days=settings.incident_window_days)
+    unique = {m.mention_id: m for m in message.mentions if m.type == message.type}
+    held = set(store.article_incidents(message.type, message.article_id))
+    for mention in unique.values():
+        # After a crash the article's mentions may sit in incidents its key does not name yet.
+        held.update(s.incident_id for s in store.candidates(mention, window)
+                    if any(m.article_id == message.article_id for m in s.mentions))
+    touched: set[str] = set()
+    for incident_id in sorted(held):
+        state = store.incident(incident_id)
+        if state is None:
+            continue
+        touched.add(incident_id)
+        remaining = [m for m in state.mentions if m.article_id != message.article_id]
+        if remaining:
+            store.put(state.model_copy(update={"mentions": remaining}), previous=state)
+        else:
+            store.remove(state)
+
+    placed: list[str] = []
+    for mention in sorted(unique.values(), key=_report_order):
+        best = best_incident(mention, store.candidates(mention, window), settings)
+        if best is None:
+            store.put(state := IncidentState(incident_id=new_incident_id(message.type, mention, store), type=message.type,
+                                             mentions=[mention]))
+        else:
+            # kept in report order, so that a replay leaves the state byte for byte as it was
+            store.put(state := best.model_copy(update={"mentions": sorted(best.mentions + [mention], key=_report_order)}),
+                      previous=best)
+        touched.add(state.incident_id)
+        placed.append(state.incident_id)
+    store.set_article_incidents(message.type, message.article_id, sorted(set(placed)))
+
+    changes = Changes()
+    for incident_id in sorted(touched):
+        state = store.incident(incident_id)
+        if state is None:
+            changes.deleted.append(incident_id)
+        else:
+            changes.upserted.append(summarise(state))
+    return changes
+
+
+# ---------------------------------------------------------------- the incident an analyst reads
+def _agencies(mentions: list[IncidentMention]) -> list[str]:
+    """The agencies of all reports, each once across languages ("Garde civile" and "Guardia
+    Civil" share their names), most-named first, under the label most reports use."""
+    groups: list[tuple[set[str], list[str]]] = []
+    for mention in mentions:
+        for label, keys in zip(mention.organizations, mention.agency_keys):
+            group = next((g for g in groups if g[0] & set(keys)), None)
+            if group is None:
+                groups.append((set(keys), [label]))
+            else:
+                group[0].update(keys)
+                group[1].append(label)
+    labelled = [(Counter(labels).most_common(1)[0][0], len(labels)) for _, labels in groups]
+    return [label for label, _ in sorted(labelled, key=lambda item: (-item[1], item[0]))]
+
+
+def _by_frequency(values: Iterable[str]) -> list[str]:
+    counts = Counter(values)
+    return sorted(counts, key=lambda v: (-counts[v], v))
+
+
+def best_evidence(state: IncidentState, limit: int = 3) -> list[str]:
+    """The sentences that name most of what the incident's reports agree on, near-duplicates
+    left out, so an analyst reads the event in two or three lines."""
+    common = Counter(
+        term for m in state.mentions for term in {fold_key(x) for x in m.persons + m.organizations} | set(m.anchors)
+    )
+    shared = {term for term, count in common.items() if count > 1} or set(common)
+
+    def weight(mention: IncidentMention) -> tuple[int, datetime]:
+        folded = fold_key(mention.evidence)
+        return -sum(1 for term in shared if term in folded), mention.published_at
+
+    chosen: list[str] = []
+    for mention in sorted(state.mentions, key=weight):
+        if not any(fuzz.token_set_ratio(fold_key(mention.evidence), fold_key(c)) >= 90 for c in chosen):
+            chosen.append(mention.evidence)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def summarise(state: IncidentState) -> Incident:
+    mentions = sorted(state.mentions, key=_report_order)
+    articles = list(dict.fromkeys(m.article_id for m in mentions))
+    first_of_article = {a: next(m for m in mentions if m.article_id == a) for a in articles}
+    countries = state.countries
+    sources = sorted({m.source or (m.url.split("/")[2] if m.url and "//" in m.url else "unknown") for m in mentions})
+    return Incident(
+        incident_id=state.incident_id,
+        type=state.type,
+        countries=countries,
+        country_pairs=[f"{a}-{b}" for a, b in itertools.combinations(countries, 2)],
+        location=_majority_location(mentions),
+        first_reported_at=mentions[0].published_at,
+        last_reported_at=mentions[-1].published_at,
+        article_count=len(articles),
+        source_count=len(sources),
+        sources=sources,
+        article_ids=articles,
+        titles=[first_of_article[a].title for a in articles],
+        urls=[first_of_article[a].url for a in articles if first_of_article[a].url],
+        languages=sorted({m.language for m in mentions}),
+        persons=_by_frequency(p for m in mentions for p in m.persons),
+        organizations=_agencies(mentions),
+        topics=_by_frequency(t for m in mentions for t in m.topics),
+        evidence=best_evidence(state),
+        mention_ids=[m.mention_id for m in mentions],
+    )
+
+
+# ---------------------------------------------------------------- the coop-incidents index
+def incident_document(incident: Incident, *, indexed_at: datetime) -> dict[str, Any]:
+    document = incident.model_dump(mode="json")
+    document["@timestamp"] = document["first_reported_at"]
+    document["indexed_at"] = indexed_at.isoformat()
+    return document
+
+
+def incident_actions(changes: Changes, settings: Settings, *, indexed_at: datetime) -> list[dict[str, Any]]:
+    """Bulk actions: each changed incident overwrites its document (ids are the incidents'),
+    an incident whose last report left is removed."""
+    actions: list[dict[str, Any]] = [
+        {"_op_type": "index", "_index": settings.incidents_alias, "_id": incident.incident_id,
+         "_source": incident_document(incident, indexed_at=indexed_at)}
+        for incident in changes.upserted
+    ]
+    actions += [{"_op_type": "delete", "_index": settings.incidents_alias, "_id": incident_id} for incident_id in changes.deleted]
+    return actions
+
+
+# ---------------------------------------------------------------- offline consolidation
+def consolidate(articles: Iterable[EnrichedArticle], settings: Settings) -> tuple[IncidentStore, dict[str, str]]:
+    """The stage run over articles in the order given, on an in-memory store, as the worker
+    would run it over a feed. Returns the store and, per mention id, its incident id."""
+    store = IncidentStore({})
+    for article in articles:
+        for message in mentions_of(article):
+            apply_mentions(store, message, settings)
+    placement = {}
+    for key, value in store.table.items():
+        if key.startswith("incident|"):
+            state = IncidentState.model_validate_json(value)
+            placement.update({m.mention_id: state.incident_id for m in state.mentions})
+    return store, placement

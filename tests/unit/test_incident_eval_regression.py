@@ -1,0 +1,70 @@
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the two gold sets.
+
+- ``incidents-dev``: the set the merge rule was tuned on;
+- ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
+  what to expect on reports nobody has seen.
+Floors sit just under the figures reached. "end to end" counts the reports whose event
+enrichment missed as unplaced; "found only" scores consolidation on the rest.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from streams.evaluate import read_lines
+from streams.incident_eval import evaluate_incidents, pairwise
+from streams.settings import Settings
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+FLOORS = {
+    "incidents-dev": {"end_to_end": 0.89, "found_only": 0.98, "precision": 0.98},
+    "incidents-heldout": {"end_to_end": 0.78, "found_only": 0.86, "precision": 0.98},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def scored(request, enricher):
+    path = DATA / f"{request.param}.jsonl"
+    assert path.is_file(), f"gold set not found: {path}"
+    items, info = evaluate_incidents(read_lines(path), Settings(), enricher)
+    return request.param, items, info
+
+
+def test_same_incident_f1_stays_above_its_floor(scored):
+    name, items, _ = scored
+    floors = FLOORS[name]
+    end_to_end, found_only = pairwise(items), pairwise(items, found_only=True)
+    figures = {"end_to_end": end_to_end.f1, "found_only": found_only.f1, "precision": end_to_end.precision}
+    below = {k: (round(v, 3), floors[k]) for k, v in figures.items() if v < floors[k]}
+    assert not below, f"{name}: below floor {below}"
+
+
+def test_every_gold_incident_has_several_reports_or_is_a_look_alike(scored):
+    name, items, info = scored
+    assert info["reports"] >= 30 and info["gold_incidents"] >= 12
+    sizes = {}
+    for item in items:
+        sizes[item.gold] = sizes.get(item.gold, 0) + 1
+    assert sum(size >= 2 for size in sizes.values()) >= 10
+
+
+def test_eval_incidents_command_prints_json(tmp_path):
+    four_reports_of_one_meeting = tmp_path / "four.jsonl"
+    four_reports_of_one_meeting.write_text("\n".join((DATA / "incidents-dev.jsonl").read_text(encoding="utf-8").splitlines()[:4]))
+    result = subprocess.run([sys.executable, "-m", "streams.cli", "eval-incidents", str(four_reports_of_one_meeting), "--json"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["reports"] == 4 and data["gold_incidents"] == 1
+    assert data["same_incident"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "tp": 6, "fp": 0, "fn": 0}
+
+
+def test_eval_incidents_rejects_a_file_without_incident_gold(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"raw": {"title": "t", "body": "b", "lang": "en"}, "gold": {"persons": []}}) + "\n")
+    result = subprocess.run([sys.executable, "-m", "streams.cli", "eval-incidents", str(bad)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "incidents" in result.stderr

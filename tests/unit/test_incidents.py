@@ -1,0 +1,329 @@
+"""The consolidation stage's pure core: re-keying, the merge rule, moves on replay, documents."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from schemas.articles import ArticleMentions, IncidentMention
+from streams.incident_eval import Item, pairwise
+from streams.incidents import (
+    IncidentStore,
+    anchor_terms,
+    apply_mentions,
+    countries_agree,
+    incident_actions,
+    mentions_of,
+    routing_key,
+)
+from streams.settings import Settings
+
+from .conftest import make_article
+
+DAY = datetime(2024, 3, 11, 9, 0, tzinfo=timezone.utc)
+SETTINGS = Settings(incidents_alias="test-incidents")
+
+
+def mention(article: str, *, type_: str = "meeting", countries=("FR", "MA"), when: datetime = DAY, location="MA",
+            persons=(), agencies=(), topics=("terrorism",), anchors=(), source=None, mention_id=None) -> IncidentMention:
+    return IncidentMention(
+        mention_id=mention_id or f"{article}-{type_}-{'-'.join(countries)}",
+        article_id=article, type=type_, countries=sorted(countries), location=location,
+        evidence=f"Report {article} of a {type_}.", published_at=when, source=source or f"outlet-{article}",
+        title=f"Title {article}", url=f"https://example.org/{article}", language="fr",
+        persons=list(persons), organizations=[a.split(":")[1] for a in agencies],
+        agency_keys=[[a] for a in agencies], topics=list(topics), anchors=list(anchors),
+    )
+
+
+def apply(store: IncidentStore, *mentions: IncidentMention, article: str | None = None, type_: str = "meeting"):
+    article = article or mentions[0].article_id
+    return apply_mentions(store, ArticleMentions(article_id=article, type=type_, mentions=list(mentions)), SETTINGS)
+
+
+def incidents(store: IncidentStore):
+    from streams.incidents import IncidentState, summarise
+
+    return sorted((summarise(IncidentState.model_validate_json(v)) for k, v in store.table.items() if k.startswith("incident|")),
+                  key=lambda i: i.first_reported_at)
+
+
+DGSI = "FR:dgsi"
+DGSN = "MA:dgsn"
+
+
+# ---------------------------------------------------------------- re-keying
+def test_a_bilateral_mention_and_a_multilateral_incident_share_their_key():
+    assert routing_key("joint_operation") == routing_key("joint_operation")
+    assert routing_key("meeting") != routing_key("extradition")
+
+
+def test_an_article_sends_one_message_per_event_type_and_empty_ones_retract(enricher):
+    article = enricher.enrich(make_article(
+        "Police cooperation", "French and Moroccan police officials met in Rabat on Monday to discuss terrorism.", "en", "a-1"))
+    messages = mentions_of(article)
+    assert len({m.type for m in messages}) == len(messages) == 7
+    meeting = next(m for m in messages if m.type == "meeting")
+    assert [m.countries for m in meeting.mentions] == [["FR", "MA"]]
+    assert all(not m.mentions for m in messages if m.type != "meeting")
+
+
+# ---------------------------------------------------------------- what a report says
+def test_anchors_are_proper_names_and_figures_not_the_pair_weekdays_or_sentence_starts():
+    terms = anchor_terms(["Spanish police seized 2,3 tonnes in Algeciras and Tangier on Tuesday, sent to Italy in 2021.",
+                          "Quatorze suspects ont été arrêtés à Tanger."], known_names=["Guardia Civil"], countries=["ES", "MA"])
+    assert {"algeciras", "tangier", "tanger", "2.3", "italy"} <= set(terms)
+    assert not {"spanish", "tuesday", "2021", "quatorze"} & set(terms)
+
+
+def test_countries_agree_when_one_set_contains_the_other():
+    assert countries_agree(["FR", "NL"], ["BE", "DE", "FR", "NL"])
+    assert countries_agree(["BE", "DE", "FR", "NL"], ["FR", "NL"])
+    assert not countries_agree(["FR", "MA"], ["ES", "MA"])
+    assert not countries_agree(["BE", "FR", "NL"], ["DE", "FR", "NL"])
+
+
+# ---------------------------------------------------------------- the merge rule
+def test_several_reports_of_one_meeting_become_one_incident_with_its_sources():
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"], agencies=[DGSI, DGSN], source="le-matin"))
+    apply(store, mention("b", when=DAY + timedelta(hours=5), persons=["Youssef Alaoui", "Hélène Marchand"], source="atlas"))
+    apply(store, mention("c", when=DAY + timedelta(days=1), agencies=[DGSI], anchors=["rabat"], source="atlas"))
+    (incident,) = incidents(store)
+    assert incident.article_count == 3 and incident.source_count == 2 and incident.sources == ["atlas", "le-matin"]
+    assert incident.country_pairs == ["FR-MA"] and incident.location == "MA"
+    assert incident.first_reported_at == DAY and incident.last_reported_at == DAY + timedelta(days=1)
+    assert incident.persons[0] == "Youssef Alaoui"
+
+
+def test_the_same_pair_meeting_a_month_later_is_another_incident():
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"]))
+    apply(store, mention("b", when=DAY + timedelta(days=30), persons=["Youssef Alaoui"]))
+    assert len(incidents(store)) == 2
+
+
+def test_a_meeting_and_an_extradition_the_same_day_stay_apart():
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Karim Benjelloun"]))
+    apply(store, mention("b", type_="extradition", persons=["Karim Benjelloun"]), type_="extradition")
+    assert sorted(i.type for i in incidents(store)) == ["extradition", "meeting"]
+
+
+def test_same_type_same_day_other_pair_stays_apart():
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Laurent Vidal"]))
+    apply(store, mention("b", countries=("DZ", "FR"), location="DZ", persons=["Laurent Vidal"]))
+    assert len(incidents(store)) == 2
+
+
+def test_reports_that_agree_on_nothing_but_type_pair_and_date_stay_apart():
+    store = IncidentStore({})
+    apply(store, mention("a", type_="joint_operation", topics=["drug_trafficking"], anchors=["tanger"]), type_="joint_operation")
+    apply(store, mention("b", type_="joint_operation", topics=["terrorism"], anchors=["ceuta"]), type_="joint_operation")
+    assert len(incidents(store)) == 2
+
+
+def test_two_extraditions_of_two_named_persons_are_two_incidents():
+    store = IncidentStore({})
+    apply(store, mention("a", type_="extradition", persons=["Jairo Mendoza"], anchors=["valencia"]), type_="extradition")
+    apply(store, mention("b", type_="extradition", persons=["Luis Arango"], anchors=["valencia"]), type_="extradition")
+    assert len(incidents(store)) == 2
+
+
+def test_a_bilateral_report_joins_the_multilateral_incident_and_a_wider_report_widens_it():
+    store = IncidentStore({})
+    four = ("BE", "DE", "FR", "NL")
+    apply(store, mention("a", type_="joint_operation", countries=four, anchors=["27", "europol"]), type_="joint_operation")
+    apply(store, mention("b", type_="joint_operation", countries=("BE", "FR"), anchors=["27"]), type_="joint_operation")
+    (incident,) = incidents(store)
+    assert incident.countries == list(four) and incident.article_count == 2
+    assert "FR-NL" in incident.country_pairs and len(incident.country_pairs) == 6
+
+    store = IncidentStore({})
+    apply(store, mention("c", type_="joint_operation", countries=("BE", "FR"), anchors=["27"]), type_="joint_operation")
+    apply(store, mention("d", type_="joint_operation", countries=four, anchors=["27", "europol"]), type_="joint_operation")
+    (incident,) = incidents(store)
+    assert incident.countries == list(four)
+
+
+def test_reports_beyond_the_window_do_not_join():
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"]))
+    apply(store, mention("b", when=DAY + timedelta(days=SETTINGS.incident_window_days, hours=1), persons=["Youssef Alaoui"]))
+    assert len(incidents(store)) == 2
+
+
+# ---------------------------------------------------------------- replays and re-enrichment
+def test_a_replayed_message_changes_nothing():
+    store = IncidentStore({})
+    first = mention("a", persons=["Youssef Alaoui"])
+    apply(store, first)
+    apply(store, mention("b", persons=["Youssef Alaoui"]))
+    before = dict(store.table)
+    changes = apply(store, first)
+    assert dict(store.table) == before
+    (incident,) = changes.upserted
+    assert incident.article_count == 2 and changes.deleted == []
+
+
+def test_re_enrichment_moves_the_mentions_of_an_article():
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"]))
+    apply(store, mention("b", persons=["Youssef Alaoui"]))
+    apply(store, mention("c", countries=("ES", "MA"), location="ES", persons=["Javier Molina"]))
+    # b, re-enriched, now reports the ES-MA meeting: it leaves the FR-MA incident, it is not counted twice
+    apply(store, mention("b", countries=("ES", "MA"), location="ES", persons=["Javier Molina"]))
+    by_pair = {i.country_pairs[0]: i for i in incidents(store)}
+    assert by_pair["FR-MA"].article_ids == ["a"] and sorted(by_pair["ES-MA"].article_ids) == ["b", "c"]
+    assert sum(i.article_count for i in by_pair.values()) == 3
+
+
+def test_an_article_that_no_longer_reports_an_event_leaves_and_an_emptied_incident_is_deleted():
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"]))
+    (incident,) = incidents(store)
+    changes = apply_mentions(store, ArticleMentions(article_id="a", type="meeting", mentions=[]), SETTINGS)
+    assert changes.deleted == [incident.incident_id] and changes.upserted == []
+    assert store.table == {}   # no index entry left behind
+
+
+def test_incident_ids_are_deterministic_and_survive_their_first_report_leaving():
+    runs = []
+    for _ in range(2):
+        store = IncidentStore({})
+        apply(store, mention("a", persons=["Youssef Alaoui"]))
+        apply(store, mention("b", persons=["Youssef Alaoui"]))
+        runs.append([i.incident_id for i in incidents(store)])
+    assert runs[0] == runs[1]
+    apply_mentions(store, ArticleMentions(article_id="a", type="meeting", mentions=[]), SETTINGS)
+    assert [i.incident_id for i in incidents(store)] == runs[0]
+
+
+def test_the_store_reads_bytes_as_a_faust_table_returns_them():
+    table: dict = {}
+    store = IncidentStore(table)
+    apply(store, mention("a"))
+    assert all(isinstance(v, bytes) for v in table.values())
+    assert json.loads(next(v for k, v in table.items() if k.startswith("incident|")))["type"] == "meeting"
+
+
+# ---------------------------------------------------------------- bulk actions
+def test_actions_overwrite_changed_incidents_and_delete_emptied_ones():
+    store = IncidentStore({})
+    changes = apply(store, mention("a", persons=["Youssef Alaoui"]))
+    changes.deleted.append("gone")
+    now = datetime(2024, 3, 12, tzinfo=timezone.utc)
+    index, delete = incident_actions(changes, SETTINGS, indexed_at=now)
+    assert index["_op_type"] == "index" and index["_index"] == "test-incidents" and index["_id"] == changes.upserted[0].incident_id
+    assert index["_source"]["@timestamp"] == index["_source"]["first_reported_at"] == "2024-03-11T09:00:00Z"
+    assert index["_source"]["article_count"] == 1 and index["_source"]["indexed_at"] == now.isoformat()
+    assert delete == {"_op_type": "delete", "_index": "test-incidents", "_id": "gone"}
+
+
+# ---------------------------------------------------------------- scoring
+@pytest.mark.parametrize("predicted,expected", [
+    (["x", "x", "y", "y"], (2, 0, 0)),
+    (["x", "x", "x", "x"], (2, 4, 0)),
+    (["x", None, "y", "z"], (0, 0, 2)),
+])
+def test_pairwise_same_incident(predicted, expected):
+    items = [Item(n, f"r{n}", gold, p) for n, (gold, p) in enumerate(zip(["g1", "g1", "g2", "g2"], predicted))]
+    counts = pairwise(items)
+    assert (counts.tp, counts.fp, counts.fn) == expected
+
+
+# ---------------------------------------------------------------- a worker killed mid-message
+class Recording(dict):
+    """A table that remembers its writes in order, as the changelog receives them."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.log: list[tuple] = []
+
+    def __setitem__(self, key, value):
+        self.log.append(("set", key, value))
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self.log.append(("del", key))
+        super().__delitem__(key)
+
+
+def _replayed_after_every_prefix(base: dict, message: ArticleMentions):
+    full = Recording(base)
+    apply_mentions(IncidentStore(full), message, SETTINGS)
+    for cut in range(len(full.log) + 1):
+        table = dict(base)
+        for operation in full.log[:cut]:
+            if operation[0] == "set":
+                table[operation[1]] = operation[2]
+            else:
+                table.pop(operation[1], None)
+        apply_mentions(IncidentStore(table), message, SETTINGS)
+        yield cut, table, full
+
+
+@pytest.mark.parametrize("scenario", ["joins", "moves", "replays its seed"])
+def test_a_message_processed_again_over_any_prefix_of_its_writes_counts_once(scenario):
+    from streams.incidents import IncidentState, _index_keys
+
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"]))
+    apply(store, mention("b", persons=["Youssef Alaoui"]))
+    apply(store, mention("c", countries=("ES", "MA"), location="ES", persons=["Javier Molina"]))
+    message = {
+        "joins": ArticleMentions(article_id="d", type="meeting", mentions=[mention("d", persons=["Youssef Alaoui"])]),
+        "moves": ArticleMentions(article_id="c", type="meeting",
+                                 mentions=[mention("c", persons=["Youssef Alaoui"], mention_id="c-new")]),
+        "replays its seed": ArticleMentions(article_id="a", type="meeting", mentions=[mention("a", persons=["Youssef Alaoui"])]),
+    }[scenario]
+    for cut, table, full in _replayed_after_every_prefix(dict(store.table), message):
+        records = {k: v for k, v in table.items() if not k.startswith("day|")}
+        assert records == {k: v for k, v in full.items() if not k.startswith("day|")}, f"after {cut} writes"
+        for key, value in records.items():
+            if key.startswith("incident|"):
+                state = IncidentState.model_validate_json(value)
+                assert all(state.incident_id in json.loads(table[k]) for k in _index_keys(state)), f"unreachable after {cut}"
+
+
+# ---------------------------------------------------------------- coopwatch incidents
+def test_incident_search_filters_and_sorts_newest_first():
+    from streams.search import IncidentFilters, build_incident_search
+
+    body = build_incident_search(IncidentFilters(country="ma", event_type="meeting", since="2024-03-01", min_sources=2), limit=5)
+    filters = body["query"]["bool"]["filter"]
+    assert {"term": {"countries": "MA"}} in filters and {"term": {"type": "meeting"}} in filters
+    assert {"range": {"source_count": {"gte": 2}}} in filters
+    assert any(f.get("range", {}).get("last_reported_at", {}).get("gte", "").startswith("2024-03-01") for f in filters)
+    assert body["sort"][0] == {"@timestamp": "desc"} and body["size"] == 5
+    assert build_incident_search(IncidentFilters(), limit=10)["query"]["bool"]["filter"] == []
+
+
+def test_an_incident_reads_as_one_event_with_its_sources():
+    from streams.search import format_incidents
+
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"], source="le-matin"))
+    changes = apply(store, mention("b", when=DAY + timedelta(hours=20), persons=["Youssef Alaoui"], source="atlas"))
+    document = incident_actions(changes, SETTINGS, indexed_at=DAY)[0]["_source"]
+    text = format_incidents({"hits": {"total": {"value": 1}, "hits": [{"_source": document}]}})
+    assert "1. meeting FR-MA in MA: 2 articles from 2 sources" in text
+    assert "reported 2024-03-11 09:00 to 2024-03-12 05:00 UTC" in text
+    assert "sources: atlas, le-matin" in text and "- Title a" in text and "« Report a of a meeting. »" in text
+    assert format_incidents({"hits": {"total": {"value": 0}, "hits": []}}) == "No incident matches."
+
+
+def test_an_agency_named_in_two_languages_is_listed_once_and_ministries_keep_their_country():
+    store = IncidentStore({})
+    guardia = ["ES:gc", "ES:guardia civil", "ES:garde civile"]
+    first = mention("a", persons=["Youssef Alaoui"])
+    first.organizations, first.agency_keys = ["GC", "Ministry of the Interior (ES)"], [guardia, ["ES:ministry of the interior"]]
+    second = mention("b", persons=["Youssef Alaoui"])
+    second.organizations, second.agency_keys = ["GC", "Ministère de l'Intérieur (MA)"], [guardia[1:], ["MA:ministere de l interieur"]]
+    apply(store, first)
+    apply(store, second)
+    (incident,) = incidents(store)
+    assert incident.organizations == ["GC", "Ministry of the Interior (ES)", "Ministère de l'Intérieur (MA)"]
