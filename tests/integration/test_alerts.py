@@ -213,6 +213,36 @@ def test_a_watch_elasticsearch_refuses_at_matching_time_does_not_silence_the_oth
     coopwatch(settings, "watch", "remove", f"broken-{marker}")
 
 
+def test_a_fault_while_raising_alerts_is_waited_out_and_the_article_is_neither_lost_nor_indexed_again(
+        settings, es, producer, alerts) -> None:
+    """The alerts' records refused for a while (a write block on their index): the alert comes once the fault is gone."""
+    from streams.alerts import ensure_alerts_index
+    from streams.deadletters import read_dead_letters
+    from streams.index import index_name
+
+    marker = f"op{uuid.uuid4().hex[:8]}"
+    watch = f"blocked-{marker}"
+    add_watch(settings, watch, f"{marker} AND hashish")
+    ensure_alerts_index(es, settings)
+    records = index_name(settings.alerts_alias, settings.index_version)
+    payload = hashish_story(marker)
+    article_id = expected_article_id(payload)
+    es.indices.put_settings(index=records, settings={"index.blocks.write": True})
+    try:
+        since = publish(producer, settings, payload)
+        document = wait_for_document(es, settings.articles_alias, article_id, timeout=60)
+        assert document is not None, "the article must be indexed whatever happens to its alerts"
+        alerts.poll(5)
+        assert not alerts.of(watch), "no alert while its record cannot be written"
+    finally:
+        es.indices.put_settings(index=records, settings={"index.blocks.write": False})
+    assert alerts.wait_for(lambda: alerts.of(watch), timeout=90), "the alert must come once the fault is gone"
+    alerts.poll(3)
+    assert len(alerts.of(watch)) == 1
+    assert es.get(index=settings.articles_alias, id=article_id)["_source"]["indexed_at"] == document["indexed_at"], "indexed again"
+    assert not [letter for letter in read_dead_letters(settings) if letter.failed_at >= since and letter.key == article_id]
+
+
 # --- webhooks ------------------------------------------------------------------------------
 
 
