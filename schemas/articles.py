@@ -10,7 +10,6 @@ coop-incidents   <- Incident           (one real-world event, consolidated from 
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime, timezone
 from typing import Literal
 
@@ -250,29 +249,110 @@ class Incident(BaseModel):
     mention_ids: list[str]
 
 
+DeadLetterFormat = Literal["coopwatch", "kafka-connect", "legacy-json", "foreign"]
+
+# news.deadletter follows Kafka Connect's dead-letter convention: the record's key and
+# value are the original message's, untouched (so a dead letter is never larger than its
+# message and replays byte for byte); the context travels in headers. Connect's own
+# header names are written too, so tools that read Connect's dead letters read ours.
+DEADLETTER_HEADERS = {
+    "stage": "coopwatch.stage",
+    "error_kind": "coopwatch.error.kind",
+    "error_message": "coopwatch.error.message",
+    "topic": "coopwatch.source.topic",
+    "partition": "coopwatch.source.partition",
+    "offset": "coopwatch.source.offset",
+    "failed_at": "coopwatch.failed_at",
+}
+CONNECT_HEADERS = {
+    "topic": "__connect.errors.topic",
+    "partition": "__connect.errors.partition",
+    "offset": "__connect.errors.offset",
+    "stage": "__connect.errors.stage",
+    "error_kind": "__connect.errors.exception.class.name",
+    "error_message": "__connect.errors.exception.message",
+}
+MAX_ERROR_MESSAGE_CHARS = 2000  # headers stay small: a dead letter fits wherever its message did
+
+
 class DeadLetter(BaseModel):
-    """A message a stage could not process, kept whole so it can be replayed."""
+    """A message a stage could not process: its original bytes and why, so it can be replayed."""
+
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
 
     stage: Stage
     error_kind: str = Field(description="Exception class or validation category")
     error_message: str
     failed_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
-    topic: str | None = None
+    topic: str | None = Field(default=None, description="Where the message was read: the topic a replay sends it back to")
     partition: int | None = None
     offset: int | None = None
-    key: str | None = None
-    payload_base64: str = Field(description="The original message bytes, base64-encoded")
-    payload_size: int
-    payload_preview: str = Field(description="The first characters of the payload, decoded leniently")
+    key: bytes | None = Field(default=None, description="The original message key")
+    payload: bytes = Field(description="The original message bytes")
+    format: DeadLetterFormat = "coopwatch"
+    position: str | None = Field(default=None, description="Where this dead letter itself is: topic/partition@offset")
+
+    @property
+    def key_text(self) -> str | None:
+        return self.key.decode("utf-8", errors="replace") if self.key is not None else None
+
+    @property
+    def payload_size(self) -> int:
+        return len(self.payload)
+
+    @property
+    def payload_preview(self) -> str:
+        return self.payload[:300].decode("utf-8", errors="replace")
+
+    def headers(self) -> list[tuple[str, bytes]]:
+        """The Kafka headers that carry this dead letter's context (coopwatch's, then Kafka Connect's names)."""
+        fields = {
+            "stage": self.stage,
+            "error_kind": self.error_kind[:200],
+            "error_message": self.error_message[:MAX_ERROR_MESSAGE_CHARS],
+            "topic": self.topic,
+            "partition": self.partition,
+            "offset": self.offset,
+            "failed_at": self.failed_at.astimezone(timezone.utc).isoformat(),
+        }
+        headers = [(DEADLETTER_HEADERS[name], str(value).encode("utf-8")) for name, value in fields.items() if value is not None]
+        headers += [(CONNECT_HEADERS[name], str(fields[name]).encode("utf-8")) for name in CONNECT_HEADERS if fields[name] is not None]
+        return headers
 
     @classmethod
-    def for_payload(cls, payload: bytes, **fields: object) -> DeadLetter:
-        return cls(
-            payload_base64=base64.b64encode(payload).decode("ascii"),
-            payload_size=len(payload),
-            payload_preview=payload[:300].decode("utf-8", errors="replace"),
-            **fields,
-        )
+    def from_headers(cls, headers: dict[str, bytes], *, key: bytes | None, payload: bytes, failed_at: datetime,
+                     position: str | None = None) -> DeadLetter | None:
+        """A dead letter from a record's headers (coopwatch's, else Kafka Connect's); None if it carries neither."""
+        for names, format in ((DEADLETTER_HEADERS, "coopwatch"), (CONNECT_HEADERS, "kafka-connect")):
+            if names["error_kind"] not in headers and names["stage"] not in headers:
+                continue
+            text = {name: headers[header].decode("utf-8", errors="replace") for name, header in names.items() if header in headers}
+            stage = text.get("stage", "unknown")
+            return cls(
+                stage=stage if stage in ("normalise", "enrich", "index") else "unknown",
+                error_kind=text.get("error_kind", "unknown"),
+                error_message=text.get("error_message", ""),
+                failed_at=_timestamp(text.get("failed_at")) or failed_at,
+                topic=text.get("topic"),
+                partition=_integer(text.get("partition")),
+                offset=_integer(text.get("offset")),
+                key=key,
+                payload=payload,
+                format=format,
+                position=position,
+            )
+        return None
 
-    def payload(self) -> bytes:
-        return base64.b64decode(self.payload_base64)
+
+def _integer(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _timestamp(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None

@@ -28,10 +28,11 @@ from datetime import datetime, timezone
 from typing import Any, Iterator, Sequence
 
 from kafka import TopicPartition
+from pydantic import BaseModel
 from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
 
 from schemas.alerts import Alert
-from streams.clients import async_elasticsearch_client, kafka_admin, kafka_consumer, kafka_producer
+from streams.clients import async_elasticsearch_client, kafka_consumer, kafka_producer
 from streams.settings import Settings
 from streams.watches import Matcher, WatchBook
 
@@ -46,15 +47,26 @@ def webhook_group(settings: Settings) -> str:
 
 
 def ensure_alerts_index(client, settings: Settings) -> None:
-    """The alerts template and the versioned index behind the alias (idempotent)."""
-    from streams.index import index_name, load_template
+    """The alerts template, and the index behind the alias if there is none (idempotent).
+
+    The records do not follow ``index_version``: they are a ledger, not a
+    projection of the articles, and a new empty version would forget which
+    alerts were sent.
+    """
+    from elasticsearch import BadRequestError
+
+    from streams.index import alias_targets, index_name, load_template
 
     template = load_template(TEMPLATE_NAME)
     template["index_patterns"] = [f"{settings.alerts_alias}-v*"]
     client.indices.put_index_template(name=settings.alerts_alias, **template)
-    concrete = index_name(settings.alerts_alias, settings.index_version)
-    if not client.indices.exists(index=concrete):
-        client.options(ignore_status=400).indices.create(index=concrete, aliases={settings.alerts_alias: {"is_write_index": True}})
+    if alias_targets(client, settings.alerts_alias):
+        return
+    try:
+        client.indices.create(index=index_name(settings.alerts_alias, 1), aliases={settings.alerts_alias: {"is_write_index": True}})
+    except BadRequestError as error:
+        if error.error != "resource_already_exists_exception":  # another worker created it first
+            raise
 
 
 # --- the record: pure builders ----------------------------------------------------------------
@@ -304,10 +316,9 @@ def format_alert(alert: Alert) -> str:
 # --- status -----------------------------------------------------------------------------------
 
 
-@dataclass
-class WatchStatus:
+class WatchStatus(BaseModel):
     watch: str
-    webhook: str | None
+    webhook: str | None = None
     alerts: int = 0
     last_alert_at: datetime | None = None
     delivered: int = 0
@@ -317,10 +328,9 @@ class WatchStatus:
     last_error_at: datetime | None = None
 
 
-@dataclass
-class AlertStatus:
+class AlertStatus(BaseModel):
     watches: list[WatchStatus]
-    behind: int | None  # alerts of the topic webhook delivery has not committed past; None if unknown
+    behind: int | None = None  # alerts of the topic webhook delivery has not committed past; None if unknown
     group: str = ""
 
 
@@ -347,9 +357,9 @@ def status_search(size: int = 1000) -> dict[str, Any]:
 
 def watch_statuses(watches: dict[str, Any], response: dict[str, Any]) -> list[WatchStatus]:
     """Every watch (and every watch that raised alerts and was removed since), with its figures."""
-    statuses = {name: WatchStatus(name, str(w.webhook) if w.webhook else None) for name, w in watches.items()}
+    statuses = {name: WatchStatus(watch=name, webhook=str(w.webhook) if w.webhook else None) for name, w in watches.items()}
     for bucket in response["aggregations"]["watches"]["buckets"]:
-        status = statuses.setdefault(bucket["key"], WatchStatus(bucket["key"], None))
+        status = statuses.setdefault(bucket["key"], WatchStatus(watch=bucket["key"]))
         status.alerts = bucket["doc_count"]
         if bucket["last_alert"].get("value_as_string"):
             status.last_alert_at = datetime.fromisoformat(bucket["last_alert"]["value_as_string"].replace("Z", "+00:00"))
@@ -365,21 +375,15 @@ def watch_statuses(watches: dict[str, Any], response: dict[str, Any]) -> list[Wa
     return sorted(statuses.values(), key=lambda s: s.watch)
 
 
-def topic_lag(settings: Settings, group: str) -> int | None:
-    """Messages of the alerts topic the group has not committed yet."""
-    admin = kafka_admin(settings)
-    consumer = kafka_consumer(settings, enable_auto_commit=False, group_id=None)
-    try:
-        partitions = [TopicPartition(settings.topic_alerts, p) for p in sorted(consumer.partitions_for_topic(settings.topic_alerts) or [])]
-        if not partitions:
-            return None
-        committed = admin.list_group_offsets({group: partitions}).get(group, {})
-        starts, ends = consumer.beginning_offsets(partitions), consumer.end_offsets(partitions)
-        positions = {tp: committed[tp].offset if tp in committed and committed[tp].offset >= 0 else starts[tp] for tp in partitions}
-        return sum(ends[tp] - max(positions[tp], starts[tp]) for tp in partitions)
-    finally:
-        consumer.close()
-        admin.close()
+def delivery_lag(settings: Settings) -> int | None:
+    """Alerts of the topic that webhook delivery has not committed past (None before the topic exists)."""
+    from streams.stats import committed_offsets, consumer_lag, topic_offsets
+
+    offsets = topic_offsets(settings, [settings.topic_alerts])[settings.topic_alerts]
+    if not offsets:
+        return None
+    committed = committed_offsets(settings, webhook_group(settings))
+    return consumer_lag(offsets, {p: o for (t, p), o in committed.items() if t == settings.topic_alerts})
 
 
 def alert_status(settings: Settings) -> AlertStatus:
@@ -393,8 +397,7 @@ def alert_status(settings: Settings) -> AlertStatus:
         client.close()
     if "aggregations" not in response:  # no alert index yet: no alert yet
         response = {"aggregations": {"watches": {"buckets": []}}}
-    group = webhook_group(settings)
-    return AlertStatus(watch_statuses(read_watches(settings), response), topic_lag(settings, group), group)
+    return AlertStatus(watches=watch_statuses(read_watches(settings), response), behind=delivery_lag(settings), group=webhook_group(settings))
 
 
 def format_alert_status(status: AlertStatus) -> list[str]:

@@ -1,43 +1,79 @@
 """The Faust app: thin agents around the stage functions, bound to a dead-letter topic.
 
-Faust marks a message done even when an agent raises, so every agent catches
-its own errors and dead-letters the message explicitly: nothing is dropped.
-Offsets are committed by Faust only for acknowledged messages, after the
-producer has flushed; the index agent acknowledges a batch only once
-Elasticsearch has answered for every document in it.
+Faust marks a message done when its agent moves past it, raises or is
+cancelled, so each agent *holds* every message it takes (a reference that
+keeps its offset from being committed) and releases it only once its outcome
+is safe: forwarded and confirmed by the broker, written and acknowledged by
+Elasticsearch, or dead-lettered and confirmed. A message whose outcome is not
+settled -- the worker was killed, a send keeps failing, Elasticsearch refuses
+every write -- is never committed, so it is processed again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Sequence
 
 import faust
+from aiokafka.errors import MessageSizeTooLargeError
 from faust.types import EventT
 from pydantic import ValidationError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from schemas.articles import ArticleMentions, DeadLetter, EnrichedArticle, NormalisedArticle, Stage
 from streams.alerts import AlertRaiser
 from streams.clients import faust_broker_options
 from streams.incidents import TABLE_NAME, IncidentStore, apply_mentions, incident_actions, mentions_of, routing_key
-from streams.index import DocumentFailure, Indexer, bulk_actions
+from streams.index import AfterWrite, IndexingHalted, IndexSink
 from streams.normalise import NormaliseError, normalise_payload, receive_time
 from streams.settings import Settings
+from streams.topics import deadletter_max_bytes
 
 log = logging.getLogger(__name__)
 
 STAGES: tuple[Stage, ...] = ("normalise", "enrich", "index", "incidents")
 ENRICH_BATCH = 16
+EXIT_HALTED = 4  # the worker's exit status when a stage stopped for a cause only an operator can fix
+
+
+class StageHalted(Exception):
+    """A stage cannot go on without an operator; its pending messages stay unacknowledged."""
+
+
+# ---------------------------------------------------------------- holding messages
+
+
+def hold(events: Iterable[EventT]) -> None:
+    """Keep these messages' offsets from being committed until ``release``, whatever Faust does meanwhile."""
+    for event in events:
+        event.message.incref()
+
+
+def release(events: Iterable[EventT]) -> None:
+    """Their outcome is safe: Faust may commit their offsets."""
+    for event in events:
+        event.ack()
+
+
+# ---------------------------------------------------------------- confirmed sends
+
+
+def message_too_large(error: BaseException) -> bool:
+    while error is not None:
+        if isinstance(error, MessageSizeTooLargeError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def dead_letter_for(event: EventT, stage: Stage, error: BaseException, *, kind: str | None = None) -> DeadLetter:
     message = event.message
     payload = message.value if isinstance(message.value, bytes) else str(message.value).encode("utf-8")
-    key = message.key.decode("utf-8", errors="replace") if isinstance(message.key, bytes) else message.key
-    return DeadLetter.for_payload(
-        payload,
+    key = message.key if isinstance(message.key, bytes) or message.key is None else str(message.key).encode("utf-8")
+    return DeadLetter(
         stage=stage,
         error_kind=kind or getattr(error, "kind", None) or type(error).__name__,
         error_message=str(error) or repr(error),
@@ -45,7 +81,56 @@ def dead_letter_for(event: EventT, stage: Stage, error: BaseException, *, kind: 
         partition=message.partition,
         offset=message.offset,
         key=key,
+        payload=payload,
     )
+
+
+class Outbox:
+    """Sends that return only once the broker has the message; a failed send is retried, never dropped."""
+
+    def __init__(self, deadletter_topic: faust.TopicT, *, initial_backoff_seconds: float = 0.5, max_backoff_seconds: float = 10.0) -> None:
+        self.deadletter_topic = deadletter_topic
+        self.wait = wait_exponential_jitter(multiplier=initial_backoff_seconds, max=max_backoff_seconds, jitter=initial_backoff_seconds)
+
+    async def deliver(self, topic: faust.TopicT, *, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]] | None = None) -> None:
+        """Send and wait for the broker's acknowledgement. Raises MessageSizeTooLargeError-caused errors, retries the rest."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(lambda error: not message_too_large(error)),
+            wait=self.wait, before_sleep=self._log_retry, reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                # force: send now, not attached to the message being processed
+                # (Faust would publish attachments only when that message is acknowledged).
+                delivery = await topic.send(key=key, value=value, headers=headers, force=True)
+                await delivery
+
+    async def dead_letter(self, letter: DeadLetter) -> None:
+        log.warning("dead-lettered %s message %s/%s@%s: %s: %s", letter.stage, letter.topic, letter.partition,
+                    letter.offset, letter.error_kind, letter.error_message[:200])
+        try:
+            await self.deliver(self.deadletter_topic, key=letter.key, value=letter.payload, headers=letter.headers())
+        except Exception as error:  # only a message too large is not retried
+            raise StageHalted(
+                f"the dead-letter topic refuses a dead letter of {letter.payload_size:,} bytes ({error}); "
+                "raise its max.message.bytes to COOPWATCH_MAX_MESSAGE_BYTES plus 64 KiB"
+            ) from error
+
+    async def forward(self, event: EventT, stage: Stage, topic: faust.TopicT, *, key: bytes, value: bytes) -> None:
+        """Pass a stage's result on; a result too large for the next topic dead-letters its input instead."""
+        try:
+            await self.deliver(topic, key=key, value=value)
+        except Exception as error:  # only a message too large is not retried
+            await self.dead_letter(dead_letter_for(event, stage, error, kind="message_too_large"))
+
+    @staticmethod
+    def _log_retry(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.warning("send to Kafka failed (%r); retry %d in %.1fs (nothing is acknowledged meanwhile)",
+                    error, state.attempt_number, state.next_action.sleep if state.next_action else 0)
+
+
+# ---------------------------------------------------------------- one step of each stage
 
 
 def parse_stage_input(model: type[NormalisedArticle], payload: bytes) -> NormalisedArticle:
@@ -56,168 +141,71 @@ def parse_stage_input(model: type[NormalisedArticle], payload: bytes) -> Normali
         raise NormaliseError("contract_violation", f"not a valid {model.__name__}: {error.errors()[0]['msg']}") from None
 
 
-def create_app(
-    settings: Settings,
-    *,
-    stages: Iterable[Stage] = STAGES,
-    enricher_factory: Callable[[Settings], object] | None = None,
-) -> faust.App:
-    stages = set(stages)
-    app = faust.App(
-        settings.app_id,
-        **faust_broker_options(settings),
-        store="memory://",
-        datadir=settings.state_dir,
-        web_enabled=False,
-        topic_partitions=settings.topic_partitions,
-        topic_replication_factor=settings.topic_replicas,
-        topic_allow_declare=False,  # topics are created by ensure_topics with their size limits
-        consumer_auto_offset_reset="earliest",
-        producer_max_request_size=settings.max_message_bytes,
-        consumer_max_fetch_size=settings.max_message_bytes,
-        broker_commit_interval=1.0,
-    )
-
-    def topic(name: str) -> faust.TopicT:
-        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
-
-    raw_topic = topic(settings.topic_raw)
-    normalised_topic = topic(settings.topic_normalised)
-    enriched_topic = topic(settings.topic_enriched)
-    deadletter_topic = topic(settings.topic_deadletter)
-    mentions_topic = topic(settings.topic_mentions)
-
-    async def dead_letter(letter: DeadLetter) -> None:
-        log.warning("dead-lettered %s message %s/%s@%s: %s: %s", letter.stage, letter.topic, letter.partition,
-                    letter.offset, letter.error_kind, letter.error_message[:200])
-        await deadletter_topic.send(key=(letter.key or "").encode("utf-8") or None, value=letter.model_dump_json().encode("utf-8"))
-
-    if "normalise" in stages:
-
-        @app.agent(raw_topic, name="normalise")
-        async def normalise_agent(stream: faust.StreamT) -> None:
-            async for event in stream.events():
-                try:
-                    article = normalise_payload(
-                        event.message.value, received_at=receive_time(event.message.timestamp), max_body_chars=settings.max_body_chars
-                    )
-                except Exception as error:  # noqa: BLE001 - every failure is dead-lettered with its reason
-                    await dead_letter(dead_letter_for(event, "normalise", error))
-                    continue
-                await normalised_topic.send(key=article.article_id.encode(), value=article.model_dump_json().encode("utf-8"))
-
-    if "enrich" in stages:
-        if enricher_factory is None:
-            from streams.enrich import Enricher
-
-            enricher_factory = Enricher
-        enricher = enricher_factory(settings)
-
-        @app.agent(normalised_topic, name="enrich")
-        async def enrich_agent(stream: faust.StreamT) -> None:
-            loop = asyncio.get_running_loop()
-            async for events in stream.take_events(ENRICH_BATCH, within=0.2):
-                articles: list[tuple[EventT, NormalisedArticle]] = []
-                for event in events:
-                    try:
-                        articles.append((event, parse_stage_input(NormalisedArticle, event.message.value)))
-                    except Exception as error:  # noqa: BLE001
-                        await dead_letter(dead_letter_for(event, "enrich", error))
-                # NLP is CPU-bound: run it off the event loop so Kafka heartbeats go on.
-                for event, result in await loop.run_in_executor(None, enrich_each, enricher, articles):
-                    if isinstance(result, BaseException):
-                        await dead_letter(dead_letter_for(event, "enrich", result))
-                    else:
-                        await enriched_topic.send(key=result.article_id.encode(), value=result.model_dump_json().encode("utf-8"))
-                        # Keyed for consolidation; sent for every type, so a re-enriched article's
-                        # vanished events leave their incidents.
-                        for message in mentions_of(result):
-                            await mentions_topic.send(key=routing_key(message.type), value=message.model_dump_json().encode("utf-8"))
-
-    if "index" in stages:
-
-        @app.agent(enriched_topic, name="index")
-        async def index_agent(stream: faust.StreamT) -> None:
-            indexer = Indexer(settings)
-            alerts = AlertRaiser(settings)
-            try:
-                await index_batches(stream, indexer, alerts)
-            finally:
-                await indexer.close()
-                await alerts.close()
-
-        async def index_batches(stream: faust.StreamT, indexer: Indexer, alerts: AlertRaiser) -> None:
-            async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
-                batch: list[tuple[EventT, EnrichedArticle]] = []
-                for event in events:
-                    try:
-                        batch.append((event, EnrichedArticle.model_validate_json(event.message.value)))
-                    except Exception as error:  # noqa: BLE001
-                        await dead_letter(dead_letter_for(event, "index", error, kind="contract_violation"))
-                if not batch:
-                    continue
-                actions_by_event = {id(event): bulk_actions(article, settings) for event, article in batch}
-                # Returns only when Elasticsearch has answered for every document;
-                # take_events acknowledges the batch after this loop body.
-                failures = await indexer.write([a for actions in actions_by_event.values() for a in actions])
-                refused = failures_by_event(batch, actions_by_event, failures)
-                for event, failure in refused:
-                    await dead_letter(dead_letter_for(event, "index", RuntimeError(failure.reason), kind=f"elasticsearch_{failure.status}"))
-                # Elasticsearch acknowledged these: check them against the watch lists before the batch is acknowledged.
-                refused_events = {id(event) for event, _ in refused}
-                await alerts.after_indexed(sorted({article.article_id for event, article in batch if id(event) not in refused_events}))
-                try:
-                    await indexer.delete_stale_events([article for _, article in batch])
-                except Exception as error:  # noqa: BLE001 - housekeeping; the articles themselves are written
-                    log.warning("could not remove stale events of %d articles: %s", len(batch), error)
-
-    if "incidents" in stages:
-        add_incidents_agent(app, settings, mentions_topic, dead_letter)
-
-    return app
+async def normalise_event(event: EventT, outbox: Outbox, normalised_topic: faust.TopicT, settings: Settings) -> None:
+    try:
+        article = normalise_payload(event.message.value, received_at=receive_time(event.message.timestamp), max_body_chars=settings.max_body_chars)
+    except Exception as error:  # noqa: BLE001 - every failure is dead-lettered with its reason
+        await outbox.dead_letter(dead_letter_for(event, "normalise", error))
+        return
+    await outbox.forward(event, "normalise", normalised_topic, key=article.article_id.encode(), value=article.model_dump_json().encode("utf-8"))
 
 
-def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faust.TopicT, dead_letter) -> None:
-    """Mentions -> the incidents table -> coop-incidents.
-
-    The table lives in the partition of the mentions it was built from (keys are
-    event types), is backed by a compacted changelog and kept locally in
-    ``settings.state_store``. One message at a time: table writes go to the
-    changelog partition of the event being processed, and a message is
-    acknowledged only once Elasticsearch has answered for the incidents it
-    changed. Applying a message is idempotent, so one processed again after a
-    crash or a rebalance changes nothing.
-    """
-    table = app.Table(
-        TABLE_NAME, default=None, partitions=settings.topic_partitions,
-        # "rocksdb:incidents", not "rocksdb://": Faust ignores a table store URL without a path.
-        store=f"{settings.state_store}:{TABLE_NAME}",
-        key_type=bytes, value_type=bytes,   # raw: IncidentStore encodes its own JSON
-    )
-    store = IncidentStore(table)
-
-    @app.agent(mentions_topic, name="incidents")
-    async def incidents_agent(stream: faust.StreamT) -> None:
-        indexer = Indexer(settings)
+async def enrich_events(events: Sequence[EventT], outbox: Outbox, enriched_topic: faust.TopicT, enricher: object,
+                        mentions_topic: faust.TopicT | None = None) -> None:
+    articles: list[tuple[EventT, NormalisedArticle]] = []
+    for event in events:
         try:
-            async for event in stream.events():
-                try:
-                    message = ArticleMentions.model_validate_json(event.message.value)
-                except ValidationError as error:
-                    await dead_letter(dead_letter_for(event, "incidents", error, kind="contract_violation"))
-                    continue
-                try:
-                    changes = apply_mentions(store, message, settings)
-                except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, the worker goes on
-                    await dead_letter(dead_letter_for(event, "incidents", error))
-                    continue
-                actions = incident_actions(changes, settings, indexed_at=datetime.now(timezone.utc))
-                failures = [f for f in await indexer.write(actions) if not (f.action["_op_type"] == "delete" and f.status == 404)]
-                if failures:
-                    await dead_letter(dead_letter_for(event, "incidents", RuntimeError(failures[0].reason),
-                                                      kind=f"elasticsearch_{failures[0].status}"))
-        finally:
-            await indexer.close()
+            articles.append((event, parse_stage_input(NormalisedArticle, event.message.value)))
+        except Exception as error:  # noqa: BLE001
+            await outbox.dead_letter(dead_letter_for(event, "enrich", error))
+    # NLP is CPU-bound: run it off the event loop so Kafka heartbeats go on.
+    results = await asyncio.get_running_loop().run_in_executor(None, enrich_each, enricher, articles)
+    sends: list[Awaitable[None]] = []
+    for event, result in results:
+        if isinstance(result, BaseException):
+            sends.append(outbox.dead_letter(dead_letter_for(event, "enrich", result)))
+        else:
+            sends.append(outbox.forward(event, "enrich", enriched_topic, key=result.article_id.encode(), value=result.model_dump_json().encode("utf-8")))
+            if mentions_topic is not None:
+                # Keyed for consolidation; sent for every type, so a re-enriched article's
+                # vanished events leave their incidents.
+                sends += [outbox.forward(event, "enrich", mentions_topic, key=routing_key(message.type),
+                                         value=message.model_dump_json().encode("utf-8")) for message in mentions_of(result)]
+    await asyncio.gather(*sends)
+
+
+async def index_events(events: Sequence[EventT], outbox: Outbox, sink: IndexSink) -> None:
+    """Write a batch; refused articles are dead-lettered. Raises IndexingHalted when nothing can be written."""
+    batch: list[tuple[EventT, EnrichedArticle]] = []
+    for event in events:
+        try:
+            batch.append((event, EnrichedArticle.model_validate_json(event.message.value)))
+        except Exception as error:  # noqa: BLE001
+            await outbox.dead_letter(dead_letter_for(event, "index", error, kind="contract_violation"))
+    if not batch:
+        return
+    result = await sink.write([article for _, article in batch])
+    for event, article in batch:
+        fault = result.refused.get(article.article_id)
+        if fault is not None:
+            await outbox.dead_letter(dead_letter_for(event, "index", RuntimeError(fault.reason), kind=fault.kind))
+
+
+async def incidents_event(event: EventT, outbox: Outbox, store: IncidentStore, sink: IndexSink, settings: Settings) -> None:
+    """One mentions message -> the incidents table -> coop-incidents (refused documents dead-letter the message)."""
+    try:
+        message = ArticleMentions.model_validate_json(event.message.value)
+    except ValidationError as error:
+        await outbox.dead_letter(dead_letter_for(event, "incidents", error, kind="contract_violation"))
+        return
+    try:
+        changes = apply_mentions(store, message, settings)
+    except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, the worker goes on
+        await outbox.dead_letter(dead_letter_for(event, "incidents", error))
+        return
+    faults = [fault for fault in await sink.send(incident_actions(changes, settings, indexed_at=datetime.now(timezone.utc))) if fault]
+    if faults:
+        await outbox.dead_letter(dead_letter_for(event, "incidents", RuntimeError(faults[0].reason), kind=faults[0].kind))
 
 
 def enrich_each(enricher: object, articles: Sequence[tuple[EventT, NormalisedArticle]]) -> list[tuple[EventT, object]]:
@@ -237,19 +225,162 @@ def enrich_each(enricher: object, articles: Sequence[tuple[EventT, NormalisedArt
         return results
 
 
-def failures_by_event(
-    batch: Sequence[tuple[EventT, EnrichedArticle]],
-    actions_by_event: dict[int, list[dict]],
-    failures: Sequence[DocumentFailure],
-) -> list[tuple[EventT, DocumentFailure]]:
-    """Which message each refused document came from (an article is dead-lettered once)."""
-    found: list[tuple[EventT, DocumentFailure]] = []
-    seen: set[int] = set()
-    for failure in failures:
-        for event, _ in batch:
-            key = id(event)
-            if key not in seen and any(a["_id"] == failure.action.get("_id") for a in actions_by_event[key]):
-                found.append((event, failure))
-                seen.add(key)
-                break
-    return found
+async def settle(events: Sequence[EventT], step: Callable[[], Awaitable[None]]) -> None:
+    """Run one step on held messages; release them only if it completed."""
+    hold(events)
+    await step()
+    release(events)
+
+
+# ---------------------------------------------------------------- the app
+
+
+def faust_options(settings: Settings) -> dict[str, Any]:
+    """faust.App's configuration, from Settings only."""
+    return dict(
+        **faust_broker_options(settings),
+        # Faust reads unprefixed variables (PRODUCER_ACKS, BROKER_URL, ...) and lets them
+        # override what the code says; an empty environment makes Settings the only source.
+        env={},
+        store="memory://",
+        datadir=settings.state_dir,
+        web_enabled=False,
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replicas,
+        topic_allow_declare=False,  # topics are created by ensure_topics with their size limits
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,  # a send counts as delivered once every in-sync replica has it
+        producer_max_request_size=deadletter_max_bytes(settings),
+        consumer_max_fetch_size=deadletter_max_bytes(settings),
+        broker_commit_interval=1.0,
+        broker_session_timeout=settings.kafka_session_timeout_seconds,
+        # Messages read ahead of the agents stay few, so memory stays bounded while a stage waits out a fault.
+        stream_buffer_maxsize=max(2 * settings.index_batch_size, 64),
+        # Faust would wait for every message in process before each rebalance and before
+        # stopping: a stage waiting out a fault would stall the whole group, and SIGTERM,
+        # until the fault ends. Not waiting loses nothing: held messages are not committed,
+        # and Faust drops commits for partitions revoked meanwhile, so their new owner reads them again.
+        stream_wait_empty=False,
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    stages: Iterable[Stage] = STAGES,
+    enricher_factory: Callable[[Settings], object] | None = None,
+    after_write: Sequence[AfterWrite] = (),
+) -> faust.App:
+    """The app; ``after_write`` hooks run on each batch of articles once Elasticsearch has acknowledged it."""
+    stages = set(stages)
+    app = faust.App(settings.app_id, **faust_options(settings))
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+
+    raw_topic = topic(settings.topic_raw)
+    normalised_topic = topic(settings.topic_normalised)
+    enriched_topic = topic(settings.topic_enriched)
+    mentions_topic = topic(settings.topic_mentions)
+    outbox = Outbox(topic(settings.topic_deadletter))
+
+    async def halting_on_failure(stage: str, run: Callable[[], Awaitable[None]]) -> None:
+        """A stage that cannot go on stops the worker with one operator error, acknowledging nothing more.
+
+        The process exits at once, as a killed worker would: what is not committed
+        is read again by the next worker, never lost. (A graceful stop would hang:
+        Faust waits for every held message before it leaves the consumer group.)
+        """
+        try:
+            await run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001
+            if not isinstance(error, (StageHalted, IndexingHalted)):
+                error = StageHalted(f"the {stage} stage stopped on an unexpected error: {error!r}")
+            log.critical("%s", error)
+            logging.shutdown()  # flush it: nothing else runs after this
+            os._exit(EXIT_HALTED)
+
+    if "normalise" in stages:
+
+        @app.agent(raw_topic, name="normalise")
+        async def normalise_agent(stream: faust.StreamT) -> None:
+            async def run() -> None:
+                async for event in stream.events():
+                    await settle([event], lambda: normalise_event(event, outbox, normalised_topic, settings))
+
+            await halting_on_failure("normalise", run)
+
+    if "enrich" in stages:
+        if enricher_factory is None:
+            from streams.enrich import Enricher
+
+            enricher_factory = Enricher
+        enricher = enricher_factory(settings)
+
+        @app.agent(normalised_topic, name="enrich")
+        async def enrich_agent(stream: faust.StreamT) -> None:
+            async def run() -> None:
+                async for events in stream.take_events(ENRICH_BATCH, within=0.2):
+                    await settle(events, lambda: enrich_events(events, outbox, enriched_topic, enricher, mentions_topic))
+
+            await halting_on_failure("enrich", run)
+
+    if "index" in stages:
+
+        @app.agent(enriched_topic, name="index")
+        async def index_agent(stream: faust.StreamT) -> None:
+            # Watch lists: every batch Elasticsearch acknowledged is matched, and its
+            # alerts published, before the batch is; a fault there is waited out.
+            alerts = AlertRaiser(settings)
+            sink = IndexSink(settings, after_write=[*after_write, alerts.after_articles_written])
+
+            async def run() -> None:
+                async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
+                    await settle(events, lambda: index_events(events, outbox, sink))
+
+            try:
+                await halting_on_failure("index", run)
+            finally:
+                await sink.close()
+                await alerts.close()
+
+    if "incidents" in stages:
+        add_incidents_agent(app, settings, mentions_topic, outbox, halting_on_failure)
+
+    return app
+
+
+def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faust.TopicT, outbox: Outbox,
+                        halting_on_failure: Callable[[str, Callable[[], Awaitable[None]]], Awaitable[None]]) -> None:
+    """Mentions -> the incidents table -> coop-incidents.
+
+    The table lives in the partition of the mentions it was built from (keys are
+    event types), is backed by a compacted changelog and kept locally in
+    ``settings.state_store``. One message at a time: table writes go to the
+    changelog partition of the event being processed, and a message is
+    released only once Elasticsearch has answered for the incidents it
+    changed. Applying a message is idempotent, so one processed again after a
+    crash or a rebalance changes nothing.
+    """
+    table = app.Table(
+        TABLE_NAME, default=None, partitions=settings.topic_partitions,
+        # "rocksdb:incidents", not "rocksdb://": Faust ignores a table store URL without a path.
+        store=f"{settings.state_store}:{TABLE_NAME}",
+        key_type=bytes, value_type=bytes,   # raw: IncidentStore encodes its own JSON
+    )
+    store = IncidentStore(table)
+
+    @app.agent(mentions_topic, name="incidents")
+    async def incidents_agent(stream: faust.StreamT) -> None:
+        sink = IndexSink(settings)
+
+        async def run() -> None:
+            async for event in stream.events():
+                await settle([event], lambda: incidents_event(event, outbox, store, sink, settings))
+
+        try:
+            await halting_on_failure("incidents", run)
+        finally:
+            await sink.close()

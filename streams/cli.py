@@ -32,10 +32,11 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     created = ensure_topics(settings)
     print(f"topics: created {', '.join(created)}" if created else "topics: all present")
     client = elasticsearch_client(settings)
-    ensure_indices(client, settings)
+    targets = ensure_indices(client, settings)
     ensure_alerts_index(client, settings)
-    print(f"indices: {settings.articles_alias}, {settings.events_alias}, {settings.incidents_alias}, {settings.alerts_alias} "
-          f"ready (version {settings.index_version})")
+    versions = sorted({name.rsplit("-v", 1)[-1] for names in targets.values() for name in names})
+    print(f"indices: {settings.articles_alias}, {settings.events_alias}, {settings.incidents_alias} ready (version {', '.join(versions)}); "
+          f"alert records: {settings.alerts_alias}")
     return 0
 
 
@@ -121,6 +122,8 @@ def cmd_incidents(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
     from streams.deadletters import format_dead_letter, read_dead_letters
 
+    if args.action == "replay":
+        return cmd_replay(args, settings)
     letters = read_dead_letters(settings, limit=args.limit)
     if args.json:
         for letter in letters:
@@ -131,6 +134,45 @@ def cmd_deadletters(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     print(f"{len(letters)} dead letter{'s' if len(letters) != 1 else ''} on {settings.topic_deadletter} (oldest first):\n")
     print("\n\n".join(format_dead_letter(letter) for letter in letters))
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.deadletters import count_by_kind, parse_since, read_dead_letters, replay, select_letters
+
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    letters = select_letters(read_dead_letters(settings), stage=args.stage, kind=args.kind, since=since)
+    if not letters:
+        print(f"No dead letters on {settings.topic_deadletter} match.")
+        return 0
+    for (stage, kind), count in sorted(count_by_kind(letters).items()):
+        print(f"  {count:6d}  stage={stage}  {kind}")
+    report = replay(settings, letters, dry_run=args.dry_run)
+    verb = "would replay" if args.dry_run else "replayed"
+    destinations = ", ".join(f"{count} to {topic}" for topic, count in sorted(report.sent.items()))
+    print(f"{verb} {report.total} dead letter{'s' if report.total != 1 else ''}{': ' + destinations if destinations else ''}")
+    if report.skipped:
+        print(f"skipped {len(report.skipped)}: they name no topic to go back to (not written by a coopwatch stage)")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.stats import collect_stats, format_stats
+
+    stats = collect_stats(settings)
+    print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.reindex import reindex
+
+    report = reindex(settings, source=args.source, batch_size=args.batch_size)
+    print(report)
     return 0
 
 
@@ -305,8 +347,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     dead = commands.add_parser("deadletters", help="list rejected messages: where, at which stage and why")
     dead.add_argument("--limit", type=int, default=None, help="only the newest N")
-    dead.add_argument("--json", action="store_true", help="one JSON dead letter per line")
-    dead.set_defaults(handler=cmd_deadletters)
+    dead.add_argument("--json", action="store_true", help="one JSON dead letter per line (payload and key in base64)")
+    dead.set_defaults(handler=cmd_deadletters, action=None)
+    dead_actions = dead.add_subparsers(dest="action", metavar="ACTION")
+    replay = dead_actions.add_parser(
+        "replay", help="send dead letters back to the topic they came from (once the cause is fixed); "
+        "documents have deterministic ids, so replaying twice duplicates nothing")
+    replay.add_argument("--stage", choices=[*STAGE_NAMES, "unknown"], help="only letters of this stage")
+    replay.add_argument("--kind", help="only letters of this error kind, e.g. elasticsearch_403_cluster_block_exception")
+    replay.add_argument("--since", help="only letters written since this time: ISO date or time (UTC), or an age such as 90m, 6h, 2d")
+    replay.add_argument("--dry-run", action="store_true", help="say what would be replayed, send nothing")
+
+    stats = commands.add_parser("stats", help="what an operator checks first: messages per topic, lag per stage, "
+                                "dead letters by kind, documents per index")
+    stats.add_argument("--json", action="store_true", help="machine-readable output")
+    stats.set_defaults(handler=cmd_stats)
+
+    reindex = commands.add_parser(
+        "reindex", help="build the next index version, re-enriched by the current code, while the current one stays "
+        "searchable; then move the aliases to it in one step (resumes an interrupted run)")
+    reindex.add_argument("--source", choices=["normalised", "documents"], default="normalised",
+                         help="re-enrich the normalised topic (then any article it no longer holds from its document), "
+                         "or only the current documents (default: normalised)")
+    reindex.add_argument("--batch-size", type=int, default=64, help="articles enriched and written at a time")
+    reindex.set_defaults(handler=cmd_reindex)
 
     bench = commands.add_parser("bench", help="measure end-to-end throughput and latency of the running workers (its articles are removed afterwards)")
     bench.add_argument("--messages", type=int, default=200, help="how many articles to publish (default 200)")

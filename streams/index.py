@@ -1,24 +1,28 @@
 """Index stage: EnrichedArticle -> bulk actions -> Elasticsearch.
 
 Building the actions (pure, testable without a cluster) is kept apart from
-sending them (``Indexer``), which reports a result per document so that a
-refused document is dead-lettered instead of lost.
+sending them. ``IndexSink`` sends a batch and gives every outcome a class
+(``classify``): a transient fault is retried with bounded backoff until it
+passes, a document Elasticsearch refuses for good is reported so its message
+is dead-lettered, and a fault no document can get past (a rejected credential)
+stops the stage with ``IndexingHalted``. Nothing is reported written that
+Elasticsearch did not acknowledge.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from enum import Enum
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any, Awaitable, Callable, Iterable, Sequence
 
-from elasticsearch import Elasticsearch
-from elasticsearch import ConnectionError as ESConnectionError
-from elasticsearch import ConnectionTimeout
+from elastic_transport import SerializationError, TlsError, TransportError
+from elasticsearch import ApiError, BadRequestError, Elasticsearch
 from elasticsearch.helpers import async_streaming_bulk
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
 
 from schemas.articles import CooperationEvent, EnrichedArticle
 from streams.clients import async_elasticsearch_client
@@ -147,8 +151,7 @@ def load_template(name: str) -> dict[str, Any]:
     return {("meta" if key == "_meta" else key): value for key, value in json.loads(text).items()}
 
 
-def ensure_indices(client: Elasticsearch, settings: Settings) -> None:
-    """Install templates and create the versioned indices behind the aliases (idempotent)."""
+def put_templates(client: Elasticsearch, settings: Settings) -> None:
     for name in COMPONENT_NAMES:
         client.cluster.put_component_template(name=name, **load_template(name))
     aliases = (settings.articles_alias, settings.events_alias, settings.incidents_alias)
@@ -158,85 +161,298 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> None:
         # (or a test run) can live beside the first in one cluster.
         template["index_patterns"] = [f"{alias}-v*"]
         client.indices.put_index_template(name=alias, **template)
-    for name, alias in zip(TEMPLATE_NAMES, aliases):
-        concrete = index_name(alias, settings.index_version)
-        if not client.indices.exists(index=concrete):
-            client.indices.create(index=concrete, aliases={alias: {"is_write_index": True}})
+
+
+def alias_targets(client: Elasticsearch, alias: str) -> list[str]:
+    """The concrete indices behind an alias (none if it does not exist)."""
+    response = client.options(ignore_status=404).indices.get_alias(name=alias)
+    return [] if response.meta.status == 404 else sorted(response.body)
+
+
+def ensure_indices(client: Elasticsearch, settings: Settings) -> dict[str, list[str]]:
+    """Install templates; create the first versioned indices behind the aliases if the aliases do not exist.
+
+    An existing alias is left where it points: moving it to another version is
+    ``coopwatch reindex``'s job (it builds the next version, then swaps the
+    aliases in one request). Returns the indices behind each alias.
+    """
+    put_templates(client, settings)
+    targets: dict[str, list[str]] = {}
+    for name, alias in zip(TEMPLATE_NAMES, (settings.articles_alias, settings.events_alias, settings.incidents_alias)):
+        current = alias_targets(client, alias)
+        if not current:
+            concrete = index_name(alias, settings.index_version)
+            try:
+                if client.indices.exists(index=concrete):
+                    client.indices.put_alias(index=concrete, name=alias, is_write_index=True)
+                else:
+                    client.indices.create(index=concrete, aliases={alias: {"is_write_index": True}})
+            except BadRequestError as error:
+                if error.error != "resource_already_exists_exception":  # another worker created it first
+                    raise
+            current = [concrete]
         else:
             # An index made by an earlier release lacks the fields added since (its
             # mapping is strict): add them, or its new documents would be refused.
-            client.indices.put_mapping(index=concrete, properties=load_template(name)["template"]["mappings"]["properties"])
+            client.indices.put_mapping(index=current, properties=load_template(name)["template"]["mappings"]["properties"])
+            if index_name(alias, settings.index_version) not in current:
+                log.warning("%s points to %s, not version %d: `coopwatch reindex` builds the next version and moves the alias",
+                            alias, ", ".join(current), settings.index_version)
+        targets[alias] = current
+    return targets
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+class Outcome(str, Enum):
+    TRANSIENT = "transient"                    # wait and retry: nothing is acknowledged meanwhile
+    PERMANENT_DOCUMENT = "permanent_document"  # this document never goes in: dead-letter its message
+    PERMANENT_ALL = "permanent_all"            # no document can go in: stop, an operator must act
+
+
+@dataclass(frozen=True)
+class Fault:
+    outcome: Outcome
+    status: int | None  # HTTP status, None when Elasticsearch gave no answer
+    error_type: str     # Elasticsearch's error type, or the client's exception class
+    reason: str
+
+    @property
+    def kind(self) -> str:
+        """What a dead letter records, e.g. ``elasticsearch_400_document_parsing_exception``."""
+        return f"elasticsearch_{self.status or 'unreachable'}_{self.error_type}"
+
+
+def classify(status: int | None, error_type: str | None, reason: str = "") -> Fault:
+    """An Elasticsearch answer (a whole request's or one bulk item's) -> what to do about it."""
+    error_type = error_type or "unknown"
+    if status is None or status == 408 or status == 429 or status >= 500:
+        outcome = Outcome.TRANSIENT  # unreachable, timed out, overloaded, shards unavailable
+    elif error_type == "cluster_block_exception":
+        # Index or cluster write blocks, including the read-only block Elasticsearch
+        # puts on indices at the disk flood-stage watermark: lifted, they pass.
+        outcome = Outcome.TRANSIENT
+    elif status in (401, 403):
+        outcome = Outcome.PERMANENT_ALL  # credentials rejected or not allowed to write
+    elif status == 404 and error_type == "index_not_found_exception":
+        outcome = Outcome.PERMANENT_ALL  # the alias is gone and the cluster may not create indices
+    else:
+        outcome = Outcome.PERMANENT_DOCUMENT  # mapping or parse errors, a document too large...
+    return Fault(outcome, status, error_type, reason)
+
+
+def classify_exception(error: BaseException) -> Fault:
+    """An exception of elasticsearch-py 9 (an error answer, or no answer at all) -> its fault."""
+    if isinstance(error, ApiError):
+        if not isinstance(error.body, dict):  # not Elasticsearch's JSON: a proxy or load balancer answered
+            return classify(error.meta.status, type(error).__name__, str(error.body)[:500])
+        details = error.body.get("error")
+        if isinstance(details, dict):
+            return classify(error.meta.status, details.get("type"), str(details.get("reason") or details))
+        return classify(error.meta.status, type(error).__name__, str(details or error.body))
+    if isinstance(error, (TlsError, SerializationError)):
+        # A certificate the client does not trust stays untrusted until someone changes
+        # it; a document the client cannot encode is a bug. Retrying fixes neither.
+        return Fault(Outcome.PERMANENT_ALL, None, type(error).__name__, str(error))
+    if isinstance(error, TransportError):  # connection refused or reset, timeout
+        return classify(None, type(error).__name__, str(error))
+    raise TypeError(f"not an Elasticsearch error: {error!r}")
+
+
+def classify_item(operation: str, item: dict[str, Any]) -> Fault | None:
+    """One bulk item's result -> None when Elasticsearch acknowledged it, else its fault."""
+    status = int(item.get("status", 500))
+    if 200 <= status < 300 or (operation == "delete" and status == 404 and item.get("result") == "not_found"):
+        return None
+    if isinstance(item.get("exception"), BaseException):
+        # The helper reports a failed bulk request as a failure of each of its items.
+        return classify_exception(item["exception"])
+    error = item.get("error")
+    if isinstance(error, dict):
+        return classify(status, error.get("type"), str(error.get("reason") or error))
+    return classify(status, None, str(error))
+
+
+class IndexingHalted(Exception):
+    """Elasticsearch refuses every document for a reason only an operator can fix."""
+
+    def __init__(self, fault: Fault, url: str) -> None:
+        self.fault = fault
+        what = {401: "rejected the credentials", 403: "does not allow this client to write",
+                None: "cannot be written to"}.get(fault.status, "refused the write")
+        super().__init__(
+            f"Elasticsearch at {url} {what} ({fault.status or 'no answer'} {fault.error_type}: {fault.reason[:300]}). "
+            "The index stage stopped; nothing was acknowledged, so every pending article is indexed once this is fixed "
+            "and the worker restarted."
+        )
+
+
+# ---------------------------------------------------------------- the sink
 
 
 @dataclass
-class DocumentFailure:
-    """A document Elasticsearch refused for good (mapping error, too large...), not a passing outage."""
-
-    action: dict[str, Any]
-    status: int
-    reason: str
+class BatchResult:
+    written: list[EnrichedArticle] = field(default_factory=list)  # Elasticsearch acknowledged them (latest version of each)
+    refused: dict[str, Fault] = field(default_factory=dict)        # article id -> why, for good
 
 
-class Indexer:
-    """Sends bulk actions; retries while Elasticsearch is unreachable or overloaded, reports refused documents."""
+AfterWrite = Callable[[list[EnrichedArticle]], Awaitable[None]]
 
-    def __init__(self, settings: Settings, *, retry_seconds: float = 2.0) -> None:
+
+class _StillTransient(Exception):
+    def __init__(self, fault: Fault, waiting: int) -> None:
+        super().__init__(fault.reason)
+        self.fault, self.waiting = fault, waiting
+
+
+def latest_versions(articles: Iterable[EnrichedArticle]) -> list[EnrichedArticle]:
+    """One article per id, the last one of the batch (the newest enrichment), in first-seen order."""
+    latest: dict[str, EnrichedArticle] = {}
+    for article in articles:
+        latest.pop(article.article_id, None)
+        latest[article.article_id] = article
+    return list(latest.values())
+
+
+class IndexSink:
+    """Writes batches of enriched articles and their events so that coop-events mirrors the latest enrichment.
+
+    ``after_write`` hooks run once Elasticsearch has acknowledged a batch, with
+    the articles written (their ids are what a watch list matches); the batch
+    is not acknowledged until every hook has run. A hook that raises an
+    Elasticsearch error is retried like the write; any other error stops the stage.
+    """
+
+    def __init__(self, settings: Settings, *, after_write: Sequence[AfterWrite] = (),
+                 max_backoff_seconds: float = 10.0, initial_backoff_seconds: float = 0.5) -> None:
         self.settings = settings
         self.client = async_elasticsearch_client(settings)
-        self.retry_seconds = retry_seconds
+        self.after_write = list(after_write)
+        self.wait = wait_exponential_jitter(multiplier=initial_backoff_seconds, max=max_backoff_seconds, jitter=initial_backoff_seconds)
 
-    async def write(self, actions: list[dict[str, Any]]) -> list[DocumentFailure]:
-        attempt = 0
-        while True:
-            try:
-                return await self._write_once(actions)
-            except (ESConnectionError, ConnectionTimeout) as error:
-                # Never acknowledge the batch while the cluster is away: offsets stay
-                # uncommitted and the batch is written once Elasticsearch is back.
-                attempt += 1
-                delay = min(self.retry_seconds * attempt, 30.0)
-                log.warning("Elasticsearch unreachable (%s); retrying batch of %d in %.0fs", error, len(actions), delay)
-                await asyncio.sleep(delay)
+    async def write(self, articles: Sequence[EnrichedArticle]) -> BatchResult:
+        """Write a batch; returns once every article is written or refused for good. Raises IndexingHalted."""
+        batch = latest_versions(articles)
+        indexed_at = datetime.now(timezone.utc)
+        owners: list[str] = []
+        actions: list[dict[str, Any]] = []
+        for article in batch:
+            article_actions = bulk_actions(article, self.settings, indexed_at=indexed_at)
+            actions += article_actions
+            owners += [article.article_id] * len(article_actions)
+        faults = await self.send(actions)
+        result = BatchResult()
+        for owner, fault in zip(owners, faults):
+            if fault is not None:
+                result.refused.setdefault(owner, fault)
+        result.written = [article for article in batch if article.article_id not in result.refused]
+        if result.written:
+            await self._retrying(self._delete_stale_events, result.written)
+            for hook in self.after_write:
+                await self._retrying(hook, result.written)
+        return result
 
-    async def _write_once(self, actions: list[dict[str, Any]]) -> list[DocumentFailure]:
-        failures: list[DocumentFailure] = []
-        async for ok, item in async_streaming_bulk(
-            self.client,
-            actions,
-            chunk_size=self.settings.index_batch_size,
-            max_retries=5,  # 429 "too many requests" is retried with backoff by the helper
-            initial_backoff=1,
-            raise_on_error=False,
-            raise_on_exception=True,
-            yield_ok=False,
-        ):
-            if not ok:
-                result = next(iter(item.values()))
-                error = result.get("error", {})
-                reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
-                original = next(
-                    (a for a in actions if a["_id"] == result.get("_id") and a["_index"] in (result.get("_index"), self._alias_of(result.get("_index")))),
-                    {"_id": result.get("_id"), "_index": result.get("_index")},
-                )
-                failures.append(DocumentFailure(action=original, status=int(result.get("status", 0)), reason=reason))
-        return failures
+    async def send(self, actions: Sequence[dict[str, Any]]) -> list[Fault | None]:
+        """Bulk-send until every action is acknowledged or refused for good (its fault); transient faults are waited out."""
+        faults: list[Fault | None] = [None] * len(actions)
+        pending = list(range(len(actions)))
+        alone: set[int] = set()  # sent in a request of their own (413 says nothing about one document otherwise)
 
-    def _alias_of(self, concrete: str | None) -> str | None:
-        if concrete and "-v" in concrete:
-            return concrete.rsplit("-v", 1)[0]
-        return concrete
+        async def attempt() -> None:
+            nonlocal pending
+            retry: list[int] = []
+            transient: Fault | None = None
+            for group, chunk_size in (([i for i in pending if i not in alone], self.settings.index_batch_size),
+                                      ([i for i in pending if i in alone], 1)):
+                if not group:
+                    continue
+                results, error = await self._bulk([actions[i] for i in group], chunk_size)
+                for position, i in enumerate(group):
+                    if position >= len(results):  # the request failed before Elasticsearch answered for it
+                        fault = classify_exception(error)
+                    else:
+                        fault = classify_item(*results[position])
+                    if fault is None:
+                        continue
+                    if fault.outcome is Outcome.PERMANENT_ALL:
+                        raise IndexingHalted(fault, self.settings.elasticsearch_url)
+                    if fault.outcome is Outcome.TRANSIENT:
+                        retry.append(i)
+                        transient = fault
+                    elif fault.status == 413 and i not in alone:
+                        alone.add(i)
+                        retry.append(i)
+                        transient = fault
+                    else:
+                        faults[i] = fault
+            pending = retry
+            if pending:
+                raise _StillTransient(transient, len(pending))
 
-    async def delete_stale_events(self, articles: list[EnrichedArticle]) -> None:
+        await self._retrying(attempt)
+        return faults
+
+    async def _bulk(self, actions: list[dict[str, Any]], chunk_size: int) -> tuple[list[tuple[str, dict]], BaseException | None]:
+        """(one (operation, item) per action answered, in order; the transport error that cut the rest short)."""
+        results: list[tuple[str, dict]] = []
+        try:
+            async for _, item in async_streaming_bulk(
+                self.client, actions, chunk_size=chunk_size, max_retries=0,  # retries are ours: one policy for every fault
+                raise_on_error=False, raise_on_exception=False, yield_ok=True,
+            ):
+                results.append(next(iter(item.items())))
+        except TransportError as error:
+            return results, error
+        return results, None
+
+    async def _retrying(self, step: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+        """Run a step until it passes; transient faults back off (bounded), IndexingHalted stops."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type((_StillTransient, TransportError, ApiError)),
+            wait=self.wait, before_sleep=self._log_retry, reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                try:
+                    return await step(*args)
+                except ApiError as error:
+                    fault = classify_exception(error)
+                    if fault.outcome is Outcome.PERMANENT_ALL:
+                        raise IndexingHalted(fault, self.settings.elasticsearch_url) from None
+                    raise
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _StillTransient):
+            what = f"{error.waiting} document(s) wait: {error.fault.status or 'no answer'} {error.fault.error_type}: {error.fault.reason[:200]}"
+        else:
+            what = f"{type(error).__name__}: {str(error)[:200]}"
+        log.warning("Elasticsearch: %s; retry %d in %.1fs (nothing is acknowledged meanwhile)",
+                    what, state.attempt_number, state.next_action.sleep if state.next_action else 0)
+
+    async def _delete_stale_events(self, articles: list[EnrichedArticle]) -> None:
         # Search then delete by id rather than _delete_by_query, which needs the
         # reindex module that minimal Elasticsearch distributions leave out.
-        if not articles:
-            return
-        response = await self.client.search(
-            index=self.settings.events_alias, query=stale_events_query(articles), size=1000, source=False
-        )
-        stale = [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]} for hit in response["hits"]["hits"]]
+        events = self.settings.events_alias
+        await self.client.indices.refresh(index=events)  # events written by earlier batches must be visible
+        stale: list[dict[str, Any]] = []
+        after: list[Any] | None = None
+        while True:
+            response = await self.client.search(
+                index=events, query=stale_events_query(articles), size=1000, source=False,
+                sort=[{"event_id": "asc"}], search_after=after,
+            )
+            hits = response["hits"]["hits"]
+            stale += [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]} for hit in hits]
+            if len(hits) < 1000:
+                break
+            after = hits[-1]["sort"]
         if stale:
-            await self._write_once(stale)
+            refused = [fault for fault in await self.send(stale) if fault is not None]
+            if refused:
+                log.warning("could not delete %d stale events: %s", len(refused), refused[0].reason)
 
     async def close(self) -> None:
         await self.client.close()
+

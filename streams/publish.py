@@ -105,8 +105,8 @@ def account_for(
     """
     if article_ids is None:
         article_ids = [expected_article_id(payload) for payload in payloads]
-    dead_payloads = {letter.payload() for letter in dead_letters if letter.stage == "normalise"}
-    dead_keys = {letter.key for letter in dead_letters if letter.stage != "normalise"}
+    dead_payloads = {letter.payload for letter in dead_letters if letter.stage == "normalise"}
+    dead_keys = {letter.key_text for letter in dead_letters if letter.stage != "normalise"}
     accounting = Accounting()
     for payload, article_id in zip(payloads, article_ids):
         if payload in dead_payloads or (article_id is not None and article_id in dead_keys):

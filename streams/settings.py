@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # Raw messages may be large (the body is an HTML page); the broker and the
     # topics accept up to this, so an oversize article is dead-lettered, not lost.
     max_message_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    kafka_session_timeout_seconds: float = Field(
+        60.0, gt=0, description="A worker that stops heartbeating loses its partitions to the others after this long"
+    )
     max_body_chars: int = Field(1_000_000, ge=1000, description="Longer bodies are dead-lettered")
 
     articles_alias: str = "news-articles"

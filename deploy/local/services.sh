@@ -20,12 +20,14 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 # Resolved, so that a checkout whose .local links to another checkout's services
 # recognises their processes (their command lines name the real path) instead
 # of taking them for strangers and dropping their pid files.
-LOCAL="$(readlink -f "$REPO_ROOT/.local")"
+# COOPWATCH_LOCAL_DIR: another state directory, for a second, private pair of services
+# (with other ports) that tests may kill or block without touching the usual ones.
+LOCAL="$(readlink -f "${COOPWATCH_LOCAL_DIR:-$REPO_ROOT/.local}")"
 # Services reached through such a link belong to the other checkout: `up` uses
 # them as they run and never restarts them (each checkout builds its own,
 # byte-different analysis plugin, which would otherwise restart a shared node).
 LINKED_LOCAL=""
-[[ -L "$REPO_ROOT/.local" ]] && LINKED_LOCAL=1
+[[ -z "${COOPWATCH_LOCAL_DIR:-}" && -L "$REPO_ROOT/.local" ]] && LINKED_LOCAL=1
 RUN_DIR="$LOCAL/run"
 LOG_DIR="$LOCAL/logs"
 
@@ -98,6 +100,7 @@ Environment (defaults):
   COOPWATCH_ES_HEAP="-Xms512m -Xmx1g"
   COOPWATCH_ES_USER=coopwatch          system user ES runs as when this script runs as root
   COOPWATCH_WAIT_TIMEOUT=120           seconds to wait for each service in 'up'
+  COOPWATCH_LOCAL_DIR=<repo>/.local    state directory (a second pair of services needs its own, and other ports)
   COOPWATCH_PYTHON=<repo>/.venv/bin/python   used for the Kafka health check (kafka-python)
   JAVA_HOME / ES_JAVA_HOME             preferred JDKs (ES needs Java $ELASTICSEARCH_MIN_JAVA+, Kafka $KAFKA_MIN_JAVA+)
   KAFKA_VERSION, ELASTICSEARCH_VERSION, ...   override deploy/local/versions.env
@@ -168,7 +171,9 @@ wait_for() {  # wait_for TIMEOUT CHECK_FN ALIVE_FN
     local deadline=$((SECONDS + $1))
     while ((SECONDS < deadline)); do
         "$2" && return 0
-        "$3" || return 2
+        # Looked at twice: a process in the middle of its exec chain (setpriv, setsid,
+        # nohup, the launcher) can briefly show no command line on a loaded machine.
+        "$3" || { sleep 1; "$3"; } || return 2
         sleep 1
     done
     return 1

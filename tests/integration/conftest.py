@@ -82,12 +82,17 @@ def es(settings: Settings):
     client = elasticsearch_client(settings)
     ensure_indices(client, settings)
     yield client
-    from streams.index import index_name
-
-    for alias in (settings.articles_alias, settings.events_alias, settings.incidents_alias, settings.alerts_alias):
-        client.indices.delete(index=index_name(alias, settings.index_version), ignore_unavailable=True)
-        client.options(ignore_status=404).indices.delete_index_template(name=alias)
+    delete_indices(client, settings)
     client.close()
+
+
+def delete_indices(es, settings: Settings) -> None:
+    """Every version of the indices behind these settings' aliases, and their templates."""
+    for alias in (settings.articles_alias, settings.events_alias, settings.incidents_alias, settings.alerts_alias):
+        names = list(es.options(ignore_status=404).indices.get(index=f"{alias}-v*", expand_wildcards="all").body)
+        if names:
+            es.indices.delete(index=names, ignore_unavailable=True)
+        es.options(ignore_status=404).indices.delete_index_template(name=alias)
 
 
 @pytest.fixture(scope="session")
@@ -115,16 +120,34 @@ def raw_message(**fields: object) -> bytes:
     return json.dumps(base, ensure_ascii=False).encode("utf-8")
 
 
-@pytest.fixture(scope="session")
-def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
-    """One real `coopwatch worker` process, warmed up: it has indexed a first message before tests start."""
-    log_path = REPO / ".local" / "logs" / f"{settings.app_id}-worker.log"
+def start_worker(settings: Settings, name: str, *args: str) -> subprocess.Popen:
+    """A real `coopwatch worker` process; its output goes to .local/logs/<app id>-<name>.log (``process.log_path``)."""
+    log_path = REPO / ".local" / "logs" / f"{settings.app_id}-{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
+            [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info", *args],
             cwd=REPO, env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT,
         )
+    process.log_path = log_path
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
+    """One real `coopwatch worker` process, warmed up: it has indexed a first message before tests start."""
+    process = start_worker(settings, "worker")
+    log_path = process.log_path
     try:
         warm_up = raw_message()
         from streams.publish import wait_until_accounted
@@ -136,12 +159,7 @@ def worker(settings: Settings, es, producer) -> Iterator[subprocess.Popen]:
                 pytest.fail(f"worker did not index a first message:\n{log_path.read_text()[-4000:]}", pytrace=False)
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+        stop_worker(process)
         shutil.rmtree(settings.state_dir, ignore_errors=True)
 
 
@@ -153,3 +171,25 @@ def wait_for_document(es, index: str, doc_id: str, *, timeout: float) -> dict | 
             return response["_source"]
         time.sleep(0.2)
     return None
+
+
+@pytest.fixture
+def own(settings, es, producer):
+    """Isolated settings for one test, with their topics and indices; removed afterwards."""
+    from streams.index import ensure_indices
+    from streams.topics import ensure_topics
+
+    from .faults import isolated
+
+    made = []
+
+    def make(name: str, **overrides):
+        own_settings = isolated(settings, name, **overrides)
+        ensure_topics(own_settings)
+        ensure_indices(es, own_settings)
+        made.append(own_settings)
+        return own_settings
+
+    yield make
+    for own_settings in made:
+        delete_indices(es, own_settings)

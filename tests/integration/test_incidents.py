@@ -185,7 +185,7 @@ def test_the_stage_keeps_its_state_through_kill_9_and_a_rebalance(durability, es
     wait_for(lambda: reached(3), timeout=120, what="3 reports per incident on the first worker", log=first_log, seen=seen)
     from streams.deadletters import read_dead_letters
 
-    (letter,) = [letter for letter in read_dead_letters(settings) if letter.payload() == garbage]
+    (letter,) = [letter for letter in read_dead_letters(settings) if letter.payload == garbage]
     assert (letter.stage, letter.error_kind, letter.topic) == ("incidents", "contract_violation", settings.topic_mentions)
 
     # A burst, then kill -9 while it is being consumed: some of it processed, little or none committed.

@@ -76,7 +76,7 @@ def test_malformed_messages_are_dead_lettered_with_a_reason_and_the_next_good_on
     accounting = wait_until_accounted(settings, payloads, since=since, timeout_seconds=90)
     assert (accounting.indexed, accounting.dead_lettered, accounting.pending) == (1, 4, 0)
 
-    letters = {letter.payload(): letter for letter in read_dead_letters(settings) if letter.failed_at >= since}
+    letters = {letter.payload: letter for letter in read_dead_letters(settings) if letter.failed_at >= since}
     for expected_kind, payload in bad.items():
         letter = letters[payload]
         assert letter.stage == "normalise"

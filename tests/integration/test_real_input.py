@@ -80,7 +80,7 @@ def test_articles_with_unusual_metadata_are_indexed_with_their_precision_and_war
 
     assert docs["headline_only"]["warnings"] == ["missing_body"] and docs["headline_only"]["body"] == ""
 
-    letters = [letter for letter in read_dead_letters(settings) if letter.failed_at >= since and letter.payload() == not_an_article]
+    letters = [letter for letter in read_dead_letters(settings) if letter.failed_at >= since and letter.payload == not_an_article]
     assert len(letters) == 1 and letters[0].stage == "normalise" and letters[0].error_kind == "no_text"
     assert "no title" in letters[0].error_message and "no body" in letters[0].error_message
 

@@ -114,6 +114,10 @@ async def _aiokafka_roundtrip(bootstrap: str) -> None:
     await admin.start()
     try:
         await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+        # The broker answers before the new topic is in the metadata it serves: wait for it.
+        deadline = time.monotonic() + 30
+        while topic not in await admin.list_topics() and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
         assert topic in await admin.list_topics()
 
         sent = messages(20)

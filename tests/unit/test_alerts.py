@@ -72,19 +72,19 @@ def test_status_names_a_failing_webhook_with_its_error_and_tries():
     failing = {"state": "retrying", "attempts": 7, "last_error": "HTTP 500", "last_attempt_at": "2024-03-05T09:05:00+00:00"}
     statuses = watch_statuses(watches, status_response(bucket("hook", 3, delivered=1, waiting=2, failing=failing), bucket("gone", 1)))
     assert [s.watch for s in statuses] == ["gone", "hook", "quiet"]
-    lines = format_alert_status(AlertStatus(statuses, behind=2, group="coopwatch-webhooks"))
+    lines = format_alert_status(AlertStatus(watches=statuses, behind=2, group="coopwatch-webhooks"))
     assert lines[1] == ("watch hook: 3 alerts, last 2024-03-05 09:00 UTC; webhook http://127.0.0.1:1/h: 1 delivered, 2 waiting, "
                         "FAILING: HTTP 500 (7 tries, last at 09:05:00 UTC)")
     assert lines[2] == "watch quiet: 0 alerts"
     assert lines[3] == ("webhook delivery (consumer group coopwatch-webhooks): 2 alerts not yet past: held by a failing webhook, "
                         "or `coopwatch deliver` is not running")
-    assert format_alert_status(AlertStatus(statuses, behind=0, group="g"))[3] == "webhook delivery (consumer group g): up to date"
+    assert format_alert_status(AlertStatus(watches=statuses, behind=0, group="g"))[3] == "webhook delivery (consumer group g): up to date"
 
 
 def test_status_without_webhooks_says_nothing_of_delivery():
     statuses = watch_statuses({"quiet": Watch(name="quiet", query="y")}, status_response())
-    assert format_alert_status(AlertStatus(statuses, behind=5)) == ["watch quiet: 0 alerts"]
-    assert format_alert_status(AlertStatus([], None)) == ["no watch and no alert yet"]
+    assert format_alert_status(AlertStatus(watches=statuses, behind=5)) == ["watch quiet: 0 alerts"]
+    assert format_alert_status(AlertStatus(watches=[])) == ["no watch and no alert yet"]
 
 
 def test_webhooks_receive_the_alert_as_json_with_its_id_in_a_header():

@@ -11,8 +11,16 @@ from streams.settings import Settings
 def test_help_lists_every_command():
     result = subprocess.run([sys.executable, "-m", "streams.cli", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
-    for command in ("worker", "publish", "search", "deadletters", "eval", "setup", "watch", "alerts", "deliver"):
+    for command in ("worker", "publish", "search", "deadletters", "eval", "setup", "stats", "reindex", "watch", "alerts", "deliver"):
         assert command in result.stdout
+
+
+def test_replay_options_are_checked():
+    args = build_parser().parse_args(["deadletters", "replay", "--stage", "index", "--kind", "k", "--since", "2h", "--dry-run"])
+    assert (args.action, args.stage, args.kind, args.since, args.dry_run) == ("replay", "index", "k", "2h", True)
+    assert build_parser().parse_args(["deadletters", "--limit", "3"]).action is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["deadletters", "replay", "--stage", "translate"])
 
 
 def test_worker_stages_are_checked():
@@ -33,7 +41,10 @@ def test_settings_come_from_coopwatch_variables(monkeypatch):
     settings = Settings()
     assert settings.kafka_servers == ["k1:9092", "k2:9092"]
     assert {spec.partitions for spec in topic_specs(settings) if spec.name != settings.topic_watches} == {6}
-    assert all(spec.config["max.message.bytes"] == str(settings.max_message_bytes) for spec in topic_specs(settings))
+    limits = {spec.name: int(spec.config["max.message.bytes"]) for spec in topic_specs(settings)}
+    deadletter_limit = limits.pop(settings.topic_deadletter)
+    assert set(limits.values()) == {settings.max_message_bytes}
+    assert deadletter_limit > settings.max_message_bytes  # a dead letter is its message plus context headers
 
 
 def test_watches_are_a_compacted_topic_and_alerts_a_stream():

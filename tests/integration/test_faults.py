@@ -1,0 +1,176 @@
+"""Elasticsearch misbehaving mid-stream loses nothing: every article indexed once, bad messages dead-lettered, no other dead letter.
+
+Each test has its own topics, consumer group and aliases, publishes 100
+articles with 10 malformed messages mixed in, half before the fault and half
+during it, and prints its tally (published, indexed, dead-lettered, duplicated).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from streams.deadletters import read_dead_letters
+from streams.index import alias_targets
+from streams.publish import wait_until_accounted
+
+from .conftest import publish, raw_message, start_worker, stop_worker
+from .faults import (FAULT_ARTICLES, FaultProxy, assert_nothing_lost, es_error_body, feed, halves, indexed_count,
+                     publish_all, tally, wait_until)
+
+
+
+def test_a_30s_write_block_on_the_indices_mid_stream_loses_nothing(own, es, producer):
+    settings = own("index-block")
+    first, second = halves("index-block")
+    worker = start_worker(settings, "worker")
+    concrete = [name for alias in (settings.articles_alias, settings.events_alias) for name in alias_targets(es, alias)]
+    try:
+        since = datetime.now(timezone.utc)
+        publish_all(producer, settings.topic_raw, first)
+        assert wait_until(lambda: indexed_count(es, settings) > 0, timeout=180), worker.log_path.read_text()[-3000:]
+        # What Elasticsearch does itself at the disk flood-stage watermark, on this test's indices only.
+        es.indices.put_settings(index=concrete, settings={"index.blocks.write": True})
+        try:
+            publish_all(producer, settings.topic_raw, second)
+            time.sleep(30)
+            assert worker.poll() is None, "the worker must wait the block out"
+        finally:
+            es.indices.put_settings(index=concrete, settings={"index.blocks.write": None})
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "index write block 30 s")
+    finally:
+        stop_worker(worker)
+
+
+def test_429_and_503_answers_lose_nothing(own, es, producer):
+    settings = own("overload")
+    proxy = FaultProxy(settings.elasticsearch_url)
+    overloaded = {"on": False, "n": 0}
+
+    def answer(method: str, path: str):
+        if not overloaded["on"]:
+            return None
+        overloaded["n"] += 1
+        if overloaded["n"] % 2:
+            return 429, "application/json", es_error_body(429, "es_rejected_execution_exception",
+                                                          "rejected execution of coordinating operation")
+        return 503, "text/html", "<html><body><h1>503 Service Unavailable</h1>No server is available.</body></html>"
+
+    proxy.answer = answer
+    worker = start_worker(settings.model_copy(update={"elasticsearch_url": proxy.url}), "worker")
+    first, second = halves("overload")
+    try:
+        since = datetime.now(timezone.utc)
+        publish_all(producer, settings.topic_raw, first)
+        assert wait_until(lambda: indexed_count(es, settings) > 0, timeout=180), worker.log_path.read_text()[-3000:]
+        overloaded["on"] = True
+        try:
+            publish_all(producer, settings.topic_raw, second)
+            time.sleep(20)
+            assert worker.poll() is None
+        finally:
+            overloaded["on"] = False
+        assert proxy.answered > 0
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "429 and 503 for 20 s")
+    finally:
+        stop_worker(worker)
+        proxy.close()
+
+
+def test_a_rejected_credential_stops_the_worker_with_one_clear_error_then_everything_is_indexed(own, es, producer):
+    settings = own("credential")
+    proxy = FaultProxy(settings.elasticsearch_url, status=401,
+                       body=es_error_body(401, "security_exception", "unable to authenticate with provided credentials"))
+    behind_proxy = settings.model_copy(update={"elasticsearch_url": proxy.url})
+    first, second = halves("credential")
+    worker = start_worker(behind_proxy, "worker")
+    try:
+        since = datetime.now(timezone.utc)
+        publish_all(producer, settings.topic_raw, first)
+        assert wait_until(lambda: indexed_count(es, settings) > 0, timeout=180), worker.log_path.read_text()[-3000:]
+        proxy.on = True  # the credential is rejected, e.g. the API key expired
+        publish_all(producer, settings.topic_raw, second)
+        try:
+            worker.wait(timeout=120)
+        except Exception:
+            pytest.fail(f"the worker kept running on a rejected credential:\n{worker.log_path.read_text()[-3000:]}")
+        log = worker.log_path.read_text()
+        assert worker.returncode == 4
+        errors = [line for line in log.splitlines() if "[CRITICAL]" in line or "Traceback" in line]
+        assert len(errors) == 1 and "rejected the credentials" in errors[0] and "unable to authenticate" in errors[0], log[-3000:]
+        stopped_at = indexed_count(es, settings)
+        assert stopped_at < FAULT_ARTICLES, "the credential was rejected after everything was indexed: the test proves nothing"
+        assert [l for l in read_dead_letters(settings) if l.stage != "normalise"] == []
+
+        proxy.on = False  # fixed
+        worker = start_worker(behind_proxy, "worker-after-fix")
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "credential rejected (401)")
+    finally:
+        stop_worker(worker)
+        proxy.close()
+
+
+def test_a_worker_asked_to_stop_while_elasticsearch_is_down_stops_and_loses_nothing(own, es, producer):
+    settings = own("stop-in-outage")
+    proxy = FaultProxy(settings.elasticsearch_url, status=503,
+                       body=es_error_body(503, "master_not_discovered_exception", "no master"))
+    behind_proxy = settings.model_copy(update={"elasticsearch_url": proxy.url})
+    payloads = feed(f"stop-{uuid.uuid4().hex[:6]}", 20, 2)
+    worker = start_worker(behind_proxy, "worker")
+    try:
+        since = datetime.now(timezone.utc)
+        assert wait_until(lambda: "Worker]: Ready" in worker.log_path.read_text(), timeout=180)
+        proxy.on = True
+        publish_all(producer, settings.topic_raw, payloads)
+        assert wait_until(lambda: "Elasticsearch: " in worker.log_path.read_text(), timeout=120)  # waiting it out
+        worker.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        worker.wait(timeout=60)
+        print(f"stopped {time.monotonic() - started:.1f} s after SIGTERM while Elasticsearch was down")
+        assert indexed_count(es, settings) == 0
+        proxy.on = False
+        worker = start_worker(behind_proxy, "worker-after")
+        result = tally(settings, es, payloads, since=since, timeout=240)
+        print(result.line("SIGTERM while Elasticsearch answers 503"))
+        assert (result.indexed, result.dead_lettered, result.pending, result.duplicated) == (20, 2, 0, 0)
+    finally:
+        stop_worker(worker)
+        proxy.close()
+
+
+def test_kill_9_of_one_of_two_workers_loses_nothing(own, es, producer):
+    settings = own("kill", kafka_session_timeout_seconds=10)
+    workers = [start_worker(settings, "worker-1"), start_worker(settings, "worker-2")]
+    first, second = halves("kill")
+    try:
+        since = datetime.now(timezone.utc)
+        publish_all(producer, settings.topic_raw, first)
+        assert wait_until(lambda: indexed_count(es, settings) > 0, timeout=180), workers[0].log_path.read_text()[-3000:]
+        publish_all(producer, settings.topic_raw, second)
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait()
+        assert indexed_count(es, settings) < FAULT_ARTICLES, "killed after everything was indexed: the test proves nothing"
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=300), "kill -9 of one of two workers")
+        assert workers[1].poll() is None
+    finally:
+        for worker in workers:
+            stop_worker(worker)
+
+
+def test_a_14_mib_message_is_dead_lettered_whole(settings, es, producer, worker):
+    body = "Spanish and Moroccan police met in Rabat. " * (14 * 1024 * 1024 // 42)
+    huge = raw_message(id=f"huge-{uuid.uuid4().hex}", body=body)
+    after = raw_message(id=f"after-huge-{uuid.uuid4().hex}")
+    assert len(huge) >= 14 * 1024 * 1024
+    since = publish(producer, settings, huge, after)
+    accounting = wait_until_accounted(settings, [huge, after], since=since, timeout_seconds=120)
+    print(f"FAULT 14 MiB message: published 2, indexed {accounting.indexed}, dead-lettered {accounting.dead_lettered}")
+    assert (accounting.indexed, accounting.dead_lettered, accounting.pending) == (1, 1, 0)
+    (letter,) = [l for l in read_dead_letters(settings) if l.failed_at >= since and l.payload_size == len(huge)]
+    assert letter.payload == huge and letter.error_kind == "body_too_large" and letter.format == "coopwatch"
+    assert json.loads(letter.payload)["id"] == json.loads(huge)["id"]

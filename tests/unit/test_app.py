@@ -1,0 +1,219 @@
+"""Every error path of the agents' steps (streams/app.py), without Kafka: a stand-in topic records what the broker got.
+
+The stand-in mimics Faust's Topic.send: it returns the delivery future the
+agents must await, and fails as aiokafka does (timeouts, a message too large).
+"""
+
+import asyncio
+import json
+from types import SimpleNamespace
+
+import faust
+import pytest
+from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
+from faust.exceptions import ProducerSendError
+from faust.types.tuples import Message
+
+from schemas.articles import NormalisedArticle
+from streams.app import (Outbox, StageHalted, dead_letter_for, enrich_events, faust_options, index_events,
+                         normalise_event, settle)
+from streams.deadletters import parse_dead_letter
+from streams.index import BatchResult, Fault, IndexingHalted, Outcome
+from streams.settings import Settings
+
+from .test_index_actions import enriched
+
+
+class StandInTopic:
+    """Records delivered messages; fails the first sends as told (on send, as Faust does for client-side
+    errors, or on delivery, as the broker does)."""
+
+    def __init__(self, name: str, *, failures=(), failures_on_send=()) -> None:
+        self.name, self.failures, self.failures_on_send = name, list(failures), list(failures_on_send)
+        self.delivered: list[SimpleNamespace] = []
+
+    async def send(self, *, key, value, headers=None, force=False):
+        assert force, "a send attached to the message in process would go out only once it is acknowledged"
+        if self.failures_on_send:
+            raise self.failures_on_send.pop(0)
+        delivery = asyncio.get_running_loop().create_future()
+        if self.failures:
+            delivery.set_exception(self.failures.pop(0))
+        else:
+            self.delivered.append(SimpleNamespace(key=key, value=value, headers=headers or [], topic="news.deadletter",
+                                                  partition=0, offset=len(self.delivered), timestamp=0))
+            delivery.set_result("record metadata")
+        return delivery
+
+
+def event(value: bytes, *, key: bytes | None = b"k", topic: str = "news.raw", offset: int = 5):
+    message = Message(topic, 0, offset, 0.0, 0, [], key, value, None)
+    message.incref()  # the reference of the stream that delivered it
+    return SimpleNamespace(message=message, ack=lambda: message.ack(None))
+
+
+def outbox(deadletters: StandInTopic) -> Outbox:
+    return Outbox(deadletters, initial_backoff_seconds=0.001, max_backoff_seconds=0.002)
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def letters(topic: StandInTopic):
+    return [parse_dead_letter(record) for record in topic.delivered]
+
+
+SETTINGS = Settings()
+RAW = json.dumps({"id": "1", "title": "Police cooperation", "body": "French and Spanish police met.", "lang": "en"}).encode()
+
+
+def test_an_unreadable_raw_message_is_dead_lettered_as_it_was():
+    deadletters, normalised = StandInTopic("dl"), StandInTopic("normalised")
+    run(normalise_event(event(b"{not json", key=b"feed-7"), outbox(deadletters), normalised, SETTINGS))
+    (letter,) = letters(deadletters)
+    assert letter.payload == b"{not json" and letter.key == b"feed-7"
+    assert (letter.stage, letter.error_kind, letter.topic, letter.offset) == ("normalise", "invalid_json", "news.raw", 5)
+    assert normalised.delivered == []
+
+
+def test_a_good_message_is_forwarded_and_confirmed():
+    deadletters, normalised = StandInTopic("dl"), StandInTopic("normalised")
+    run(normalise_event(event(RAW), outbox(deadletters), normalised, SETTINGS))
+    (sent,) = normalised.delivered
+    assert NormalisedArticle.model_validate_json(sent.value).article_id == sent.key.decode()
+    assert deadletters.delivered == []
+
+
+def test_a_failed_send_is_retried_not_dropped():
+    deadletters = StandInTopic("dl")
+    normalised = StandInTopic("normalised", failures=[KafkaTimeoutError()],
+                              failures_on_send=[ProducerSendError("Error while sending: KafkaConnectionError()")])
+    run(normalise_event(event(RAW), outbox(deadletters), normalised, SETTINGS))
+    assert len(normalised.delivered) == 1 and deadletters.delivered == []
+
+
+def test_a_result_too_large_for_the_next_topic_dead_letters_its_input():
+    deadletters = StandInTopic("dl")
+    normalised = StandInTopic("normalised", failures=[MessageSizeTooLargeError()])
+    run(normalise_event(event(RAW), outbox(deadletters), normalised, SETTINGS))
+    (letter,) = letters(deadletters)
+    assert letter.error_kind == "message_too_large" and letter.payload == RAW
+
+
+def test_a_dead_letter_send_that_fails_is_retried():
+    deadletters = StandInTopic("dl", failures=[KafkaTimeoutError(), KafkaTimeoutError()])
+    run(normalise_event(event(b"nope"), outbox(deadletters), StandInTopic("normalised"), SETTINGS))
+    assert [letter.error_kind for letter in letters(deadletters)] == ["invalid_json"]
+
+
+def test_a_dead_letter_the_topic_refuses_stops_the_stage():
+    too_large = ProducerSendError("Error while sending")
+    too_large.__cause__ = MessageSizeTooLargeError()
+    with pytest.raises(StageHalted, match="max.message.bytes"):
+        run(normalise_event(event(b"nope"), outbox(StandInTopic("dl", failures_on_send=[too_large])), StandInTopic("n"), SETTINGS))
+
+
+class StandInEnricher:
+    def __init__(self, fails_on: str) -> None:
+        self.fails_on = fails_on
+
+    def enrich_many(self, articles):
+        raise RuntimeError("batch failed")
+
+    def enrich(self, article):
+        if article.title == self.fails_on:
+            raise ValueError("spaCy choked")
+        return enriched(article_id=article.article_id, title=article.title)
+
+
+def normalised(article_id: str, title: str) -> bytes:
+    return NormalisedArticle(article_id=article_id, id_basis="feed_id", title=title, text="t", published_at="2024-03-05T09:30:00Z",
+                             language="en", language_source="feed", received_at="2024-03-05T09:30:00Z").model_dump_json().encode()
+
+
+def test_enrich_dead_letters_only_the_culprits():
+    deadletters, enriched_topic = StandInTopic("dl"), StandInTopic("enriched")
+    events = [event(normalised("a", "fine"), topic="news.normalised"), event(b'{"article_id": 1}', topic="news.normalised"),
+              event(normalised("c", "poison"), topic="news.normalised")]
+    run(enrich_events(events, outbox(deadletters), enriched_topic, StandInEnricher(fails_on="poison")))
+    assert [sent.key for sent in enriched_topic.delivered] == [b"a"]
+    assert sorted((l.stage, l.error_kind) for l in letters(deadletters)) == [("enrich", "ValueError"), ("enrich", "contract_violation")]
+
+
+class StandInSink:
+    def __init__(self, result: BatchResult | None = None, halt: Fault | None = None) -> None:
+        self.result, self.halt, self.batches = result, halt, []
+
+    async def write(self, articles):
+        self.batches.append(articles)
+        if self.halt:
+            raise IndexingHalted(self.halt, "http://es:9200")
+        return self.result
+
+
+def test_index_dead_letters_refused_articles_and_bad_contracts():
+    refused = Fault(Outcome.PERMANENT_DOCUMENT, 400, "document_parsing_exception", "failed to parse field [title]")
+    sink = StandInSink(BatchResult(written=[enriched(article_id="ok")], refused={"bad": refused}))
+    deadletters = StandInTopic("dl")
+    events = [event(enriched(article_id="ok").model_dump_json().encode(), key=b"ok", topic="news.enriched"),
+              event(enriched(article_id="bad").model_dump_json().encode(), key=b"bad", topic="news.enriched"),
+              event(b"[]", key=b"junk", topic="news.enriched")]
+    run(index_events(events, outbox(deadletters), sink))
+    assert [a.article_id for a in sink.batches[0]] == ["ok", "bad"]
+    kinds = {l.key: l.error_kind for l in letters(deadletters)}
+    assert kinds == {b"bad": "elasticsearch_400_document_parsing_exception", b"junk": "contract_violation"}
+
+
+def test_when_elasticsearch_refuses_everything_nothing_is_dead_lettered_or_acknowledged():
+    halt = Fault(Outcome.PERMANENT_ALL, 401, "security_exception", "unable to authenticate user")
+    deadletters = StandInTopic("dl")
+    events = [event(enriched(article_id=str(n)).model_dump_json().encode(), topic="news.enriched") for n in range(3)]
+    with pytest.raises(IndexingHalted):
+        run(settle(events, lambda: index_events(events, outbox(deadletters), StandInSink(halt=halt))))
+    for e in events:
+        e.ack()  # what Faust's take_events does to a batch whatever happened in the agent
+    assert deadletters.delivered == []
+    assert not any(e.message.acked for e in events)
+
+
+def test_a_settled_step_lets_its_messages_be_acknowledged():
+    events = [event(b"x"), event(b"y")]
+    run(settle(events, lambda: asyncio.sleep(0)))
+    assert not any(e.message.acked for e in events)  # Faust's own reference is still there...
+    for e in events:
+        e.ack()
+    assert all(e.message.acked for e in events)       # ...and once it lets go, the offsets may be committed
+
+
+def test_a_cancelled_step_keeps_its_messages():
+    events = [event(b"x")]
+
+    async def cancelled():
+        task = asyncio.ensure_future(settle(events, lambda: asyncio.sleep(10)))
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    run(cancelled())
+    events[0].ack()
+    assert not events[0].message.acked
+
+
+def test_dead_letter_for_keeps_key_and_position():
+    letter = dead_letter_for(event(b"payload", key=None, topic="news.enriched", offset=9), "index", RuntimeError("boom"))
+    assert (letter.key, letter.payload, letter.topic, letter.offset, letter.error_kind) == (None, b"payload", "news.enriched", 9, "RuntimeError")
+
+
+def test_faust_is_configured_from_settings_only(monkeypatch):
+    for name, value in {"PRODUCER_ACKS": "0", "BROKER_URL": "kafka://elsewhere:1", "CONSUMER_AUTO_OFFSET_RESET": "latest",
+                        "APP_ENV_PREFIX": "X_", "X_PRODUCER_ACKS": "1"}.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(kafka_bootstrap_servers="127.0.0.1:19092")
+    conf = faust.App("test-config", **faust_options(settings)).conf
+    assert conf.producer_acks == -1  # every in-sync replica
+    assert [str(url) for url in conf.broker] == ["kafka://127.0.0.1:19092"]
+    assert conf.consumer_auto_offset_reset == "earliest"
+    assert conf.producer_max_request_size > settings.max_message_bytes  # a dead letter of the largest message fits
+    assert conf.stream_wait_empty is False  # a stage waiting out a fault stalls neither rebalances nor SIGTERM
