@@ -351,6 +351,8 @@ def test_a_webhook_that_keeps_failing_holds_only_its_own_alerts(settings, es, pr
     print(status)
     line = next(line for line in status.splitlines() if line.startswith(f"watch dead-{marker}:"))
     assert f"webhook {dead.url}: 0 delivered, 1 waiting, FAILING: HTTP 500" in line
+    operator_view = coopwatch(settings, "stats").stdout
+    assert f"  watch dead-{marker}: 1 alert" in operator_view and "FAILING: HTTP 500" in operator_view
     coopwatch(settings, "watch", "remove", f"dead-{marker}")  # its waiting alert is dropped, not retried for ever
 
 
