@@ -141,7 +141,7 @@ class KafkaAlertPublisher:
             future.get(timeout=30)  # raises if the broker refused it: the claim stays unsent and is retried
 
     def close(self) -> None:
-        self._producer.close()
+        self._producer.close(timeout=5)
 
 
 class AlertRaiser:
@@ -245,12 +245,15 @@ class AlertRaiser:
             log.warning("alerts sent, but %d record(s) not marked sent", sum(1 for i in response["items"] if next(iter(i.values())).get("error")))
 
     async def close(self) -> None:
-        if self._book is not None:
-            await self._in_kafka_thread(self._book.close)
-        if self._publisher is not None:
-            await self._in_kafka_thread(self._publisher.close)
-        self._kafka_thread.shutdown(wait=False)
-        await self.client.close()
+        # The HTTP client first: a stopping worker may cancel this coroutine at its next await.
+        try:
+            await self.client.close()
+        finally:
+            if self._book is not None:
+                self._book.close()
+            if self._publisher is not None:
+                self._publisher.close()
+            self._kafka_thread.shutdown(wait=False)
 
 
 # --- reading news.alerts ----------------------------------------------------------------------
