@@ -2,11 +2,12 @@
 
 A watch's query is built by the same functions as ``coopwatch search``, so a
 watch matches exactly the articles that search would show. Matching a batch
-takes one Elasticsearch round trip for every watch at once: the batch's ids
-are the query and each watch a bucket of a ``filters`` aggregation, whose
-buckets say which articles each watch matched; a second, small request
-fetches the title, URL and highlights of the pairs that matched, watch by
-watch. The local Elasticsearch has no percolator, and this needs none.
+takes one Elasticsearch round trip for every watch at once: an ``_msearch``
+of a few screening searches, in each of which the batch's ids are the query
+and each watch a bucket of a ``filters`` aggregation, whose buckets say which
+articles each watch matched; a second, small request fetches the title, URL
+and highlights of the pairs that matched, watch by watch. The local
+Elasticsearch has no percolator, and this needs none.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 # Watches per screening search: an _msearch runs its searches side by side, so a
 # long watch list is split over the search threads instead of queueing on one.
-WATCHES_PER_SEARCH = 500
+WATCHES_PER_SEARCH = 250
 ALERT_SOURCE_FIELDS = ["title", "url", "source", "@timestamp"]
 
 
@@ -169,7 +170,7 @@ def msearch_body(index: str, searches: Iterable[dict[str, Any]]) -> list[dict[st
 
 
 def screening_search(watches: Sequence[Watch], article_ids: Sequence[str]) -> dict[str, Any]:
-    """Which of the batch's articles each watch matches, in one search: a ``filters`` bucket per watch.
+    """Which of the batch's articles each of these watches matches, in one search: a ``filters`` bucket per watch.
 
     The batch's ids are sent once, and each watch is one filter: nothing is
     scored or fetched, and each watch's query is its own query for
