@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from schemas.articles import ArticleMentions, DeadLetter, EnrichedArticle, NormalisedArticle, Stage
+from streams.alerts import AlertRaiser
 from streams.clients import faust_broker_options
 from streams.incidents import TABLE_NAME, IncidentStore, apply_mentions, incident_actions, mentions_of, routing_key
 from streams.index import AfterWrite, IndexingHalted, IndexSink
@@ -330,7 +331,10 @@ def create_app(
 
         @app.agent(enriched_topic, name="index")
         async def index_agent(stream: faust.StreamT) -> None:
-            sink = IndexSink(settings, after_write=after_write)
+            # Watch lists: every batch Elasticsearch acknowledged is matched, and its
+            # alerts published, before the batch is; a fault there is waited out.
+            alerts = AlertRaiser(settings)
+            sink = IndexSink(settings, after_write=[*after_write, alerts.after_articles_written])
 
             async def run() -> None:
                 async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
@@ -340,6 +344,7 @@ def create_app(
                 await halting_on_failure("index", run)
             finally:
                 await sink.close()
+                await alerts.close()
 
     if "incidents" in stages:
         add_incidents_agent(app, settings, mentions_topic, outbox, halting_on_failure)

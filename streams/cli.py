@@ -29,11 +29,16 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
     from streams.index import ensure_indices
     from streams.topics import ensure_topics
 
+    from streams.alerts import ensure_alerts_index
+
     created = ensure_topics(settings)
     print(f"topics: created {', '.join(created)}" if created else "topics: all present")
-    targets = ensure_indices(elasticsearch_client(settings), settings)
+    client = elasticsearch_client(settings)
+    targets = ensure_indices(client, settings)
+    ensure_alerts_index(client, settings)
     versions = sorted({name.rsplit("-v", 1)[-1] for names in targets.values() for name in names})
-    print(f"indices: {settings.articles_alias}, {settings.events_alias}, {settings.incidents_alias} ready (version {', '.join(versions)})")
+    print(f"indices: {settings.articles_alias}, {settings.events_alias}, {settings.incidents_alias} ready (version {', '.join(versions)}); "
+          f"alert records: {settings.alerts_alias}")
     return 0
 
 
@@ -226,6 +231,115 @@ def cmd_credentials(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _watch_from_args(args: argparse.Namespace):
+    from pydantic import ValidationError
+
+    from schemas.alerts import Watch
+
+    try:
+        return Watch(
+            name=args.name, query=args.query, countries=args.country, persons=args.person, agencies=args.org,
+            topics=args.topic, event_types=args.event_type, webhook=args.webhook,
+        ), None
+    except ValidationError as error:
+        return None, "\n".join(f"error: {'.'.join(map(str, e['loc'])) or 'watch'}: {e['msg']}" for e in error.errors())
+
+
+def cmd_watch_add(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.clients import elasticsearch_client
+    from streams.index import ensure_indices
+    from streams.topics import ensure_topics
+    from streams.watches import count_matches, query_error, read_watches, save_watch
+
+    watch, problems = _watch_from_args(args)
+    if watch is None:
+        print(problems, file=sys.stderr)
+        return 2
+    client = elasticsearch_client(settings)
+    ensure_indices(client, settings)  # the query is checked against the articles' mapping
+    reason = query_error(client, settings, watch)
+    if reason:
+        print(f"error: Elasticsearch refuses the query of watch {watch.name!r}, nothing saved:\n  {reason}", file=sys.stderr)
+        return 2
+    ensure_topics(settings)
+    replaced = watch.name in read_watches(settings)
+    save_watch(settings, watch)
+    matching = count_matches(client, settings, watch)
+    print(f"watch {watch.name} {'replaced' if replaced else 'added'}: {matching} article{'s' if matching != 1 else ''} "
+          f"already indexed match{'es' if matching == 1 else ''} it; every new match raises an alert on {settings.topic_alerts}"
+          + (f" and is POSTed to {watch.webhook}" if watch.webhook else ""))
+    return 0
+
+
+def format_watch(watch) -> str:
+    filters = [f"{label}={','.join(values)}" for label, values in (
+        ("countries", watch.countries), ("persons", watch.persons), ("agencies", watch.agencies),
+        ("topics", watch.topics), ("event-types", watch.event_types)) if values]
+    parts = [watch.name, f"query: {watch.query}"] + filters + ([f"webhook: {watch.webhook}"] if watch.webhook else [])
+    return "  ".join(parts)
+
+
+def cmd_watch_list(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.watches import read_watches
+
+    watches = sorted(read_watches(settings).values(), key=lambda w: w.name)
+    if args.json:
+        for watch in watches:
+            print(watch.model_dump_json())
+    elif not watches:
+        print(f"No watches on {settings.topic_watches}.")
+    else:
+        print("\n".join(format_watch(watch) for watch in watches))
+    return 0
+
+
+def cmd_watch_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.watches import read_watches, remove_watch
+
+    if args.name not in read_watches(settings):
+        print(f"error: no watch named {args.name!r} (see `coopwatch watch list`)", file=sys.stderr)
+        return 1
+    remove_watch(settings, args.name)
+    print(f"watch {args.name} removed; the alerts it raised stay on {settings.topic_alerts}")
+    return 0
+
+
+def cmd_watch_bench(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.matching_bench import run_matching_benchmark
+
+    print(run_matching_benchmark(settings, args.feed, watches=args.watches, articles=args.articles, rounds=args.rounds).report())
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.alerts import alert_status_lines, format_alert, read_alerts
+
+    if args.status:
+        print("\n".join(alert_status_lines(settings)))
+        return 0
+    shown = 0
+    for alert in read_alerts(settings, watch=args.watch, follow=args.follow):
+        print(alert.model_dump_json() if args.json else format_alert(alert) + "\n", flush=True)
+        shown += 1
+    if not shown and not args.json:
+        print(f"No alerts{' of watch ' + args.watch if args.watch else ''} on {settings.topic_alerts}.")
+    return 0
+
+
+def cmd_deliver(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+
+    from streams.topics import ensure_topics
+    from streams.webhooks import run_deliverer
+
+    logging.basicConfig(level=args.loglevel.upper(), format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+    for chatty in ("kafka", "httpx", "elastic_transport"):  # their per-request lines would drown the deliveries
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
+    ensure_topics(settings)
+    run_deliverer(settings)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coopwatch",
@@ -333,6 +447,42 @@ def build_parser() -> argparse.ArgumentParser:
     credentials.add_argument("--mechanism", default="SCRAM-SHA-512", choices=["SCRAM-SHA-256", "SCRAM-SHA-512"],
                              help="the worker's SASL mechanism (default SCRAM-SHA-512)")
     credentials.set_defaults(handler=cmd_credentials)
+
+    watch = commands.add_parser("watch", help="standing searches: each newly indexed article that matches one raises an alert")
+    watch_commands = watch.add_subparsers(dest="watch_command", metavar="ACTION", required=True)
+    add = watch_commands.add_parser("add", help="add or replace a watch (its query is checked by Elasticsearch first)")
+    add.add_argument("name", help="letters, digits, '.', '_' or '-'")
+    add.add_argument("query", help="Lucene syntax as in `coopwatch search`, e.g. 'hashish OR cannabis'; '*' for filters only")
+    add.add_argument("--country", action="append", default=[], help="ISO code the article must be tagged with (repeatable: all required)")
+    add.add_argument("--person", action="append", default=[], help="person named (repeatable)")
+    add.add_argument("--org", "--agency", dest="org", action="append", default=[], help="agency acronym or full name (repeatable)")
+    add.add_argument("--topic", action="append", default=[], help="threat domain, e.g. drug_trafficking (repeatable)")
+    add.add_argument("--event-type", action="append", default=[], help="meeting, visit, agreement, ... (repeatable)")
+    add.add_argument("--webhook", help="URL that receives each alert as a JSON POST (needs `coopwatch deliver` running)")
+    add.set_defaults(handler=cmd_watch_add)
+    listing = watch_commands.add_parser("list", help="the current watches")
+    listing.add_argument("--json", action="store_true", help="one JSON watch per line")
+    listing.set_defaults(handler=cmd_watch_list)
+    remove = watch_commands.add_parser("remove", help="remove a watch")
+    remove.add_argument("name")
+    remove.set_defaults(handler=cmd_watch_remove)
+    watch_bench = watch_commands.add_parser("bench", help="time matching N watches against a batch of indexed articles (throw-away index)")
+    watch_bench.add_argument("--watches", type=int, default=1000, help="default 1000")
+    watch_bench.add_argument("--articles", type=int, default=200, help="batch size, default 200")
+    watch_bench.add_argument("--rounds", type=int, default=5, help="timed rounds of each way of matching, default 5")
+    watch_bench.add_argument("--feed", type=Path, default=Path("deploy/sample/feed.jsonl"), help="articles to cycle through")
+    watch_bench.set_defaults(handler=cmd_watch_bench)
+
+    alerts = commands.add_parser("alerts", help="print the alerts raised by watches (newest last)")
+    alerts.add_argument("--watch", help="only this watch's alerts")
+    alerts.add_argument("--follow", "-f", action="store_true", help="then keep printing new alerts as they come")
+    alerts.add_argument("--json", action="store_true", help="one JSON alert per line")
+    alerts.add_argument("--status", action="store_true", help="per watch: alerts raised, webhook deliveries done, waiting and failing")
+    alerts.set_defaults(handler=cmd_alerts)
+
+    deliver = commands.add_parser("deliver", help="POST alerts to the watches' webhooks, with retries (its own consumer group)")
+    deliver.add_argument("--loglevel", default="info", choices=["debug", "info", "warning", "error"])
+    deliver.set_defaults(handler=cmd_deliver)
 
     setup = commands.add_parser("setup", help="create the Kafka topics, index templates and indices (workers do it too)")
     setup.set_defaults(handler=cmd_setup)

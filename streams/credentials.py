@@ -57,7 +57,8 @@ def worker_acls(settings: Settings) -> list[AclSpec]:
 def worker_role_descriptors(settings: Settings) -> dict[str, Any]:
     from streams.index import managed_aliases
 
-    names = [name for alias in managed_aliases(settings) for name in (alias, f"{alias}-v*")]
+    # The alerts index keeps its own version (it remembers which alerts were sent), outside managed_aliases.
+    names = [name for alias in (*managed_aliases(settings), settings.alerts_alias) for name in (alias, f"{alias}-v*")]
     return {
         "coopwatch_worker": {
             "cluster": CLUSTER_PRIVILEGES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, get_args
+from typing import Any, Callable, Iterable, get_args
 
 from schemas.articles import WarningCode
 from schemas.dates import parse_publication_date
@@ -35,21 +35,59 @@ def _date(text: str) -> str:
     return parse_publication_date(text).isoformat()
 
 
+def person_clause(name: str) -> dict[str, Any]:
+    return {"bool": {"should": [{"term": {"persons": name}}, {"match_phrase": {"persons.text": name}}], "minimum_should_match": 1}}
+
+
+def organization_clause(name: str) -> dict[str, Any]:
+    return {"bool": {"should": [{"term": {"organizations": name}},
+                                {"match_phrase": {"organization_names.text": name}}], "minimum_should_match": 1}}
+
+
+def facet_clauses(
+    *,
+    persons: Iterable[str] = (),
+    organizations: Iterable[str] = (),
+    countries: Iterable[str] = (),
+    topics: Iterable[str] = (),
+    event_types: Iterable[str] = (),
+) -> list[dict[str, Any]]:
+    """Exact facet filters, every one of which must hold; shared by searches and watch lists."""
+    clauses = [person_clause(name) for name in persons]
+    clauses += [organization_clause(name) for name in organizations]
+    clauses += [{"term": {"countries": code.upper()}} for code in countries]
+    clauses += [{"term": {"topics": topic}} for topic in topics]
+    clauses += [{"term": {"event_types": event_type}} for event_type in event_types]
+    return clauses
+
+
+def text_query(query: str) -> dict[str, Any]:
+    """The analyst's Lucene query over the default fields; a blank query or ``*`` matches everything."""
+    text = query.strip()
+    if text and text != "*":
+        return {"query_string": {"query": text, "fields": DEFAULT_FIELDS, "default_operator": "AND", "analyze_wildcard": True}}
+    return {"match_all": {}}
+
+
+def highlight_request() -> dict[str, Any]:
+    """Whole title and up to two body fragments, matching words between ``**``."""
+    return {
+        "pre_tags": [HIGHLIGHT_PRE],
+        "post_tags": [HIGHLIGHT_POST],
+        "fields": {"title": {"number_of_fragments": 0}, "body": {"fragment_size": 160, "number_of_fragments": 2}},
+        "require_field_match": False,
+    }
+
+
 def build_search(query: str, filters: SearchFilters, *, limit: int) -> dict[str, Any]:
     """The search request body; pure so that its shape is tested without a cluster."""
-    clauses: list[dict[str, Any]] = []
-    if filters.person:
-        clauses.append({"bool": {"should": [{"term": {"persons": filters.person}},
-                                            {"match_phrase": {"persons.text": filters.person}}], "minimum_should_match": 1}})
-    if filters.organization:
-        clauses.append({"bool": {"should": [{"term": {"organizations": filters.organization}},
-                                            {"match_phrase": {"organization_names.text": filters.organization}}], "minimum_should_match": 1}})
-    if filters.country:
-        clauses.append({"term": {"countries": filters.country.upper()}})
-    if filters.topic:
-        clauses.append({"term": {"topics": filters.topic}})
-    if filters.event_type:
-        clauses.append({"term": {"event_types": filters.event_type}})
+    clauses = facet_clauses(
+        persons=[filters.person] if filters.person else (),
+        organizations=[filters.organization] if filters.organization else (),
+        countries=[filters.country] if filters.country else (),
+        topics=[filters.topic] if filters.topic else (),
+        event_types=[filters.event_type] if filters.event_type else (),
+    )
     if filters.warning:
         if filters.warning not in WARNING_CODES:
             raise ValueError(f"unknown warning {filters.warning!r}; the codes are {', '.join(WARNING_CODES)}")
@@ -64,27 +102,15 @@ def build_search(query: str, filters: SearchFilters, *, limit: int) -> dict[str,
             bounds["lte"] = _date(filters.until)
         clauses.append({"range": {"@timestamp": bounds}})
 
-    text = query.strip()
-    if text and text != "*":
-        must: dict[str, Any] = {
-            "query_string": {"query": text, "fields": DEFAULT_FIELDS, "default_operator": "AND", "analyze_wildcard": True}
-        }
-        sort: list[Any] = ["_score", {"@timestamp": "desc"}]
-    else:
-        must = {"match_all": {}}
-        sort = [{"@timestamp": "desc"}]
+    must = text_query(query)
+    sort: list[Any] = [{"@timestamp": "desc"}] if "match_all" in must else ["_score", {"@timestamp": "desc"}]
     return {
         "query": {"bool": {"must": [must], "filter": clauses}},
         "sort": sort,
         "size": limit,
         "track_total_hits": True,
         "_source": {"excludes": ["body", "tags"]},
-        "highlight": {
-            "pre_tags": [HIGHLIGHT_PRE],
-            "post_tags": [HIGHLIGHT_POST],
-            "fields": {"title": {"number_of_fragments": 0}, "body": {"fragment_size": 160, "number_of_fragments": 2}},
-            "require_field_match": False,
-        },
+        "highlight": highlight_request(),
     }
 
 

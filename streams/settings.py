@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     topic_normalised: str = "news.normalised"
     topic_enriched: str = "news.enriched"
     topic_deadletter: str = "news.deadletter"
+    topic_watches: str = Field("news.watches", description="Compacted: the watch lists, keyed by name")
+    topic_alerts: str = "news.alerts"
     topic_mentions: str = Field("news.mentions", description="Event mentions keyed so that one incident's reports meet")
     topic_partitions: int = Field(3, ge=1)
     topic_replicas: int = Field(1, ge=1)
@@ -68,6 +70,10 @@ class Settings(BaseSettings):
     enrich_batch_seconds: float = Field(0.05, gt=0, description="Longest wait before a partial NLP batch is enriched")
     commit_interval_seconds: float = Field(1.0, gt=0, description="How often workers commit the offsets of finished messages")
     producer_linger_seconds: float = Field(0.0, ge=0, description="How long workers let a message wait to fill a batch")
+    alerts_alias: str = Field("watch-alerts", description="Every alert raised, kept so an article alerts a watch once")
+
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    webhook_max_backoff_seconds: float = Field(60.0, gt=0, description="Longest wait between two tries of a failing webhook")
 
     state_store: Literal["rocksdb", "memory"] = Field("rocksdb", description="Where a worker keeps its table partitions")
     state_dir: str = Field(".local/state", description="Directory of the table stores; one per worker on a machine")

@@ -6,6 +6,7 @@ from typing import Any
 
 from kafka import TopicPartition
 
+from streams.alerts import AlertStatus, alert_status, format_alert_status
 from streams.clients import elasticsearch_client, kafka_admin, kafka_consumer
 from streams.deadletters import count_by_kind, read_dead_letters
 from streams.settings import Settings
@@ -30,10 +31,12 @@ def topic_offsets(settings: Settings, topics: list[str]) -> dict[str, dict[int, 
         consumer.close()
 
 
-def committed_offsets(settings: Settings) -> dict[tuple[str, int], int]:
+def committed_offsets(settings: Settings, group: str | None = None) -> dict[tuple[str, int], int]:
+    """(topic, partition) -> committed offset of a consumer group (the workers' by default)."""
+    group = group or settings.app_id
     admin = kafka_admin(settings)
     try:
-        committed = admin.list_group_offsets({settings.app_id: None}).get(settings.app_id, {})
+        committed = admin.list_group_offsets({group: None}).get(group, {})
         return {(tp.topic, tp.partition): meta.offset for tp, meta in committed.items() if meta.offset >= 0}
     finally:
         admin.close()
@@ -77,6 +80,7 @@ def collect_stats(settings: Settings) -> dict[str, Any]:
         "dead_letters": [{"stage": stage, "kind": kind, "count": count}
                          for (stage, kind), count in sorted(count_by_kind(letters).items())],
         "indices": index_counts(settings),
+        "watch_lists": alert_status(settings).model_dump(mode="json"),
     }
 
 
@@ -91,4 +95,5 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines += ["", "documents per index"]
     lines += [f"  {row['index']:<40} {row['documents']:>10,}  {'<- ' + row['alias'] if row['behind_alias'] else '(not behind ' + row['alias'] + ')'}"
               for row in stats["indices"]]
+    lines += ["", "watch lists"] + [f"  {line}" for line in format_alert_status(AlertStatus.model_validate(stats["watch_lists"]))]
     return "\n".join(lines)

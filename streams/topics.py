@@ -32,12 +32,15 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     # Every topic takes messages as large as the raw topic does, and the dead-letter
     # topic a little more: an oversize article must reach it whole, not be refused.
     config = {"max.message.bytes": str(settings.max_message_bytes)}
-    names = [settings.topic_raw, settings.topic_normalised, settings.topic_enriched, settings.topic_mentions]
+    names = [settings.topic_raw, settings.topic_normalised, settings.topic_enriched, settings.topic_mentions, settings.topic_alerts]
     specs = [TopicSpec(name, settings.topic_partitions, settings.topic_replicas, config) for name in names]
     # The incidents table's changelog: co-partitioned with the mentions it is built from,
     # compacted so that a recovering worker reads each key's last state only.
     specs.append(TopicSpec(incidents_changelog_topic(settings), settings.topic_partitions, settings.topic_replicas,
                            {**config, "cleanup.policy": "compact"}))
+    # Watches are a table, not a stream: compaction keeps the last version of
+    # each name (a tombstone removes it); one partition keeps them in one order.
+    specs.append(TopicSpec(settings.topic_watches, 1, settings.topic_replicas, {**config, "cleanup.policy": "compact"}))
     deadletter_config = {"max.message.bytes": str(deadletter_max_bytes(settings))}
     return specs + [TopicSpec(settings.topic_deadletter, settings.topic_partitions, settings.topic_replicas, deadletter_config)]
 

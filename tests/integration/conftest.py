@@ -46,10 +46,13 @@ def settings(services: None) -> Settings:
         topic_enriched=f"{run}.news.enriched",
         topic_deadletter=f"{run}.news.deadletter",
         topic_mentions=f"{run}.news.mentions",
+        topic_watches=f"{run}.news.watches",
+        topic_alerts=f"{run}.news.alerts",
         topic_partitions=2,
         articles_alias=f"{run}-news-articles",
         events_alias=f"{run}-coop-events",
         incidents_alias=f"{run}-coop-incidents",
+        alerts_alias=f"{run}-watch-alerts",
         state_dir=str(REPO / ".local" / "state" / run),
         index_batch_seconds=0.3,
     )
@@ -79,7 +82,7 @@ def delete_indices(es, settings: Settings) -> None:
     """Every version of the indices behind these settings' aliases, and their templates."""
     from streams.index import managed_aliases
 
-    for alias in managed_aliases(settings):
+    for alias in (*managed_aliases(settings), settings.alerts_alias):
         names = list(es.options(ignore_status=404).indices.get(index=f"{alias}-v*", expand_wildcards="all").body)
         if names:
             es.indices.delete(index=names, ignore_unavailable=True)
@@ -288,6 +291,7 @@ def secure_settings(secure_services, secure_admin_settings: Settings, transcript
         topic_enriched=f"{run}.news.enriched", topic_deadletter=f"{run}.news.deadletter", topic_partitions=2,
         articles_alias=f"{run}-news-articles", events_alias=f"{run}-coop-events", index_batch_seconds=0.3,
         topic_mentions=f"{run}.news.mentions", incidents_alias=f"{run}-coop-incidents",
+        topic_watches=f"{run}.news.watches", topic_alerts=f"{run}.news.alerts", alerts_alias=f"{run}-watch-alerts",
         state_dir=str(REPO / ".local" / "state" / run),
     )
     worker_env = tmp_path_factory.mktemp("secure") / "worker.env"

@@ -11,7 +11,7 @@ from streams.settings import Settings
 def test_help_lists_every_command():
     result = subprocess.run([sys.executable, "-m", "streams.cli", "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
-    for command in ("worker", "publish", "search", "deadletters", "eval", "setup", "stats", "reindex"):
+    for command in ("worker", "publish", "search", "deadletters", "eval", "setup", "stats", "reindex", "watch", "alerts", "deliver"):
         assert command in result.stdout
 
 
@@ -40,8 +40,25 @@ def test_settings_come_from_coopwatch_variables(monkeypatch):
     monkeypatch.setenv("COOPWATCH_TOPIC_PARTITIONS", "6")
     settings = Settings()
     assert settings.kafka_servers == ["k1:9092", "k2:9092"]
-    assert {spec.partitions for spec in topic_specs(settings)} == {6}
+    assert {spec.partitions for spec in topic_specs(settings) if spec.name != settings.topic_watches} == {6}
     limits = {spec.name: int(spec.config["max.message.bytes"]) for spec in topic_specs(settings)}
     deadletter_limit = limits.pop(settings.topic_deadletter)
     assert set(limits.values()) == {settings.max_message_bytes}
     assert deadletter_limit > settings.max_message_bytes  # a dead letter is its message plus context headers
+
+
+def test_watches_are_a_compacted_topic_and_alerts_a_stream():
+    specs = {spec.name: spec for spec in topic_specs(Settings())}
+    assert specs["news.watches"].config["cleanup.policy"] == "compact" and specs["news.watches"].partitions == 1
+    assert "cleanup.policy" not in specs["news.alerts"].config
+
+
+def test_watch_filters_repeat():
+    args = build_parser().parse_args(["watch", "add", "es-ma", "hashish", "--country", "ES", "--country", "MA", "--agency", "DGSN"])
+    assert args.country == ["ES", "MA"] and args.org == ["DGSN"] and args.query == "hashish"
+
+
+def test_an_impossible_watch_is_refused_before_any_service_is_asked(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "streams.cli", "watch", "add", "x", "*"],
+                            capture_output=True, text=True, timeout=60, env={"COOPWATCH_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "PATH": ""})
+    assert result.returncode == 2 and "would alert on every article" in result.stderr

@@ -168,15 +168,17 @@ def test_worker_acls_cover_only_the_configured_topics_and_group():
     assert {(a.resource_type, a.name, a.pattern) for a in acls} == {
         ("TOPIC", "a.raw", "LITERAL"), ("TOPIC", "a.n", "LITERAL"), ("TOPIC", "a.e", "LITERAL"), ("TOPIC", "a.d", "LITERAL"),
         ("TOPIC", "a.m", "LITERAL"), ("TOPIC", "cw-incidents-changelog", "LITERAL"),
+        ("TOPIC", "news.alerts", "LITERAL"), ("TOPIC", "news.watches", "LITERAL"),
         ("TOPIC", "cw-", "PREFIXED"), ("GROUP", "cw", "LITERAL")}
     assert not {a.operation for a in acls} & {"ALL", "DELETE", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION"}
     assert "*" not in {a.name for a in acls}
 
 
 def test_worker_api_key_covers_only_the_aliases_and_their_indices():
-    (role,) = worker_role_descriptors(Settings(articles_alias="arts", events_alias="evs", incidents_alias="incs")).values()
+    (role,) = worker_role_descriptors(Settings(articles_alias="arts", events_alias="evs", incidents_alias="incs",
+                                                         alerts_alias="alts")).values()
     (indices,) = role["indices"]
-    assert indices["names"] == ["arts", "arts-v*", "evs", "evs-v*", "incs", "incs-v*"]
+    assert indices["names"] == ["arts", "arts-v*", "evs", "evs-v*", "incs", "incs-v*", "alts", "alts-v*"]
     assert not indices["allow_restricted_indices"] and "all" not in indices["privileges"]
     assert role["cluster"] == ["manage_index_templates"]
 
