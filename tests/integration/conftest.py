@@ -117,6 +117,9 @@ def raw_message(**fields: object) -> bytes:
 def start_worker(settings: Settings, name: str, *args: str, log_dir: Path | None = None) -> subprocess.Popen:
     """A real `coopwatch worker` process; its output goes to <log_dir>/<app id>-<name>.log (``process.log_path``)."""
     log_path = (log_dir or REPO / ".local" / "logs") / f"{settings.app_id}-{name}.log"
+    # Each worker process keeps its table store in a directory of its own, as on a real
+    # machine: two processes never share one RocksDB (a restarted worker finds its own again).
+    settings = settings.model_copy(update={"state_dir": str(Path(settings.state_dir) / name)})
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -191,6 +194,7 @@ def own(settings, es, producer):
     yield make
     for own_settings in made:
         delete_indices(es, own_settings)
+        shutil.rmtree(own_settings.state_dir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- the secured pair

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -26,7 +27,10 @@ def isolated(settings: Settings, name: str, **overrides) -> Settings:
     return settings.model_copy(update=dict(
         app_id=f"coopwatch-{run}", topic_raw=f"{run}.news.raw", topic_normalised=f"{run}.news.normalised",
         topic_enriched=f"{run}.news.enriched", topic_deadletter=f"{run}.news.deadletter",
-        articles_alias=f"{run}-news-articles", events_alias=f"{run}-coop-events", **overrides))
+        articles_alias=f"{run}-news-articles", events_alias=f"{run}-coop-events",
+        topic_mentions=f"{run}.news.mentions", incidents_alias=f"{run}-coop-incidents",
+        topic_watches=f"{run}.news.watches", topic_alerts=f"{run}.news.alerts", alerts_alias=f"{run}-watch-alerts",
+        state_dir=str(Path(settings.state_dir).parent / run), **overrides))
 
 
 # Each fault test publishes this many articles with this many malformed messages mixed in.
