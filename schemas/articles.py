@@ -11,7 +11,7 @@ coop-incidents   <- Incident           (one real-world event, consolidated from 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -329,7 +329,7 @@ class DeadLetter(BaseModel):
             text = {name: headers[header].decode("utf-8", errors="replace") for name, header in names.items() if header in headers}
             stage = text.get("stage", "unknown")
             return cls(
-                stage=stage if stage in ("normalise", "enrich", "index") else "unknown",
+                stage=stage if stage in get_args(Stage) else "unknown",
                 error_kind=text.get("error_kind", "unknown"),
                 error_message=text.get("error_message", ""),
                 failed_at=_timestamp(text.get("failed_at")) or failed_at,

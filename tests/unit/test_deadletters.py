@@ -32,6 +32,12 @@ def test_a_dead_letter_is_the_original_record_with_its_context_in_headers():
     assert parsed.format == "coopwatch" and parsed.position == "news.deadletter/1@7"
 
 
+@pytest.mark.parametrize("stage", ["normalise", "enrich", "index", "incidents"])
+def test_every_stage_is_read_back_as_the_stage_that_wrote_it(stage):
+    original = letter(stage=stage)
+    assert parse_dead_letter(record(original.payload, original.headers(), key=original.key)).stage == stage
+
+
 def test_kafka_connect_header_names_are_written_too():
     headers = dict(letter().headers())
     assert headers["__connect.errors.topic"] == b"news.raw"
