@@ -9,15 +9,32 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from schemas.articles import CooperationEvent
-from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
+from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention
 from streams.enrichment.text import compile_patterns, load_yaml
 
 if TYPE_CHECKING:
     from streams.enrichment.agencies import AgencyGazetteer
 
 EVENT_TYPES = ("meeting", "visit", "agreement", "intelligence_sharing", "joint_operation", "training", "extradition")
-_LOCATIVE = re.compile(r"(?:^|\W)(?:a|au|aux|en|dans|in|at|near|pres de|sur|en el|en la)\s+(?:(?:la|le|les|the|l')\s*)?(?:(?:province|provinces|region|regions|ville|city|port|capitale|capital|district|districts|coast|cote|cotes|large|waters|eaux|sud|nord|south|north)\s+(?:de|of|du|d')\s*(?:(?:la|le|les|the|l')\s*)?)?$")
-_DESTINATION = re.compile(r"(?:^|\W)(?:to|vers|towards|for|pour)\s+(?:(?:la|le|les|the|l')\s*)?$")
+_ARTICLE = r"(?:(?:la|le|les|the|l'|el|los|las)\s*)?"
+_LOCATIVE = re.compile(
+    r"(?:^|\W)(?:a|au|aux|en|dans|in|at|near|across|throughout|a travers|pres de|sur|en el|en la)\s+" + _ARTICLE
+    + r"(?:(?:[a-z]+\s+)?(?:province|provinces|region|regions|ville|city|port|capitale|capital|district|districts|coast|cote|cotes|large"
+    r"|waters|eaux|sud|nord|south|north|royaume|kingdom|reino|republique|republic|republica|emirat|emirate|sultanat|sultanate)"
+    r"\s+(?:de|of|du|d'|del)\s*" + _ARTICLE + r")?$"
+)
+# 'dans la capitale mauritanienne', 'in the Moroccan capital', 'en la capital marroqui': a demonym naming a place
+_CAPITAL_BEFORE = re.compile(r"(?:^|\W)(?:a|dans|en|in|at)\s+" + _ARTICLE + r"capitale?\s+$")
+_CAPITAL_AFTER = re.compile(r"^\s+capital\b")
+_IN_THE = re.compile(r"(?:^|\W)(?:in|at)\s+the\s+$")
+# a country coordinated with a place before it is a place too: 'in Morocco and Spain', 'en France et en Espagne'
+_COORDINATED = re.compile(r"^\s*(,|;)?\s*((?:and|et|y|e|or|ou|o)\s+)?(?:(?:a|au|aux|en|in|dans|at)\s+)?" + _ARTICLE + r"$")
+# 'police in France', 'las autoridades de Espana': the services of a country, not a place
+_SERVICES_IN = re.compile(r"(?:police|polices|policia|authorities|autorites|autoridades|forces|fuerzas|services|servicios|officers"
+                          r"|agents|agentes|law enforcement|investigators|enqueteurs|investigadores)\s+(?:in|en|from)\s+" + _ARTICLE + r"$")
+_DESTINATION = re.compile(r"(?:^|\W)(?:to|vers|towards|for|pour|hacia)\s+" + _ARTICLE + r"$")
+# the place a visit verb takes as its object: 'visited Kabul', 'a visite Rabat', 'visito Madrid'
+_VISITED = re.compile(r"(?:^|\W)(?:visited|visiting|visits|visit|visite|visites|visita|visito|visitara|visitado)\s+" + _ARTICLE + r"$")
 _VISITOR_BEFORE = re.compile(r"(?:visite|visit|celle|that|venue|trip)\s+(?:officielle\s+)?(?:de|d'|of|du)\s*$")
 _VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
 
@@ -31,6 +48,7 @@ class Actor:
     locative: bool = False
     destination: bool = False
     label: str = ""
+    kind: str = ""       # the country mention's kind (name, demonym...), empty for a body
 
 
 @dataclass
@@ -84,7 +102,7 @@ class EventExtractor:
     # ---------------------------------------------------------------- actors
     def is_non_actor(self, folded: str, start: int, end: int) -> bool:
         """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish'."""
-        before = " ".join(folded[:start].split()[-2:])
+        before = " ".join(re.split(r"[,;:()]", folded[max(0, start - 60):start])[-1].split()[-2:])
         window_after = folded[end:].split()[:3]
         if window_after and window_after[0] in ("and", "et") and len(window_after) > 2:
             after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
@@ -94,8 +112,44 @@ class EventExtractor:
 
     @staticmethod
     def place_flags(folded: str, sentence_start: int, start: int) -> tuple[bool, bool]:
+        """(a place where something happens, a destination) for a country named at ``start``."""
         before = folded[max(sentence_start, start - 40):start]
-        return bool(_LOCATIVE.search(before)), bool(_DESTINATION.search(before))
+        return bool(_LOCATIVE.search(before)), bool(_DESTINATION.search(before) or _VISITED.search(before))
+
+    @classmethod
+    def mention_place_flags(cls, folded: str, sentence_start: int, mention: CountryMention) -> tuple[bool, bool]:
+        """``place_flags``, where a demonym is a place only as 'the Moroccan capital'."""
+        if mention.kind != DEMONYM:
+            if _SERVICES_IN.search(folded[max(sentence_start, mention.start - 40):mention.start]):
+                return False, False
+            return cls.place_flags(folded, sentence_start, mention.start)
+        before = folded[max(sentence_start, mention.start - 40):mention.start]
+        after = folded[mention.end:mention.end + 12]
+        return bool(_CAPITAL_BEFORE.search(before) or (_CAPITAL_AFTER.match(after) and _IN_THE.search(before))), False
+
+    @staticmethod
+    def coordinate_places(actors: list[Actor], folded: str) -> None:
+        """A country listed after a place is a place too: 'in Morocco and Spain', 'in A, B and C'.
+        A comma alone does not make a list ('in Tangier, Spain handed over'): the list must
+        close with a conjunction."""
+        chain: list[Actor] = []
+        closed = False
+
+        def settle() -> None:
+            if closed:
+                for actor in chain[1:]:
+                    actor.locative = True
+
+        for actor in actors:
+            link = _COORDINATED.match(folded[chain[-1].end:actor.start]) if chain else None
+            if link and not actor.locative:
+                chain.append(actor)
+                closed = closed or bool(link.group(2))
+                continue
+            settle()
+            # a demonym place ('dans la capitale mauritanienne') ends its phrase: it starts no list
+            chain, closed = ([actor], False) if actor.locative and actor.kind != DEMONYM else ([], False)
+        settle()
 
     # ---------------------------------------------------------------- triggers
     def triggers(self, folded_sentence: str) -> list[tuple[str, int, int, bool]]:
@@ -122,6 +176,8 @@ class EventExtractor:
         top_actors: list[str],
         dateline: str | None,
         relcl_filter=None,
+        year: int | None = None,
+        subject_of=None,
     ) -> list[Event]:
         events: list[Event] = []
         previous: Event | None = None
@@ -154,7 +210,7 @@ class EventExtractor:
                 if not strong and len({a.code for a in actors if not a.locative}) < 2:
                     continue  # arrests/seizures: two countries' actors must be named, not just places
                 inherited = False
-                location, fixed = self._location(event_type, sentence, actors)
+                location, fixed = self._location(event_type, sentence, actors, folded, (abs_trigger, sentence.start + t_end))
                 if len(countries) < 2:
                     if not strong:
                         continue
@@ -171,7 +227,10 @@ class EventExtractor:
                     inherited = True
                     if location is None and not fixed and previous is not None and previous.countries == countries:
                         location, fixed = previous.location, previous.location_fixed
-                if location is None and not fixed and dateline and dateline in countries and event_type in ("meeting", "visit", "agreement"):
+                if location is None and not fixed and event_type in HOSTED_TYPES:
+                    location = self._host(sentence, fs, actors, t_start, subject_of)
+                if location is None and not fixed and dateline and dateline in countries and event_type in HOSTED_TYPES \
+                        and not _other_year(fs, year):
                     location = dateline
                 visitors = self._visitors(sentence, fs) if event_type == "visit" else [None]
                 for visitor in visitors:
@@ -190,15 +249,41 @@ class EventExtractor:
                     )
                     previous = self._merge(events, event)
                 seen_types.add(event_type)
+        share_visit_places(events)
         return events
 
-    def _location(self, event_type: str, sentence: SentenceView, actors: list[Actor]) -> tuple[str | None, bool]:
+    def _location(self, event_type: str, sentence: SentenceView, actors: list[Actor], folded: str, trigger: tuple[int, int]) -> tuple[str | None, bool]:
+        if event_type == "extradition":
+            handing = handing_over_country(actors, folded, trigger)
+            if handing:
+                return handing, True
         places = {a.code for a in actors if a.source == "country" and (a.locative or (event_type == "visit" and a.destination))}
         if len(places) == 1:
             return next(iter(places)), True
         if len(places) > 1:
             return None, True
         return None, False
+
+    @staticmethod
+    def _host(sentence: SentenceView, fs: str, actors: list[Actor], t_start: int, subject_of) -> str | None:
+        """Where a gathering is held when no place is named: the country of whoever hosts it
+        ('Alger accueille une reunion', 'the ministry, which hosted the talks'), or of the
+        counterpart who invited ('a l'invitation de son homologue tunisien')."""
+        invitation = _INVITATION.search(fs)
+        if invitation:
+            start = sentence.start + invitation.end()
+            hosts = {a.code for a in actors if a.source == "country" and start <= a.start < start + 50}
+            if len(hosts) == 1:
+                return next(iter(hosts))
+        for match in _HOST_VERB.finditer(fs):
+            span = subject_of(sentence.start + match.start(), sentence.start + match.end()) if subject_of else None
+            if span is None:   # no parse, or none that helps: the words before the verb in its clause
+                clause_start = max(fs.rfind(",", 0, match.start()), fs.rfind(";", 0, match.start())) + 1
+                span = (sentence.start + clause_start, sentence.start + match.start())
+            hosts = {a.code for a in actors if span[0] <= a.start < span[1] and not a.destination}
+            if len(hosts) == 1:
+                return next(iter(hosts))
+        return None
 
     @staticmethod
     def _visitors(sentence: SentenceView, fs: str) -> list[str | None]:
@@ -218,7 +303,7 @@ class EventExtractor:
                 continue
             if not (existing.countries <= new.countries or new.countries <= existing.countries):
                 continue
-            if existing.location and new.location and existing.location != new.location:
+            if existing.location_fixed and new.location_fixed and existing.location and new.location and existing.location != new.location:
                 continue
             if existing.visitor and new.visitor and existing.visitor != new.visitor:
                 continue
@@ -226,7 +311,12 @@ class EventExtractor:
                 existing.countries = set(new.countries)
                 if new.location_fixed:
                     existing.location, existing.location_fixed = new.location, True
-            if existing.location is None and not existing.location_fixed and new.location:
+            elif new.location_fixed and existing.from_title and not new.from_title and new.countries >= existing.countries:
+                # a headline's place is a summary: the body's own account of the places wins
+                existing.location, existing.location_fixed = new.location, True
+            # a sentence about some of the participants ('the BKA arrested one in Hamburg')
+            # does not place the whole event
+            if existing.location is None and not existing.location_fixed and new.location and new.countries >= existing.countries:
                 existing.location, existing.location_fixed = new.location, new.location_fixed
             existing.visitor = existing.visitor or new.visitor
             # the evidence is the first body sentence that names the actors itself
@@ -244,11 +334,67 @@ class EventExtractor:
         return new
 
 
+HOSTED_TYPES = ("meeting", "visit", "agreement", "training")   # gatherings: their place is the host's
+_HOST_VERB = re.compile(r"(?<!\w)(?:accueill\w*|hosts|hosted|hosting|acoge|acogio|acogera|alberga|albergo|a recu|recoit|received|receives|recibio|recibe)(?!\w)")
+_INVITATION = re.compile(r"(?<!\w)(?:invitation|invitacion)\s+(?:de|of|du|del)\s+")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _other_year(folded_sentence: str, year: int | None) -> bool:
+    """The sentence dates what it tells to another year than the article's ('signed in 2021')."""
+    return year is not None and any(int(y) != year for y in _YEAR.findall(folded_sentence))
+
+
+def share_visit_places(events: list[Event]) -> None:
+    """A visit and the talks or signing held during it (same countries) happen in one place:
+    whichever of them names it places the others."""
+    for event in events:
+        if event.location or event.location_fixed:
+            continue
+        if event.type == "visit":
+            places = {e.location for e in events if e.type != "visit" and e.countries == event.countries and e.location_fixed and e.location}
+        elif event.type in HOSTED_TYPES:
+            places = {e.location for e in events if e.type == "visit" and e.countries == event.countries and e.location}
+        else:
+            continue
+        if len(places) == 1:
+            event.location = next(iter(places))
+
+
+_HANDED_FROM = re.compile(r"(?:^|\W)(?:from|depuis|desde|par|by|por)\s+" + _ARTICLE + r"$")
+_HANDED_FROM_NEAR = re.compile(r"^\W*(?:[\w-]+\W+){0,2}?(?:de|du|des|d'|del)\s*" + _ARTICLE + r"$")
+_HANDED_TO = re.compile(r"(?:^|\W)(?:to|vers|a|au|aux|hacia|towards)\s+" + _ARTICLE
+                        + r"(?:(?:authorities|autorites|autoridades|justice|justicia|police|policia|policiers|agents|agentes)\s+(?:(?:de|of|d')\s*" + _ARTICLE + r")?)?$")
+
+
+def handing_over_country(actors: list[Actor], folded: str, trigger: tuple[int, int]) -> str | None:
+    """The country that hands a suspect over (where an extradition takes place): the one it
+    comes from ('extradited from X', 'remis ... par X', 'extrade du Maroc'), else the only
+    party that is not its destination ('extradited to Belgium', 'a Estados Unidos')."""
+    countries = [a for a in actors if a.source == "country"]
+    sources, destinations = set(), set()
+    for actor in countries:
+        if actor.start < trigger[1]:
+            continue
+        before = folded[max(trigger[1], actor.start - 50):actor.start]
+        if _HANDED_FROM.search(before) or (actor.kind != DEMONYM and _HANDED_FROM_NEAR.match(folded[trigger[1]:actor.start])):
+            sources.add(actor.code)
+        elif _HANDED_TO.search(before):
+            destinations.add(actor.code)
+    if len(sources) == 1:
+        return next(iter(sources))
+    others = {a.code for a in actors} - destinations
+    if destinations and len(others) == 1:
+        return next(iter(others))
+    return None
+
+
 # ---------------------------------------------------------------- the resolver
 SECURITY_KINDS = {"police", "intelligence", "justice", "military", "customs"}
 SECURITY_PORTFOLIOS = {"interior", "justice", "defence", "foreign", "migration"}
 INTERNATIONAL_SECURITY = {"int-europol", "int-interpol", "int-eurojust", "int-frontex", "int-afripol", "int-unodc", "int-maocn", "int-ameripol"}
 _DATELINE = re.compile(r"^\s*([A-ZÉ][A-Za-zÀ-ÿ'’ .-]{1,40}?)(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,20}\))?\s*(?:\.?[–—-]|\.-)")
+_DATELINE_COMMA = re.compile(r"^\s*([A-ZÉ][\w'’.-]+(?:[ -][A-ZÉ][\w'’.-]+){0,2}),\s")
 _DATELINE_COLON = re.compile(r"^\s*([A-ZÉ][A-ZÉ'’ .-]{1,30}[A-ZÉ])\s*:\s")   # 'DOHA: ...'
 
 
@@ -269,8 +415,10 @@ class EventResolver:
         for mention in context.organization_mentions:
             if mention.country and mention.country not in top_actors:
                 top_actors.append(mention.country)
+        published = context.article.published_at
         extracted = self.extractor.extract(
-            self.sentence_views(context), context.folded, top_actors, self.dateline(context), relcl_filter(context.doc)
+            self.sentence_views(context), context.folded, top_actors, self.dateline(context), relcl_filter(context.doc),
+            year=published.year if published else None, subject_of=subject_finder(context.doc),
         )
         article = context.article
         context.events = []
@@ -317,8 +465,9 @@ class EventResolver:
                     continue
                 if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end):
                     continue
-                locative, destination = self.extractor.place_flags(folded, sentence.start, mention.start)
-                actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text))
+                locative, destination = self.extractor.mention_place_flags(folded, sentence.start, mention)
+                actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind))
+            self.extractor.coordinate_places(actors, folded)
             for mention in context.organization_mentions:
                 if mention.country and sentence.start <= mention.start < sentence.end:
                     source = "ministry" if mention.key.startswith("ministry:") else "agency"
@@ -333,11 +482,15 @@ class EventResolver:
         """The country of the place the body opens with ('RABAT - ...', 'DOHA: ...')."""
         body = context.article.text[:80]
         match = _DATELINE.match(body) or _DATELINE_COLON.match(body)
+        kinds = (NAME, CAPITAL, CITY)
+        if not match:
+            # 'Abidjan, L'ambassadeur...': a comma alone makes a dateline only of a city
+            match, kinds = _DATELINE_COMMA.match(body), (CAPITAL, CITY)
         if not match:
             return None
-        start, end = context.body_start + match.start(1), context.body_start + match.end()
+        start, end = context.body_start + match.start(1), context.body_start + match.end(1)
         for mention in context.countries:
-            if start <= mention.start < end and mention.kind in (NAME, CAPITAL, CITY):
+            if start <= mention.start < end and mention.kind in kinds:
                 return mention.code
         return None
 
@@ -361,3 +514,35 @@ def relcl_filter(doc):
         return True
 
     return keep
+
+
+def subject_finder(doc):
+    """The character span of whoever does what the verb written at [start, end) says, by the
+    parse: its subject, the agent of its passive ('hosted by X'), or the noun a relative
+    clause hangs on ('the ministry, which hosted the talks')."""
+    if doc is None:
+        return None
+
+    def chars(token) -> tuple[int, int]:
+        last = doc[token.right_edge.i]
+        return doc[token.left_edge.i].idx, last.idx + len(last)
+
+    def subject(start: int, end: int) -> tuple[int, int] | None:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        verb = span.root
+        for child in verb.children:
+            if child.dep_ in ("agent", "obl:agent"):
+                return chars(child)
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubj:pass", "nsubjpass"):
+                if child.tag_ in ("WDT", "WP") or child.lower_ in ("qui", "which", "who", "que"):
+                    break
+                return chars(child)
+        if verb.dep_ in ("relcl", "acl:relcl") and verb.head.i < verb.i:
+            head = verb.head
+            return doc[head.left_edge.i].idx, head.idx + len(head)
+        return None
+
+    return subject

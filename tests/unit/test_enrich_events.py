@@ -38,8 +38,80 @@ def test_sentence_views_hold_each_sentence_with_its_actors(enricher):
 
 def test_a_country_in_a_relative_clause_is_no_actor(enricher):
     text = "Police in Spain and France arrested a suspect, who had fled from Italy, in a joint operation against drug trafficking."
-    assert events(enricher, text) == [("joint_operation", ["ES", "FR"], "ES")]
+    assert events(enricher, text) == [("joint_operation", ["ES", "FR"], None)]
     context = context_before(enricher, "events", text)
     italy = next(c for c in context.countries if c.code == "IT")
     actor = next(a for v in enricher.events.sentence_views(context) for a in v.actors if a.start == italy.start)
     assert not relcl_filter(context.doc)(actor, context.text.index("joint operation"))
+
+
+# ---------------------------------------------------------------- where an event took place
+def test_places_listed_together_leave_the_place_open(enricher):
+    assert events(enricher, "Police arrested twelve suspects in Belgium and the Netherlands in a joint operation "
+                            "against cocaine trafficking.") == [("joint_operation", ["BE", "NL"], None)]
+    assert events(enricher, "Les polices française et espagnole ont mené une opération conjointe contre le trafic de "
+                            "cocaïne, en France et en Espagne.", "fr") == [("joint_operation", ["ES", "FR"], None)]
+
+
+def test_a_comma_alone_does_not_list_places(enricher):
+    assert events(enricher, "At a ceremony in Tangier, Spain handed over patrol boats and trained Moroccan border guards "
+                            "against migrant smuggling.") == [("training", ["ES", "MA"], "MA")]
+
+
+def test_police_in_a_country_are_its_police_not_a_place(enricher):
+    assert events(enricher, "Police in France and Spain arrested twenty members of a people-smuggling network.") == [
+        ("joint_operation", ["ES", "FR"], None)]
+
+
+def test_an_extradition_takes_place_in_the_country_handing_the_suspect_over(enricher):
+    assert events(enricher, "Mexico extradited a cartel leader wanted for drug trafficking to the United States on Thursday.") == [
+        ("extradition", ["MX", "US"], "MX")]
+    assert events(enricher, "Colombia extraditó a España a un narcotraficante buscado por tráfico de cocaína.", "es") == [
+        ("extradition", ["CO", "ES"], "CO")]
+    assert events(enricher, "Un trafiquant de drogue a été extradé jeudi du Maroc vers la Belgique.", "fr") == [
+        ("extradition", ["BE", "MA"], "MA")]
+
+
+def test_the_body_places_an_event_its_headline_summarised(enricher):
+    assert events(enricher, "French and Spanish police arrested twelve people in France and Spain in a joint operation "
+                            "against cocaine trafficking.", title="Twelve arrested in Spain in joint drug operation") == [
+        ("joint_operation", ["ES", "FR"], None)]
+
+
+def test_the_dateline_does_not_place_what_happened_another_year(enricher):
+    assert events(enricher, "DOHA: Qatar and Turkey signed a security agreement against terrorism in 2019, officials "
+                            "recalled on Sunday.") == [("agreement", ["QA", "TR"], None)]
+
+
+def test_a_city_and_a_comma_make_a_dateline(enricher):
+    assert events(enricher, "Dakar, Des gendarmes sénégalais ont suivi une formation dispensée par la Guardia Civil "
+                            "espagnole contre le trafic de migrants.", "fr") == [("training", ["ES", "SN"], "SN")]
+
+
+def test_a_capital_named_by_its_demonym_is_a_place(enricher):
+    assert events(enricher, "Dans la capitale mauritanienne, la France et la Mauritanie ont signé un accord de coopération "
+                            "contre le terrorisme.", "fr") == [("agreement", ["FR", "MR"], "MR")]
+    assert events(enricher, "In the Moroccan capital, Spain and Morocco signed an agreement against terrorism.") == [
+        ("agreement", ["ES", "MA"], "MA")]
+
+
+def test_a_kingdom_is_a_place(enricher):
+    assert events(enricher, "La rencontre entre les polices marocaine et allemande contre le terrorisme s'est tenue "
+                            "au Royaume du Maroc.", "fr") == [("meeting", ["DE", "MA"], "MA")]
+
+
+def test_a_visit_takes_place_where_the_visitor_went(enricher):
+    assert events(enricher, "The Pakistani interior minister visited Kabul on Monday for counter-terrorism cooperation "
+                            "with Afghanistan.") == [("visit", ["AF", "PK"], "AF")]
+    assert events(enricher, "Le ministre mauritanien de l'Intérieur a effectué une visite de travail sur invitation de son "
+                            "homologue espagnol, consacrée à l'immigration clandestine.", "fr") == [("visit", ["ES", "MR"], "ES")]
+
+
+def test_a_gathering_takes_place_at_its_host(enricher):
+    assert events(enricher, "Alger accueille une réunion des chefs de police de Tunisie et du Niger sur le terrorisme.", "fr") == [
+        ("meeting", ["DZ", "NE", "TN"], "DZ")]
+
+
+def test_talks_during_a_visit_take_place_where_the_visit_went(enricher):
+    assert events(enricher, "The Greek migration minister travelled to Ankara on Monday. The Greek and Turkish ministers "
+                          "held talks on migrant smuggling.") == [("visit", ["GR", "TR"], "TR"), ("meeting", ["GR", "TR"], "TR")]
