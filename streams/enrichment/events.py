@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from schemas.articles import CooperationEvent
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention
-from streams.enrichment.text import compile_patterns, load_yaml
+from streams.enrichment.text import compile_patterns, load_yaml, mask
 
 if TYPE_CHECKING:
     from streams.enrichment.agencies import AgencyGazetteer
@@ -49,6 +49,7 @@ class Actor:
     destination: bool = False
     label: str = ""
     kind: str = ""       # the country mention's kind (name, demonym...), empty for a body
+    crime_place: bool = False   # where criminals operate or goods travel ('groups operating in Syria')
 
 
 @dataclass
@@ -87,6 +88,11 @@ class EventLexicon:
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
         self.non_actor = compile_patterns(data["non_actor"])
+        self.crime_place = compile_patterns(data["crime_place"])
+        self.two_parties = compile_patterns(data["two_parties"])
+        self.extradition_pending = compile_patterns(spec["extradition"]["pending"])
+        self.extradition_decided = compile_patterns(spec["extradition"]["decided"])
+        self.preparing = compile_patterns(spec["meeting"]["preparing"])
 
 
 def _words_window(folded: str, start: int, end: int, words: int) -> str:
@@ -100,15 +106,22 @@ class EventExtractor:
         self.lex = lexicon
 
     # ---------------------------------------------------------------- actors
-    def is_non_actor(self, folded: str, start: int, end: int) -> bool:
+    def is_non_actor(self, folded: str, start: int, end: int, kind: str = DEMONYM) -> bool:
         """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish'."""
         before = " ".join(re.split(r"[,;:()]", folded[max(0, start - 60):start])[-1].split()[-2:])
+        if kind == NAME:   # a name does not qualify the noun after it ('vers la France un trafiquant')
+            return bool(self.lex.non_actor.search(before))
         window_after = folded[end:].split()[:3]
         if window_after and window_after[0] in ("and", "et") and len(window_after) > 2:
             after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
         else:
             after = " ".join(window_after[:2])  # "Russian ransomware suspect"
         return bool(self.lex.non_actor.search(before + " | " + after))
+
+    def is_crime_place(self, folded: str, sentence_start: int, start: int) -> bool:
+        """'groups operating in Syria', 'hashish from Morocco to Spain': where crime happens."""
+        before = folded[max(sentence_start, start - 30):start]
+        return bool(self.lex.crime_place.search(" ".join(before.split()[-3:])))
 
     @staticmethod
     def place_flags(folded: str, sentence_start: int, start: int) -> tuple[bool, bool]:
@@ -139,6 +152,7 @@ class EventExtractor:
             if closed:
                 for actor in chain[1:]:
                     actor.locative = True
+                    actor.crime_place = actor.crime_place or chain[0].crime_place
 
         for actor in actors:
             link = _COORDINATED.match(folded[chain[-1].end:actor.start]) if chain else None
@@ -190,6 +204,7 @@ class EventExtractor:
             modal = bool(self.lex.modality.search(fs)) or has_agreement_noun
             strong_types = {t for t, _, _, strong in found if strong}
             seen_types: set[str] = set()
+            found_types = {t for t, _, _, _ in found}
             for event_type, t_start, t_end, strong in sorted(found, key=lambda f: (not f[3], f[1])):
                 if event_type in seen_types and event_type != "visit":
                     continue
@@ -197,20 +212,29 @@ class EventExtractor:
                     continue
                 if event_type in ("joint_operation", "training", "intelligence_sharing") and modal:
                     continue
-                window = fs if event_type in ("agreement", "extradition") else _words_window(fs, t_start, t_end, 6)
-                if self.lex.negation.search(window):
+                if not self.happened(event_type, fs, t_start, t_end, found_types):
                     continue
                 abs_trigger = sentence.start + t_start
                 actors = [
                     a for a in sentence.actors
                     if not (event_type == "intelligence_sharing" and a.locative and a.source == "country")
+                    and not (a.crime_place and event_type not in ("extradition", "visit"))
                     and (relcl_filter is None or relcl_filter(a, abs_trigger))
                 ]
                 countries = {a.code for a in actors}
+                if self.lex.two_parties.search(fs):
+                    pair = set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(top_actors[:2])
+                    if len(pair) == 2:
+                        countries = pair
+                if event_type == "intelligence_sharing" and top_actors and _GIVEN_BY.match(fs[t_end:]) \
+                        and all(a.start >= sentence.start + t_end for a in actors) \
+                        and not any(_RECEIVER.search(folded[max(sentence.start, a.start - 12):a.start]) for a in actors):
+                    # 'information provided by the DEA': the givers are named; the receiver is the article's own side
+                    countries = countries | {next((c for c in top_actors if c not in countries), top_actors[0])}
                 if not strong and len({a.code for a in actors if not a.locative}) < 2:
                     continue  # arrests/seizures: two countries' actors must be named, not just places
                 inherited = False
-                location, fixed = self._location(event_type, sentence, actors, folded, (abs_trigger, sentence.start + t_end))
+                location, fixed = self._location(event_type, actors)
                 if len(countries) < 2:
                     if not strong:
                         continue
@@ -225,8 +249,12 @@ class EventExtractor:
                             continue
                         countries = countries | {others[0]}
                     inherited = True
-                    if location is None and not fixed and previous is not None and previous.countries == countries:
+                    if location is None and not fixed and previous is not None and previous.countries == countries and event_type in HOSTED_TYPES:
                         location, fixed = previous.location, previous.location_fixed
+                if event_type == "extradition":
+                    handing = handing_over_country(actors, countries, folded, (abs_trigger, sentence.start + t_end))
+                    if handing:
+                        location, fixed = handing, True
                 if location is None and not fixed and event_type in HOSTED_TYPES:
                     location = self._host(sentence, fs, actors, t_start, subject_of)
                 if location is None and not fixed and dateline and dateline in countries and event_type in HOSTED_TYPES \
@@ -252,11 +280,31 @@ class EventExtractor:
         share_visit_places(events)
         return events
 
-    def _location(self, event_type: str, sentence: SentenceView, actors: list[Actor], folded: str, trigger: tuple[int, int]) -> tuple[str | None, bool]:
+    def happened(self, event_type: str, fs: str, t_start: int, t_end: int, found_types: set[str]) -> bool:
+        """The trigger reports a cooperation that took place: not denied, not an extradition only
+        requested or awaited, not a meeting held to prepare an operation, not an operation that
+        is only the frame of an extradition told in the same sentence."""
         if event_type == "extradition":
-            handing = handing_over_country(actors, folded, trigger)
-            if handing:
-                return handing, True
+            decided = list(self.lex.extradition_decided.finditer(fs))
+            if self.lex.extradition_pending.search(fs) and not decided:
+                return False
+            window = mask(fs, [m.span() for m in decided])   # 'rejected his appeal' denies nothing
+        elif event_type == "agreement":
+            window = fs
+        else:
+            window = _words_window(fs, t_start, t_end, 6)
+        if self.lex.negation.search(window):
+            return False
+        if event_type == "meeting" and self.lex.preparing.search(_words_window(fs, t_end, t_end, 8)):
+            return False
+        if event_type == "joint_operation" and "extradition" in found_types and not any(r.search(fs) for r in self.lex.weak.values()):
+            return False
+        return True
+
+    @staticmethod
+    def _location(event_type: str, actors: list[Actor]) -> tuple[str | None, bool]:
+        """The one place the sentence names (fixed), None when it names several (fixed too:
+        'in France and Spain' leaves the place open), None unfixed when it names none."""
         places = {a.code for a in actors if a.source == "country" and (a.locative or (event_type == "visit" and a.destination))}
         if len(places) == 1:
             return next(iter(places)), True
@@ -334,6 +382,8 @@ class EventExtractor:
         return new
 
 
+_RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+" + _ARTICLE + r"$")
+_GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
 HOSTED_TYPES = ("meeting", "visit", "agreement", "training")   # gatherings: their place is the host's
 _HOST_VERB = re.compile(r"(?<!\w)(?:accueill\w*|hosts|hosted|hosting|acoge|acogio|acogera|alberga|albergo|a recu|recoit|received|receives|recibio|recibe)(?!\w)")
 _INVITATION = re.compile(r"(?<!\w)(?:invitation|invitacion)\s+(?:de|of|du|del)\s+")
@@ -361,13 +411,17 @@ def share_visit_places(events: list[Event]) -> None:
             event.location = next(iter(places))
 
 
+# 'a'/'au' name a destination only right after the verb ('extraditado a Estados Unidos', 'remis aux
+# autorites francaises'): further on, 'arrete a Marrakech' is a place
+_HANDED_TO_NEAR = re.compile(r"^\W*(?:[\w-]+\W+){0,2}?(?:a|au|aux|al|a las|a los)\s+" + _ARTICLE
+                             + r"(?:(?:authorities|autorites|autoridades|justice|justicia|police|policia|policiers|agents|agentes)\s+(?:(?:de|of|d')\s*" + _ARTICLE + r")?)?$")
 _HANDED_FROM = re.compile(r"(?:^|\W)(?:from|depuis|desde|par|by|por)\s+" + _ARTICLE + r"$")
 _HANDED_FROM_NEAR = re.compile(r"^\W*(?:[\w-]+\W+){0,2}?(?:de|du|des|d'|del)\s*" + _ARTICLE + r"$")
-_HANDED_TO = re.compile(r"(?:^|\W)(?:to|vers|a|au|aux|hacia|towards)\s+" + _ARTICLE
+_HANDED_TO = re.compile(r"(?:^|\W)(?:to|vers|hacia|towards)\s+" + _ARTICLE
                         + r"(?:(?:authorities|autorites|autoridades|justice|justicia|police|policia|policiers|agents|agentes)\s+(?:(?:de|of|d')\s*" + _ARTICLE + r")?)?$")
 
 
-def handing_over_country(actors: list[Actor], folded: str, trigger: tuple[int, int]) -> str | None:
+def handing_over_country(actors: list[Actor], parties: set[str], folded: str, trigger: tuple[int, int]) -> str | None:
     """The country that hands a suspect over (where an extradition takes place): the one it
     comes from ('extradited from X', 'remis ... par X', 'extrade du Maroc'), else the only
     party that is not its destination ('extradited to Belgium', 'a Estados Unidos')."""
@@ -379,11 +433,11 @@ def handing_over_country(actors: list[Actor], folded: str, trigger: tuple[int, i
         before = folded[max(trigger[1], actor.start - 50):actor.start]
         if _HANDED_FROM.search(before) or (actor.kind != DEMONYM and _HANDED_FROM_NEAR.match(folded[trigger[1]:actor.start])):
             sources.add(actor.code)
-        elif _HANDED_TO.search(before):
+        elif _HANDED_TO.search(before) or (actor.kind in (NAME, DEMONYM, "") and _HANDED_TO_NEAR.match(folded[trigger[1]:actor.start])):
             destinations.add(actor.code)
     if len(sources) == 1:
         return next(iter(sources))
-    others = {a.code for a in actors} - destinations
+    others = parties - destinations
     if destinations and len(others) == 1:
         return next(iter(others))
     return None
@@ -463,10 +517,11 @@ class EventResolver:
             for mention in context.countries:
                 if not (sentence.start <= mention.start < sentence.end):
                     continue
-                if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end):
+                if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind):
                     continue
                 locative, destination = self.extractor.mention_place_flags(folded, sentence.start, mention)
-                actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind))
+                actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind,
+                                    self.extractor.is_crime_place(folded, sentence.start, mention.start)))
             self.extractor.coordinate_places(actors, folded)
             for mention in context.organization_mentions:
                 if mention.country and sentence.start <= mention.start < sentence.end:

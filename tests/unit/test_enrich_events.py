@@ -115,3 +115,56 @@ def test_a_gathering_takes_place_at_its_host(enricher):
 def test_talks_during_a_visit_take_place_where_the_visit_went(enricher):
     assert events(enricher, "The Greek migration minister travelled to Ankara on Monday. The Greek and Turkish ministers "
                           "held talks on migrant smuggling.") == [("visit", ["GR", "TR"], "TR"), ("meeting", ["GR", "TR"], "TR")]
+
+
+# ---------------------------------------------------------------- what counts as an event, and of which type
+def test_an_extradition_only_expected_is_no_event(enricher):
+    assert events(enricher, "Colombian police arrested fifteen drug traffickers; eight are expected to be extradited "
+                            "to the United States.") == []
+
+
+def test_an_extradition_decided_by_a_court_is_an_event(enricher):
+    assert events(enricher, "The High Court in London ruled that the businessman can be extradited to India to face "
+                            "money laundering charges.") == [("extradition", ["GB", "IN"], "GB")]
+
+
+def test_a_meeting_to_prepare_an_operation_is_part_of_it(enricher):
+    found = events(enricher, "Eurojust organised two coordination meetings to prepare the operations of the French "
+                             "and Belgian police against drug trafficking.")
+    assert "meeting" not in [kind for kind, _, _ in found]
+
+
+def test_an_operation_that_only_frames_an_extradition_is_the_extradition(enricher):
+    assert events(enricher, "In a joint operation with Interpol and US authorities, thirteen Colombian citizens wanted "
+                            "for drug trafficking were extradited to the United States.") == [
+        ("extradition", ["CO", "US"], "CO")]
+
+
+def test_information_given_by_partners_is_shared_with_the_article_s_own_side(enricher):
+    assert events(enricher, "La saisie de cocaïne a été réalisée grâce à des informations fournies par l'agence "
+                            "britannique de lutte contre la criminalité et la DEA américaine.", "fr",
+                  title="La Marine française saisit six tonnes de cocaïne") == [
+        ("intelligence_sharing", ["FR", "GB", "US"], None)]
+
+
+def test_a_service_informing_another_country_s_authorities_shares_intelligence(enricher):
+    assert events(enricher, "Serbian intelligence informed Croatian authorities of the arrival of three drug "
+                            "traffickers.") == [("intelligence_sharing", ["HR", "RS"], None)]
+
+
+def test_where_criminals_operate_or_goods_travel_names_no_party(enricher):
+    assert events(enricher, "La Guardia Civil ha desmantelado una red que introducía hachís desde Marruecos hasta "
+                            "España y ha detenido a trece personas.", "es") == []
+    assert events(enricher, "The first extradition from the UAE to Belgium was an Albanian drug trafficker.") == [
+        ("extradition", ["AE", "BE"], "AE")]
+
+
+def test_the_two_countries_are_the_article_s_two_parties(enricher):
+    assert events(enricher, "Spanish and Moroccan police arrested three members of a terrorist cell. The two countries have "
+                            "conducted joint operations against terrorist groups operating in Syria and Iraq.") == [
+        ("joint_operation", ["ES", "MA"], None)]
+
+
+def test_a_plan_or_a_wish_is_no_operation(enricher):
+    assert events(enricher, "Tunis et Alger ont convenu de promouvoir la formation de leurs policiers contre le "
+                            "terrorisme.", "fr") == []
