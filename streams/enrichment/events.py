@@ -1,79 +1,35 @@
 """Cooperation events: trigger expressions, the actors of their sentence (or of the
-discourse), a location, and one event per real-world event."""
+discourse), a location, and one event per real-world event.
+
+The pieces: ``event_model`` (the data), ``event_places`` (where an event took place),
+``event_parse`` (what the dependency parse tells), the trigger lexicon
+``schemas/gazetteer/events.yaml``; this module finds the triggers, gives each its
+countries and merges the mentions of one real-world event."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 
 from schemas.articles import CooperationEvent
-from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention
+from streams.enrichment import event_places
+from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
+from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
+from streams.enrichment.event_parse import relcl_filter, subject_finder
 from streams.enrichment.text import compile_patterns, load_yaml, mask
 
 if TYPE_CHECKING:
     from streams.enrichment.agencies import AgencyGazetteer
 
-EVENT_TYPES = ("meeting", "visit", "agreement", "intelligence_sharing", "joint_operation", "training", "extradition")
-_ARTICLE = r"(?:(?:la|le|les|the|l'|el|los|las)\s*)?"
-_LOCATIVE = re.compile(
-    r"(?:^|\W)(?:a|au|aux|en|dans|in|at|near|across|throughout|a travers|pres de|sur|en el|en la)\s+" + _ARTICLE
-    + r"(?:(?:[a-z]+\s+)?(?:province|provinces|region|regions|ville|city|port|capitale|capital|district|districts|coast|cote|cotes|large"
-    r"|waters|eaux|sud|nord|south|north|royaume|kingdom|reino|republique|republic|republica|emirat|emirate|sultanat|sultanate)"
-    r"\s+(?:de|of|du|d'|del)\s*" + _ARTICLE + r")?$"
-)
-# 'dans la capitale mauritanienne', 'in the Moroccan capital', 'en la capital marroqui': a demonym naming a place
-_CAPITAL_BEFORE = re.compile(r"(?:^|\W)(?:a|dans|en|in|at)\s+" + _ARTICLE + r"capitale?\s+$")
-_CAPITAL_AFTER = re.compile(r"^\s+capital\b")
-_IN_THE = re.compile(r"(?:^|\W)(?:in|at)\s+the\s+$")
-# a country coordinated with a place before it is a place too: 'in Morocco and Spain', 'en France et en Espagne'
-_COORDINATED = re.compile(r"^\s*(,|;)?\s*((?:and|et|y|e|or|ou|o)\s+)?(?:(?:a|au|aux|en|in|dans|at)\s+)?" + _ARTICLE + r"$")
-# 'police in France', 'las autoridades de Espana': the services of a country, not a place
-_SERVICES_IN = re.compile(r"(?:police|polices|policia|authorities|autorites|autoridades|forces|fuerzas|services|servicios|officers"
-                          r"|agents|agentes|law enforcement|investigators|enqueteurs|investigadores)\s+(?:in|en|from)\s+" + _ARTICLE + r"$")
-_DESTINATION = re.compile(r"(?:^|\W)(?:to|vers|towards|for|pour|hacia)\s+" + _ARTICLE + r"$")
-# the place a visit verb takes as its object: 'visited Kabul', 'a visite Rabat', 'visito Madrid'
-_VISITED = re.compile(r"(?:^|\W)(?:visited|visiting|visits|visit|visite|visites|visita|visito|visitara|visitado)\s+" + _ARTICLE + r"$")
+__all__ = ["EventExtractor", "EventLexicon", "EventResolver", "relcl_filter"]
+
 _VISITOR_BEFORE = re.compile(r"(?:visite|visit|celle|that|venue|trip)\s+(?:officielle\s+)?(?:de|d'|of|du)\s*$")
 _VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
-
-
-@dataclass
-class Actor:
-    start: int
-    end: int
-    code: str
-    source: str          # country | agency | ministry | person
-    locative: bool = False
-    destination: bool = False
-    label: str = ""
-    kind: str = ""       # the country mention's kind (name, demonym...), empty for a body
-    crime_place: bool = False   # where criminals operate or goods travel ('groups operating in Syria')
-
-
-@dataclass
-class SentenceView:
-    start: int
-    end: int
-    text: str
-    actors: list[Actor]
-    persons: list[tuple[int, int, str]]   # span, canonical name
-
-
-@dataclass
-class Event:
-    type: str
-    countries: set[str]
-    location: str | None
-    location_fixed: bool
-    evidence: str
-    trigger: str
-    visitor: str | None = None
-    persons: list[str] = field(default_factory=list)
-    organizations: list[str] = field(default_factory=list)
-    inherited: bool = False
-    from_title: bool = False
+_RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
+_GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
+OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
 
 
 class EventLexicon:
@@ -81,18 +37,30 @@ class EventLexicon:
         data = load_yaml("events.yaml")
         self.version = str(data["version"])
         spec = data["events"]
-        self.strong = {t: compile_patterns(spec[t]["strong"]) for t in EVENT_TYPES if spec.get(t, {}).get("strong")}
-        self.weak = {t: compile_patterns(spec[t]["weak"]) for t in EVENT_TYPES if spec.get(t, {}).get("weak")}
-        self.agreement_nouns = compile_patterns(spec["agreement"]["nouns"])
-        self.agreement_verbs = compile_patterns(spec["agreement"]["verbs"])
+
+        def patterns(event_type: str, key: str):
+            entries = spec.get(event_type, {}).get(key)
+            return compile_patterns(entries) if entries else None
+
+        self.by_kind = {
+            kind: {t: regex for t in EVENT_TYPES if (regex := patterns(t, kind)) is not None}
+            for kind in ("strong", "weak", "talk", "travel")
+        }
+        self.agreement_nouns = patterns("agreement", "nouns")
+        self.agreement_verbs = patterns("agreement", "verbs")
+        self.extradition_pending = patterns("extradition", "pending")
+        self.extradition_decided = patterns("extradition", "decided")
+        self.preparing = patterns("meeting", "preparing")
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
         self.non_actor = compile_patterns(data["non_actor"])
         self.crime_place = compile_patterns(data["crime_place"])
+        self.excluded = compile_patterns(data["excluded"])
         self.two_parties = compile_patterns(data["two_parties"])
-        self.extradition_pending = compile_patterns(spec["extradition"]["pending"])
-        self.extradition_decided = compile_patterns(spec["extradition"]["decided"])
-        self.preparing = compile_patterns(spec["meeting"]["preparing"])
+
+    @property
+    def weak(self) -> dict:
+        return self.by_kind["weak"]
 
 
 def _words_window(folded: str, start: int, end: int, words: int) -> str:
@@ -101,17 +69,29 @@ def _words_window(folded: str, start: int, end: int, words: int) -> str:
     return " ".join(left) + " " + folded[start:end] + " " + " ".join(right)
 
 
+@dataclass
+class Discourse:
+    """What the whole article tells the events of each sentence."""
+    top_actors: list[str]                 # countries by how central they are to the article
+    main_pair: set[str]                   # its two main parties when two stand out, else empty
+    dateline: str | None = None
+    year: int | None = None               # its publication year
+    keep_actor: Callable | None = None    # the parse's relative-clause filter
+    subject_of: Callable | None = None    # the parse's subject finder
+
+
 class EventExtractor:
     def __init__(self, lexicon: EventLexicon) -> None:
         self.lex = lexicon
 
     # ---------------------------------------------------------------- actors
     def is_non_actor(self, folded: str, start: int, end: int, kind: str = DEMONYM) -> bool:
-        """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish'."""
+        """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish', 'Montenegro's clans'."""
         before = " ".join(re.split(r"[,;:()]", folded[max(0, start - 60):start])[-1].split()[-2:])
-        if kind == NAME:   # a name does not qualify the noun after it ('vers la France un trafiquant')
+        possessive = folded[end:end + 2] in ("'s", "' ")
+        if kind == NAME and not possessive:   # a name does not qualify the noun after it ('vers la France un trafiquant')
             return bool(self.lex.non_actor.search(before))
-        window_after = folded[end:].split()[:3]
+        window_after = folded[end + (2 if possessive else 0):].split()[:3]
         if window_after and window_after[0] in ("and", "et") and len(window_after) > 2:
             after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
         else:
@@ -123,215 +103,167 @@ class EventExtractor:
         before = folded[max(sentence_start, start - 30):start]
         return bool(self.lex.crime_place.search(" ".join(before.split()[-3:])))
 
-    @staticmethod
-    def place_flags(folded: str, sentence_start: int, start: int) -> tuple[bool, bool]:
-        """(a place where something happens, a destination) for a country named at ``start``."""
-        before = folded[max(sentence_start, start - 40):start]
-        return bool(_LOCATIVE.search(before)), bool(_DESTINATION.search(before) or _VISITED.search(before))
-
-    @classmethod
-    def mention_place_flags(cls, folded: str, sentence_start: int, mention: CountryMention) -> tuple[bool, bool]:
-        """``place_flags``, where a demonym is a place only as 'the Moroccan capital'."""
-        if mention.kind != DEMONYM:
-            if _SERVICES_IN.search(folded[max(sentence_start, mention.start - 40):mention.start]):
-                return False, False
-            return cls.place_flags(folded, sentence_start, mention.start)
-        before = folded[max(sentence_start, mention.start - 40):mention.start]
-        after = folded[mention.end:mention.end + 12]
-        return bool(_CAPITAL_BEFORE.search(before) or (_CAPITAL_AFTER.match(after) and _IN_THE.search(before))), False
-
-    @staticmethod
-    def coordinate_places(actors: list[Actor], folded: str) -> None:
-        """A country listed after a place is a place too: 'in Morocco and Spain', 'in A, B and C'.
-        A comma alone does not make a list ('in Tangier, Spain handed over'): the list must
-        close with a conjunction."""
-        chain: list[Actor] = []
-        closed = False
-
-        def settle() -> None:
-            if closed:
-                for actor in chain[1:]:
-                    actor.locative = True
-                    actor.crime_place = actor.crime_place or chain[0].crime_place
-
-        for actor in actors:
-            link = _COORDINATED.match(folded[chain[-1].end:actor.start]) if chain else None
-            if link and not actor.locative:
-                chain.append(actor)
-                closed = closed or bool(link.group(2))
-                continue
-            settle()
-            # a demonym place ('dans la capitale mauritanienne') ends its phrase: it starts no list
-            chain, closed = ([actor], False) if actor.locative and actor.kind != DEMONYM else ([], False)
-        settle()
+    place_flags = staticmethod(event_places.place_flags)
 
     # ---------------------------------------------------------------- triggers
-    def triggers(self, folded_sentence: str) -> list[tuple[str, int, int, bool]]:
-        found: list[tuple[str, int, int, bool]] = []
-        for event_type, regex in self.lex.strong.items():
-            for match in regex.finditer(folded_sentence):
-                found.append((event_type, match.start(), match.end(), True))
+    def triggers(self, folded_sentence: str) -> list[Trigger]:
+        """Every trigger of the sentence, strong, talk and travel ones first, then by position."""
+        found = [
+            Trigger(event_type, match.start(), match.end(), kind)
+            for kind, regexes in self.lex.by_kind.items() for event_type, regex in regexes.items()
+            for match in regex.finditer(folded_sentence)
+        ]
         nouns = list(self.lex.agreement_nouns.finditer(folded_sentence))
         if nouns and self.lex.agreement_verbs.search(folded_sentence):
-            found.append(("agreement", nouns[0].start(), nouns[0].end(), True))
-        for event_type, regex in self.lex.weak.items():
-            for match in regex.finditer(folded_sentence):
-                after = folded_sentence[match.end():match.end() + 10]
-                before = folded_sentence[max(0, match.start() - 10):match.start()]
-                if after.lstrip().startswith("warrant") or before.rstrip().endswith(("mandat d'", "mandat d")):
-                    continue  # "arrest warrant", "mandat d'arrêt": not an arrest
-                found.append((event_type, match.start(), match.end(), False))
-        return found
+            found.append(Trigger("agreement", nouns[0].start(), nouns[0].end(), "strong"))
+        excluded = [m.span() for m in self.lex.excluded.finditer(folded_sentence)]
+        found = [t for t in found if not any(start < t.end and t.start < end for start, end in excluded)]
+        return sorted(found, key=lambda t: (t.kind == "weak", t.start))
 
-    def extract(
-        self,
-        sentences: list[SentenceView],
-        folded: str,
-        top_actors: list[str],
-        dateline: str | None,
-        relcl_filter=None,
-        year: int | None = None,
-        subject_of=None,
-    ) -> list[Event]:
+    def retained(self, found: list[Trigger], fs: str) -> list[Trigger]:
+        """The triggers that make events: the first of each type (visits excepted); weak ones
+        only when no other trigger reports the sentence; talks only beside a visit; no
+        operational one in a plan; none of what did not happen."""
+        modal = bool(self.lex.modality.search(fs) or self.lex.agreement_nouns.search(fs))
+        reported = {t.type for t in found if t.kind != "weak"}
+        found_types = {t.type for t in found}
+        kept: list[Trigger] = []
+        for trigger in found:
+            if trigger.type != "visit" and any(k.type == trigger.type for k in kept):
+                continue
+            if trigger.kind == "weak" and reported:
+                continue
+            if trigger.kind == "talk" and reported - {"meeting", "visit"} and "visit" not in reported:
+                continue   # talks beside an extradition or a signing are not a meeting of their own, unless on a visit
+            if trigger.type in OPERATIONAL and modal:
+                continue
+            if self.happened(trigger, fs, found_types):
+                kept.append(trigger)
+        return kept
+
+    def happened(self, trigger: Trigger, fs: str, found_types: set[str]) -> bool:
+        """The trigger reports a cooperation that took place: not denied, not an extradition only
+        requested or awaited, not a meeting held to prepare an operation, not an operation that
+        is only the frame of an extradition told in the same sentence."""
+        if trigger.type == "extradition":
+            decided = list(self.lex.extradition_decided.finditer(fs))
+            if self.lex.extradition_pending.search(fs) and not decided:
+                return False
+            window = mask(fs, [m.span() for m in decided])   # 'rejected his appeal' denies nothing
+        elif trigger.type == "agreement":
+            window = fs
+        else:
+            window = _words_window(fs, trigger.start, trigger.end, 6)
+        if self.lex.negation.search(window):
+            return False
+        if trigger.type == "meeting" and self.lex.preparing.search(_words_window(fs, trigger.end, trigger.end, 8)):
+            return False
+        if trigger.type == "joint_operation" and "extradition" in found_types and not any(r.search(fs) for r in self.lex.weak.values()):
+            return False
+        return True
+
+    # ---------------------------------------------------------------- events
+    def extract(self, sentences: list[SentenceView], folded: str, discourse: Discourse) -> list[Event]:
         events: list[Event] = []
         previous: Event | None = None
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
             found = self.triggers(fs)
-            if not found:
-                continue
-            has_agreement_noun = bool(self.lex.agreement_nouns.search(fs))
-            modal = bool(self.lex.modality.search(fs)) or has_agreement_noun
-            strong_types = {t for t, _, _, strong in found if strong}
-            seen_types: set[str] = set()
-            found_types = {t for t, _, _, _ in found}
-            for event_type, t_start, t_end, strong in sorted(found, key=lambda f: (not f[3], f[1])):
-                if event_type in seen_types and event_type != "visit":
-                    continue
-                if not strong and (strong_types - {event_type} or event_type in strong_types):
-                    continue
-                if event_type in ("joint_operation", "training", "intelligence_sharing") and modal:
-                    continue
-                if not self.happened(event_type, fs, t_start, t_end, found_types):
-                    continue
-                abs_trigger = sentence.start + t_start
-                actors = [
-                    a for a in sentence.actors
-                    if not (event_type == "intelligence_sharing" and a.locative and a.source == "country")
-                    and not (a.crime_place and event_type not in ("extradition", "visit"))
-                    and (relcl_filter is None or relcl_filter(a, abs_trigger))
-                ]
-                countries = {a.code for a in actors}
-                if self.lex.two_parties.search(fs):
-                    pair = set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(top_actors[:2])
-                    if len(pair) == 2:
-                        countries = pair
-                if event_type == "intelligence_sharing" and top_actors and _GIVEN_BY.match(fs[t_end:]) \
-                        and all(a.start >= sentence.start + t_end for a in actors) \
-                        and not any(_RECEIVER.search(folded[max(sentence.start, a.start - 12):a.start]) for a in actors):
-                    # 'information provided by the DEA': the givers are named; the receiver is the article's own side
-                    countries = countries | {next((c for c in top_actors if c not in countries), top_actors[0])}
-                if not strong and len({a.code for a in actors if not a.locative}) < 2:
-                    continue  # arrests/seizures: two countries' actors must be named, not just places
-                inherited = False
-                location, fixed = self._location(event_type, actors)
-                if len(countries) < 2:
-                    if not strong:
-                        continue
-                    candidates = set(previous.countries) if previous else set(top_actors[:2])
-                    if len(candidates) < 2:
-                        continue
-                    if countries <= candidates:
-                        countries = set(candidates)
-                    else:
-                        others = [c for c in top_actors if c not in countries]
-                        if not others:
-                            continue
-                        countries = countries | {others[0]}
-                    inherited = True
-                    if location is None and not fixed and previous is not None and previous.countries == countries and event_type in HOSTED_TYPES:
-                        location, fixed = previous.location, previous.location_fixed
-                if event_type == "extradition":
-                    handing = handing_over_country(actors, countries, folded, (abs_trigger, sentence.start + t_end))
-                    if handing:
-                        location, fixed = handing, True
-                if location is None and not fixed and event_type in HOSTED_TYPES:
-                    location = self._host(sentence, fs, actors, t_start, subject_of)
-                if location is None and not fixed and dateline and dateline in countries and event_type in HOSTED_TYPES \
-                        and not _other_year(fs, year):
-                    location = dateline
-                visitors = self._visitors(sentence, fs) if event_type == "visit" else [None]
-                for visitor in visitors:
-                    event = Event(
-                        type=event_type,
-                        countries=set(countries),
-                        location=location,
-                        location_fixed=fixed,
-                        evidence=sentence.text,
-                        trigger=sentence.text[t_start:t_end],
-                        visitor=visitor,
-                        persons=[name for _, _, name in sentence.persons],
-                        organizations=[a.label for a in actors if a.source in ("agency", "ministry") and a.label],
-                        inherited=inherited,
-                        from_title=position == 0,
-                    )
+            for trigger in self.retained(found, fs) if found else []:
+                for event in self.events_of(trigger, sentence, folded, discourse, previous):
+                    event.from_title = position == 0
                     previous = self._merge(events, event)
-                seen_types.add(event_type)
-        share_visit_places(events)
+        event_places.share_visit_places(events)
+        event_places.place_at_dateline(events, discourse.dateline)
         return events
 
-    def happened(self, event_type: str, fs: str, t_start: int, t_end: int, found_types: set[str]) -> bool:
-        """The trigger reports a cooperation that took place: not denied, not an extradition only
-        requested or awaited, not a meeting held to prepare an operation, not an operation that
-        is only the frame of an extradition told in the same sentence."""
-        if event_type == "extradition":
-            decided = list(self.lex.extradition_decided.finditer(fs))
-            if self.lex.extradition_pending.search(fs) and not decided:
-                return False
-            window = mask(fs, [m.span() for m in decided])   # 'rejected his appeal' denies nothing
-        elif event_type == "agreement":
-            window = fs
-        else:
-            window = _words_window(fs, t_start, t_end, 6)
-        if self.lex.negation.search(window):
-            return False
-        if event_type == "meeting" and self.lex.preparing.search(_words_window(fs, t_end, t_end, 8)):
-            return False
-        if event_type == "joint_operation" and "extradition" in found_types and not any(r.search(fs) for r in self.lex.weak.values()):
-            return False
-        return True
+    def events_of(self, trigger: Trigger, sentence: SentenceView, folded: str, discourse: Discourse, previous: Event | None) -> list[Event]:
+        """The events one trigger reports: its countries from the sentence (or the discourse
+        when the sentence names fewer than two), and where it took place."""
+        fs = folded[sentence.start:sentence.end]
+        at = (sentence.start + trigger.start, sentence.start + trigger.end)
+        actors = [
+            a for a in sentence.actors
+            if not (trigger.type == "intelligence_sharing" and a.locative and a.source == "country")
+            and not (a.crime_place and trigger.type not in ("extradition", "visit"))
+            and (discourse.keep_actor is None or discourse.keep_actor(a, at[0]))
+        ]
+        if trigger.kind == "travel":
+            return self._travels(trigger, sentence, actors)
+        if trigger.kind == "weak" and len({a.code for a in actors if not a.locative}) < 2:
+            return []   # arrests/seizures: two countries' actors must be named, not just places
+        countries = {a.code for a in actors}
+        if self.lex.two_parties.search(fs):
+            pair = set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(discourse.top_actors[:2])
+            if len(pair) == 2:
+                countries = pair
+        if trigger.type == "intelligence_sharing" and discourse.top_actors and _GIVEN_BY.match(fs[trigger.end:]) \
+                and all(a.start >= at[1] for a in actors) \
+                and not any(_RECEIVER.search(folded[max(sentence.start, a.start - 12):a.start]) for a in actors):
+            # 'information provided by the DEA': the givers are named; the receiver is the article's own side
+            countries = countries | {next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
+        location, fixed = event_places.sentence_location(trigger.type, actors)
+        inherited = len(countries) < 2
+        if inherited:
+            countries = self._inherit(countries, discourse, previous)
+            if countries is None:
+                return []
+            if location is None and not fixed and previous is not None and previous.countries == countries and trigger.type in HOSTED_TYPES:
+                location, fixed = previous.location, previous.location_fixed
+        if trigger.type == "extradition":
+            handing = event_places.handing_over_country(actors, countries, folded, at)
+            if handing:
+                location, fixed = handing, True
+        if location is None and not fixed and trigger.type in HOSTED_TYPES:
+            location = event_places.host_country(sentence, folded, actors, discourse.subject_of)
+        visitors = self._visitors(sentence, fs) if trigger.type == "visit" else [None]
+        return [
+            Event(
+                type=trigger.type,
+                countries=set(countries),
+                location=location,
+                location_fixed=fixed,
+                evidence=sentence.text,
+                trigger=sentence.text[trigger.start:trigger.end],
+                visitor=visitor,
+                persons=[name for _, _, name in sentence.persons],
+                organizations=[a.label for a in actors if a.source in ("agency", "ministry") and a.label],
+                inherited=inherited,
+                officials=sentence.officials(),
+                dated_elsewhere=event_places.other_year(fs, discourse.year),
+            )
+            for visitor in visitors
+        ]
 
     @staticmethod
-    def _location(event_type: str, actors: list[Actor]) -> tuple[str | None, bool]:
-        """The one place the sentence names (fixed), None when it names several (fixed too:
-        'in France and Spain' leaves the place open), None unfixed when it names none."""
-        places = {a.code for a in actors if a.source == "country" and (a.locative or (event_type == "visit" and a.destination))}
-        if len(places) == 1:
-            return next(iter(places)), True
-        if len(places) > 1:
-            return None, True
-        return None, False
+    def _inherit(countries: set[str], discourse: Discourse, previous: Event | None) -> set[str] | None:
+        """The countries of an event whose sentence names fewer than two: those of the event
+        just told, else the article's two main parties (None when there are none)."""
+        candidates = set(previous.countries) if previous else set(discourse.main_pair)
+        if len(candidates) >= 2 and countries <= candidates:
+            return candidates
+        others = [c for c in discourse.top_actors if c not in countries]
+        return countries | {others[0]} if countries and others else None
 
     @staticmethod
-    def _host(sentence: SentenceView, fs: str, actors: list[Actor], t_start: int, subject_of) -> str | None:
-        """Where a gathering is held when no place is named: the country of whoever hosts it
-        ('Alger accueille une reunion', 'the ministry, which hosted the talks'), or of the
-        counterpart who invited ('a l'invitation de son homologue tunisien')."""
-        invitation = _INVITATION.search(fs)
-        if invitation:
-            start = sentence.start + invitation.end()
-            hosts = {a.code for a in actors if a.source == "country" and start <= a.start < start + 50}
-            if len(hosts) == 1:
-                return next(iter(hosts))
-        for match in _HOST_VERB.finditer(fs):
-            span = subject_of(sentence.start + match.start(), sentence.start + match.end()) if subject_of else None
-            if span is None:   # no parse, or none that helps: the words before the verb in its clause
-                clause_start = max(fs.rfind(",", 0, match.start()), fs.rfind(";", 0, match.start())) + 1
-                span = (sentence.start + clause_start, sentence.start + match.start())
-            hosts = {a.code for a in actors if span[0] <= a.start < span[1] and not a.destination}
-            if len(hosts) == 1:
-                return next(iter(hosts))
-        return None
+    def _travels(trigger: Trigger, sentence: SentenceView, actors: list[Actor]) -> list[Event]:
+        """An official arriving somewhere, or touring places: one visit to each place reached,
+        by the one country whose official the sentence names."""
+        visitors = {a.code for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination)}
+        if len(visitors) != 1:
+            return []
+        visitor = next(iter(visitors))
+        trigger_start = sentence.start + trigger.start
+        places = dict.fromkeys(   # the places named after the movement: 'arrived in X', 'tour from X to Y via Z'
+            a.code for a in actors if a.source == "country" and a.code != visitor and a.start > trigger_start
+            and (a.locative or a.destination or a.kind in (CAPITAL, CITY))
+        )
+        return [
+            Event(type="visit", countries={visitor, place}, location=place, location_fixed=True, evidence=sentence.text,
+                  trigger=sentence.text[trigger.start:trigger.end], persons=[name for _, _, name in sentence.persons],
+                  officials={visitor})
+            for place in places
+        ]
 
     @staticmethod
     def _visitors(sentence: SentenceView, fs: str) -> list[str | None]:
@@ -362,11 +294,13 @@ class EventExtractor:
             elif new.location_fixed and existing.from_title and not new.from_title and new.countries >= existing.countries:
                 # a headline's place is a summary: the body's own account of the places wins
                 existing.location, existing.location_fixed = new.location, True
-            # a sentence about some of the participants ('the BKA arrested one in Hamburg')
-            # does not place the whole event
-            if existing.location is None and not existing.location_fixed and new.location and new.countries >= existing.countries:
+            # a sentence about some of the participants ('the BKA arrested one in Hamburg'), or
+            # one that does not name them, does not place the whole event
+            if existing.location is None and not existing.location_fixed and new.location and new.countries >= existing.countries \
+                    and not new.inherited:
                 existing.location, existing.location_fixed = new.location, new.location_fixed
             existing.visitor = existing.visitor or new.visitor
+            existing.officials |= new.officials
             # the evidence is the first body sentence that names the actors itself
             if (existing.inherited or existing.from_title) and not (new.inherited or new.from_title):
                 existing.evidence, existing.trigger = new.evidence, new.trigger
@@ -382,74 +316,20 @@ class EventExtractor:
         return new
 
 
-_RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+" + _ARTICLE + r"$")
-_GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
-HOSTED_TYPES = ("meeting", "visit", "agreement", "training")   # gatherings: their place is the host's
-_HOST_VERB = re.compile(r"(?<!\w)(?:accueill\w*|hosts|hosted|hosting|acoge|acogio|acogera|alberga|albergo|a recu|recoit|received|receives|recibio|recibe)(?!\w)")
-_INVITATION = re.compile(r"(?<!\w)(?:invitation|invitacion)\s+(?:de|of|du|del)\s+")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-
-
-def _other_year(folded_sentence: str, year: int | None) -> bool:
-    """The sentence dates what it tells to another year than the article's ('signed in 2021')."""
-    return year is not None and any(int(y) != year for y in _YEAR.findall(folded_sentence))
-
-
-def share_visit_places(events: list[Event]) -> None:
-    """A visit and the talks or signing held during it (same countries) happen in one place:
-    whichever of them names it places the others."""
-    for event in events:
-        if event.location or event.location_fixed:
-            continue
-        if event.type == "visit":
-            places = {e.location for e in events if e.type != "visit" and e.countries == event.countries and e.location_fixed and e.location}
-        elif event.type in HOSTED_TYPES:
-            places = {e.location for e in events if e.type == "visit" and e.countries == event.countries and e.location}
-        else:
-            continue
-        if len(places) == 1:
-            event.location = next(iter(places))
-
-
-# 'a'/'au' name a destination only right after the verb ('extraditado a Estados Unidos', 'remis aux
-# autorites francaises'): further on, 'arrete a Marrakech' is a place
-_HANDED_TO_NEAR = re.compile(r"^\W*(?:[\w-]+\W+){0,2}?(?:a|au|aux|al|a las|a los)\s+" + _ARTICLE
-                             + r"(?:(?:authorities|autorites|autoridades|justice|justicia|police|policia|policiers|agents|agentes)\s+(?:(?:de|of|d')\s*" + _ARTICLE + r")?)?$")
-_HANDED_FROM = re.compile(r"(?:^|\W)(?:from|depuis|desde|par|by|por)\s+" + _ARTICLE + r"$")
-_HANDED_FROM_NEAR = re.compile(r"^\W*(?:[\w-]+\W+){0,2}?(?:de|du|des|d'|del)\s*" + _ARTICLE + r"$")
-_HANDED_TO = re.compile(r"(?:^|\W)(?:to|vers|hacia|towards)\s+" + _ARTICLE
-                        + r"(?:(?:authorities|autorites|autoridades|justice|justicia|police|policia|policiers|agents|agentes)\s+(?:(?:de|of|d')\s*" + _ARTICLE + r")?)?$")
-
-
-def handing_over_country(actors: list[Actor], parties: set[str], folded: str, trigger: tuple[int, int]) -> str | None:
-    """The country that hands a suspect over (where an extradition takes place): the one it
-    comes from ('extradited from X', 'remis ... par X', 'extrade du Maroc'), else the only
-    party that is not its destination ('extradited to Belgium', 'a Estados Unidos')."""
-    countries = [a for a in actors if a.source == "country"]
-    sources, destinations = set(), set()
-    for actor in countries:
-        if actor.start < trigger[1]:
-            continue
-        before = folded[max(trigger[1], actor.start - 50):actor.start]
-        if _HANDED_FROM.search(before) or (actor.kind != DEMONYM and _HANDED_FROM_NEAR.match(folded[trigger[1]:actor.start])):
-            sources.add(actor.code)
-        elif _HANDED_TO.search(before) or (actor.kind in (NAME, DEMONYM, "") and _HANDED_TO_NEAR.match(folded[trigger[1]:actor.start])):
-            destinations.add(actor.code)
-    if len(sources) == 1:
-        return next(iter(sources))
-    others = parties - destinations
-    if destinations and len(others) == 1:
-        return next(iter(others))
-    return None
-
-
 # ---------------------------------------------------------------- the resolver
 SECURITY_KINDS = {"police", "intelligence", "justice", "military", "customs"}
 SECURITY_PORTFOLIOS = {"interior", "justice", "defence", "foreign", "migration"}
 INTERNATIONAL_SECURITY = {"int-europol", "int-interpol", "int-eurojust", "int-frontex", "int-afripol", "int-unodc", "int-maocn", "int-ameripol"}
-_DATELINE = re.compile(r"^\s*([A-ZÉ][A-Za-zÀ-ÿ'’ .-]{1,40}?)(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,20}\))?\s*(?:\.?[–—-]|\.-)")
-_DATELINE_COMMA = re.compile(r"^\s*([A-ZÉ][\w'’.-]+(?:[ -][A-ZÉ][\w'’.-]+){0,2}),\s")
-_DATELINE_COLON = re.compile(r"^\s*([A-ZÉ][A-ZÉ'’ .-]{1,30}[A-ZÉ])\s*:\s")   # 'DOHA: ...'
+
+
+def main_pair(weights, top_actors: list[str]) -> set[str]:
+    """The article's two main parties: its two most central countries, when a third does not
+    weigh as much as the second (then who the two are is unclear)."""
+    if len(top_actors) < 2:
+        return set()
+    if len(top_actors) > 2 and weights.get(top_actors[2], 0) >= weights.get(top_actors[1], 0) > 0:
+        return set()
+    return set(top_actors[:2])
 
 
 class EventResolver:
@@ -465,20 +345,12 @@ class EventResolver:
         if not self.security_relevant(context):
             context.events = []
             return
-        top_actors = [code for code, _ in context.country_weights.most_common()]
-        for mention in context.organization_mentions:
-            if mention.country and mention.country not in top_actors:
-                top_actors.append(mention.country)
-        published = context.article.published_at
-        extracted = self.extractor.extract(
-            self.sentence_views(context), context.folded, top_actors, self.dateline(context), relcl_filter(context.doc),
-            year=published.year if published else None, subject_of=subject_finder(context.doc),
-        )
+        extracted = self.extractor.extract(self.sentence_views(context), context.folded, self.discourse(context))
         article = context.article
         context.events = []
         for event in extracted:
             countries = sorted(event.countries)
-            basis = f"{article.article_id}|{event.type}|{'-'.join(countries)}|{event.location or ''}|{event.visitor or ''}"
+            basis = f"{article.article_id}|{event.type}|{'-'.join(countries)}|{event.location or ''}|{event.visitor or ''}|{event.when or ''}"
             context.events.append(
                 CooperationEvent(
                     event_id=hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20],
@@ -493,6 +365,21 @@ class EventResolver:
                     published_at=article.published_at,
                 )
             )
+
+    def discourse(self, context: ArticleContext) -> Discourse:
+        top_actors = [code for code, _ in context.country_weights.most_common()]
+        for mention in context.organization_mentions:
+            if mention.country and mention.country not in top_actors:
+                top_actors.append(mention.country)
+        published = context.article.published_at
+        return Discourse(
+            top_actors=top_actors,
+            main_pair=main_pair(context.country_weights, top_actors),
+            dateline=self.dateline(context),
+            year=published.year if published else None,
+            keep_actor=relcl_filter(context.doc),
+            subject_of=subject_finder(context.doc),
+        )
 
     def security_relevant(self, context: ArticleContext) -> bool:
         if context.topics:
@@ -519,85 +406,17 @@ class EventResolver:
                     continue
                 if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind):
                     continue
-                locative, destination = self.extractor.mention_place_flags(folded, sentence.start, mention)
+                locative, destination = event_places.mention_place_flags(folded, sentence.start, mention)
                 actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind,
                                     self.extractor.is_crime_place(folded, sentence.start, mention.start)))
-            self.extractor.coordinate_places(actors, folded)
+            event_places.coordinate_places(actors, folded)
             for mention in context.organization_mentions:
                 if mention.country and sentence.start <= mention.start < sentence.end:
                     source = "ministry" if mention.key.startswith("ministry:") else "agency"
-                    actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text))
+                    actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text, body=mention.key))
             people = [(s, e, p.name) for p in context.persons for s, e in p.spans if sentence.start <= s < sentence.end]
             people.sort()
             views.append(SentenceView(sentence.start, sentence.end, sentence.text, actors, people))
         return views
 
-    @staticmethod
-    def dateline(context: ArticleContext) -> str | None:
-        """The country of the place the body opens with ('RABAT - ...', 'DOHA: ...')."""
-        body = context.article.text[:80]
-        match = _DATELINE.match(body) or _DATELINE_COLON.match(body)
-        kinds = (NAME, CAPITAL, CITY)
-        if not match:
-            # 'Abidjan, L'ambassadeur...': a comma alone makes a dateline only of a city
-            match, kinds = _DATELINE_COMMA.match(body), (CAPITAL, CITY)
-        if not match:
-            return None
-        start, end = context.body_start + match.start(1), context.body_start + match.end(1)
-        for mention in context.countries:
-            if start <= mention.start < end and mention.kind in kinds:
-                return mention.code
-        return None
-
-
-def relcl_filter(doc):
-    """Drop actors inside a relative clause that does not contain the trigger
-    ('..., where jihadist groups active in neighbouring Mali ...')."""
-    if doc is None:
-        return None
-
-    def keep(actor: Actor, trigger_char: int) -> bool:
-        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
-        trigger = doc.char_span(trigger_char, trigger_char + 1, alignment_mode="expand")
-        if span is None or trigger is None or len(span) == 0 or len(trigger) == 0:
-            return True
-        token, trigger_token = span.root, trigger[0]
-        for ancestor in [token, *token.ancestors]:
-            if ancestor.dep_ in ("relcl", "acl:relcl"):
-                subtree = range(ancestor.left_edge.i, ancestor.right_edge.i + 1)
-                return trigger_token.i in subtree
-        return True
-
-    return keep
-
-
-def subject_finder(doc):
-    """The character span of whoever does what the verb written at [start, end) says, by the
-    parse: its subject, the agent of its passive ('hosted by X'), or the noun a relative
-    clause hangs on ('the ministry, which hosted the talks')."""
-    if doc is None:
-        return None
-
-    def chars(token) -> tuple[int, int]:
-        last = doc[token.right_edge.i]
-        return doc[token.left_edge.i].idx, last.idx + len(last)
-
-    def subject(start: int, end: int) -> tuple[int, int] | None:
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None or len(span) == 0:
-            return None
-        verb = span.root
-        for child in verb.children:
-            if child.dep_ in ("agent", "obl:agent"):
-                return chars(child)
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubj:pass", "nsubjpass"):
-                if child.tag_ in ("WDT", "WP") or child.lower_ in ("qui", "which", "who", "que"):
-                    break
-                return chars(child)
-        if verb.dep_ in ("relcl", "acl:relcl") and verb.head.i < verb.i:
-            head = verb.head
-            return doc[head.left_edge.i].idx, head.idx + len(head)
-        return None
-
-    return subject
+    dateline = staticmethod(event_places.dateline)

@@ -168,3 +168,43 @@ def test_the_two_countries_are_the_article_s_two_parties(enricher):
 def test_a_plan_or_a_wish_is_no_operation(enricher):
     assert events(enricher, "Tunis et Alger ont convenu de promouvoir la formation de leurs policiers contre le "
                             "terrorisme.", "fr") == []
+
+
+# ---------------------------------------------------------------- trigger vocabulary
+def test_talks_on_a_visit_are_a_meeting(enricher):
+    assert events(enricher, "Au cours de la visite à Madrid, les ministres mauritanien et espagnol de l'Intérieur ont "
+                            "discuté de la lutte contre l'immigration clandestine.", "fr") == [
+        ("visit", ["ES", "MR"], "ES"), ("meeting", ["ES", "MR"], "ES")]
+
+
+def test_talks_beside_another_event_are_not_a_meeting(enricher):
+    assert events(enricher, "México extraditó a Estados Unidos a 29 narcotraficantes en medio de negociaciones "
+                            "comerciales.", "es") == [("extradition", ["MX", "US"], "MX")]
+
+
+def test_an_official_arriving_and_touring_visits_each_place(enricher):
+    assert events(enricher, "Après une tournée de Dakar à Bamako, le ministre français de l'Intérieur est arrivé à "
+                            "Nouakchott pour parler de terrorisme.", "fr") == [
+        ("visit", ["FR", "SN"], "SN"), ("visit", ["FR", "ML"], "ML"), ("visit", ["FR", "MR"], "MR")]
+
+
+def test_a_suspect_arriving_is_no_visit(enricher):
+    assert events(enricher, "Extradé de Dubaï, le trafiquant de cocaïne a été placé en garde à vue dès son arrivée à "
+                            "Paris, dans les locaux de l'OFAST.", "fr") == [("extradition", ["AE", "FR"], "AE")]
+
+
+def test_a_press_conference_is_no_meeting_and_an_arrest_warrant_no_arrest(enricher):
+    assert events(enricher, "The Spanish interior minister gave a press conference on drug trafficking with Morocco.") == []
+    assert events(enricher, "Spain issued an arrest warrant for a French drug trafficker.") == []
+
+
+def test_equipment_and_seminars_are_training(enricher):
+    assert events(enricher, "La France a mis à la disposition de la Mauritanie un lot de matériel pour la lutte contre "
+                            "le terrorisme.", "fr") == [("training", ["FR", "MR"], None)]
+    assert events(enricher, "Un séminaire de police technique contre le terrorisme a réuni à Niamey des policiers "
+                            "du Mali et du Niger.", "fr") == [("training", ["ML", "NE"], "NE")]
+
+
+def test_a_joint_team_agreed_is_an_agreement(enricher):
+    assert events(enricher, "France and Morocco agreed on a joint working group against illegal immigration.") == [
+        ("agreement", ["FR", "MA"], None)]
