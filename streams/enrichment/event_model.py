@@ -31,6 +31,7 @@ class SentenceView:
     text: str
     actors: list[Actor]
     persons: list[tuple[int, int, str]]   # span, canonical name
+    bodies: list[str] = field(default_factory=list)   # international bodies it names (gazetteer keys)
 
     def officials(self) -> set[str]:
         """Countries whose bodies or ministers the sentence names."""
@@ -67,3 +68,6 @@ class Event:
     officials: set[str] = field(default_factory=set)   # countries whose officials its sentences name
     when: str | None = None       # the date its sentence gives it ('le 23 septembre', 'in December 2023')
     dated_elsewhere: bool = False # its sentence dates it to another year than the article's
+    sentence: int = 0             # where the article first tells it (sentence index)
+    named: set[str] = field(default_factory=set)   # the countries its own sentences name
+    weak_only: bool = False       # told only by ordinary police work (arrests, seizures)

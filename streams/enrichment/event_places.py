@@ -31,6 +31,7 @@ _COORDINATED = re.compile(r"^\s*(,|;)?\s*((?:and|et|y|e|or|ou|o)\s+)?(?:(?:a|au|
 # 'police in France', 'las autoridades de Espana': the services of a country, not a place
 _SERVICES_IN = re.compile(r"(?:police|polices|policia|authorities|autorites|autoridades|forces|fuerzas|services|servicios|officers"
                           r"|agents|agentes|law enforcement|investigators|enqueteurs|investigadores)\s+(?:in|en|from)\s+" + _ARTICLE + r"$")
+_OWNS_A_BODY = re.compile(r"['’]s\s+[A-Z]")
 _DESTINATION = re.compile(r"(?:^|\W)(?:to|vers|towards|for|pour|hacia)\s+" + _ARTICLE + r"$")
 # the place a visit verb takes as its object: 'visited Kabul', 'a visite Rabat', 'visito Madrid'
 _VISITED = re.compile(r"(?:^|\W)(?:visited|visiting|visits|visit|visite|visites|visita|visito|visitara|visitado)\s+" + _ARTICLE + r"$")
@@ -59,12 +60,13 @@ def place_flags(folded: str, sentence_start: int, start: int) -> tuple[bool, boo
     return bool(_LOCATIVE.search(before)), bool(_DESTINATION.search(before) or _VISITED.search(before))
 
 
-def mention_place_flags(folded: str, sentence_start: int, mention: CountryMention) -> tuple[bool, bool]:
+def mention_place_flags(text: str, folded: str, sentence_start: int, mention: CountryMention) -> tuple[bool, bool]:
     """``place_flags`` for a mention: the services of a country are no place ('police in
-    France'), and a demonym is a place only as 'the Moroccan capital'."""
+    France'), nor a country owning a body ('at Morocco's Ministry of the Interior'), and a
+    demonym is a place only as 'the Moroccan capital'."""
     before = folded[max(sentence_start, mention.start - 40):mention.start]
     if mention.kind != DEMONYM:
-        if _SERVICES_IN.search(before):
+        if _SERVICES_IN.search(before) or _OWNS_A_BODY.match(text, mention.end):
             return False, False
         return place_flags(folded, sentence_start, mention.start)
     after = folded[mention.end:mention.end + 12]
@@ -200,3 +202,24 @@ def dateline(context: ArticleContext) -> str | None:
         if start <= mention.start < end and mention.kind in kinds:
             return mention.code
     return None
+
+
+def visits_by_convention(events: list[Event], summits) -> list[Event]:
+    """Talks or a signing held in one party's country are also a visit by the other party's
+    officials, when its sentences name an official (a minister, a body) of that party, who
+    travelled there (SPEC); a summit held in one member's country, a visit by all the others."""
+    visits = []
+    for event in events:
+        if event.type not in ("meeting", "agreement") or event.location not in event.countries:
+            continue
+        travelled = event.officials & event.countries - {event.location}
+        if len(event.countries) > 2 and not summits.search(event.trigger.lower()):
+            continue
+        if len(event.countries) == 2 and not travelled:
+            continue
+        if any(e.type == "visit" and e.countries == event.countries for e in events + visits):
+            continue
+        visits.append(Event(type="visit", countries=set(event.countries), location=event.location, location_fixed=event.location_fixed,
+                            evidence=event.evidence, trigger=event.trigger, persons=list(event.persons),
+                            organizations=list(event.organizations), officials=set(event.officials)))
+    return events + visits

@@ -17,7 +17,9 @@ from schemas.articles import CooperationEvent
 from streams.enrichment import event_places
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
 from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
+from streams.enrichment.participants import MULTILATERAL_TYPES
 from streams.enrichment.event_parse import relcl_filter, subject_finder
+from streams.enrichment.participants import Participants, find_participants, join_participants
 from streams.enrichment.text import compile_patterns, load_yaml, mask
 
 if TYPE_CHECKING:
@@ -29,6 +31,7 @@ _VISITOR_BEFORE = re.compile(r"(?:visite|visit|celle|that|venue|trip)\s+(?:offic
 _VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
 _RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
+_PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
 
 
@@ -51,12 +54,19 @@ class EventLexicon:
         self.extradition_pending = patterns("extradition", "pending")
         self.extradition_decided = patterns("extradition", "decided")
         self.preparing = patterns("meeting", "preparing")
+        self.summit = patterns("meeting", "summit")
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
         self.non_actor = compile_patterns(data["non_actor"])
         self.crime_place = compile_patterns(data["crime_place"])
         self.excluded = compile_patterns(data["excluded"])
         self.two_parties = compile_patterns(data["two_parties"])
+        participation = data["participation"]
+        self.took_part = compile_patterns(participation["took_part"])
+        self.signed = compile_patterns(participation["signed"])
+        self.composition = compile_patterns(participation["composition"])
+        self.refers_to = {t: compile_patterns(words) for t, words in participation["refers_to"].items()}
+        self.members = {key: set(codes) for key, codes in (data.get("members") or {}).items()}
 
     @property
     def weak(self) -> dict:
@@ -78,6 +88,7 @@ class Discourse:
     year: int | None = None               # its publication year
     keep_actor: Callable | None = None    # the parse's relative-clause filter
     subject_of: Callable | None = None    # the parse's subject finder
+    participants: Participants | None = None
 
 
 class EventExtractor:
@@ -160,24 +171,31 @@ class EventExtractor:
             return False
         if trigger.type == "joint_operation" and "extradition" in found_types and not any(r.search(fs) for r in self.lex.weak.values()):
             return False
+        if trigger.kind == "weak" and _PURPOSE.search(fs[max(0, trigger.start - 12):trigger.start]):
+            return False   # 'a direct line to intercept boats': a purpose, not an operation
         return True
 
     # ---------------------------------------------------------------- events
     def extract(self, sentences: list[SentenceView], folded: str, discourse: Discourse) -> list[Event]:
+        if discourse.participants is None:
+            discourse.participants = find_participants(sentences, folded, self.lex.members, self.lex.composition)
         events: list[Event] = []
         previous: Event | None = None
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
             found = self.triggers(fs)
             for trigger in self.retained(found, fs) if found else []:
-                for event in self.events_of(trigger, sentence, folded, discourse, previous):
-                    event.from_title = position == 0
+                for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
+                    event.from_title, event.sentence = position == 0, position
                     previous = self._merge(events, event)
+        join_participants(events, sentences, folded, self.lex)
+        events = self._merge_all(self.reported(events))
         event_places.share_visit_places(events)
         event_places.place_at_dateline(events, discourse.dateline)
-        return events
+        return event_places.visits_by_convention(events, self.lex.summit)
 
-    def events_of(self, trigger: Trigger, sentence: SentenceView, folded: str, discourse: Discourse, previous: Event | None) -> list[Event]:
+    def events_of(self, trigger: Trigger, sentence: SentenceView, folded: str, discourse: Discourse, previous: Event | None,
+                  position: int = 0) -> list[Event]:
         """The events one trigger reports: its countries from the sentence (or the discourse
         when the sentence names fewer than two), and where it took place."""
         fs = folded[sentence.start:sentence.end]
@@ -190,9 +208,19 @@ class EventExtractor:
         ]
         if trigger.kind == "travel":
             return self._travels(trigger, sentence, actors)
-        if trigger.kind == "weak" and len({a.code for a in actors if not a.locative}) < 2:
-            return []   # arrests/seizures: two countries' actors must be named, not just places
         countries = {a.code for a in actors}
+        acting = {a.code for a in actors if not a.locative}
+        if len(acting) < 2 and trigger.type in MULTILATERAL_TYPES and discourse.participants is not None:
+            # a regional body acting for its members, or a gathering of the countries just listed
+            members = discourse.participants.of_bodies(sentence)
+            listed = discourse.participants.last_list(position)
+            if not members and trigger.type in HOSTED_TYPES and acting <= listed:
+                members = listed
+            countries |= members
+            acting |= members
+        if trigger.kind == "weak" and len(acting) < 2:
+            return []   # arrests/seizures: two countries' actors must be named, not just places
+        named = set(countries)
         if self.lex.two_parties.search(fs):
             pair = set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(discourse.top_actors[:2])
             if len(pair) == 2:
@@ -204,6 +232,9 @@ class EventExtractor:
             countries = countries | {next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
         location, fixed = event_places.sentence_location(trigger.type, actors)
         inherited = len(countries) < 2
+        dated_elsewhere = event_places.other_year(fs, discourse.year)
+        if inherited and dated_elsewhere:
+            return []   # background: 'first tabled in 2006, when the conference was held in Malaysia'
         if inherited:
             countries = self._inherit(countries, discourse, previous)
             if countries is None:
@@ -229,8 +260,10 @@ class EventExtractor:
                 persons=[name for _, _, name in sentence.persons],
                 organizations=[a.label for a in actors if a.source in ("agency", "ministry") and a.label],
                 inherited=inherited,
+                named=named if not inherited else named & countries,
+                weak_only=trigger.kind == "weak",
                 officials=sentence.officials(),
-                dated_elsewhere=event_places.other_year(fs, discourse.year),
+                dated_elsewhere=dated_elsewhere,
             )
             for visitor in visitors
         ]
@@ -277,6 +310,21 @@ class EventExtractor:
         return visitors or [None]
 
     @staticmethod
+    def reported(events: list[Event]) -> list[Event]:
+        """Arrests between two countries that also carry out an extradition are the arrest
+        pending that extradition, not an operation of their own."""
+        extraditions = [e.countries for e in events if e.type == "extradition"]
+        return [e for e in events if not (e.type == "joint_operation" and e.weak_only and any(e.countries <= pair for pair in extraditions))]
+
+    @classmethod
+    def _merge_all(cls, events: list[Event]) -> list[Event]:
+        """Merge again once participants joined: a pair may now be part of a multilateral event."""
+        merged: list[Event] = []
+        for event in sorted(events, key=lambda e: -len(e.countries)):
+            cls._merge(merged, event)
+        return sorted(merged, key=lambda e: e.sentence)
+
+    @staticmethod
     def _merge(events: list[Event], new: Event) -> Event:
         for existing in events:
             if existing.type != new.type:
@@ -301,6 +349,9 @@ class EventExtractor:
                 existing.location, existing.location_fixed = new.location, new.location_fixed
             existing.visitor = existing.visitor or new.visitor
             existing.officials |= new.officials
+            existing.named |= new.named
+            existing.weak_only = existing.weak_only and new.weak_only
+            existing.sentence = min(existing.sentence, new.sentence)
             # the evidence is the first body sentence that names the actors itself
             if (existing.inherited or existing.from_title) and not (new.inherited or new.from_title):
                 existing.evidence, existing.trigger = new.evidence, new.trigger
@@ -406,7 +457,7 @@ class EventResolver:
                     continue
                 if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind):
                     continue
-                locative, destination = event_places.mention_place_flags(folded, sentence.start, mention)
+                locative, destination = event_places.mention_place_flags(context.text, folded, sentence.start, mention)
                 actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind,
                                     self.extractor.is_crime_place(folded, sentence.start, mention.start)))
             event_places.coordinate_places(actors, folded)
@@ -416,7 +467,9 @@ class EventResolver:
                     actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text, body=mention.key))
             people = [(s, e, p.name) for p in context.persons for s, e in p.spans if sentence.start <= s < sentence.end]
             people.sort()
-            views.append(SentenceView(sentence.start, sentence.end, sentence.text, actors, people))
+            bodies = [m.key for m in context.organization_mentions if not m.country and m.key in self.agencies.agencies
+                      and sentence.start <= m.start < sentence.end]
+            views.append(SentenceView(sentence.start, sentence.end, sentence.text, actors, people, list(dict.fromkeys(bodies))))
         return views
 
     dateline = staticmethod(event_places.dateline)

@@ -80,7 +80,8 @@ class Sentence:
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"»”')\]]*\s+(?=[\"«“(]?[A-ZÀ-ÖØ-Þ0-9])|\n+")
 _ABBREVIATIONS = {"m", "mm", "mme", "mr", "mrs", "ms", "dr", "pr", "gen", "col", "lt", "sgt", "st", "me",
-                  "no", "vol", "art", "av", "bd", "etc", "cf", "p", "sr", "sra", "jr", "inc", "ltd", "co", "corp", "gov", "sen", "rep"}
+                  "no", "vol", "art", "av", "bd", "etc", "cf", "p", "sr", "sra", "jr", "inc", "ltd", "co", "corp", "gov", "sen", "rep",
+                  "ee"}   # 'EE. UU.' (Spanish for the United States) is one name
 
 
 def split_sentences(text: str) -> list[Sentence]:

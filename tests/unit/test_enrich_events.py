@@ -208,3 +208,74 @@ def test_equipment_and_seminars_are_training(enricher):
 def test_a_joint_team_agreed_is_an_agreement(enricher):
     assert events(enricher, "France and Morocco agreed on a joint working group against illegal immigration.") == [
         ("agreement", ["FR", "MA"], None)]
+
+
+# ---------------------------------------------------------------- a meeting abroad is also a visit (SPEC)
+def test_talks_in_one_party_s_country_with_the_other_s_minister_are_also_a_visit(enricher):
+    assert events(enricher, "Le ministre tunisien de l'Intérieur a rencontré mercredi à Alger son homologue algérien "
+                            "pour parler de la lutte contre le terrorisme.", "fr") == [
+        ("meeting", ["DZ", "TN"], "DZ"), ("visit", ["DZ", "TN"], "DZ")]
+
+
+def test_talks_without_an_official_of_the_other_side_are_no_visit(enricher):
+    assert events(enricher, "Officials of Spain and Morocco met in Madrid on drug trafficking.") == [
+        ("meeting", ["ES", "MA"], "ES")]
+
+
+def test_a_summit_in_one_member_s_country_is_a_visit_by_the_others(enricher):
+    assert events(enricher, "Un sommet des chefs d'Etat du Mali, du Niger et du Tchad sur le terrorisme s'est ouvert "
+                            "à Niamey.", "fr") == [("meeting", ["ML", "NE", "TD"], "NE"), ("visit", ["ML", "NE", "TD"], "NE")]
+
+
+# ---------------------------------------------------------------- one event carrying all its participants (SPEC)
+def test_countries_that_took_part_join_the_operation(enricher):
+    assert events(enricher, "Frontex and Austria led an international operation against migrant smuggling. Poland, "
+                            "Hungary and Slovakia also took part in the action.") == [
+        ("joint_operation", ["AT", "HU", "PL", "SK"], None)]
+
+
+def test_taking_part_in_something_else_adds_no_participant(enricher):
+    assert events(enricher, "Spain and Senegal signed an agreement against migrant smuggling in Dakar. An Italian plane "
+                            "will take part in the surveillance of the coast.") == [("agreement", ["ES", "SN"], "SN")]
+
+
+def test_the_signatories_are_the_agreement_s_parties(enricher):
+    assert events(enricher, "Brasil y otros países firmaron un tratado contra el crimen organizado. Los países "
+                            "firmantes son Brasil, Argentina, Chile y Uruguay.", "es") == [
+        ("agreement", ["AR", "BR", "CL", "UY"], None)]
+
+
+def test_the_countries_searched_in_take_part_in_the_operation(enricher):
+    assert events(enricher, "Las autoridades españolas, en coordinación con la policía alemana, desmantelaron una red "
+                            "de narcotráfico. Se realizaron veinte registros simultáneos en España, Alemania y Bélgica.", "es") == [
+        ("joint_operation", ["BE", "DE", "ES"], None)]
+
+
+def test_a_regional_body_with_fixed_membership_acts_for_its_members(enricher):
+    assert events(enricher, "ASEANAPOL signed a protocol on crisis management against terrorism.") == [
+        ("agreement", ["BN", "ID", "KH", "LA", "MM", "MY", "PH", "SG", "TH", "VN"], None)]
+
+
+def test_a_body_acts_for_the_members_the_text_gives_it(enricher):
+    assert events(enricher, "La Force multinationale mixte (FMM) regroupe des militaires du Tchad, du Cameroun, du Niger "
+                            "et du Nigeria. La FMM a démantelé un camp de Boko Haram.", "fr") == [
+        ("joint_operation", ["CM", "NE", "NG", "TD"], None)]
+
+
+def test_a_gathering_of_the_countries_just_listed(enricher):
+    assert events(enricher, "Les ministres de l'Intérieur de France, d'Italie et d'Espagne étaient réunis lundi. La "
+                            "réunion a porté sur l'immigration clandestine.", "fr") == [("meeting", ["ES", "FR", "IT"], None)]
+
+
+# ---------------------------------------------------------------- what the article reports, not its background
+def test_arrests_pending_an_extradition_are_part_of_it(enricher):
+    assert events(enricher, "The Spanish police arrested a drug trafficker wanted by French judges. Spain extradited "
+                            "him to France on Tuesday.") == [("extradition", ["ES", "FR"], "ES")]
+
+
+def test_a_reference_to_another_year_without_its_parties_is_background(enricher):
+    assert events(enricher, "The counter-terrorism protocol was first proposed in 2006 at a conference in Malaysia.") == []
+
+
+def test_a_purpose_is_no_operation(enricher):
+    assert events(enricher, "Greek and Turkish coast guards share a direct line to intercept migrant boats.") == []
