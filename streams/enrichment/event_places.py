@@ -48,6 +48,8 @@ _HANDED_TO = re.compile(r"(?:^|\W)(?:to|vers|hacia|towards)\s+" + _ARTICLE + _AU
 # autorites francaises'): further on, 'arrete a Marrakech' is a place
 _HANDED_TO_NEAR = re.compile(r"^\W*(?:[\w-]+\W+){0,2}?(?:a|au|aux|al|a las|a los)\s+" + _ARTICLE + _AUTHORITIES + r"$")
 
+_HANDED_TO_TAIL = re.compile(r"(?:^|\W)(?:a|au|aux|al|a las|a los|to)\s+" + _ARTICLE
+                             + r"(?:authorities|autorites|autoridades|justice|justicia|police|policia|policiers|agents|agentes)\s+(?:(?:de|of|d')\s*" + _ARTICLE + r")?$")
 _DATELINE = re.compile(r"^\s*([A-ZÉ][A-Za-zÀ-ÿ'’ .-]{1,40}?)(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,20}\))?\s*(?:\.?[–—-]|\.-)")
 _DATELINE_COMMA = re.compile(r"^\s*([A-ZÉ][\w'’.-]+(?:[ -][A-ZÉ][\w'’.-]+){0,2}),\s")
 _DATELINE_COLON = re.compile(r"^\s*([A-ZÉ][A-ZÉ'’ .-]{1,30}[A-ZÉ])\s*:\s")   # 'DOHA: ...'
@@ -122,7 +124,8 @@ def handing_over_country(actors: list[Actor], parties: set[str], folded: str, tr
         before = folded[max(trigger[1], actor.start - 50):actor.start]
         if _HANDED_FROM.search(before) or (actor.kind != DEMONYM and _HANDED_FROM_NEAR.match(folded[trigger[1]:actor.start])):
             sources.add(actor.code)
-        elif _HANDED_TO.search(before) or (actor.kind in (NAME, DEMONYM) and _HANDED_TO_NEAR.match(folded[trigger[1]:actor.start])):
+        elif _HANDED_TO.search(before) or (actor.kind in (NAME, DEMONYM) and (
+                _HANDED_TO_NEAR.match(folded[trigger[1]:actor.start]) or _received_by_trigger(folded[trigger[0]:actor.start]))):
             destinations.add(actor.code)
     if len(sources) == 1:
         return next(iter(sources))
@@ -130,6 +133,11 @@ def handing_over_country(actors: list[Actor], parties: set[str], folded: str, tr
     if destinations and len(others) == 1:
         return next(iter(others))
     return None
+
+
+def _received_by_trigger(text: str) -> bool:
+    """The trigger itself names who receives ('remis aux autorites | francaises')."""
+    return len(text.split()) <= 8 and bool(_HANDED_TO_TAIL.search(text))
 
 
 def host_country(sentence: SentenceView, folded: str, actors: list[Actor], subject_of) -> str | None:
@@ -155,8 +163,10 @@ def host_country(sentence: SentenceView, folded: str, actors: list[Actor], subje
 
 
 def other_year(folded_sentence: str, year: int | None) -> bool:
-    """The sentence dates what it tells to another year than the article's ('signed in 2021')."""
-    return year is not None and any(int(y) != year for y in _YEAR.findall(folded_sentence))
+    """The sentence dates what it tells to another year than the article's ('signed in 2021'):
+    it names years, none of them the article's."""
+    years = {int(y) for y in _YEAR.findall(folded_sentence)}
+    return year is not None and bool(years) and year not in years
 
 
 def share_visit_places(events: list[Event]) -> None:

@@ -18,6 +18,7 @@ from streams.enrichment import event_places
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
 from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.participants import MULTILATERAL_TYPES
+from streams.enrichment.event_dates import MonthFinder, same_time
 from streams.enrichment.event_parse import relcl_filter, subject_finder
 from streams.enrichment.participants import Participants, find_participants, join_participants
 from streams.enrichment.text import compile_patterns, load_yaml, mask
@@ -58,6 +59,7 @@ class EventLexicon:
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
         self.non_actor = compile_patterns(data["non_actor"])
+        self.criminals = compile_patterns(data["criminals"])
         self.crime_place = compile_patterns(data["crime_place"])
         self.excluded = compile_patterns(data["excluded"])
         self.two_parties = compile_patterns(data["two_parties"])
@@ -67,6 +69,7 @@ class EventLexicon:
         self.composition = compile_patterns(participation["composition"])
         self.refers_to = {t: compile_patterns(words) for t, words in participation["refers_to"].items()}
         self.members = {key: set(codes) for key, codes in (data.get("members") or {}).items()}
+        self.months = MonthFinder(data["months"])
 
     @property
     def weak(self) -> dict:
@@ -107,7 +110,7 @@ class EventExtractor:
             after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
         else:
             after = " ".join(window_after[:2])  # "Russian ransomware suspect"
-        return bool(self.lex.non_actor.search(before + " | " + after))
+        return bool(self.lex.non_actor.search(before + " | " + after) or self.lex.criminals.search(after))
 
     def is_crime_place(self, folded: str, sentence_start: int, start: int) -> bool:
         """'groups operating in Syria', 'hashish from Morocco to Spain': where crime happens."""
@@ -264,6 +267,7 @@ class EventExtractor:
                 weak_only=trigger.kind == "weak",
                 officials=sentence.officials(),
                 dated_elsewhere=dated_elsewhere,
+                when=self.lex.months.when(fs),
             )
             for visitor in visitors
         ]
@@ -335,10 +339,18 @@ class EventExtractor:
                 continue
             if existing.visitor and new.visitor and existing.visitor != new.visitor:
                 continue
+            # the same kind of event told at two dates is two events ('extradited in September...
+            # at the end of November, Rabat handed over two more'); so is one the text dates to
+            # another year than the article's ('the first extradition, in December 2023')
+            if not same_time(existing.when, new.when):
+                continue
+            if existing.dated_elsewhere != new.dated_elsewhere and not (existing.inherited or new.inherited):
+                continue
             if len(new.countries) > len(existing.countries):
                 existing.countries = set(new.countries)
-                if new.location_fixed:
-                    existing.location, existing.location_fixed = new.location, True
+                if new.location_fixed or (existing.inherited and not new.inherited):
+                    # the account naming all the parties places the event, not a partial one
+                    existing.location, existing.location_fixed = new.location, new.location_fixed
             elif new.location_fixed and existing.from_title and not new.from_title and new.countries >= existing.countries:
                 # a headline's place is a summary: the body's own account of the places wins
                 existing.location, existing.location_fixed = new.location, True
@@ -348,6 +360,7 @@ class EventExtractor:
                     and not new.inherited:
                 existing.location, existing.location_fixed = new.location, new.location_fixed
             existing.visitor = existing.visitor or new.visitor
+            existing.when = existing.when or new.when
             existing.officials |= new.officials
             existing.named |= new.named
             existing.weak_only = existing.weak_only and new.weak_only
@@ -422,7 +435,9 @@ class EventResolver:
         for mention in context.organization_mentions:
             if mention.country and mention.country not in top_actors:
                 top_actors.append(mention.country)
-        published = context.article.published_at
+        article = context.article
+        # the year of a report of the day; none when the feed gave no date (the receive time is no publication year)
+        published = article.published_at if article.published_at_source == "feed" else None
         return Discourse(
             top_actors=top_actors,
             main_pair=main_pair(context.country_weights, top_actors),

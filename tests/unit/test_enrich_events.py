@@ -279,3 +279,21 @@ def test_a_reference_to_another_year_without_its_parties_is_background(enricher)
 
 def test_a_purpose_is_no_operation(enricher):
     assert events(enricher, "Greek and Turkish coast guards share a direct line to intercept migrant boats.") == []
+
+
+# ---------------------------------------------------------------- repeated events stay apart
+def test_extraditions_told_at_different_dates_are_different_events(enricher):
+    assert events(enricher, "Le Maroc a extradé vers la France un trafiquant de drogue le 23 septembre. Fin novembre, "
+                            "Rabat a remis aux autorités françaises deux autres trafiquants de drogue.", "fr") == [
+        ("extradition", ["FR", "MA"], "MA"), ("extradition", ["FR", "MA"], "MA")]
+
+
+def test_one_extradition_told_twice_is_one_event(enricher):
+    assert events(enricher, "Le Maroc a remis à la France un trafiquant de drogue. Il a été extradé vers la France le "
+                            "23 septembre.", "fr") == [("extradition", ["FR", "MA"], "MA")]
+
+
+def test_an_earlier_year_s_event_is_another_event(enricher):
+    assert events(enricher, "The UAE extradited three drug traffickers to Belgium on Sunday. The first extradition from "
+                            "the UAE to Belgium was a cocaine trafficker in December 2023.") == [
+        ("extradition", ["AE", "BE"], "AE"), ("extradition", ["AE", "BE"], "AE")]
