@@ -11,7 +11,7 @@ _YEAR = r"(?:(?:19|20)\d\d)"
 
 
 class MonthFinder:
-    """Finds the month (and year) a sentence dates what it tells to."""
+    """Finds the dates (a month, a year, or both) a sentence gives."""
 
     def __init__(self, months: dict) -> None:
         names = {name: int(number) for number, words in months.items() for name in words}
@@ -21,17 +21,19 @@ class MonthFinder:
         self._names = names
         self._regex = re.compile(
             rf"(?<![\w])(?:(?:{_DAY}\s+(?:de\s+)?)?(?P<plain>{plain})(?:\s+(?:de\s+|del\s+|,\s*)?(?P<y1>{_YEAR}))?"
-            rf"|{_DAY}\s+(?P<s1>{strict})(?:\s+(?P<y2>{_YEAR}))?|(?P<s2>{strict})\s+(?:{_DAY}|(?P<y3>{_YEAR})))(?![\w])"
+            rf"|{_DAY}\s+(?P<s1>{strict})(?:\s+(?P<y2>{_YEAR}))?|(?P<s2>{strict})\s+(?:{_DAY}(?:,?\s+(?P<y4>{_YEAR}))?|(?P<y3>{_YEAR}))"
+            rf"|(?P<y0>{_YEAR}))(?![\w])"
         )
 
-    def when(self, folded_sentence: str) -> str | None:
-        """'2025-01' or '-09' (no year given) for the first date of the sentence, None without one."""
-        match = self._regex.search(folded_sentence)
-        if not match:
+    def when(self, folded_sentence: str, near: int = 0) -> str | None:
+        """The date of the sentence closest to position ``near`` (its trigger): '2025-01',
+        '-09' (no year given), '2021-' (no month given); None when it gives none."""
+        closest = min(self._regex.finditer(folded_sentence), key=lambda m: min(abs(m.start() - near), abs(m.end() - near)), default=None)
+        if closest is None:
             return None
-        name = match.group("plain") or match.group("s1") or match.group("s2")
-        year = match.group("y1") or match.group("y2") or match.group("y3") or ""
-        return f"{year}-{self._names[name]:02d}"
+        name = closest.group("plain") or closest.group("s1") or closest.group("s2")
+        year = next((closest.group(g) for g in ("y0", "y1", "y2", "y3", "y4") if closest.group(g)), "")
+        return f"{year}-{self._names[name]:02d}" if name else f"{year}-"
 
 
 def same_time(first: str | None, second: str | None) -> bool:
@@ -40,4 +42,9 @@ def same_time(first: str | None, second: str | None) -> bool:
         return True
     year1, month1 = first.split("-")
     year2, month2 = second.split("-")
-    return month1 == month2 and (not year1 or not year2 or year1 == year2)
+    return (not month1 or not month2 or month1 == month2) and (not year1 or not year2 or year1 == year2)
+
+
+def dated_elsewhere(when: str | None, year: int | None) -> bool:
+    """The date an event is given is in another year than the article's ('signed in 2021')."""
+    return bool(when) and year is not None and bool(when.split("-")[0]) and int(when.split("-")[0]) != year

@@ -69,5 +69,6 @@ class Event:
     when: str | None = None       # the date its sentence gives it ('le 23 septembre', 'in December 2023')
     dated_elsewhere: bool = False # its sentence dates it to another year than the article's
     sentence: int = 0             # where the article first tells it (sentence index)
+    mentions: list[int] = field(default_factory=list)   # every sentence that tells it
     named: set[str] = field(default_factory=set)   # the countries its own sentences name
     weak_only: bool = False       # told only by ordinary police work (arrests, seizures)

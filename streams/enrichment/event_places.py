@@ -38,7 +38,6 @@ _VISITED = re.compile(r"(?:^|\W)(?:visited|visiting|visits|visit|visite|visites|
 
 _HOST_VERB = re.compile(r"(?<!\w)(?:accueill\w*|hosts|hosted|hosting|acoge|acogio|acogera|alberga|albergo|a recu|recoit|received|receives|recibio|recibe)(?!\w)")
 _INVITATION = re.compile(r"(?<!\w)(?:invitation|invitacion)\s+(?:de|of|du|del)\s+")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 _AUTHORITIES = r"(?:(?:authorities|autorites|autoridades|justice|justicia|police|policia|policiers|agents|agentes)\s+(?:(?:de|of|d')\s*" + _ARTICLE + r")?)?"
 _HANDED_FROM = re.compile(r"(?:^|\W)(?:from|depuis|desde|par|by|por)\s+" + _ARTICLE + r"$")
@@ -113,10 +112,11 @@ def sentence_location(event_type: str, actors: list[Actor]) -> tuple[str | None,
     return None, False
 
 
-def handing_over_country(actors: list[Actor], parties: set[str], folded: str, trigger: tuple[int, int]) -> str | None:
+def handing_over_country(actors: list[Actor], parties: set[str], folded: str, trigger: tuple[int, int], subject_of=None) -> str | None:
     """The country that hands a suspect over (where an extradition takes place): the one it
     comes from ('extradited from X', 'remis ... par X', 'extrade du Maroc'), else the only
-    party that is not its destination ('extradited to Belgium', 'a Estados Unidos')."""
+    party that is not its destination ('extradited to Belgium', 'a Estados Unidos'), else
+    whoever does the extraditing ('Rabat avait egalement extrade')."""
     sources, destinations = set(), set()
     for actor in actors:
         if actor.source != "country" or actor.start < trigger[1]:
@@ -132,7 +132,9 @@ def handing_over_country(actors: list[Actor], parties: set[str], folded: str, tr
     others = parties - destinations
     if destinations and len(others) == 1:
         return next(iter(others))
-    return None
+    span = subject_of(*trigger) if subject_of else None
+    doers = {a.code for a in actors if span and span[0] <= a.start < span[1]} & parties
+    return next(iter(doers)) if len(doers) == 1 else None
 
 
 def _received_by_trigger(text: str) -> bool:
@@ -160,13 +162,6 @@ def host_country(sentence: SentenceView, folded: str, actors: list[Actor], subje
         if len(hosts) == 1:
             return next(iter(hosts))
     return None
-
-
-def other_year(folded_sentence: str, year: int | None) -> bool:
-    """The sentence dates what it tells to another year than the article's ('signed in 2021'):
-    it names years, none of them the article's."""
-    years = {int(y) for y in _YEAR.findall(folded_sentence)}
-    return year is not None and bool(years) and year not in years
 
 
 def share_visit_places(events: list[Event]) -> None:

@@ -18,7 +18,7 @@ from streams.enrichment import event_places
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
 from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.participants import MULTILATERAL_TYPES
-from streams.enrichment.event_dates import MonthFinder, same_time
+from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_time
 from streams.enrichment.event_parse import relcl_filter, subject_finder
 from streams.enrichment.participants import Participants, find_participants, join_participants
 from streams.enrichment.text import compile_patterns, load_yaml, mask
@@ -32,6 +32,7 @@ _VISITOR_BEFORE = re.compile(r"(?:visite|visit|celle|that|venue|trip)\s+(?:offic
 _VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
 _RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
+_ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
 
@@ -53,6 +54,7 @@ class EventLexicon:
         self.agreement_nouns = patterns("agreement", "nouns")
         self.agreement_verbs = patterns("agreement", "verbs")
         self.extradition_pending = patterns("extradition", "pending")
+        self.handed_to_country = patterns("extradition", "handed_to_country")
         self.extradition_decided = patterns("extradition", "decided")
         self.preparing = patterns("meeting", "preparing")
         self.summit = patterns("meeting", "summit")
@@ -61,7 +63,7 @@ class EventLexicon:
         self.non_actor = compile_patterns(data["non_actor"])
         self.criminals = compile_patterns(data["criminals"])
         self.crime_place = compile_patterns(data["crime_place"])
-        self.excluded = compile_patterns(data["excluded"])
+        self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
         self.two_parties = compile_patterns(data["two_parties"])
         participation = data["participation"]
         self.took_part = compile_patterns(participation["took_part"])
@@ -120,18 +122,26 @@ class EventExtractor:
     place_flags = staticmethod(event_places.place_flags)
 
     # ---------------------------------------------------------------- triggers
-    def triggers(self, folded_sentence: str) -> list[Trigger]:
-        """Every trigger of the sentence, strong, talk and travel ones first, then by position."""
+    def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = ()) -> list[Trigger]:
+        """Every trigger of the sentence, strong, talk and travel ones first, then by position.
+        ``country_names``: where the sentence names countries (offsets in it)."""
         found = [
             Trigger(event_type, match.start(), match.end(), kind)
             for kind, regexes in self.lex.by_kind.items() for event_type, regex in regexes.items()
             for match in regex.finditer(folded_sentence)
         ]
+        for match in self.lex.handed_to_country.finditer(folded_sentence):
+            gap = _ARTICLE_GAP.match(folded_sentence, match.end())
+            if gap and gap.end() in country_names:   # 'remis a la France': handed over to a country
+                found.append(Trigger("extradition", match.start(), match.end(), "strong"))
         nouns = list(self.lex.agreement_nouns.finditer(folded_sentence))
         if nouns and self.lex.agreement_verbs.search(folded_sentence):
             found.append(Trigger("agreement", nouns[0].start(), nouns[0].end(), "strong"))
-        excluded = [m.span() for m in self.lex.excluded.finditer(folded_sentence)]
-        found = [t for t in found if not any(start < t.end and t.start < end for start, end in excluded)]
+        excluded = {kind: [m.span() for m in regex.finditer(folded_sentence)] for kind, regex in self.lex.excluded.items()}
+        found = [
+            t for t in found
+            if not any(start < t.end and t.start < end for start, end in excluded[None] + excluded.get(t.type, []))
+        ]
         return sorted(found, key=lambda t: (t.kind == "weak", t.start))
 
     def retained(self, found: list[Trigger], fs: str) -> list[Trigger]:
@@ -186,10 +196,10 @@ class EventExtractor:
         previous: Event | None = None
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
-            found = self.triggers(fs)
+            found = self.triggers(fs, tuple(a.start - sentence.start for a in sentence.actors if a.kind == NAME))
             for trigger in self.retained(found, fs) if found else []:
                 for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
-                    event.from_title, event.sentence = position == 0, position
+                    event.from_title, event.sentence, event.mentions = position == 0, position, [position]
                     previous = self._merge(events, event)
         join_participants(events, sentences, folded, self.lex)
         events = self._merge_all(self.reported(events))
@@ -235,8 +245,9 @@ class EventExtractor:
             countries = countries | {next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
         location, fixed = event_places.sentence_location(trigger.type, actors)
         inherited = len(countries) < 2
-        dated_elsewhere = event_places.other_year(fs, discourse.year)
-        if inherited and dated_elsewhere:
+        when = self.lex.months.when(fs, trigger.start)
+        elsewhere = dated_elsewhere(when, discourse.year)
+        if inherited and elsewhere:
             return []   # background: 'first tabled in 2006, when the conference was held in Malaysia'
         if inherited:
             countries = self._inherit(countries, discourse, previous)
@@ -245,7 +256,7 @@ class EventExtractor:
             if location is None and not fixed and previous is not None and previous.countries == countries and trigger.type in HOSTED_TYPES:
                 location, fixed = previous.location, previous.location_fixed
         if trigger.type == "extradition":
-            handing = event_places.handing_over_country(actors, countries, folded, at)
+            handing = event_places.handing_over_country(actors, countries, folded, at, discourse.subject_of)
             if handing:
                 location, fixed = handing, True
         if location is None and not fixed and trigger.type in HOSTED_TYPES:
@@ -266,8 +277,8 @@ class EventExtractor:
                 named=named if not inherited else named & countries,
                 weak_only=trigger.kind == "weak",
                 officials=sentence.officials(),
-                dated_elsewhere=dated_elsewhere,
-                when=self.lex.months.when(fs),
+                dated_elsewhere=elsewhere,
+                when=when,
             )
             for visitor in visitors
         ]
@@ -360,11 +371,13 @@ class EventExtractor:
                     and not new.inherited:
                 existing.location, existing.location_fixed = new.location, new.location_fixed
             existing.visitor = existing.visitor or new.visitor
-            existing.when = existing.when or new.when
+            if not new.inherited:   # a mention that does not name the parties dates nothing
+                existing.when = existing.when or new.when
             existing.officials |= new.officials
             existing.named |= new.named
             existing.weak_only = existing.weak_only and new.weak_only
             existing.sentence = min(existing.sentence, new.sentence)
+            existing.mentions = sorted(set(existing.mentions) | set(new.mentions))
             # the evidence is the first body sentence that names the actors itself
             if (existing.inherited or existing.from_title) and not (new.inherited or new.from_title):
                 existing.evidence, existing.trigger = new.evidence, new.trigger

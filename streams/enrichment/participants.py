@@ -81,7 +81,7 @@ def join_participants(events: list[Event], views: list[SentenceView], folded: st
         wanted, named = _participation(view, fs, lexicon)
         if not named:
             continue
-        target = next((e for e in reversed(events) if e.type in wanted and e.sentence <= index <= e.sentence + 6), None)
+        target = next((e for e in reversed(events) if e.type in wanted and any(m <= index <= m + 6 for m in e.mentions)), None)
         if target is None or named <= target.countries:
             continue
         target.countries = target.named | named | (set() if target.inherited else target.countries)

@@ -297,3 +297,28 @@ def test_an_earlier_year_s_event_is_another_event(enricher):
     assert events(enricher, "The UAE extradited three drug traffickers to Belgium on Sunday. The first extradition from "
                             "the UAE to Belgium was a cocaine trafficker in December 2023.") == [
         ("extradition", ["AE", "BE"], "AE"), ("extradition", ["AE", "BE"], "AE")]
+
+
+def test_an_event_is_dated_by_the_date_nearest_its_trigger(enricher):
+    assert events(enricher, "Arrêté en février à Casablanca, un trafiquant de drogue a été extradé du Maroc vers la France "
+                            "le 23 septembre. Fin novembre, Rabat a remis à la France deux autres trafiquants de drogue. "
+                            "Au mois d'août, Rabat avait également extradé deux complices d'un trafiquant évadé en 2019.", "fr") == [
+        ("extradition", ["FR", "MA"], "MA"), ("extradition", ["FR", "MA"], "MA"), ("extradition", ["FR", "MA"], "MA")]
+
+
+def test_an_extradition_treaty_is_no_extradition(enricher):
+    assert events(enricher, "Belgium and the United Arab Emirates signed an extradition agreement against drug "
+                            "trafficking.") == [("agreement", ["AE", "BE"], None)]
+
+
+def test_the_country_that_extradites_is_where_it_takes_place(enricher):
+    context_title = "Le Maroc et la France renforcent leur coopération contre le trafic de drogue"
+    assert events(enricher, "Rabat avait également extradé deux complices d'un trafiquant de drogue.", "fr",
+                  title=context_title) == [("extradition", ["FR", "MA"], "MA")]
+
+
+def test_a_suspect_handed_over_to_a_country_is_extradited(enricher):
+    assert events(enricher, "Le trafiquant de drogue a été remis à la France par le Maroc jeudi.", "fr") == [
+        ("extradition", ["FR", "MA"], "MA")]
+    assert events(enricher, "Un procès-verbal de la réunion sur le trafic de drogue a été remis aux commandements des deux "
+                            "gendarmeries.", "fr") == []
