@@ -65,6 +65,7 @@ class EventLexicon:
         self.crime_place = compile_patterns(data["crime_place"])
         self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
         self.two_parties = compile_patterns(data["two_parties"])
+        self.cooperation_between = compile_patterns(data["cooperation_between"])
         participation = data["participation"]
         self.took_part = compile_patterns(participation["took_part"])
         self.signed = compile_patterns(participation["signed"])
@@ -213,12 +214,16 @@ class EventExtractor:
         when the sentence names fewer than two), and where it took place."""
         fs = folded[sentence.start:sentence.end]
         at = (sentence.start + trigger.start, sentence.start + trigger.end)
-        actors = [
+        candidates = [
             a for a in sentence.actors
             if not (trigger.type == "intelligence_sharing" and a.locative and a.source == "country")
             and not (a.crime_place and trigger.type not in ("extradition", "visit"))
-            and (discourse.keep_actor is None or discourse.keep_actor(a, at[0]))
         ]
+        actors = [a for a in candidates if discourse.keep_actor is None or discourse.keep_actor(a, at[0])]
+        if len({a.code for a in actors}) < 2 <= len({a.code for a in candidates}) and self.lex.cooperation_between.search(fs):
+            # the relative clause names the cooperating parties themselves ('..., le resultat d'une
+            # cooperation entre les autorites de Belgique, de France...'), not extra ones: keep them
+            actors = candidates
         if trigger.kind == "travel":
             return self._travels(trigger, sentence, actors)
         countries = {a.code for a in actors}

@@ -322,3 +322,12 @@ def test_a_suspect_handed_over_to_a_country_is_extradited(enricher):
         ("extradition", ["FR", "MA"], "MA")]
     assert events(enricher, "Un procès-verbal de la réunion sur le trafic de drogue a été remis aux commandements des deux "
                             "gendarmeries.", "fr") == []
+
+
+def test_parties_of_a_cooperation_in_a_relative_clause_are_kept(enricher):
+    text = "Le réseau de passeurs a été démantelé, selon Europol qui salue une coopération étroite entre les polices de Belgique et des Pays-Bas."
+    context = context_before(enricher, "events", text, "fr")
+    keep = relcl_filter(context.doc)
+    trigger = context.text.index("démantelé")
+    assert not any(keep(a, trigger) for v in enricher.events.sentence_views(context) for a in v.actors)   # the parse puts them apart
+    assert events(enricher, text, "fr") == [("joint_operation", ["BE", "NL"], None)]
