@@ -72,3 +72,4 @@ class Event:
     mentions: list[int] = field(default_factory=list)   # every sentence that tells it
     named: set[str] = field(default_factory=set)   # the countries its own sentences name
     weak_only: bool = False       # told only by ordinary police work (arrests, seizures)
+    generic: bool = False         # only spoken of in general ('Extradition remains the preferred means...')

@@ -34,6 +34,7 @@ _RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|le
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
+WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
 
 
@@ -49,12 +50,13 @@ class EventLexicon:
 
         self.by_kind = {
             kind: {t: regex for t in EVENT_TYPES if (regex := patterns(t, kind)) is not None}
-            for kind in ("strong", "weak", "talk", "travel")
+            for kind in ("strong", "weak", "talk", "travel", "anaphor", "force")
         }
         self.agreement_nouns = patterns("agreement", "nouns")
         self.agreement_verbs = patterns("agreement", "verbs")
         self.extradition_pending = patterns("extradition", "pending")
         self.handed_to_country = patterns("extradition", "handed_to_country")
+        self.extradition_noun = re.compile(r"extradi(?:tion|cion|ction)(?:s|es)?")
         self.extradition_decided = patterns("extradition", "decided")
         self.preparing = patterns("meeting", "preparing")
         self.summit = patterns("meeting", "summit")
@@ -66,6 +68,7 @@ class EventLexicon:
         self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
         self.two_parties = compile_patterns(data["two_parties"])
         self.cooperation_between = compile_patterns(data["cooperation_between"])
+        self.together = compile_patterns(data["together"])
         participation = data["participation"]
         self.took_part = compile_patterns(participation["took_part"])
         self.signed = compile_patterns(participation["signed"])
@@ -143,20 +146,20 @@ class EventExtractor:
             t for t in found
             if not any(start < t.end and t.start < end for start, end in excluded[None] + excluded.get(t.type, []))
         ]
-        return sorted(found, key=lambda t: (t.kind == "weak", t.start))
+        return sorted(found, key=lambda t: (t.kind in WEAK_KINDS, t.start))
 
     def retained(self, found: list[Trigger], fs: str) -> list[Trigger]:
         """The triggers that make events: the first of each type (visits excepted); weak ones
         only when no other trigger reports the sentence; talks only beside a visit; no
         operational one in a plan; none of what did not happen."""
         modal = bool(self.lex.modality.search(fs) or self.lex.agreement_nouns.search(fs))
-        reported = {t.type for t in found if t.kind != "weak"}
+        reported = {t.type for t in found if t.kind not in WEAK_KINDS}
         found_types = {t.type for t in found}
         kept: list[Trigger] = []
         for trigger in found:
             if trigger.type != "visit" and any(k.type == trigger.type for k in kept):
                 continue
-            if trigger.kind == "weak" and reported:
+            if trigger.kind in WEAK_KINDS and reported:
                 continue
             if trigger.kind == "talk" and reported - {"meeting", "visit"} and "visit" not in reported:
                 continue   # talks beside an extradition or a signing are not a meeting of their own, unless on a visit
@@ -185,7 +188,7 @@ class EventExtractor:
             return False
         if trigger.type == "joint_operation" and "extradition" in found_types and not any(r.search(fs) for r in self.lex.weak.values()):
             return False
-        if trigger.kind == "weak" and _PURPOSE.search(fs[max(0, trigger.start - 12):trigger.start]):
+        if trigger.kind in WEAK_KINDS and _PURPOSE.search(fs[max(0, trigger.start - 12):trigger.start]):
             return False   # 'a direct line to intercept boats': a purpose, not an operation
         return True
 
@@ -228,15 +231,21 @@ class EventExtractor:
             return self._travels(trigger, sentence, actors)
         countries = {a.code for a in actors}
         acting = {a.code for a in actors if not a.locative}
+        members = discourse.participants.of_bodies(sentence) if discourse.participants is not None else set()
+        if trigger.kind == "force":
+            if not members:
+                return []   # fighting is cooperation only as a multinational force's
+            countries = acting = acting | members
+        elif trigger.kind == "anaphor" and not self.lex.together.search(fs):
+            return []   # 'the operation' again: an operation already told, unless the sentence says it was done together
         if len(acting) < 2 and trigger.type in MULTILATERAL_TYPES and discourse.participants is not None:
             # a regional body acting for its members, or a gathering of the countries just listed
-            members = discourse.participants.of_bodies(sentence)
             listed = discourse.participants.last_list(position)
             if not members and trigger.type in HOSTED_TYPES and acting <= listed:
                 members = listed
             countries |= members
             acting |= members
-        if trigger.kind == "weak" and len(acting) < 2:
+        if trigger.kind in WEAK_KINDS and len(acting) < 2:
             return []   # arrests/seizures: two countries' actors must be named, not just places
         named = set(countries)
         if self.lex.two_parties.search(fs):
@@ -280,7 +289,9 @@ class EventExtractor:
                 organizations=[a.label for a in actors if a.source in ("agency", "ministry") and a.label],
                 inherited=inherited,
                 named=named if not inherited else named & countries,
-                weak_only=trigger.kind == "weak",
+                weak_only=trigger.kind in WEAK_KINDS,
+                generic=inherited and trigger.type == "extradition" and bool(self.lex.extradition_noun.fullmatch(fs[trigger.start:trigger.end]))
+                and not self.lex.extradition_decided.search(fs),
                 officials=sentence.officials(),
                 dated_elsewhere=elsewhere,
                 when=when,
@@ -332,9 +343,13 @@ class EventExtractor:
     @staticmethod
     def reported(events: list[Event]) -> list[Event]:
         """Arrests between two countries that also carry out an extradition are the arrest
-        pending that extradition, not an operation of their own."""
+        pending that extradition, not an operation of their own; extradition spoken of in
+        general, in a sentence that names neither its parties nor a decision, is no event."""
         extraditions = [e.countries for e in events if e.type == "extradition"]
-        return [e for e in events if not (e.type == "joint_operation" and e.weak_only and any(e.countries <= pair for pair in extraditions))]
+        return [
+            e for e in events
+            if not (e.type == "joint_operation" and e.weak_only and any(e.countries <= pair for pair in extraditions)) and not e.generic
+        ]
 
     @classmethod
     def _merge_all(cls, events: list[Event]) -> list[Event]:
@@ -381,6 +396,7 @@ class EventExtractor:
             existing.officials |= new.officials
             existing.named |= new.named
             existing.weak_only = existing.weak_only and new.weak_only
+            existing.generic = existing.generic and new.generic
             existing.sentence = min(existing.sentence, new.sentence)
             existing.mentions = sorted(set(existing.mentions) | set(new.mentions))
             # the evidence is the first body sentence that names the actors itself

@@ -331,3 +331,26 @@ def test_parties_of_a_cooperation_in_a_relative_clause_are_kept(enricher):
     trigger = context.text.index("démantelé")
     assert not any(keep(a, trigger) for v in enricher.events.sentence_views(context) for a in v.actors)   # the parse puts them apart
     assert events(enricher, text, "fr") == [("joint_operation", ["BE", "NL"], None)]
+
+
+def test_a_multinational_force_fighting_is_a_joint_operation_of_its_members(enricher):
+    assert events(enricher, "La Force multinationale mixte (FMM) regroupe des militaires du Tchad, du Cameroun et du Niger. "
+                            "La FMM a tué vingt terroristes lors de deux affrontements au Niger.", "fr") == [
+        ("joint_operation", ["CM", "NE", "TD"], "NE")]
+
+
+def test_fighting_between_two_countries_is_no_cooperation(enricher):
+    assert events(enricher, "Clashes between Indian and Pakistani troops left three soldiers dead near the border, "
+                            "amid accusations of terrorism.") == []
+
+
+def test_the_operation_told_again_is_an_event_only_when_done_together(enricher):
+    assert events(enricher, "Le Guyana a salué cette opération antidrogue et a donné son autorisation aux autorités "
+                            "françaises.", "fr") == []
+    assert events(enricher, "Coordonnée par Interpol, cette opération antidrogue a ciblé les ports du Mali et du Niger.", "fr") == [
+        ("joint_operation", ["ML", "NE"], None)]
+
+
+def test_extradition_spoken_of_in_general_is_no_event(enricher):
+    assert events(enricher, "Extradition, though controversial in Colombia, remains the preferred means of processing "
+                            "drug traffickers.", title="Colombia and the United States fight drug trafficking") == []
