@@ -354,3 +354,8 @@ def test_the_operation_told_again_is_an_event_only_when_done_together(enricher):
 def test_extradition_spoken_of_in_general_is_no_event(enricher):
     assert events(enricher, "Extradition, though controversial in Colombia, remains the preferred means of processing "
                             "drug traffickers.", title="Colombia and the United States fight drug trafficking") == []
+
+
+def test_strengthening_cooperation_is_a_plan_not_an_exchange(enricher):
+    assert events(enricher, "Les services belges et marocains renforcent l'échange de renseignements contre le "
+                            "terrorisme.", "fr") == []
