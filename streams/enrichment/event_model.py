@@ -21,7 +21,6 @@ class Actor:
     label: str = ""
     kind: str = ""               # the country mention's kind (name, demonym...), empty for a body
     crime_place: bool = False    # where criminals operate or goods travel ('groups operating in Syria')
-    body: str = ""               # the gazetteer key of a body ('int-g5', 'ministry:interior')
 
 
 @dataclass

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Callable
 from schemas.articles import CooperationEvent
 from streams.enrichment import event_places
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
-from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
-from streams.enrichment.participants import MULTILATERAL_TYPES
 from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_time
+from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.event_parse import relcl_filter, subject_finder
-from streams.enrichment.participants import Participants, find_participants, join_participants
+from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
 from streams.enrichment.text import compile_patterns, load_yaml, mask
 
 if TYPE_CHECKING:
@@ -217,53 +216,20 @@ class EventExtractor:
         when the sentence names fewer than two), and where it took place."""
         fs = folded[sentence.start:sentence.end]
         at = (sentence.start + trigger.start, sentence.start + trigger.end)
-        candidates = [
-            a for a in sentence.actors
-            if not (trigger.type == "intelligence_sharing" and a.locative and a.source == "country")
-            and not (a.crime_place and trigger.type not in ("extradition", "visit"))
-        ]
-        actors = [a for a in candidates if discourse.keep_actor is None or discourse.keep_actor(a, at[0])]
-        if len({a.code for a in actors}) < 2 <= len({a.code for a in candidates}) and self.lex.cooperation_between.search(fs):
-            # the relative clause names the cooperating parties themselves ('..., le resultat d'une
-            # cooperation entre les autorites de Belgique, de France...'), not extra ones: keep them
-            actors = candidates
+        actors = self._actors(trigger, sentence, fs, discourse)
         if trigger.kind == "travel":
             return self._travels(trigger, sentence, actors)
-        countries = {a.code for a in actors}
-        acting = {a.code for a in actors if not a.locative}
-        members = discourse.participants.of_bodies(sentence) if discourse.participants is not None else set()
-        if trigger.kind == "force":
-            if not members:
-                return []   # fighting is cooperation only as a multinational force's
-            countries = acting = acting | members
-        elif trigger.kind == "anaphor" and not self.lex.together.search(fs):
-            return []   # 'the operation' again: an operation already told, unless the sentence says it was done together
-        if len(acting) < 2 and trigger.type in MULTILATERAL_TYPES and discourse.participants is not None:
-            # a regional body acting for its members, or a gathering of the countries just listed
-            listed = discourse.participants.last_list(position)
-            if not members and trigger.type in HOSTED_TYPES and acting <= listed:
-                members = listed
-            countries |= members
-            acting |= members
-        if trigger.kind in WEAK_KINDS and len(acting) < 2:
-            return []   # arrests/seizures: two countries' actors must be named, not just places
-        named = set(countries)
-        if self.lex.two_parties.search(fs):
-            pair = set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(discourse.top_actors[:2])
-            if len(pair) == 2:
-                countries = pair
-        if trigger.type == "intelligence_sharing" and discourse.top_actors and _GIVEN_BY.match(fs[trigger.end:]) \
-                and all(a.start >= at[1] for a in actors) \
-                and not any(_RECEIVER.search(folded[max(sentence.start, a.start - 12):a.start]) for a in actors):
-            # 'information provided by the DEA': the givers are named; the receiver is the article's own side
-            countries = countries | {next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
+        parties = self._parties(trigger, sentence, fs, actors, discourse, previous, position)
+        if parties is None:
+            return []
+        countries, named = parties
         location, fixed = event_places.sentence_location(trigger.type, actors)
         inherited = len(countries) < 2
         when = self.lex.months.when(fs, trigger.start)
         elsewhere = dated_elsewhere(when, discourse.year)
-        if inherited and elsewhere:
-            return []   # background: 'first tabled in 2006, when the conference was held in Malaysia'
         if inherited:
+            if elsewhere:
+                return []   # background: 'first tabled in 2006, when the conference was held in Malaysia'
             countries = self._inherit(countries, discourse, previous)
             if countries is None:
                 return []
@@ -275,29 +241,71 @@ class EventExtractor:
                 location, fixed = handing, True
         if location is None and not fixed and trigger.type in HOSTED_TYPES:
             location = event_places.host_country(sentence, folded, actors, discourse.subject_of)
-        visitors = self._visitors(sentence, fs) if trigger.type == "visit" else [None]
+        generic = inherited and trigger.type == "extradition" and bool(self.lex.extradition_noun.fullmatch(fs[trigger.start:trigger.end])) \
+            and not self.lex.extradition_decided.search(fs)
         return [
             Event(
-                type=trigger.type,
-                countries=set(countries),
-                location=location,
-                location_fixed=fixed,
-                evidence=sentence.text,
-                trigger=sentence.text[trigger.start:trigger.end],
-                visitor=visitor,
+                type=trigger.type, countries=set(countries), location=location, location_fixed=fixed,
+                evidence=sentence.text, trigger=sentence.text[trigger.start:trigger.end], visitor=visitor,
                 persons=[name for _, _, name in sentence.persons],
                 organizations=[a.label for a in actors if a.source in ("agency", "ministry") and a.label],
-                inherited=inherited,
-                named=named if not inherited else named & countries,
-                weak_only=trigger.kind in WEAK_KINDS,
-                generic=inherited and trigger.type == "extradition" and bool(self.lex.extradition_noun.fullmatch(fs[trigger.start:trigger.end]))
-                and not self.lex.extradition_decided.search(fs),
-                officials=sentence.officials(),
-                dated_elsewhere=elsewhere,
-                when=when,
+                inherited=inherited, named=named & countries if inherited else named,
+                weak_only=trigger.kind in WEAK_KINDS, generic=generic, officials=sentence.officials(),
+                dated_elsewhere=elsewhere, when=when,
             )
-            for visitor in visitors
+            for visitor in (self._visitors(sentence, fs) if trigger.type == "visit" else [None])
         ]
+
+    def _actors(self, trigger: Trigger, sentence: SentenceView, fs: str, discourse: Discourse) -> list[Actor]:
+        """The sentence's actors that can be parties of this trigger's event: no places for an
+        exchange of information, no scenes of crime, none in a relative clause apart from the
+        trigger unless that clause names the cooperating parties themselves."""
+        candidates = [
+            a for a in sentence.actors
+            if not (trigger.type == "intelligence_sharing" and a.locative and a.source == "country")
+            and not (a.crime_place and trigger.type not in ("extradition", "visit"))
+        ]
+        keep = discourse.keep_actor
+        actors = [a for a in candidates if keep is None or keep(a, sentence.start + trigger.start)]
+        if len({a.code for a in actors}) < 2 <= len({a.code for a in candidates}) and self.lex.cooperation_between.search(fs):
+            # '..., le resultat d'une cooperation entre les autorites de Belgique, de France...'
+            return candidates
+        return actors
+
+    def _parties(self, trigger: Trigger, sentence: SentenceView, fs: str, actors: list[Actor], discourse: Discourse,
+                 previous: Event | None, position: int) -> tuple[set[str], set[str]] | None:
+        """The countries of the event (fewer than two: left to the discourse) and those its
+        sentence names; None when the trigger reports no cooperation here."""
+        countries = {a.code for a in actors}
+        acting = {a.code for a in actors if not a.locative}
+        participants = discourse.participants
+        members = participants.of_bodies(sentence) if participants is not None else set()
+        if trigger.kind == "force":
+            if not members:
+                return None   # fighting is cooperation only as a multinational force's
+            countries = acting = acting | members
+        elif trigger.kind == "anaphor" and not self.lex.together.search(fs):
+            return None   # 'the operation' again: an operation already told, unless the sentence says it was done together
+        if len(acting) < 2 and trigger.type in MULTILATERAL_TYPES and participants is not None:
+            # a regional body acting for its members, or a gathering of the countries just listed
+            listed = participants.last_list(position)
+            if not members and trigger.type in HOSTED_TYPES and acting <= listed:
+                members = listed
+            countries |= members
+            acting |= members
+        if trigger.kind in WEAK_KINDS and len(acting) < 2:
+            return None   # arrests/seizures: two countries' actors must be named, not just places
+        named = set(countries)
+        if self.lex.two_parties.search(fs):
+            pair = set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(discourse.top_actors[:2])
+            if len(pair) == 2:
+                countries = pair
+        if trigger.type == "intelligence_sharing" and discourse.top_actors and _GIVEN_BY.match(fs[trigger.end:]) \
+                and all(a.start >= sentence.start + trigger.end for a in actors) \
+                and not any(_RECEIVER.search(fs[max(0, a.start - sentence.start - 12):a.start - sentence.start]) for a in actors):
+            # 'information provided by the DEA': the givers are named; the receiver is the article's own side
+            countries = countries | {next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
+        return countries, named
 
     @staticmethod
     def _inherit(countries: set[str], discourse: Discourse, previous: Event | None) -> set[str] | None:
@@ -446,9 +454,15 @@ class EventResolver:
         extracted = self.extractor.extract(self.sentence_views(context), context.folded, self.discourse(context))
         article = context.article
         context.events = []
+        seen: set[str] = set()
         for event in extracted:
             countries = sorted(event.countries)
-            basis = f"{article.article_id}|{event.type}|{'-'.join(countries)}|{event.location or ''}|{event.visitor or ''}|{event.when or ''}"
+            basis = f"{article.article_id}|{event.type}|{'-'.join(countries)}|{event.location or ''}|{event.visitor or ''}"
+            if event.when:   # repeated events of one kind told at different dates
+                basis += f"|{event.when}"
+            while basis in seen:   # two events must never share an id: one would overwrite the other in the index
+                basis += "|again"
+            seen.add(basis)
             context.events.append(
                 CooperationEvent(
                     event_id=hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20],
@@ -513,7 +527,7 @@ class EventResolver:
             for mention in context.organization_mentions:
                 if mention.country and sentence.start <= mention.start < sentence.end:
                     source = "ministry" if mention.key.startswith("ministry:") else "agency"
-                    actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text, body=mention.key))
+                    actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text))
             people = [(s, e, p.name) for p in context.persons for s, e in p.spans if sentence.start <= s < sentence.end]
             people.sort()
             bodies = [m.key for m in context.organization_mentions if not m.country and m.key in self.agencies.agencies

@@ -359,3 +359,11 @@ def test_extradition_spoken_of_in_general_is_no_event(enricher):
 def test_strengthening_cooperation_is_a_plan_not_an_exchange(enricher):
     assert events(enricher, "Les services belges et marocains renforcent l'échange de renseignements contre le "
                             "terrorisme.", "fr") == []
+
+
+def test_each_event_of_an_article_has_its_own_id(enricher):
+    context = context_before(enricher, "events", "Le Maroc a extradé vers la France un trafiquant de drogue le 23 septembre. "
+                             "Fin novembre, Rabat a remis aux autorités françaises deux autres trafiquants de drogue.", "fr")
+    enricher.events.resolve(context)
+    ids = [e.event_id for e in context.events]
+    assert len(ids) == 2 and len(set(ids)) == 2
