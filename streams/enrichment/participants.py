@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from streams.enrichment.event_model import Actor, Event, SentenceView
+
+if TYPE_CHECKING:
+    from streams.enrichment.events import EventLexicon
 
 # what may separate the items of a list of countries: 'A, B et C', 'du Tchad, du Cameroun', 'A, the B and C'
 _LIST_GAP = re.compile(r"^\s*(?:,|;|\s)\s*(?:(?:and|et|y|e|as well as|ainsi que|as|also)\s+)?(?:(?:de|du|des|d'|of|from|en|in|a|au|aux)\s*)?"
@@ -64,13 +68,12 @@ def find_participants(views: list[SentenceView], folded: str, members: dict[str,
         if view.bodies and lists and composition.search(folded[view.start:view.end]):
             for key in view.bodies:
                 found.by_body.setdefault(key, set().union(*lists))
-    for views_body in {key for view in views for key in view.bodies}:
-        if views_body in members:
-            found.by_body[views_body] = set(members[views_body])
+    for key in {key for view in views for key in view.bodies} & members.keys():
+        found.by_body[key] = set(members[key])
     return found
 
 
-def join_participants(events: list[Event], views: list[SentenceView], folded: str, lexicon) -> None:
+def join_participants(events: list[Event], views: list[SentenceView], folded: str, lexicon: EventLexicon) -> None:
     """Add to an event the countries that later sentences say took part in it: a participation
     sentence that refers to it ('X, Y and Z also took part in the action', 'participaron de
     la operacion', 'les pays signataires sont'), or, for an operation, the places its searches
@@ -89,7 +92,7 @@ def join_participants(events: list[Event], views: list[SentenceView], folded: st
         target.inherited = False
 
 
-def _participation(view: SentenceView, fs: str, lexicon) -> tuple[tuple[str, ...], set[str]]:
+def _participation(view: SentenceView, fs: str, lexicon: EventLexicon) -> tuple[tuple[str, ...], set[str]]:
     """The event types a sentence adds participants to, and the participants."""
     named = {a.code for a in view.actors if not a.crime_place}
     if lexicon.signed.search(fs):
