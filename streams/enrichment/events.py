@@ -1,60 +1,40 @@
 """Cooperation events: trigger expressions, the actors of their sentence (or of the
-discourse), a location, and one event per real-world event."""
+discourse), a location, and one event per real-world event.
+
+The pieces: ``event_model`` (the data), ``event_places`` (where an event took place),
+``event_parse`` (what the dependency parse tells), the trigger lexicon
+``schemas/gazetteer/events.yaml``; this module finds the triggers, gives each its
+countries and merges the mentions of one real-world event."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 
 from schemas.articles import CooperationEvent
+from streams.enrichment import event_places
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
-from streams.enrichment.text import Lexicons, compile_patterns, load_yaml
+from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_time
+from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
+from streams.enrichment.event_parse import relcl_filter, subject_finder
+from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
+from streams.enrichment.text import compile_patterns, load_yaml, mask
 
 if TYPE_CHECKING:
     from streams.enrichment.agencies import AgencyGazetteer
 
-EVENT_TYPES = ("meeting", "visit", "agreement", "intelligence_sharing", "joint_operation", "training", "extradition")
-_LOCATIVE = re.compile(r"(?:^|\W)(?:a|au|aux|en|dans|in|at|near|pres de|sur|en el|en la)\s+(?:(?:la|le|les|the|l')\s*)?(?:(?:province|provinces|region|regions|ville|city|port|capitale|capital|district|districts|coast|cote|cotes|large|waters|eaux|sud|nord|south|north)\s+(?:de|of|du|d')\s*(?:(?:la|le|les|the|l')\s*)?)?$")
-_DESTINATION = re.compile(r"(?:^|\W)(?:to|vers|towards|for|pour)\s+(?:(?:la|le|les|the|l')\s*)?$")
+__all__ = ["EventExtractor", "EventLexicon", "EventResolver", "relcl_filter"]
+
 _VISITOR_BEFORE = re.compile(r"(?:visite|visit|celle|that|venue|trip)\s+(?:officielle\s+)?(?:de|d'|of|du)\s*$")
 _VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
-
-
-@dataclass
-class Actor:
-    start: int
-    end: int
-    code: str
-    source: str          # country | agency | ministry | person
-    locative: bool = False
-    destination: bool = False
-    label: str = ""
-
-
-@dataclass
-class SentenceView:
-    start: int
-    end: int
-    text: str
-    actors: list[Actor]
-    persons: list[tuple[int, int, str]]   # span, canonical name
-
-
-@dataclass
-class Event:
-    type: str
-    countries: set[str]
-    location: str | None
-    location_fixed: bool
-    evidence: str
-    trigger: str
-    visitor: str | None = None
-    persons: list[str] = field(default_factory=list)
-    organizations: list[str] = field(default_factory=list)
-    inherited: bool = False
-    from_title: bool = False
+_RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
+_GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
+_ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
+_PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
+WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
+OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
 
 
 class EventLexicon:
@@ -62,25 +42,48 @@ class EventLexicon:
         data = load_yaml("events.yaml")
         self.version = str(data["version"])
         spec = data["events"]
-        self.strong = {t: compile_patterns(spec[t]["strong"]) for t in EVENT_TYPES if spec.get(t, {}).get("strong")}
-        self.weak = {t: compile_patterns(spec[t]["weak"]) for t in EVENT_TYPES if spec.get(t, {}).get("weak")}
-        self.agreement_nouns = compile_patterns(spec["agreement"]["nouns"])
-        self.agreement_verbs = compile_patterns(spec["agreement"]["verbs"])
-        # The trigger lexicons, all found in one pass over a sentence.
-        self.triggers = Lexicons({
-            **{f"strong:{t}": spec[t]["strong"] for t in self.strong},
-            **{f"weak:{t}": spec[t]["weak"] for t in self.weak},
-            "agreement_nouns": spec["agreement"]["nouns"],
-            "agreement_verbs": spec["agreement"]["verbs"],
-        })
+
+        def patterns(event_type: str, key: str):
+            entries = spec.get(event_type, {}).get(key)
+            return compile_patterns(entries) if entries else None
+
+        self.by_kind = {
+            kind: {t: regex for t in EVENT_TYPES if (regex := patterns(t, kind)) is not None}
+            for kind in ("strong", "weak", "talk", "travel", "anaphor", "force")
+        }
+        self.agreement_nouns = patterns("agreement", "nouns")
+        self.agreement_verbs = patterns("agreement", "verbs")
+        self.extradition_pending = patterns("extradition", "pending")
+        self.handed_to_country = patterns("extradition", "handed_to_country")
+        self.extradition_noun = re.compile(r"extradi(?:tion|cion|ction)(?:s|es)?")
+        self.extradition_decided = patterns("extradition", "decided")
+        self.preparing = patterns("meeting", "preparing")
+        self.summit = patterns("meeting", "summit")
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
         self.non_actor = compile_patterns(data["non_actor"])
+        self.criminals = compile_patterns(data["criminals"])
+        self.crime_place = compile_patterns(data["crime_place"])
+        self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
+        self.two_parties = compile_patterns(data["two_parties"])
+        self.cooperation_between = compile_patterns(data["cooperation_between"])
+        self.together = compile_patterns(data["together"])
+        participation = data["participation"]
+        self.took_part = compile_patterns(participation["took_part"])
+        self.signed = compile_patterns(participation["signed"])
+        self.composition = compile_patterns(participation["composition"])
+        self.refers_to = {t: compile_patterns(words) for t, words in participation["refers_to"].items()}
+        self.members = {key: set(codes) for key, codes in (data.get("members") or {}).items()}
+        self.months = MonthFinder(data["months"])
+
+    @property
+    def weak(self) -> dict:
+        return self.by_kind["weak"]
 
 
 def _words_window(folded: str, start: int, end: int, words: int) -> str:
-    left = folded[:start].split()[-words:]
-    right = folded[end:].split()[:words]
+    left = last_words(folded, start, words)
+    right = first_words(folded, end, words)
     return " ".join(left) + " " + folded[start:end] + " " + " ".join(right)
 
 
@@ -106,129 +109,255 @@ def first_words(text: str, start: int, count: int) -> list[str]:
         reach *= 4
 
 
+@dataclass
+class Discourse:
+    """What the whole article tells the events of each sentence."""
+    top_actors: list[str]                 # countries by how central they are to the article
+    main_pair: set[str]                   # its two main parties when two stand out, else empty
+    dateline: str | None = None
+    year: int | None = None               # its publication year
+    keep_actor: Callable | None = None    # the parse's relative-clause filter
+    subject_of: Callable | None = None    # the parse's subject finder
+    participants: Participants | None = None
+
+
 class EventExtractor:
     def __init__(self, lexicon: EventLexicon) -> None:
         self.lex = lexicon
 
     # ---------------------------------------------------------------- actors
-    def is_non_actor(self, folded: str, start: int, end: int) -> bool:
-        """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish'."""
-        before = " ".join(last_words(folded, start, 2))
-        window_after = first_words(folded, end, 3)
+    def is_non_actor(self, folded: str, start: int, end: int, kind: str = DEMONYM) -> bool:
+        """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish', 'Montenegro's clans'."""
+        before = " ".join(re.split(r"[,;:()]", folded[max(0, start - 60):start])[-1].split()[-2:])
+        possessive = folded[end:end + 2] in ("'s", "' ")
+        if kind == NAME and not possessive:   # a name does not qualify the noun after it ('vers la France un trafiquant')
+            return bool(self.lex.non_actor.search(before))
+        window_after = first_words(folded, end + (2 if possessive else 0), 3)
         if window_after and window_after[0] in ("and", "et") and len(window_after) > 2:
             after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
         else:
             after = " ".join(window_after[:2])  # "Russian ransomware suspect"
-        return bool(self.lex.non_actor.search(before + " | " + after))
+        return bool(self.lex.non_actor.search(before + " | " + after) or self.lex.criminals.search(after))
 
-    @staticmethod
-    def place_flags(folded: str, sentence_start: int, start: int) -> tuple[bool, bool]:
-        before = folded[max(sentence_start, start - 40):start]
-        return bool(_LOCATIVE.search(before)), bool(_DESTINATION.search(before))
+    def is_crime_place(self, folded: str, sentence_start: int, start: int) -> bool:
+        """'groups operating in Syria', 'hashish from Morocco to Spain': where crime happens."""
+        before = folded[max(sentence_start, start - 30):start]
+        return bool(self.lex.crime_place.search(" ".join(before.split()[-3:])))
+
+    place_flags = staticmethod(event_places.place_flags)
 
     # ---------------------------------------------------------------- triggers
-    def triggers(self, folded_sentence: str) -> list[tuple[str, int, int, bool]]:
-        found: list[tuple[str, int, int, bool]] = []
-        matches = self.lex.triggers.finditer(folded_sentence)
-        for event_type in self.lex.strong:
-            for match in matches.get(f"strong:{event_type}", ()):
-                found.append((event_type, match.start(), match.end(), True))
-        nouns = matches.get("agreement_nouns")
-        if nouns and "agreement_verbs" in matches:
-            found.append(("agreement", nouns[0].start(), nouns[0].end(), True))
-        for event_type in self.lex.weak:
-            for match in matches.get(f"weak:{event_type}", ()):
-                after = folded_sentence[match.end():match.end() + 10]
-                before = folded_sentence[max(0, match.start() - 10):match.start()]
-                if after.lstrip().startswith("warrant") or before.rstrip().endswith(("mandat d'", "mandat d")):
-                    continue  # "arrest warrant", "mandat d'arrêt": not an arrest
-                found.append((event_type, match.start(), match.end(), False))
-        return found
+    def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = ()) -> list[Trigger]:
+        """Every trigger of the sentence, strong, talk and travel ones first, then by position.
+        ``country_names``: where the sentence names countries (offsets in it)."""
+        found = [
+            Trigger(event_type, match.start(), match.end(), kind)
+            for kind, regexes in self.lex.by_kind.items() for event_type, regex in regexes.items()
+            for match in regex.finditer(folded_sentence)
+        ]
+        for match in self.lex.handed_to_country.finditer(folded_sentence):
+            gap = _ARTICLE_GAP.match(folded_sentence, match.end())
+            if gap and gap.end() in country_names:   # 'remis a la France': handed over to a country
+                found.append(Trigger("extradition", match.start(), match.end(), "strong"))
+        nouns = list(self.lex.agreement_nouns.finditer(folded_sentence))
+        if nouns and self.lex.agreement_verbs.search(folded_sentence):
+            found.append(Trigger("agreement", nouns[0].start(), nouns[0].end(), "strong"))
+        excluded = {kind: [m.span() for m in regex.finditer(folded_sentence)] for kind, regex in self.lex.excluded.items()}
+        found = [
+            t for t in found
+            if not any(start < t.end and t.start < end for start, end in excluded[None] + excluded.get(t.type, []))
+        ]
+        return sorted(found, key=lambda t: (t.kind in WEAK_KINDS, t.start))
 
-    def extract(
-        self,
-        sentences: list[SentenceView],
-        folded: str,
-        top_actors: list[str],
-        dateline: str | None,
-        relcl_filter=None,
-    ) -> list[Event]:
+    def retained(self, found: list[Trigger], fs: str) -> list[Trigger]:
+        """The triggers that make events: the first of each type (visits excepted); weak ones
+        only when no other trigger reports the sentence; talks only beside a visit; no
+        operational one in a plan; none of what did not happen."""
+        modal = bool(self.lex.modality.search(fs) or self.lex.agreement_nouns.search(fs))
+        reported = {t.type for t in found if t.kind not in WEAK_KINDS}
+        found_types = {t.type for t in found}
+        kept: list[Trigger] = []
+        for trigger in found:
+            if trigger.type != "visit" and any(k.type == trigger.type for k in kept):
+                continue
+            if trigger.kind in WEAK_KINDS and reported:
+                continue
+            if trigger.kind == "talk" and reported - {"meeting", "visit"} and "visit" not in reported:
+                continue   # talks beside an extradition or a signing are not a meeting of their own, unless on a visit
+            if trigger.type in OPERATIONAL and modal:
+                continue
+            if self.happened(trigger, fs, found_types):
+                kept.append(trigger)
+        return kept
+
+    def happened(self, trigger: Trigger, fs: str, found_types: set[str]) -> bool:
+        """The trigger reports a cooperation that took place: not denied, not an extradition only
+        requested or awaited, not a meeting held to prepare an operation, not an operation that
+        is only the frame of an extradition told in the same sentence."""
+        if trigger.type == "extradition":
+            decided = list(self.lex.extradition_decided.finditer(fs))
+            if self.lex.extradition_pending.search(fs) and not decided:
+                return False
+            window = mask(fs, [m.span() for m in decided])   # 'rejected his appeal' denies nothing
+        elif trigger.type == "agreement":
+            window = fs
+        else:
+            window = _words_window(fs, trigger.start, trigger.end, 6)
+        if self.lex.negation.search(window):
+            return False
+        if trigger.type == "meeting" and self.lex.preparing.search(_words_window(fs, trigger.end, trigger.end, 8)):
+            return False
+        if trigger.type == "joint_operation" and "extradition" in found_types and not any(r.search(fs) for r in self.lex.weak.values()):
+            return False
+        if trigger.kind in WEAK_KINDS and _PURPOSE.search(fs[max(0, trigger.start - 12):trigger.start]):
+            return False   # 'a direct line to intercept boats': a purpose, not an operation
+        return True
+
+    # ---------------------------------------------------------------- events
+    def extract(self, sentences: list[SentenceView], folded: str, discourse: Discourse) -> list[Event]:
+        if discourse.participants is None:
+            discourse.participants = find_participants(sentences, folded, self.lex.members, self.lex.composition)
         events: list[Event] = []
         previous: Event | None = None
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
-            found = self.triggers(fs)
-            if not found:
-                continue
-            has_agreement_noun = bool(self.lex.agreement_nouns.search(fs))
-            modal = bool(self.lex.modality.search(fs)) or has_agreement_noun
-            strong_types = {t for t, _, _, strong in found if strong}
-            seen_types: set[str] = set()
-            for event_type, t_start, t_end, strong in sorted(found, key=lambda f: (not f[3], f[1])):
-                if event_type in seen_types and event_type != "visit":
-                    continue
-                if not strong and (strong_types - {event_type} or event_type in strong_types):
-                    continue
-                if event_type in ("joint_operation", "training", "intelligence_sharing") and modal:
-                    continue
-                window = fs if event_type in ("agreement", "extradition") else _words_window(fs, t_start, t_end, 6)
-                if self.lex.negation.search(window):
-                    continue
-                abs_trigger = sentence.start + t_start
-                actors = [
-                    a for a in sentence.actors
-                    if not (event_type == "intelligence_sharing" and a.locative and a.source == "country")
-                    and (relcl_filter is None or relcl_filter(a, abs_trigger))
-                ]
-                countries = {a.code for a in actors}
-                if not strong and len({a.code for a in actors if not a.locative}) < 2:
-                    continue  # arrests/seizures: two countries' actors must be named, not just places
-                inherited = False
-                location, fixed = self._location(event_type, sentence, actors)
-                if len(countries) < 2:
-                    if not strong:
-                        continue
-                    candidates = set(previous.countries) if previous else set(top_actors[:2])
-                    if len(candidates) < 2:
-                        continue
-                    if countries <= candidates:
-                        countries = set(candidates)
-                    else:
-                        others = [c for c in top_actors if c not in countries]
-                        if not others:
-                            continue
-                        countries = countries | {others[0]}
-                    inherited = True
-                    if location is None and not fixed and previous is not None and previous.countries == countries:
-                        location, fixed = previous.location, previous.location_fixed
-                if location is None and not fixed and dateline and dateline in countries and event_type in ("meeting", "visit", "agreement"):
-                    location = dateline
-                visitors = self._visitors(sentence, fs) if event_type == "visit" else [None]
-                for visitor in visitors:
-                    event = Event(
-                        type=event_type,
-                        countries=set(countries),
-                        location=location,
-                        location_fixed=fixed,
-                        evidence=sentence.text,
-                        trigger=sentence.text[t_start:t_end],
-                        visitor=visitor,
-                        persons=[name for _, _, name in sentence.persons],
-                        organizations=[a.label for a in actors if a.source in ("agency", "ministry") and a.label],
-                        inherited=inherited,
-                        from_title=position == 0,
-                    )
+            found = self.triggers(fs, tuple(a.start - sentence.start for a in sentence.actors if a.kind == NAME))
+            for trigger in self.retained(found, fs) if found else []:
+                for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
+                    event.from_title, event.sentence, event.mentions = position == 0, position, [position]
                     previous = self._merge(events, event)
-                seen_types.add(event_type)
-        return events
+        join_participants(events, sentences, folded, self.lex)
+        events = self._merge_all(self.reported(events))
+        event_places.share_visit_places(events)
+        event_places.place_at_dateline(events, discourse.dateline)
+        return event_places.visits_by_convention(events, self.lex.summit)
 
-    def _location(self, event_type: str, sentence: SentenceView, actors: list[Actor]) -> tuple[str | None, bool]:
-        places = {a.code for a in actors if a.source == "country" and (a.locative or (event_type == "visit" and a.destination))}
-        if len(places) == 1:
-            return next(iter(places)), True
-        if len(places) > 1:
-            return None, True
-        return None, False
+    def events_of(self, trigger: Trigger, sentence: SentenceView, folded: str, discourse: Discourse, previous: Event | None,
+                  position: int = 0) -> list[Event]:
+        """The events one trigger reports: its countries from the sentence (or the discourse
+        when the sentence names fewer than two), and where it took place."""
+        fs = folded[sentence.start:sentence.end]
+        at = (sentence.start + trigger.start, sentence.start + trigger.end)
+        actors = self._actors(trigger, sentence, fs, discourse)
+        if trigger.kind == "travel":
+            return self._travels(trigger, sentence, actors)
+        parties = self._parties(trigger, sentence, fs, actors, discourse, previous, position)
+        if parties is None:
+            return []
+        countries, named = parties
+        location, fixed = event_places.sentence_location(trigger.type, actors)
+        inherited = len(countries) < 2
+        when = self.lex.months.when(fs, trigger.start)
+        elsewhere = dated_elsewhere(when, discourse.year)
+        if inherited:
+            if elsewhere:
+                return []   # background: 'first tabled in 2006, when the conference was held in Malaysia'
+            countries = self._inherit(countries, discourse, previous)
+            if countries is None:
+                return []
+            if location is None and not fixed and previous is not None and previous.countries == countries and trigger.type in HOSTED_TYPES:
+                location, fixed = previous.location, previous.location_fixed
+        if trigger.type == "extradition":
+            handing = event_places.handing_over_country(actors, countries, folded, at, discourse.subject_of)
+            if handing:
+                location, fixed = handing, True
+        if location is None and not fixed and trigger.type in HOSTED_TYPES:
+            location = event_places.host_country(sentence, folded, actors, discourse.subject_of)
+        generic = inherited and trigger.type == "extradition" and bool(self.lex.extradition_noun.fullmatch(fs[trigger.start:trigger.end])) \
+            and not self.lex.extradition_decided.search(fs)
+        return [
+            Event(
+                type=trigger.type, countries=set(countries), location=location, location_fixed=fixed,
+                evidence=sentence.text, trigger=sentence.text[trigger.start:trigger.end], visitor=visitor,
+                persons=[name for _, _, name in sentence.persons],
+                organizations=[a.label for a in actors if a.source in ("agency", "ministry") and a.label],
+                inherited=inherited, named=named & countries if inherited else named,
+                weak_only=trigger.kind in WEAK_KINDS, generic=generic, officials=sentence.officials(),
+                dated_elsewhere=elsewhere, when=when,
+            )
+            for visitor in (self._visitors(sentence, fs) if trigger.type == "visit" else [None])
+        ]
+
+    def _actors(self, trigger: Trigger, sentence: SentenceView, fs: str, discourse: Discourse) -> list[Actor]:
+        """The sentence's actors that can be parties of this trigger's event: no places for an
+        exchange of information, no scenes of crime, none in a relative clause apart from the
+        trigger unless that clause names the cooperating parties themselves."""
+        candidates = [
+            a for a in sentence.actors
+            if not (trigger.type == "intelligence_sharing" and a.locative and a.source == "country")
+            and not (a.crime_place and trigger.type not in ("extradition", "visit"))
+        ]
+        keep = discourse.keep_actor
+        actors = [a for a in candidates if keep is None or keep(a, sentence.start + trigger.start)]
+        if len({a.code for a in actors}) < 2 <= len({a.code for a in candidates}) and self.lex.cooperation_between.search(fs):
+            # '..., le resultat d'une cooperation entre les autorites de Belgique, de France...'
+            return candidates
+        return actors
+
+    def _parties(self, trigger: Trigger, sentence: SentenceView, fs: str, actors: list[Actor], discourse: Discourse,
+                 previous: Event | None, position: int) -> tuple[set[str], set[str]] | None:
+        """The countries of the event (fewer than two: left to the discourse) and those its
+        sentence names; None when the trigger reports no cooperation here."""
+        countries = {a.code for a in actors}
+        acting = {a.code for a in actors if not a.locative}
+        participants = discourse.participants
+        members = participants.of_bodies(sentence) if participants is not None else set()
+        if trigger.kind == "force":
+            if not members:
+                return None   # fighting is cooperation only as a multinational force's
+            countries = acting = acting | members
+        elif trigger.kind == "anaphor" and not self.lex.together.search(fs):
+            return None   # 'the operation' again: an operation already told, unless the sentence says it was done together
+        if len(acting) < 2 and trigger.type in MULTILATERAL_TYPES and participants is not None:
+            # a regional body acting for its members, or a gathering of the countries just listed
+            listed = participants.last_list(position)
+            if not members and trigger.type in HOSTED_TYPES and acting <= listed:
+                members = listed
+            countries |= members
+            acting |= members
+        if trigger.kind in WEAK_KINDS and len(acting) < 2:
+            return None   # arrests/seizures: two countries' actors must be named, not just places
+        named = set(countries)
+        if self.lex.two_parties.search(fs):
+            pair = set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(discourse.top_actors[:2])
+            if len(pair) == 2:
+                countries = pair
+        if trigger.type == "intelligence_sharing" and discourse.top_actors and _GIVEN_BY.match(fs[trigger.end:]) \
+                and all(a.start >= sentence.start + trigger.end for a in actors) \
+                and not any(_RECEIVER.search(fs[max(0, a.start - sentence.start - 12):a.start - sentence.start]) for a in actors):
+            # 'information provided by the DEA': the givers are named; the receiver is the article's own side
+            countries = countries | {next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
+        return countries, named
+
+    @staticmethod
+    def _inherit(countries: set[str], discourse: Discourse, previous: Event | None) -> set[str] | None:
+        """The countries of an event whose sentence names fewer than two: those of the event
+        just told, else the article's two main parties (None when there are none)."""
+        candidates = set(previous.countries) if previous else set(discourse.main_pair)
+        if len(candidates) >= 2 and countries <= candidates:
+            return candidates
+        others = [c for c in discourse.top_actors if c not in countries]
+        return countries | {others[0]} if countries and others else None
+
+    @staticmethod
+    def _travels(trigger: Trigger, sentence: SentenceView, actors: list[Actor]) -> list[Event]:
+        """An official arriving somewhere, or touring places: one visit to each place reached,
+        by the one country whose official the sentence names."""
+        visitors = {a.code for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination)}
+        if len(visitors) != 1:
+            return []
+        visitor = next(iter(visitors))
+        trigger_start = sentence.start + trigger.start
+        places = dict.fromkeys(   # the places named after the movement: 'arrived in X', 'tour from X to Y via Z'
+            a.code for a in actors if a.source == "country" and a.code != visitor and a.start > trigger_start
+            and (a.locative or a.destination or a.kind in (CAPITAL, CITY))
+        )
+        return [
+            Event(type="visit", countries={visitor, place}, location=place, location_fixed=True, evidence=sentence.text,
+                  trigger=sentence.text[trigger.start:trigger.end], persons=[name for _, _, name in sentence.persons],
+                  officials={visitor})
+            for place in places
+        ]
 
     @staticmethod
     def _visitors(sentence: SentenceView, fs: str) -> list[str | None]:
@@ -242,23 +371,64 @@ class EventExtractor:
         return visitors or [None]
 
     @staticmethod
+    def reported(events: list[Event]) -> list[Event]:
+        """Arrests between two countries that also carry out an extradition are the arrest
+        pending that extradition, not an operation of their own; extradition spoken of in
+        general, in a sentence that names neither its parties nor a decision, is no event."""
+        extraditions = [e.countries for e in events if e.type == "extradition"]
+        return [
+            e for e in events
+            if not (e.type == "joint_operation" and e.weak_only and any(e.countries <= pair for pair in extraditions)) and not e.generic
+        ]
+
+    @classmethod
+    def _merge_all(cls, events: list[Event]) -> list[Event]:
+        """Merge again once participants joined: a pair may now be part of a multilateral event."""
+        merged: list[Event] = []
+        for event in sorted(events, key=lambda e: -len(e.countries)):
+            cls._merge(merged, event)
+        return sorted(merged, key=lambda e: e.sentence)
+
+    @staticmethod
     def _merge(events: list[Event], new: Event) -> Event:
         for existing in events:
             if existing.type != new.type:
                 continue
             if not (existing.countries <= new.countries or new.countries <= existing.countries):
                 continue
-            if existing.location and new.location and existing.location != new.location:
+            if existing.location_fixed and new.location_fixed and existing.location and new.location and existing.location != new.location:
                 continue
             if existing.visitor and new.visitor and existing.visitor != new.visitor:
                 continue
+            # the same kind of event told at two dates is two events ('extradited in September...
+            # at the end of November, Rabat handed over two more'); so is one the text dates to
+            # another year than the article's ('the first extradition, in December 2023')
+            if not same_time(existing.when, new.when):
+                continue
+            if existing.dated_elsewhere != new.dated_elsewhere and not (existing.inherited or new.inherited):
+                continue
             if len(new.countries) > len(existing.countries):
                 existing.countries = set(new.countries)
-                if new.location_fixed:
-                    existing.location, existing.location_fixed = new.location, True
-            if existing.location is None and not existing.location_fixed and new.location:
+                if new.location_fixed or (existing.inherited and not new.inherited):
+                    # the account naming all the parties places the event, not a partial one
+                    existing.location, existing.location_fixed = new.location, new.location_fixed
+            elif new.location_fixed and existing.from_title and not new.from_title and new.countries >= existing.countries:
+                # a headline's place is a summary: the body's own account of the places wins
+                existing.location, existing.location_fixed = new.location, True
+            # a sentence about some of the participants ('the BKA arrested one in Hamburg'), or
+            # one that does not name them, does not place the whole event
+            if existing.location is None and not existing.location_fixed and new.location and new.countries >= existing.countries \
+                    and not new.inherited:
                 existing.location, existing.location_fixed = new.location, new.location_fixed
             existing.visitor = existing.visitor or new.visitor
+            if not new.inherited:   # a mention that does not name the parties dates nothing
+                existing.when = existing.when or new.when
+            existing.officials |= new.officials
+            existing.named |= new.named
+            existing.weak_only = existing.weak_only and new.weak_only
+            existing.generic = existing.generic and new.generic
+            existing.sentence = min(existing.sentence, new.sentence)
+            existing.mentions = sorted(set(existing.mentions) | set(new.mentions))
             # the evidence is the first body sentence that names the actors itself
             if (existing.inherited or existing.from_title) and not (new.inherited or new.from_title):
                 existing.evidence, existing.trigger = new.evidence, new.trigger
@@ -278,8 +448,16 @@ class EventExtractor:
 SECURITY_KINDS = {"police", "intelligence", "justice", "military", "customs"}
 SECURITY_PORTFOLIOS = {"interior", "justice", "defence", "foreign", "migration"}
 INTERNATIONAL_SECURITY = {"int-europol", "int-interpol", "int-eurojust", "int-frontex", "int-afripol", "int-unodc", "int-maocn", "int-ameripol"}
-_DATELINE = re.compile(r"^\s*([A-ZÉ][A-Za-zÀ-ÿ'’ .-]{1,40}?)(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,20}\))?\s*(?:\.?[–—-]|\.-)")
-_DATELINE_COLON = re.compile(r"^\s*([A-ZÉ][A-ZÉ'’ .-]{1,30}[A-ZÉ])\s*:\s")   # 'DOHA: ...'
+
+
+def main_pair(weights, top_actors: list[str]) -> set[str]:
+    """The article's two main parties: its two most central countries, when a third does not
+    weigh as much as the second (then who the two are is unclear)."""
+    if len(top_actors) < 2:
+        return set()
+    if len(top_actors) > 2 and weights.get(top_actors[2], 0) >= weights.get(top_actors[1], 0) > 0:
+        return set()
+    return set(top_actors[:2])
 
 
 class EventResolver:
@@ -295,18 +473,18 @@ class EventResolver:
         if not self.security_relevant(context):
             context.events = []
             return
-        top_actors = [code for code, _ in context.country_weights.most_common()]
-        for mention in context.organization_mentions:
-            if mention.country and mention.country not in top_actors:
-                top_actors.append(mention.country)
-        extracted = self.extractor.extract(
-            self.sentence_views(context), context.folded, top_actors, self.dateline(context), relcl_filter(context.doc)
-        )
+        extracted = self.extractor.extract(self.sentence_views(context), context.folded, self.discourse(context))
         article = context.article
         context.events = []
+        seen: set[str] = set()
         for event in extracted:
             countries = sorted(event.countries)
             basis = f"{article.article_id}|{event.type}|{'-'.join(countries)}|{event.location or ''}|{event.visitor or ''}"
+            if event.when:   # repeated events of one kind told at different dates
+                basis += f"|{event.when}"
+            while basis in seen:   # two events must never share an id: one would overwrite the other in the index
+                basis += "|again"
+            seen.add(basis)
             context.events.append(
                 CooperationEvent(
                     event_id=hashlib.sha1(basis.encode("utf-8")).hexdigest()[:20],
@@ -321,6 +499,23 @@ class EventResolver:
                     published_at=article.published_at,
                 )
             )
+
+    def discourse(self, context: ArticleContext) -> Discourse:
+        top_actors = [code for code, _ in context.country_weights.most_common()]
+        for mention in context.organization_mentions:
+            if mention.country and mention.country not in top_actors:
+                top_actors.append(mention.country)
+        article = context.article
+        # the year of a report of the day; none when the feed gave no date (the receive time is no publication year)
+        published = article.published_at if article.published_at_source == "feed" else None
+        return Discourse(
+            top_actors=top_actors,
+            main_pair=main_pair(context.country_weights, top_actors),
+            dateline=self.dateline(context),
+            year=published.year if published else None,
+            keep_actor=relcl_filter(context.doc),
+            subject_of=subject_finder(context.doc),
+        )
 
     def security_relevant(self, context: ArticleContext) -> bool:
         if context.topics:
@@ -345,49 +540,21 @@ class EventResolver:
             for mention in context.countries:
                 if not (sentence.start <= mention.start < sentence.end):
                     continue
-                if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end):
+                if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind):
                     continue
-                locative, destination = self.extractor.place_flags(folded, sentence.start, mention.start)
-                actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text))
+                locative, destination = event_places.mention_place_flags(context.text, folded, sentence.start, mention)
+                actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind,
+                                    self.extractor.is_crime_place(folded, sentence.start, mention.start)))
+            event_places.coordinate_places(actors, folded)
             for mention in context.organization_mentions:
                 if mention.country and sentence.start <= mention.start < sentence.end:
                     source = "ministry" if mention.key.startswith("ministry:") else "agency"
                     actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text))
             people = [(s, e, p.name) for p in context.persons for s, e in p.spans if sentence.start <= s < sentence.end]
             people.sort()
-            views.append(SentenceView(sentence.start, sentence.end, sentence.text, actors, people))
+            bodies = [m.key for m in context.organization_mentions if not m.country and m.key in self.agencies.agencies
+                      and sentence.start <= m.start < sentence.end]
+            views.append(SentenceView(sentence.start, sentence.end, sentence.text, actors, people, list(dict.fromkeys(bodies))))
         return views
 
-    @staticmethod
-    def dateline(context: ArticleContext) -> str | None:
-        """The country of the place the body opens with ('RABAT - ...', 'DOHA: ...')."""
-        body = context.article.text[:80]
-        match = _DATELINE.match(body) or _DATELINE_COLON.match(body)
-        if not match:
-            return None
-        start, end = context.body_start + match.start(1), context.body_start + match.end()
-        for mention in context.countries:
-            if start <= mention.start < end and mention.kind in (NAME, CAPITAL, CITY):
-                return mention.code
-        return None
-
-
-def relcl_filter(doc):
-    """Drop actors inside a relative clause that does not contain the trigger
-    ('..., where jihadist groups active in neighbouring Mali ...')."""
-    if doc is None:
-        return None
-
-    def keep(actor: Actor, trigger_char: int) -> bool:
-        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
-        trigger = doc.char_span(trigger_char, trigger_char + 1, alignment_mode="expand")
-        if span is None or trigger is None or len(span) == 0 or len(trigger) == 0:
-            return True
-        token, trigger_token = span.root, trigger[0]
-        for ancestor in [token, *token.ancestors]:
-            if ancestor.dep_ in ("relcl", "acl:relcl"):
-                subtree = range(ancestor.left_edge.i, ancestor.right_edge.i + 1)
-                return trigger_token.i in subtree
-        return True
-
-    return keep
+    dateline = staticmethod(event_places.dateline)

@@ -38,8 +38,332 @@ def test_sentence_views_hold_each_sentence_with_its_actors(enricher):
 
 def test_a_country_in_a_relative_clause_is_no_actor(enricher):
     text = "Police in Spain and France arrested a suspect, who had fled from Italy, in a joint operation against drug trafficking."
-    assert events(enricher, text) == [("joint_operation", ["ES", "FR"], "ES")]
+    assert events(enricher, text) == [("joint_operation", ["ES", "FR"], None)]
     context = context_before(enricher, "events", text)
     italy = next(c for c in context.countries if c.code == "IT")
     actor = next(a for v in enricher.events.sentence_views(context) for a in v.actors if a.start == italy.start)
     assert not relcl_filter(context.doc)(actor, context.text.index("joint operation"))
+
+
+# ---------------------------------------------------------------- where an event took place
+def test_places_listed_together_leave_the_place_open(enricher):
+    assert events(enricher, "Police arrested twelve suspects in Belgium and the Netherlands in a joint operation "
+                            "against cocaine trafficking.") == [("joint_operation", ["BE", "NL"], None)]
+    assert events(enricher, "Les polices française et espagnole ont mené une opération conjointe contre le trafic de "
+                            "cocaïne, en France et en Espagne.", "fr") == [("joint_operation", ["ES", "FR"], None)]
+
+
+def test_a_comma_alone_does_not_list_places(enricher):
+    assert events(enricher, "At a ceremony in Tangier, Spain handed over patrol boats and trained Moroccan border guards "
+                            "against migrant smuggling.") == [("training", ["ES", "MA"], "MA")]
+
+
+def test_police_in_a_country_are_its_police_not_a_place(enricher):
+    assert events(enricher, "Police in France and Spain arrested twenty members of a people-smuggling network.") == [
+        ("joint_operation", ["ES", "FR"], None)]
+
+
+def test_an_extradition_takes_place_in_the_country_handing_the_suspect_over(enricher):
+    assert events(enricher, "Mexico extradited a cartel leader wanted for drug trafficking to the United States on Thursday.") == [
+        ("extradition", ["MX", "US"], "MX")]
+    assert events(enricher, "Colombia extraditó a España a un narcotraficante buscado por tráfico de cocaína.", "es") == [
+        ("extradition", ["CO", "ES"], "CO")]
+    assert events(enricher, "Un trafiquant de drogue a été extradé jeudi du Maroc vers la Belgique.", "fr") == [
+        ("extradition", ["BE", "MA"], "MA")]
+
+
+def test_the_body_places_an_event_its_headline_summarised(enricher):
+    assert events(enricher, "French and Spanish police arrested twelve people in France and Spain in a joint operation "
+                            "against cocaine trafficking.", title="Twelve arrested in Spain in joint drug operation") == [
+        ("joint_operation", ["ES", "FR"], None)]
+
+
+def test_the_dateline_does_not_place_what_happened_another_year(enricher):
+    assert events(enricher, "DOHA: Qatar and Turkey signed a security agreement against terrorism in 2019, officials "
+                            "recalled on Sunday.") == [("agreement", ["QA", "TR"], None)]
+
+
+def test_a_city_and_a_comma_make_a_dateline(enricher):
+    assert events(enricher, "Dakar, Des gendarmes sénégalais ont suivi une formation dispensée par la Guardia Civil "
+                            "espagnole contre le trafic de migrants.", "fr") == [("training", ["ES", "SN"], "SN")]
+
+
+def test_a_capital_named_by_its_demonym_is_a_place(enricher):
+    assert events(enricher, "Dans la capitale mauritanienne, la France et la Mauritanie ont signé un accord de coopération "
+                            "contre le terrorisme.", "fr") == [("agreement", ["FR", "MR"], "MR")]
+    assert events(enricher, "In the Moroccan capital, Spain and Morocco signed an agreement against terrorism.") == [
+        ("agreement", ["ES", "MA"], "MA")]
+
+
+def test_a_kingdom_is_a_place(enricher):
+    assert events(enricher, "La rencontre entre les polices marocaine et allemande contre le terrorisme s'est tenue "
+                            "au Royaume du Maroc.", "fr") == [("meeting", ["DE", "MA"], "MA")]
+
+
+def test_a_visit_takes_place_where_the_visitor_went(enricher):
+    assert events(enricher, "The Pakistani interior minister visited Kabul on Monday for counter-terrorism cooperation "
+                            "with Afghanistan.") == [("visit", ["AF", "PK"], "AF")]
+    assert events(enricher, "Le ministre mauritanien de l'Intérieur a effectué une visite de travail sur invitation de son "
+                            "homologue espagnol, consacrée à l'immigration clandestine.", "fr") == [("visit", ["ES", "MR"], "ES")]
+
+
+def test_a_gathering_takes_place_at_its_host(enricher):
+    assert events(enricher, "Alger accueille une réunion des chefs de police de Tunisie et du Niger sur le terrorisme.", "fr") == [
+        ("meeting", ["DZ", "NE", "TN"], "DZ")]
+
+
+def test_talks_during_a_visit_take_place_where_the_visit_went(enricher):
+    assert events(enricher, "The Greek migration minister travelled to Ankara on Monday. The Greek and Turkish ministers "
+                          "held talks on migrant smuggling.") == [("visit", ["GR", "TR"], "TR"), ("meeting", ["GR", "TR"], "TR")]
+
+
+# ---------------------------------------------------------------- what counts as an event, and of which type
+def test_an_extradition_only_expected_is_no_event(enricher):
+    assert events(enricher, "Colombian police arrested fifteen drug traffickers; eight are expected to be extradited "
+                            "to the United States.") == []
+
+
+def test_an_extradition_decided_by_a_court_is_an_event(enricher):
+    assert events(enricher, "The High Court in London ruled that the businessman can be extradited to India to face "
+                            "money laundering charges.") == [("extradition", ["GB", "IN"], "GB")]
+
+
+def test_a_meeting_to_prepare_an_operation_is_part_of_it(enricher):
+    found = events(enricher, "Eurojust organised two coordination meetings to prepare the operations of the French "
+                             "and Belgian police against drug trafficking.")
+    assert "meeting" not in [kind for kind, _, _ in found]
+
+
+def test_an_operation_that_only_frames_an_extradition_is_the_extradition(enricher):
+    assert events(enricher, "In a joint operation with Interpol and US authorities, thirteen Colombian citizens wanted "
+                            "for drug trafficking were extradited to the United States.") == [
+        ("extradition", ["CO", "US"], "CO")]
+
+
+def test_information_given_by_partners_is_shared_with_the_article_s_own_side(enricher):
+    assert events(enricher, "La saisie de cocaïne a été réalisée grâce à des informations fournies par l'agence "
+                            "britannique de lutte contre la criminalité et la DEA américaine.", "fr",
+                  title="La Marine française saisit six tonnes de cocaïne") == [
+        ("intelligence_sharing", ["FR", "GB", "US"], None)]
+
+
+def test_a_service_informing_another_country_s_authorities_shares_intelligence(enricher):
+    assert events(enricher, "Serbian intelligence informed Croatian authorities of the arrival of three drug "
+                            "traffickers.") == [("intelligence_sharing", ["HR", "RS"], None)]
+
+
+def test_where_criminals_operate_or_goods_travel_names_no_party(enricher):
+    assert events(enricher, "La Guardia Civil ha desmantelado una red que introducía hachís desde Marruecos hasta "
+                            "España y ha detenido a trece personas.", "es") == []
+    assert events(enricher, "The first extradition from the UAE to Belgium was an Albanian drug trafficker.") == [
+        ("extradition", ["AE", "BE"], "AE")]
+
+
+def test_the_two_countries_are_the_article_s_two_parties(enricher):
+    assert events(enricher, "Spanish and Moroccan police arrested three members of a terrorist cell. The two countries have "
+                            "conducted joint operations against terrorist groups operating in Syria and Iraq.") == [
+        ("joint_operation", ["ES", "MA"], None)]
+
+
+def test_a_plan_or_a_wish_is_no_operation(enricher):
+    assert events(enricher, "Tunis et Alger ont convenu de promouvoir la formation de leurs policiers contre le "
+                            "terrorisme.", "fr") == []
+
+
+# ---------------------------------------------------------------- trigger vocabulary
+def test_talks_on_a_visit_are_a_meeting(enricher):
+    assert events(enricher, "Au cours de la visite à Madrid, les ministres mauritanien et espagnol de l'Intérieur ont "
+                            "discuté de la lutte contre l'immigration clandestine.", "fr") == [
+        ("visit", ["ES", "MR"], "ES"), ("meeting", ["ES", "MR"], "ES")]
+
+
+def test_talks_beside_another_event_are_not_a_meeting(enricher):
+    assert events(enricher, "México extraditó a Estados Unidos a 29 narcotraficantes en medio de negociaciones "
+                            "comerciales.", "es") == [("extradition", ["MX", "US"], "MX")]
+
+
+def test_an_official_arriving_and_touring_visits_each_place(enricher):
+    assert events(enricher, "Après une tournée de Dakar à Bamako, le ministre français de l'Intérieur est arrivé à "
+                            "Nouakchott pour parler de terrorisme.", "fr") == [
+        ("visit", ["FR", "SN"], "SN"), ("visit", ["FR", "ML"], "ML"), ("visit", ["FR", "MR"], "MR")]
+
+
+def test_a_suspect_arriving_is_no_visit(enricher):
+    assert events(enricher, "Extradé de Dubaï, le trafiquant de cocaïne a été placé en garde à vue dès son arrivée à "
+                            "Paris, dans les locaux de l'OFAST.", "fr") == [("extradition", ["AE", "FR"], "AE")]
+
+
+def test_a_press_conference_is_no_meeting_and_an_arrest_warrant_no_arrest(enricher):
+    assert events(enricher, "The Spanish interior minister gave a press conference on drug trafficking with Morocco.") == []
+    assert events(enricher, "Spain issued an arrest warrant for a French drug trafficker.") == []
+
+
+def test_equipment_and_seminars_are_training(enricher):
+    assert events(enricher, "La France a mis à la disposition de la Mauritanie un lot de matériel pour la lutte contre "
+                            "le terrorisme.", "fr") == [("training", ["FR", "MR"], None)]
+    assert events(enricher, "Un séminaire de police technique contre le terrorisme a réuni à Niamey des policiers "
+                            "du Mali et du Niger.", "fr") == [("training", ["ML", "NE"], "NE")]
+
+
+def test_a_joint_team_agreed_is_an_agreement(enricher):
+    assert events(enricher, "France and Morocco agreed on a joint working group against illegal immigration.") == [
+        ("agreement", ["FR", "MA"], None)]
+
+
+# ---------------------------------------------------------------- a meeting abroad is also a visit (SPEC)
+def test_talks_in_one_party_s_country_with_the_other_s_minister_are_also_a_visit(enricher):
+    assert events(enricher, "Le ministre tunisien de l'Intérieur a rencontré mercredi à Alger son homologue algérien "
+                            "pour parler de la lutte contre le terrorisme.", "fr") == [
+        ("meeting", ["DZ", "TN"], "DZ"), ("visit", ["DZ", "TN"], "DZ")]
+
+
+def test_talks_without_an_official_of_the_other_side_are_no_visit(enricher):
+    assert events(enricher, "Officials of Spain and Morocco met in Madrid on drug trafficking.") == [
+        ("meeting", ["ES", "MA"], "ES")]
+
+
+def test_a_summit_in_one_member_s_country_is_a_visit_by_the_others(enricher):
+    assert events(enricher, "Un sommet des chefs d'Etat du Mali, du Niger et du Tchad sur le terrorisme s'est ouvert "
+                            "à Niamey.", "fr") == [("meeting", ["ML", "NE", "TD"], "NE"), ("visit", ["ML", "NE", "TD"], "NE")]
+
+
+# ---------------------------------------------------------------- one event carrying all its participants (SPEC)
+def test_countries_that_took_part_join_the_operation(enricher):
+    assert events(enricher, "Frontex and Austria led an international operation against migrant smuggling. Poland, "
+                            "Hungary and Slovakia also took part in the action.") == [
+        ("joint_operation", ["AT", "HU", "PL", "SK"], None)]
+
+
+def test_taking_part_in_something_else_adds_no_participant(enricher):
+    assert events(enricher, "Spain and Senegal signed an agreement against migrant smuggling in Dakar. An Italian plane "
+                            "will take part in the surveillance of the coast.") == [("agreement", ["ES", "SN"], "SN")]
+
+
+def test_the_signatories_are_the_agreement_s_parties(enricher):
+    assert events(enricher, "Brasil y otros países firmaron un tratado contra el crimen organizado. Los países "
+                            "firmantes son Brasil, Argentina, Chile y Uruguay.", "es") == [
+        ("agreement", ["AR", "BR", "CL", "UY"], None)]
+
+
+def test_the_countries_searched_in_take_part_in_the_operation(enricher):
+    assert events(enricher, "Las autoridades españolas, en coordinación con la policía alemana, desmantelaron una red "
+                            "de narcotráfico. Se realizaron veinte registros simultáneos en España, Alemania y Bélgica.", "es") == [
+        ("joint_operation", ["BE", "DE", "ES"], None)]
+
+
+def test_a_regional_body_with_fixed_membership_acts_for_its_members(enricher):
+    assert events(enricher, "ASEANAPOL signed a protocol on crisis management against terrorism.") == [
+        ("agreement", ["BN", "ID", "KH", "LA", "MM", "MY", "PH", "SG", "TH", "VN"], None)]
+
+
+def test_a_body_acts_for_the_members_the_text_gives_it(enricher):
+    assert events(enricher, "La Force multinationale mixte (FMM) regroupe des militaires du Tchad, du Cameroun, du Niger "
+                            "et du Nigeria. La FMM a démantelé un camp de Boko Haram.", "fr") == [
+        ("joint_operation", ["CM", "NE", "NG", "TD"], None)]
+
+
+def test_a_gathering_of_the_countries_just_listed(enricher):
+    assert events(enricher, "Les ministres de l'Intérieur de France, d'Italie et d'Espagne étaient réunis lundi. La "
+                            "réunion a porté sur l'immigration clandestine.", "fr") == [("meeting", ["ES", "FR", "IT"], None)]
+
+
+# ---------------------------------------------------------------- what the article reports, not its background
+def test_arrests_pending_an_extradition_are_part_of_it(enricher):
+    assert events(enricher, "The Spanish police arrested a drug trafficker wanted by French judges. Spain extradited "
+                            "him to France on Tuesday.") == [("extradition", ["ES", "FR"], "ES")]
+
+
+def test_a_reference_to_another_year_without_its_parties_is_background(enricher):
+    assert events(enricher, "The counter-terrorism protocol was first proposed in 2006 at a conference in Malaysia.") == []
+
+
+def test_a_purpose_is_no_operation(enricher):
+    assert events(enricher, "Greek and Turkish coast guards share a direct line to intercept migrant boats.") == []
+
+
+# ---------------------------------------------------------------- repeated events stay apart
+def test_extraditions_told_at_different_dates_are_different_events(enricher):
+    assert events(enricher, "Le Maroc a extradé vers la France un trafiquant de drogue le 23 septembre. Fin novembre, "
+                            "Rabat a remis aux autorités françaises deux autres trafiquants de drogue.", "fr") == [
+        ("extradition", ["FR", "MA"], "MA"), ("extradition", ["FR", "MA"], "MA")]
+
+
+def test_one_extradition_told_twice_is_one_event(enricher):
+    assert events(enricher, "Le Maroc a remis à la France un trafiquant de drogue. Il a été extradé vers la France le "
+                            "23 septembre.", "fr") == [("extradition", ["FR", "MA"], "MA")]
+
+
+def test_an_earlier_year_s_event_is_another_event(enricher):
+    assert events(enricher, "The UAE extradited three drug traffickers to Belgium on Sunday. The first extradition from "
+                            "the UAE to Belgium was a cocaine trafficker in December 2023.") == [
+        ("extradition", ["AE", "BE"], "AE"), ("extradition", ["AE", "BE"], "AE")]
+
+
+def test_an_event_is_dated_by_the_date_nearest_its_trigger(enricher):
+    assert events(enricher, "Arrêté en février à Casablanca, un trafiquant de drogue a été extradé du Maroc vers la France "
+                            "le 23 septembre. Fin novembre, Rabat a remis à la France deux autres trafiquants de drogue. "
+                            "Au mois d'août, Rabat avait également extradé deux complices d'un trafiquant évadé en 2019.", "fr") == [
+        ("extradition", ["FR", "MA"], "MA"), ("extradition", ["FR", "MA"], "MA"), ("extradition", ["FR", "MA"], "MA")]
+
+
+def test_an_extradition_treaty_is_no_extradition(enricher):
+    assert events(enricher, "Belgium and the United Arab Emirates signed an extradition agreement against drug "
+                            "trafficking.") == [("agreement", ["AE", "BE"], None)]
+
+
+def test_the_country_that_extradites_is_where_it_takes_place(enricher):
+    context_title = "Le Maroc et la France renforcent leur coopération contre le trafic de drogue"
+    assert events(enricher, "Rabat avait également extradé deux complices d'un trafiquant de drogue.", "fr",
+                  title=context_title) == [("extradition", ["FR", "MA"], "MA")]
+
+
+def test_a_suspect_handed_over_to_a_country_is_extradited(enricher):
+    assert events(enricher, "Le trafiquant de drogue a été remis à la France par le Maroc jeudi.", "fr") == [
+        ("extradition", ["FR", "MA"], "MA")]
+    assert events(enricher, "Un procès-verbal de la réunion sur le trafic de drogue a été remis aux commandements des deux "
+                            "gendarmeries.", "fr") == []
+
+
+def test_parties_of_a_cooperation_in_a_relative_clause_are_kept(enricher):
+    text = "Le réseau de passeurs a été démantelé, selon Europol qui salue une coopération étroite entre les polices de Belgique et des Pays-Bas."
+    context = context_before(enricher, "events", text, "fr")
+    keep = relcl_filter(context.doc)
+    trigger = context.text.index("démantelé")
+    assert not any(keep(a, trigger) for v in enricher.events.sentence_views(context) for a in v.actors)   # the parse puts them apart
+    assert events(enricher, text, "fr") == [("joint_operation", ["BE", "NL"], None)]
+
+
+def test_a_multinational_force_fighting_is_a_joint_operation_of_its_members(enricher):
+    assert events(enricher, "La Force multinationale mixte (FMM) regroupe des militaires du Tchad, du Cameroun et du Niger. "
+                            "La FMM a tué vingt terroristes lors de deux affrontements au Niger.", "fr") == [
+        ("joint_operation", ["CM", "NE", "TD"], "NE")]
+
+
+def test_fighting_between_two_countries_is_no_cooperation(enricher):
+    assert events(enricher, "Clashes between Indian and Pakistani troops left three soldiers dead near the border, "
+                            "amid accusations of terrorism.") == []
+
+
+def test_the_operation_told_again_is_an_event_only_when_done_together(enricher):
+    assert events(enricher, "Le Guyana a salué cette opération antidrogue et a donné son autorisation aux autorités "
+                            "françaises.", "fr") == []
+    assert events(enricher, "Coordonnée par Interpol, cette opération antidrogue a ciblé les ports du Mali et du Niger.", "fr") == [
+        ("joint_operation", ["ML", "NE"], None)]
+
+
+def test_extradition_spoken_of_in_general_is_no_event(enricher):
+    assert events(enricher, "Extradition, though controversial in Colombia, remains the preferred means of processing "
+                            "drug traffickers.", title="Colombia and the United States fight drug trafficking") == []
+
+
+def test_strengthening_cooperation_is_a_plan_not_an_exchange(enricher):
+    assert events(enricher, "Les services belges et marocains renforcent l'échange de renseignements contre le "
+                            "terrorisme.", "fr") == []
+
+
+def test_each_event_of_an_article_has_its_own_id(enricher):
+    context = context_before(enricher, "events", "Le Maroc a extradé vers la France un trafiquant de drogue le 23 septembre. "
+                             "Fin novembre, Rabat a remis aux autorités françaises deux autres trafiquants de drogue.", "fr")
+    enricher.events.resolve(context)
+    ids = [e.event_id for e in context.events]
+    assert len(ids) == 2 and len(set(ids)) == 2

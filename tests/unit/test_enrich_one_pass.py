@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.enrichment.events import EventLexicon, first_words, last_words
+from streams.enrichment.events import first_words, last_words
 from streams.enrichment.text import Lexicons, fold, load_yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -51,12 +51,6 @@ def test_a_term_of_two_lexicons_counts_for_both_and_words_are_whole():
     assert [m.group(0) for m in found["trafficking"]] == ["trafic"]
     assert [m.group(0) for m in found["drugs"]] == ["drogues"]
     assert "armes" not in [m.group(0) for m in found["arms"]][1:], "'désarmement' is no 'armes'"
-
-
-def test_event_triggers_keep_their_lexicon_order():
-    lexicon = EventLexicon()
-    names = list(lexicon.triggers.regexes)
-    assert names[: len(lexicon.strong)] == [f"strong:{t}" for t in lexicon.strong]
 
 
 @pytest.mark.parametrize("count", [1, 2, 3])

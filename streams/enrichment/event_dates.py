@@ -1,0 +1,50 @@
+"""When a sentence says an event took place, to the month: repeated events of one kind
+between the same countries ('extradited on 23 September', 'at the end of November') are
+distinct events when their dates differ."""
+
+from __future__ import annotations
+
+import re
+
+_DAY = r"(?:\d{1,2}(?:er|st|nd|rd|th)?)"
+_YEAR = r"(?:(?:19|20)\d\d)"
+
+
+class MonthFinder:
+    """Finds the dates (a month, a year, or both) a sentence gives."""
+
+    def __init__(self, months: dict) -> None:
+        names = {name: int(number) for number, words in months.items() for name in words}
+        ambiguous = {"may", "march"}   # English verbs too: only beside a day or a year
+        plain = "|".join(sorted((n for n in names if n not in ambiguous), key=len, reverse=True))
+        strict = "|".join(sorted(ambiguous & names.keys(), key=len, reverse=True))
+        self._names = names
+        self._regex = re.compile(
+            rf"(?<![\w])(?:(?:{_DAY}\s+(?:de\s+)?)?(?P<plain>{plain})(?:\s+(?:de\s+|del\s+|,\s*)?(?P<y1>{_YEAR}))?"
+            rf"|{_DAY}\s+(?P<s1>{strict})(?:\s+(?P<y2>{_YEAR}))?|(?P<s2>{strict})\s+(?:{_DAY}(?:,?\s+(?P<y4>{_YEAR}))?|(?P<y3>{_YEAR}))"
+            rf"|(?P<y0>{_YEAR}))(?![\w])"
+        )
+
+    def when(self, folded_sentence: str, near: int = 0) -> str | None:
+        """The date of the sentence closest to position ``near`` (its trigger): '2025-01',
+        '-09' (no year given), '2021-' (no month given); None when it gives none."""
+        closest = min(self._regex.finditer(folded_sentence), key=lambda m: min(abs(m.start() - near), abs(m.end() - near)), default=None)
+        if closest is None:
+            return None
+        name = closest.group("plain") or closest.group("s1") or closest.group("s2")
+        year = next((closest.group(g) for g in ("y0", "y1", "y2", "y3", "y4") if closest.group(g)), "")
+        return f"{year}-{self._names[name]:02d}" if name else f"{year}-"
+
+
+def same_time(first: str | None, second: str | None) -> bool:
+    """Two dates that may be the same month (an undated mention may be any of them)."""
+    if not first or not second:
+        return True
+    year1, month1 = first.split("-")
+    year2, month2 = second.split("-")
+    return (not month1 or not month2 or month1 == month2) and (not year1 or not year2 or year1 == year2)
+
+
+def dated_elsewhere(when: str | None, year: int | None) -> bool:
+    """The date an event is given is in another year than the article's ('signed in 2021')."""
+    return bool(when) and year is not None and bool(when.split("-")[0]) and int(when.split("-")[0]) != year
