@@ -33,7 +33,7 @@ class Enricher:
         self.countries = CountryResolver(countries)
         self.agencies = AgencyResolver(agencies)
         self.ministries = MinistryResolver(ministries)
-        self.persons = PersonResolver()
+        self.persons = PersonResolver(topics.names_a_topic)
         self.institutions = InstitutionResolver(agencies)
         self.organizations = OrganizationBuilder(agencies, ministries, countries.demonym_forms)
         self.topics = TopicResolver(topics)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from streams.enrichment.text import compile_patterns, load_yaml
+from streams.enrichment.text import compile_patterns, fold, load_yaml
 
 
 class TopicLexicon:
@@ -26,3 +26,8 @@ class TopicLexicon:
                 if term not in terms:
                     terms.append(term)
         return found
+
+    def names_a_topic(self, text: str) -> bool:
+        """The whole of ``text`` is a term of the lexicon ('Boko Haram')."""
+        folded = fold(text)
+        return any(regex.fullmatch(folded) for regex in self._patterns.values())
