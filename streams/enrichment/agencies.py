@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from streams.enrichment.attribution import context_country, qualifier_country
+from streams.enrichment.attribution import context_country, home_evidence, qualifier_country
 from streams.enrichment.context import ArticleContext, OrgMention
-from streams.enrichment.text import fold, load_yaml
+from streams.enrichment.text import fold, fold_key, load_yaml
 
 
 @dataclass
@@ -90,8 +90,23 @@ class AgencyGazetteer:
             self._names.add_word(key, (key, values))
         self._names.make_automaton()
         self._acronyms = acronyms
+        # (country, folded name or alias) -> the national body of that country that goes by it
+        self._national: dict[tuple[str, str], str] = {}
+        for agency in self.agencies.values():
+            if agency.country and not agency.generic:
+                for value in agency.all_names() + agency.aliases:
+                    self._national.setdefault((agency.country, fold_key(value)), agency.id)
         ordered = sorted(acronyms, key=len, reverse=True)
         self._acronym_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w])")
+
+    def countries_calling(self, name: str) -> set[str]:
+        """The countries with a national body named or aliased ``name``."""
+        key = fold_key(name)
+        return {country for country, value in self._national if value == key}
+
+    def national_body(self, country: str, name: str) -> str | None:
+        """The agency of ``country`` whose name or alias is ``name`` ('Policía Nacional' in CO)."""
+        return self._national.get((country, fold_key(name)))
 
     def find(self, text: str, folded: str) -> list[OrgMention]:
         candidates: list[tuple[int, int, str, str | None, str | None]] = []
@@ -175,11 +190,29 @@ class AgencyResolver:
                 mention.country, mention.country_source = previous.country, previous.country_source
             elif qualifier and agency.country is not None or (qualifier and agency.generic):
                 mention.country, mention.country_source = qualifier, "qualifier"
+            elif agency.generic:
+                mention.country, mention.country_source = self._generic_country(mention, agency, resolved, context)
             elif agency.country is not None:
                 mention.country, mention.country_source = agency.country, "default"
-            elif agency.generic:
-                mention.country, mention.country_source = context_country(mention, countries, context), "context"
             else:
                 mention.country, mention.country_source = None, "default"
+            if agency.generic and mention.country:
+                # 'Policía Nacional' placed in Colombia is Colombia's National Police
+                mention.key = self.gazetteer.national_body(mention.country, mention.text) or mention.key
             resolved.append(mention)
         context.add_organization_mentions(resolved)
+
+    def _generic_country(self, mention: OrgMention, agency: Agency, resolved: list[OrgMention], context: ArticleContext) -> tuple[str | None, str]:
+        """The country of a generic body ('National Police') its name does not qualify: that of
+        an earlier mention of the same name ('Colombia's National Police' ... 'the National
+        Police'), else the most named country of the article whose national body goes by that
+        name (its gazetteer country or one it is an alias of), else the context's."""
+        earlier = next((m for m in resolved if m.country and fold_key(m.text) == fold_key(mention.text)), None)
+        if earlier:
+            return earlier.country, "context"
+        weights = context.country_weights
+        bearers = [c for c in self.gazetteer.countries_calling(mention.text) | {agency.country} if c and weights.get(c, 0) > 0]
+        if bearers:
+            return max(bearers, key=lambda c: weights[c]), "default"
+        code = context_country(mention, home_evidence(context), context)
+        return (code, "context") if code else (agency.country, "default")

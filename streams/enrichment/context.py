@@ -35,6 +35,7 @@ class CountryMention:
     code: str
     kind: str          # NAME, DEMONYM, PREFIX ('franco-'), CAPITAL or CITY
     text: str
+    nationality: bool = False   # a person's ('ciudadano peruano', 'an Albanian trafficker'), not a body's or a place
 
 
 @dataclass

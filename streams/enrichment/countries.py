@@ -7,13 +7,14 @@ from __future__ import annotations
 import gettext
 import re
 from collections import Counter
+from dataclasses import replace
 
 import ahocorasick
 import pycountry
 
 from schemas.articles import CountryTag
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention
-from streams.enrichment.text import fold, load_yaml
+from streams.enrichment.text import compile_patterns, fold, load_yaml
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"\s*\(.*?\)", "", name)
@@ -22,10 +23,14 @@ def _clean_name(name: str) -> str:
     return name.strip()
 
 
+_OF = re.compile(r"([\w-]+)\s+(?:de|of|du|d'|del)\s*(?:(?:la|las|los|les|le|el|the|l')\s*)?$")
+
+
 class CountryLexicon:
     def __init__(self) -> None:
         data = load_yaml("countries.yaml")
         self.version = str(data.get("version", "0"))
+        self._nationality_nouns = compile_patterns(data.get("nationality_nouns") or [])
         excluded = {fold(x) for x in data.get("exclude", [])}
         names: dict[str, set[str]] = {}
 
@@ -123,9 +128,24 @@ class CountryLexicon:
         last_end = -1
         for mention in candidates:
             if mention.start >= last_end:
+                if self.of_a_person(folded, mention):
+                    mention = replace(mention, nationality=True)
                 chosen.append(mention)
                 last_end = mention.end
         return chosen
+
+    def of_a_person(self, folded: str, mention: CountryMention) -> bool:
+        """A person's nationality: a demonym with a nationality noun within two words
+        ('ciudadano peruano', 'an Albanian trafficker'), a country right after one ('ressortissant
+        du Maroc', 'a citizen of Peru'); not a place ('détenu en Espagne')."""
+        if mention.kind == DEMONYM:
+            before = " ".join(folded[:mention.start].split()[-2:])
+            after = " ".join(folded[mention.end:].split()[:2])
+            return bool(self._nationality_nouns.search(before + " | " + after))
+        if mention.kind == NAME:
+            match = _OF.search(folded[max(0, mention.start - 40):mention.start])
+            return bool(match and self._nationality_nouns.fullmatch(match.group(1)))
+        return False
 
 
 class CountryResolver:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from streams.enrichment.agencies import AgencyGazetteer
-from streams.enrichment.attribution import qualifier_country, seat_or_preceding_country
+from streams.enrichment.attribution import article_home, home_evidence, qualifier_country, seat_or_preceding_country
 from streams.enrichment.context import PREFIX, ArticleContext, OrgMention
 from streams.enrichment.text import fold
 
@@ -151,10 +151,10 @@ class InstitutionResolver:
             name = capitalise(text[match.start():place.end])
             found.append(OrgMention(match.start(), place.end, "institution:" + fold(name), name, canonical=name,
                                     country=place.code, country_source="qualifier"))
-        for mention in found:
+        for index, mention in enumerate(found):
             mention.aliases = [a for a in [strip_qualifier(mention.canonical, qualifier_words)] if a != mention.canonical]
             if not mention.country:
-                mention.country, mention.country_source = self._country(mention, context)
+                mention.country, mention.country_source = self._country(mention, context, found[:index] + resolved)
         context.add_organization_mentions(found)
 
     def _absorb_forms(self, inside: list[OrgMention], name: str, qualifier_words: set[str]) -> None:
@@ -167,12 +167,18 @@ class InstitutionResolver:
                         mention.aliases.append(alias)
 
     @staticmethod
-    def _country(mention: OrgMention, context: ArticleContext) -> tuple[str | None, str]:
-        """The country written inside the name, right before/after it, else the context's."""
+    def _country(mention: OrgMention, context: ArticleContext, earlier: list[OrgMention]) -> tuple[str | None, str]:
+        """The country written inside the name, right before/after it, else that of an earlier
+        mention of the same body, else the context's."""
         for country in context.countries:
             if mention.start <= country.start and country.end <= mention.end and country.kind != PREFIX:
                 return country.code, "qualifier"
         qualifier = qualifier_country(mention, context.countries, context.text)
         if qualifier:
             return qualifier, "qualifier"
-        return seat_or_preceding_country(mention.start, mention.end, context.countries, context.folded, context.country_weights), "context"
+        same = next((m for m in earlier if m.key == mention.key and m.country and m.start < mention.start), None)
+        if same:
+            return same.country, "context"
+        evidence = home_evidence(context)
+        return seat_or_preceding_country(mention.start, mention.end, evidence, context.folded, context.country_weights,
+                                         article_home(context)), "context"

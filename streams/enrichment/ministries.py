@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from streams.enrichment.attribution import as_country_mentions, context_country, qualifier_country
-from streams.enrichment.context import DEMONYM, ArticleContext, OrgMention
+from streams.enrichment.attribution import as_country_mentions, context_country, home_evidence, qualifier_country
+from streams.enrichment.context import DEMONYM, NAME, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.institutions import acronym_after
 from streams.enrichment.text import load_yaml
 
@@ -43,7 +43,7 @@ class MinistryFinder:
             alternatives = []
             if fr:
                 alternatives.append(
-                    rf"(?P<{group}_fr>minist(?:[èe]re|re)s?(?:\s+(?P<{group}_frq>[a-zéèêëàâîïôûüç-]+))?\s+(?:de\s+|des\s+|du\s+)?(?:{fr}))"
+                    rf"(?P<{group}_fr>minist(?:[èe]re|re)s?(?:\s+(?P<{group}_frq>[a-zéèêëàâîïôûüç-]+(?:\s+et\s+[a-zéèêëàâîïôûüç-]+)?))?\s+(?:de\s+|des\s+|du\s+)?(?:{fr}))"
                 )
             if en:
                 alternatives.append(rf"(?P<{group}_en1>(?:federal\s+)?minist(?:ry|er)s?\s+(?:of|for)\s+(?:{en}))")
@@ -93,7 +93,7 @@ class MinistryFinder:
         match = re.match(r"(?i)(federal )?(.+?) minist(?:ry|er|ries|ers)$", text)
         if match:
             return f"{match.group(1) or ''}{match.group(2).title()} Ministry"
-        match = re.match(r"(?i)minist(?:re|ère)s?\s+(?:[a-zéèêëàâîïôûüç-]+\s+)?((?:de|des|du)\b.+)", text)
+        match = re.match(r"(?i)minist(?:re|ère)s?\s+(?:[a-zéèêëàâîïôûüç-]+(?:\s+et\s+[a-zéèêëàâîïôûüç-]+)?\s+)?((?:de|des|du)\b.+)", text)
         if match:  # 'ministre belge de la Justice' -> 'Ministère de la Justice'
             return f"Ministère {match.group(1)}"
         match = re.match(r"(?i)(vice)?minist(?:erio|ro|ra)s?\s+((?:de|del)\b.+)", text)
@@ -133,6 +133,28 @@ class MinistryFinder:
         return acronym, name, seen
 
 
+_JOINT = re.compile(r"^\s*(?:,|et|and|y|e)?\s*$")
+
+
+def coordinated_qualifiers(mention: OrgMention, countries: list[CountryMention], text: str) -> list[str]:
+    """The countries of a run of coordinated qualifiers written with a plural mention, inside
+    it or right after or before it: 'ministres de l'Intérieur français et marocain', 'ministres
+    français et marocain de l'Intérieur', 'the French and Moroccan interior ministers'."""
+    qualifiers = sorted((c for c in countries if c.kind in (NAME, DEMONYM)), key=lambda c: c.start)
+    runs: list[list[CountryMention]] = []
+    for country in qualifiers:
+        if runs and _JOINT.match(text[runs[-1][-1].end:country.start]):
+            runs[-1].append(country)
+        else:
+            runs.append([country])
+    for run in runs:
+        start, end = run[0].start, run[-1].end
+        touches = (mention.start <= start < mention.end or 0 <= start - mention.end <= 2 or 0 <= mention.start - end <= 2)
+        if touches and len(run) >= 2:
+            return list(dict.fromkeys(c.code for c in run))
+    return []
+
+
 _COUNTERPART = re.compile(r"\b(?:son|sa|ses|leurs?|his|her|their|su|sus)\s+(?:(?P<adj1>\w+)\s+)?(?:homologues?|counterparts?|hom[oó]log[oa]s?)(?:\s+(?P<adj2>\w+))?", re.IGNORECASE)
 _PLURAL_CUE = re.compile(r"(?:deux|two|both|trois|three|leurs|their|respectifs|respective|the two countries['’]?|des deux pays)\W+(?:\w+\W+){0,3}$", re.IGNORECASE)
 
@@ -165,6 +187,12 @@ class MinistryResolver:
             if mention.country_source == "qualifier" and mention.country:
                 resolved.append(mention)
                 continue
+            coordinated = coordinated_qualifiers(mention, countries, text) if mention.plural else []
+            if len(coordinated) >= 2:   # 'les ministres de l'Intérieur français et marocain': one ministry each
+                for code in coordinated:
+                    resolved.append(OrgMention(mention.start, mention.end, mention.key, mention.text, country=code,
+                                               country_source="qualifier", canonical=mention.canonical))
+                continue
             qualifier = qualifier_country(mention, countries, text) or self.finder.country_of_acronym(portfolio, acronym_after(text, mention.end)[0])
             if qualifier:
                 mention.country, mention.country_source = qualifier, "qualifier"
@@ -180,8 +208,8 @@ class MinistryResolver:
             if earlier:
                 mention.country, mention.country_source = earlier[0].country, "context"
             else:
-                evidence = countries + as_country_mentions(agencies)
-                mention.country, mention.country_source = context_country(mention, evidence, context), "context"
+                evidence = home_evidence(context) + as_country_mentions(agencies)
+                mention.country, mention.country_source = context_country(mention, evidence, context, office=True), "context"
             resolved.append(mention)
         resolved += self._counterparts(context, resolved)
         context.add_organization_mentions(resolved)
@@ -189,7 +217,9 @@ class MinistryResolver:
     @staticmethod
     def _counterparts(context: ArticleContext, ministries: list[OrgMention]) -> list[OrgMention]:
         """'his Tunisian counterpart', 'son homologue belge': the office of the last ministry
-        named before it in its sentence, in the country of the demonym."""
+        named before it (in its sentence, else just before it with no other body between), in
+        the country of the demonym; without a demonym, in the other country of its sentence, else
+        in the article's main country other than that ministry's."""
         found: list[OrgMention] = []
         for match in _COUNTERPART.finditer(context.text):
             code = None
@@ -200,12 +230,35 @@ class MinistryResolver:
                     else bool(match.group("adj2")) and match.start("adj2") == country.start
                 ):
                     code = country.code
-            if code is None:
-                continue
             sentence = context.sentence_at(match.start())
             lower = sentence.start if sentence else max(0, match.start() - 300)
             previous = [m for m in ministries + found if lower <= m.start < match.start()]
-            if previous:
-                source = previous[-1]
+            if not previous and code is None:
+                bodies = [m for m in ministries + found + context.organization_mentions
+                          if match.start() - _COUNTERPART_REACH <= m.start < match.start()]
+                last = max(bodies, key=lambda m: m.start, default=None)
+                previous = [last] if last is not None and last.key.startswith("ministry:") else []
+            if not previous:
+                continue
+            source = previous[-1]
+            if code is None:
+                code = _other_party(context, sentence, source.country)
+            if code is not None:
                 found.append(OrgMention(match.start(), match.end(), source.key, match.group(0), country=code, country_source="counterpart"))
         return found
+
+
+_COUNTERPART_REACH = 300   # characters back to the ministry whose counterpart is meant
+
+
+def _other_party(context: ArticleContext, sentence, own: str | None) -> str | None:
+    """The country facing ``own``: another country of the sentence, else the article's most
+    named country that is not ``own``."""
+    if own is None:
+        return None
+    if sentence is not None:
+        others = [c.code for c in home_evidence(context) if sentence.start <= c.start < sentence.end and c.code != own]
+        if len(set(others)) == 1:
+            return others[0]
+    ranked = [code for code, _ in context.country_weights.most_common() if code != own]
+    return ranked[0] if ranked else None

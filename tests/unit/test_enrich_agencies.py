@@ -43,3 +43,20 @@ def test_shared_acronym_goes_to_the_country_of_the_article(enricher):
 def test_weak_acronym_without_its_country_in_the_article_is_dropped(enricher):
     assert agencies(enricher, "The DRM said the suspects had left Nigeria.") == []
     assert agencies(enricher, "La France et le Maroc coopèrent. La DRM a transmis ses informations.", "fr") == [("DRM", "FR", "default")]
+
+
+def test_a_generic_body_named_again_keeps_its_country(enricher):
+    text = "Colombia's National Police arrested 12 people. The operation lasted two years in France and Spain, the National Police said."
+    context = context_before(enricher, "agency countries", text)
+    enricher.agencies.resolve(context)
+    assert [(m.key, m.country) for m in context.organization_mentions] == [("co-pnc", "CO"), ("co-pnc", "CO")]
+
+
+def test_a_name_several_countries_bodies_bear_goes_to_the_one_the_article_names(enricher):
+    def police(text):
+        context = context_before(enricher, "agency countries", text, "es")
+        enricher.agencies.resolve(context)
+        return [(m.key, m.country) for m in context.organization_mentions]
+
+    assert police("La Policía Nacional detuvo en Cali a un ciudadano español buscado por Colombia.") == [("co-pnc", "CO")]
+    assert police("La Policía Nacional detuvo en Málaga a dos ciudadanos marroquíes buscados por España.") == [("es-cnp", "ES")]

@@ -43,3 +43,16 @@ def test_unqualified_ministry_takes_the_country_of_its_sentence(enricher):
     assert ministries(enricher, "In Rabat, the Interior Ministry announced the arrest of five suspects.") == [
         ("ministry:interior", "MA", "context"),
     ]
+
+
+def test_coordinated_qualifiers_give_one_ministry_each(enricher):
+    expected = [("ministry:interior", "FR", "qualifier"), ("ministry:interior", "MA", "qualifier")]
+    assert ministries(enricher, "Les ministres de l'Intérieur français et marocain ont tenu une conférence de presse.", "fr") == expected
+    assert ministries(enricher, "Les ministres français et marocain de l'Intérieur ont tenu une conférence de presse.", "fr") == expected
+    assert ministries(enricher, "The French and Moroccan interior ministers held a press conference.") == expected
+
+
+def test_a_counterpart_without_nationality_is_the_other_party(enricher):
+    text = ("Le ministre tunisien de l'Intérieur est arrivé à Alger lundi. "
+            "Dans la capitale algérienne, le responsable tunisien et son homologue ont signé un accord.")
+    assert ministries(enricher, text, "fr")[-1] == ("ministry:interior", "DZ", "counterpart")
