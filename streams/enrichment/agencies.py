@@ -57,6 +57,9 @@ def _name_variants(name: str) -> list[str]:
     return variants
 
 
+_BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,11})\s*\)")
+
+
 class AgencyGazetteer:
     def __init__(self) -> None:
         data = load_yaml("agencies.yaml")
@@ -88,8 +91,12 @@ class AgencyGazetteer:
                 acronyms.setdefault(acronym, []).append(agency.id)
         for key, values in keys.items():
             self._names.add_word(key, (key, values))
+        self._by_name = {fold_key(key): values for key, values in keys.items()}
         self._names.make_automaton()
         self._acronyms = acronyms
+        self._acronyms_folded = {}
+        for acronym, ids in acronyms.items():
+            self._acronyms_folded.setdefault(acronym.upper(), []).extend(ids)
         # (country, folded name or alias) -> the national body of that country that goes by it
         self._national: dict[tuple[str, str], str] = {}
         for agency in self.agencies.values():
@@ -98,6 +105,17 @@ class AgencyGazetteer:
                     self._national.setdefault((agency.country, fold_key(value)), agency.id)
         ordered = sorted(acronyms, key=len, reverse=True)
         self._acronym_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w])")
+
+    def named_by(self, short: str) -> list[Agency]:
+        """The agencies a bracket names: by acronym (any case: '(Unodc)') or by name ('(Politie)')."""
+        ids = self._acronyms.get(short) or self._acronyms_folded.get(short.upper()) or []
+        if not ids:
+            ids = [agency_id for agency_id, _ in self._by_name.get(fold_key(short), [])]
+        return [self.agencies[i] for i in dict.fromkeys(ids)]
+
+    def names_of(self, short: str) -> list[str]:
+        """The names of the agencies a bracket names (none for an unknown one)."""
+        return [name for agency in self.named_by(short) for name in agency.all_names()]
 
     def countries_calling(self, name: str) -> set[str]:
         """The countries with a national body named or aliased ``name``."""
@@ -127,6 +145,13 @@ class AgencyGazetteer:
             acronym = match.group(1)
             for agency_id in self._acronyms[acronym]:
                 candidates.append((match.start(), match.end(), agency_id, acronym, None))
+        for match in _BRACKETED.finditer(text):
+            # a definition writes the acronym as it likes: 'l'Office des Nations unies ... (Unodc)'
+            written = match.group(1)
+            if written not in self._acronyms and written.upper() in self._acronyms_folded:
+                for agency_id in self._acronyms_folded[written.upper()]:
+                    acronym = next(a for a in self.agencies[agency_id].acronyms if a.upper() == written.upper())
+                    candidates.append((match.start(1), match.end(1), agency_id, acronym, None))
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         mentions: list[OrgMention] = []
         last_end = -1
@@ -139,6 +164,26 @@ class AgencyGazetteer:
             mentions.append(OrgMention(start, end, agency_id, text[start:end], acronym=acronym))
             last_end = end
         return mentions
+
+
+def apply_definitions(mentions: list[OrgMention], context: ArticleContext) -> list[OrgMention]:
+    """'Office des Nations unies contre les drogues et le crime (Unodc)', 'la police nationale
+    néerlandaise (Politie)': the body the bracket names takes the long form as an alias; another
+    gazetteer body found inside the long form is part of that name, not a body of its own."""
+    dropped: set[int] = set()
+    for definition in context.definitions:
+        named = next((m for m in mentions if m.start == definition.short_start), None)
+        if named is None:
+            continue
+        if any(other is not named and (other.start, other.end) == (definition.start, definition.end) for other in mentions):
+            continue   # 'Union africaine (Afripol)': the bracket names another body than the one just named
+        for index, other in enumerate(mentions):
+            if other is not named and other.key != named.key and definition.start <= other.start and other.end <= definition.end:
+                dropped.add(index)
+        long_form = definition.long_form(context.text)
+        if long_form and long_form not in named.aliases:
+            named.aliases.append(long_form)
+    return [m for index, m in enumerate(mentions) if index not in dropped]
 
 
 class AgencyResolver:
@@ -183,7 +228,8 @@ class AgencyResolver:
             qualifier = qualifier_country(mention, countries, text)
             if qualifier and previous and previous.key == mention.key and previous.country_source != "qualifier" and mention.start - previous.end <= 3:
                 previous.country, previous.country_source = qualifier, "qualifier"
-            if agency.weak and mention.acronym and mention.key not in present_names and not qualifier:
+            defined = any(d.short_start == mention.start for d in context.definitions)
+            if agency.weak and mention.acronym and mention.key not in present_names and not qualifier and not defined:
                 if not agency.country or weights.get(agency.country, 0) == 0:
                     continue
             if previous and previous.key == mention.key and mention.acronym and 0 <= mention.start - previous.end <= 3:
@@ -200,7 +246,7 @@ class AgencyResolver:
                 # 'Policía Nacional' placed in Colombia is Colombia's National Police
                 mention.key = self.gazetteer.national_body(mention.country, mention.text) or mention.key
             resolved.append(mention)
-        context.add_organization_mentions(resolved)
+        context.add_organization_mentions(apply_definitions(resolved, context))
 
     def _generic_country(self, mention: OrgMention, agency: Agency, resolved: list[OrgMention], context: ArticleContext) -> tuple[str | None, str]:
         """The country of a generic body ('National Police') its name does not qualify: that of

@@ -78,6 +78,7 @@ class ArticleContext:
     # ------------------------------------------------------------ added by the resolvers, in order
     countries: list[CountryMention] = field(default_factory=list)      # CountryResolver.find (PersonResolver drops names' parts)
     agency_mentions: list[OrgMention] = field(default_factory=list)    # AgencyResolver.find: gazetteer hits, no country yet
+    definitions: list = field(default_factory=list)                    # DefinitionResolver: 'Long Name (ACRONYM)' (definitions.Definition)
     ministry_mentions: list[OrgMention] = field(default_factory=list)  # MinistryResolver.find: portfolio hits, no country yet
     persons: list[ResolvedPerson] = field(default_factory=list)        # PersonResolver
     country_weights: Counter = field(default_factory=Counter)          # CountryResolver.weigh: how central each country is

@@ -6,11 +6,14 @@ analyst would write (with and without the national qualifier)."""
 from __future__ import annotations
 
 import re
-
-from streams.enrichment.agencies import AgencyGazetteer
+from typing import TYPE_CHECKING
 from streams.enrichment.attribution import article_home, home_evidence, qualifier_country, seat_or_preceding_country
 from streams.enrichment.context import PREFIX, ArticleContext, OrgMention
+from streams.enrichment.definitions import Definition, is_acronym
 from streams.enrichment.text import fold
+
+if TYPE_CHECKING:
+    from streams.enrichment.agencies import AgencyGazetteer
 
 # Head words of state institutions (folded). A model ORG counts only when it holds one.
 _HEADS = re.compile(
@@ -21,6 +24,12 @@ _HEADS = re.compile(
     r"customs|douanes?|aduanas?|intelligence|renseignement|inteligencia|department|departement|departamento|"
     r"cent(?:re|er)|centro|authority|autorite|autoridad|commission|comision|carabinier\w*|navy|army|armee|ejercito|"
     r"armada|marine|forces?|fuerzas?|secretariat|secretaria)(?!\w)"
+)
+# Heads of bodies a definition may name besides those above: 'joint counterterrorism team (JCTT)'.
+_BODY_HEADS = re.compile(
+    _HEADS.pattern[:-len(r")(?!\w)")] + r"|team|equipe|equipo|cell|cellule|celula|committee|comite|council|conseil|consejo|"
+    r"institute|institut|instituto|academy|academie|academia|ecole|school|escuela|organisation|organization|organizacion|"
+    r"mechanism|mecanisme|mecanismo|taskforce)(?!\w)"
 )
 _LEADING = re.compile(r"^(?:the|le|la|les|l'|el|los|las|del|des|du|de la|de|of)\s+|^l'", re.IGNORECASE)
 _ACRONYM_AFTER = re.compile(r"^\s*\(\s*([A-Z][A-Za-z0-9]{1,9})\s*\)")
@@ -125,6 +134,7 @@ class InstitutionResolver:
         person_spans = context.person_spans
         qualifier_words = context.qualifier_words
         found: list[OrgMention] = []
+        named = [(d, m) for d in context.definitions for m in resolved if m.start == d.short_start]
         for start, end, label in context.entities:
             if label != "ORG" and label != "MISC":
                 continue
@@ -136,6 +146,11 @@ class InstitutionResolver:
             if not looks_like_institution(name) or any(s < name_end and offset < e for s, e in person_spans):
                 continue
             mention = OrgMention(offset, offset + len(name), "institution:" + fold(name), name, canonical=name)
+            defined = next((body for d, body in named if d.start < mention.end and mention.start < d.end), None)
+            if defined is not None:   # 'the European Police (Europol)': the bracket's body, named in full
+                if name not in defined.aliases:
+                    defined.aliases.append(name)
+                continue
             inside = [m for m in resolved if m.start < mention.end and mention.start < m.end]
             if inside:
                 self._absorb_forms(inside, name, qualifier_words)
@@ -144,6 +159,12 @@ class InstitutionResolver:
                 continue
             mention.acronym, _ = acronym_after(text, name_end)
             found.append(mention)
+        for definition in context.definitions:
+            if any(d is definition for d, _ in named):
+                continue
+            mention = self._defined(definition, text, person_spans)
+            if mention is not None and not any(m.start < mention.end and mention.start < m.end for m in resolved):
+                found = [m for m in found if not (m.start < mention.end and mention.start < m.end)] + [mention]
         for match in COURT_OF_PLACE.finditer(text):
             place = next((c for c in countries if c.start == match.end()), None)
             if place is None or any(m.start < place.end and match.start() < m.end for m in resolved + found):
@@ -156,6 +177,23 @@ class InstitutionResolver:
             if not mention.country:
                 mention.country, mention.country_source = self._country(mention, context, found[:index] + resolved)
         context.add_organization_mentions(found)
+
+    @staticmethod
+    def _defined(definition: Definition, text: str, person_spans: list[tuple[int, int]]) -> OrgMention | None:
+        """The body a definition names when the gazetteer does not know it: 'joint
+        counterterrorism team (JCTT)' -> 'Joint counterterrorism team', acronym JCTT."""
+        long_form = definition.long_form(text)
+        if len(long_form.split()) < 2 or not _BODY_HEADS.search(fold(long_form)):
+            return None
+        start = text.find(long_form, definition.start, definition.end + 1)
+        if start < 0 or any(s < start + len(long_form) and start < e for s, e in person_spans):
+            return None
+        name = capitalise(long_form)
+        acronym = definition.short if is_acronym(definition.short) else None
+        mention = OrgMention(start, start + len(long_form), "institution:" + fold(name), name, canonical=name, acronym=acronym)
+        if acronym is None:
+            mention.aliases.append(definition.short)    # 'the Internal Security Force (Lekhwiya)'
+        return mention
 
     def _absorb_forms(self, inside: list[OrgMention], name: str, qualifier_words: set[str]) -> None:
         """'Colombian National Police' around a generic 'National Police': its forms become aliases."""
