@@ -61,7 +61,9 @@ _OTHER_PARTY_AFTER = re.compile(r"^\s*(?:authorities|government|counterparts?)\b
 _ROUTE_BEFORE = re.compile(
     r"(?:^|\W)(?:desde|hasta|hacia|from|towards|bound\s+for|vers|depuis|en\s+provenance\s+d[eu']?|a\s+destination\s+d[eu']?|"
     r"con\s+destino\s+a|procedentes?\s+de|via|en\s+route\s+to|"
-    r"(?:extradit\w*|deport\w*|expel\w*|expuls\w*|transferr?\w*|sent|shipped|smuggled|flown|returned|handed\s+over)\s+(?:to|vers|a|hacia))"
+    r"(?:extradit\w*|deport\w*|expel\w*|expuls\w*|transferr?\w*|sent|shipped|smuggled|flown|returned|handed\s+over|"
+    r"travell?ed|flew|went|arrived|headed|s'est\s+rendue?|arrivee?s?|viajo|llego|se\s+desplazo)\s+(?:to|in|vers|a|au|aux|en|al|hacia)|"
+    r"visit(?:ed|ing|s)?|en\s+visite\s+(?:a|au|aux|en)|visito)"
     r"\s+(?:(?:la|las|los|les|le|el|the|l')\s*)?$"
 )
 
@@ -145,10 +147,10 @@ def article_home(context: ArticleContext) -> str | None:
 def context_country(mention: OrgMention, countries: list[CountryMention], context: ArticleContext, *, office: bool = False) -> str | None:
     """The country of a body its name does not qualify. For an ``office`` (a ministry, whose
     minister travels) the country the article is written from comes first, then the nearest
-    country of its sentence that is not a partner. For other bodies: a place it is in within its
-    sentence, else the nearest country of that sentence that is not a partner, else the
-    country the article is written from. Then the last one named before it, else the article's
-    main country."""
+    country of its sentence that is not a partner, then that of a minister named with his
+    nationality before it. For other bodies: a place it is in within its sentence, else the
+    nearest country of that sentence that is not a partner, else the country the article is
+    written from. Then the last one named before it, else the article's main country."""
     folded, weights = context.folded, context.country_weights
     home = article_home(context)
     if office and home:
@@ -165,10 +167,25 @@ def context_country(mention: OrgMention, countries: list[CountryMention], contex
         return min(in_sentence, key=lambda c: abs(c.start - mention.start)).code
     if home:
         return home
+    if office:
+        ministers = [c for c in context.countries if c.start < mention.start and _qualifies_a_minister(context.folded, c)]
+        if ministers:   # 'Greek minister in Ankara' (the title) ... 'the Deputy Minister of Migration'
+            return ministers[-1].code
     before = [c for c in countries if c.end <= mention.start and mention.start - c.end < 300]
     if before:
         return before[-1].code
     return weights.most_common(1)[0][0] if weights else None
+
+
+_MINISTER_AFTER = re.compile(r"^\s+(?:deputy\s+|vice[- ]?)?minist(?:er|ers)\b")
+_MINISTER_BEFORE = re.compile(r"\b(?:vice[- ]?)?minist(?:re|res|ro|ra|ros|ras)\s+$")
+
+
+def _qualifies_a_minister(folded: str, country: CountryMention) -> bool:
+    """'Greek minister', 'le ministre français', 'el ministro brasileño'."""
+    if country.kind != DEMONYM:
+        return False
+    return bool(_MINISTER_AFTER.match(folded[country.end:country.end + 30]) or _MINISTER_BEFORE.search(folded[max(0, country.start - 30):country.start]))
 
 
 def seat_or_preceding_country(start: int, end: int, countries: list[CountryMention], folded: str, weights: Counter,

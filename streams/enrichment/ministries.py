@@ -8,18 +8,71 @@ import re
 from dataclasses import dataclass
 
 from streams.enrichment.attribution import as_country_mentions, context_country, home_evidence, qualifier_country
-from streams.enrichment.context import DEMONYM, NAME, ArticleContext, CountryMention, OrgMention
+from streams.enrichment.context import DEMONYM, NAME, PERSON_LABELS, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.institutions import acronym_after
-from streams.enrichment.text import load_yaml
+from streams.enrichment.persons import PARTICLES
+from streams.enrichment.text import fold, load_yaml
 
-# A second portfolio joined to the first: 'Ministry of Migration and Asylum',
-# 'ministère de l'Intérieur et de la Sécurité', 'Ministerio de Trabajo y Economía Social'.
-_JOINT_PORTFOLIO = re.compile(r"^\s+(?:and|et|y|e)\s+(?:(?:de|of|del|du|des)\s+)?(?:(?:la|the|l['’]|les)\s*)?[A-ZÀ-Ý][\w-]+")
+# Further portfolios joined to the first: 'Ministry of Migration and Asylum', 'ministère de
+# l'Intérieur, des Collectivités locales et de l'Aménagement du territoire', 'Ministerio de
+# Justicia y Seguridad Pública'. Each is a capitalised word, then at most a lower-case
+# adjective ('locales'), a complement ('du territoire') or one more capitalised word ('Pública').
+_JOINT_PORTFOLIO = re.compile(
+    r"(?:\s*,\s*(?:(?:and|et|y|e)\s+)?(?=(?:de|of|for|del|du|des)\s)|\s+(?:and|et|y|e)\s+)"   # after a comma, 'des ...' (not a name)
+    r"(?:(?:de|of|for|del|du|des)\s+(?:(?:la|the|l['’]|les|el|los|las)\s*)?|l['’]\s*)?"   # an article only after a preposition
+    r"(?P<head>[A-ZÀ-Ý][\w-]+)"
+)
+_PORTFOLIO_TAIL = re.compile(
+    r"(?:\s+(?:du|de\s+la|de\s+l['’]|des|de|del)\s*[a-zà-ÿ][\w-]{3,}|\s+(?P<word>[A-Za-zÀ-ÿ][\w-]{3,}))?"
+)
+_MAX_PORTFOLIOS = 4
 @dataclass
 class Portfolio:
     key: str
     names: dict[str, str]
     aliases: list[str]
+
+
+def joint_portfolios_end(text: str, end: int, persons: list[tuple[int, int]] = (), places: list[tuple[int, int]] = ()) -> int:
+    """Where a ministry's name ends once the portfolios joined to its first are read; a person's
+    name or a country (``places``) is no portfolio."""
+    for _ in range(_MAX_PORTFOLIOS):
+        joint = _JOINT_PORTFOLIO.match(text, end)
+        if (not joint or _starts_a_name(text, joint.start("head"), persons) or _in_person(joint.start("head"), places)
+                or fold(joint.group("head")) in _NOT_PORTFOLIO):
+            break
+        end = joint.end()
+        tail = _PORTFOLIO_TAIL.match(text, end)
+        word = tail.group("word") if tail else None
+        if tail and tail.end() > end and not (
+            word and (fold(word) in _NOT_PORTFOLIO or _in_person(tail.start("word"), persons)
+                      or (word[:1].islower() and not _ADJECTIVE.search(word)))
+        ):
+            end = tail.end()
+    return end
+
+
+def _in_person(position: int, persons: list[tuple[int, int]]) -> bool:
+    return any(s <= position < e for s, e in persons)
+
+
+def _starts_a_name(text: str, position: int, persons: list[tuple[int, int]]) -> bool:
+    """A person's name starts here. A portfolio the model glued to the name that follows it
+    ('Asylum Nikos Vlachos': a full name after the word) does not count as one; a given name
+    does ('Hisham bin Abdulrahman': a particle after it)."""
+    for start, end in persons:
+        if start < position < end:
+            return True
+        if start == position:
+            rest = text[start:end].split()[1:]
+            return len(rest) < 2 or fold(rest[0]) in PARTICLES
+    return False
+
+
+# lower-case words that continue a portfolio are adjectives: 'locales', 'publique', 'internacional'
+_ADJECTIVE = re.compile(r"(?:ale?s?|elle?s?|ique?s?|ica?s?|ico?s?|aire?s?|ario?s?|aria?s?|ive?s?|iva?s?|ivo?s?|ée?s?|ada?s?|ado?s?|al|ile?s?|ine?s?|ère?s?|ier)$")
+_NOT_PORTFOLIO = {"a", "the", "le", "la", "el", "de", "del", "des", "who", "which", "qui", "que", "quien", "said", "has", "have", "was",
+                  "is", "est", "es", "ha", "han", "mr", "mrs", "ms", "m", "mme", "monsieur", "madame", "senor", "senora", "don"}
 
 
 class MinistryFinder:
@@ -50,25 +103,26 @@ class MinistryFinder:
             if adj:
                 alternatives.append(rf"(?P<{group}_en2>(?:federal\s+)?(?:{adj})\s+minist(?:ry|er|ries|ers)\b)")
             if es:
-                alternatives.append(rf"(?P<{group}_es>minist(?:erio|ro|ra)s?\s+(?:del?\s+)?(?:{es}))")
+                alternatives.append(rf"(?P<{group}_es>(?:vice)?minist(?:erio|ro|ra)s?(?:\s+(?P<{group}_esq>[a-záéíóúñü]+))?\s+(?:del?\s+)?(?:{es}))")
             patterns.extend(alternatives)
         self._regex = re.compile("|".join(patterns), re.IGNORECASE)
         self._metonyms = [
             (re.compile(m["pattern"]), m["country"], m["portfolio"]) for m in data.get("metonyms") or []
         ]
 
-    def find(self, text: str) -> list[OrgMention]:
+    def find(self, text: str, persons: list[tuple[int, int]] = (), places: list[tuple[int, int]] = ()) -> list[OrgMention]:
+        """The ministries named in ``text``, each with the portfolios joined to its first; a name
+        stops before a person's (``persons``: the model's person spans) or a country (``places``)."""
         mentions: list[OrgMention] = []
         for match in self._regex.finditer(text):
-            group = next(name for name, value in match.groupdict().items() if value and not name.endswith("frq"))
+            group = next(name for name, value in match.groupdict().items() if value and not name.endswith(("frq", "esq")))
             portfolio = group.split("_")[1]
             surface = match.group(0)
             lowered = surface.lower()
             plural = bool(re.search(r"minist(?:ères|res|ries|ers|erios|ros)\b", lowered))
-            mention = OrgMention(match.start(), match.end(), f"ministry:{portfolio}", surface, plural=plural)
-            extension = _JOINT_PORTFOLIO.match(text[match.end():match.end() + 60])
-            literal = surface + (extension.group(0) if extension else "")
-            mention.canonical = self._literal_name(literal, portfolio)
+            end = joint_portfolios_end(text, match.end(), persons, places)
+            mention = OrgMention(match.start(), end, f"ministry:{portfolio}", text[match.start():end], plural=plural)
+            mention.canonical = self._literal_name(text[match.start():end], portfolio)
             mentions.append(mention)
         for regex, country, portfolio in self._metonyms:
             for match in regex.finditer(text):
@@ -96,7 +150,7 @@ class MinistryFinder:
         match = re.match(r"(?i)minist(?:re|ère)s?\s+(?:[a-zéèêëàâîïôûüç-]+(?:\s+et\s+[a-zéèêëàâîïôûüç-]+)?\s+)?((?:de|des|du)\b.+)", text)
         if match:  # 'ministre belge de la Justice' -> 'Ministère de la Justice'
             return f"Ministère {match.group(1)}"
-        match = re.match(r"(?i)(vice)?minist(?:erio|ro|ra)s?\s+((?:de|del)\b.+)", text)
+        match = re.match(r"(?i)(vice)?minist(?:erio|ro|ra)s?\s+(?:[a-záéíóúñü]+\s+)?((?:de|del)\b.+)", text)
         if match:  # 'ministro de Asuntos Internos' -> 'Ministerio de Asuntos Internos'
             return f"{'Viceministerio' if match.group(1) else 'Ministerio'} {match.group(2)}"
         return None
@@ -167,8 +221,9 @@ class MinistryResolver:
 
     def find(self, context: ArticleContext) -> None:
         """Reads text, agency_mentions. Adds ministry_mentions, except those inside an agency's name."""
+        persons = [(s, e) for s, e, label in context.entities if label in PERSON_LABELS]
         context.ministry_mentions = [
-            m for m in self.finder.find(context.text)
+            m for m in self.finder.find(context.text, persons, [(c.start, c.end) for c in context.countries])
             if not any(o.start < m.end and m.start < o.end for o in context.agency_mentions)
         ]
 

@@ -323,11 +323,11 @@ class PersonResolver:
         demonyms = [(m.start, m.end) for m in countries if m.kind == DEMONYM]
         candidates += honorific_mentions(text) + names_by_context(text, context.entities, demonyms)
         candidates = [piece for c in candidates for piece in split_coordinated(c)]
-        # A "name" that starts with a country name is a tagging slip: 'Libia y Túnez' is none,
-        # 'Colombia Andrés Vásquez' is the name after it. One that ends with it may be a
-        # surname ("Mark Jordan").
+        # A "name" that starts with a country's or a body's name is a tagging slip: 'Libia y
+        # Túnez' is none, 'Colombia Andrés Vásquez' is the name after it. One that ends with a
+        # country may be a surname ("Mark Jordan").
         country_name_spans = [(m.start, m.end) for m in countries if m.kind == NAME]
-        candidates = [after_span(c, country_name_spans) for c in candidates]
+        candidates = [after_span(c, country_name_spans + org_spans) for c in candidates]   # 'Ministry of X and Asylum Nikos Vlachos'
         candidates = [
             c for c in candidates
             if c is not None

@@ -60,3 +60,10 @@ def test_a_name_several_countries_bodies_bear_goes_to_the_one_the_article_names(
 
     assert police("La Policía Nacional detuvo en Cali a un ciudadano español buscado por Colombia.") == [("co-pnc", "CO")]
     assert police("La Policía Nacional detuvo en Málaga a dos ciudadanos marroquíes buscados por España.") == [("es-cnp", "ES")]
+
+
+def test_us_departments_by_their_spanish_names(enricher):
+    text = "La extradición responde a una solicitud del Departamento de Justicia, informó el Departamento de Estado."
+    context = context_before(enricher, "agencies", text, "es")
+    enricher.agencies.find(context)
+    assert [m.key for m in context.agency_mentions] == ["us-doj", "us-state"]
