@@ -197,7 +197,12 @@ _AGE_AFTER = re.compile(r"^\s*(?:,|\()\s*(?:(?:âgée?|aged?|de)\s+(?:de\s+)?)?\
 
 def _name_shaped(name: str) -> bool:
     tokens = name.split()
-    return len(tokens) >= 2 and fold(tokens[0]) not in PARTICLES and looks_like_name(name) and not has_institution_head(name)
+    folded = {fold(t) for t in tokens}
+    return (len(tokens) >= 2 and fold(tokens[0]) not in PARTICLES and looks_like_name(name) and not has_institution_head(name)
+            and not folded & (_GROUP_HEADS | _GROUP_WORDS))   # 'the Montenegrin Mafia Members'
+
+
+_GROUP_WORDS = {"members", "membres", "miembros", "leaders", "chiefs", "gang", "gangs", "cartels", "clans"}
 
 
 def names_by_context(text: str, entities, demonyms: list[tuple[int, int]]) -> list[PersonCandidate]:

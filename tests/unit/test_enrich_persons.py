@@ -136,3 +136,9 @@ def test_a_criminal_group_is_not_a_person(enricher):
     context = context_before(enricher, "persons", "La droga pertenecía al grupo armado colombiano Clan del Golfo, según la Armada.", "es")
     enricher.persons.resolve(context)
     assert context.persons == []
+
+
+def test_a_group_after_a_nationality_is_not_a_person(enricher):
+    context = context_before(enricher, "persons", "Police arrested three Montenegrin Mafia Members near Sarajevo.")
+    enricher.persons.resolve(context)
+    assert context.persons == []
