@@ -33,7 +33,7 @@ _BODY_HEADS = re.compile(
 )
 _LEADING = re.compile(r"^(?:the|le|la|les|l'|el|los|las|del|des|du|de la|de|of)\s+|^l'", re.IGNORECASE)
 _ACRONYM_AFTER = re.compile(r"^\s*\(\s*([A-Z][A-Za-z0-9]{1,9})\s*\)")
-_CONTINUATION = re.compile(r"^\s+(?:de la|de l'|de|del|du|des|of the|of)\s+(?=[A-ZÀ-Ý])([A-ZÀ-Ý][\w'’-]+)")
+_CONTINUATION = re.compile(r"^\s+(?:de la\s+|de l['’]\s*|d['’]\s*|del\s+|de\s+|du\s+|des\s+|of the\s+|of\s+)(?=[A-ZÀ-Ý])([A-ZÀ-Ý][\w'’-]+)")
 _LOWER_FUNCTION = {"de", "del", "la", "las", "los", "le", "les", "du", "des", "of", "the", "and", "et", "y", "for", "pour", "para",
                    "contre", "against", "contra", "en", "on", "sur", "al", "a", "l", "d", "de la"}
 
@@ -83,7 +83,8 @@ def has_institution_head(name: str) -> bool:
 
 def clean_institution(surface: str) -> str:
     """'the Colombian National Police's' -> 'Colombian National Police'; 'Audiencia Nacional por'
-    -> 'Audiencia Nacional'; a trailing '(' or punctuation removed."""
+    -> 'Audiencia Nacional'; a trailing '(' or punctuation removed. A name in sentence case
+    keeps its lower-case words."""
     text = " ".join(surface.replace("\n", " ").split())
     text = re.sub(r"['’]s?$", "", text.rstrip(" ,.;:(").rstrip())
     text = text.strip(" ,.;:()[]\"'«»-–")
@@ -92,9 +93,32 @@ def clean_institution(surface: str) -> str:
         previous = text
         text = _LEADING.sub("", text)
     tokens = text.split()
-    while tokens and not tokens[-1][:1].isupper():
+    sentence_case = sentence_case_name(tokens)
+    while tokens and not _capitalised(tokens[-1]):
+        if sentence_case and _ends_a_sentence_case_name(tokens):
+            break
         tokens.pop()
     return " ".join(tokens)
+
+
+_NAME_ADJECTIVE = re.compile(r"(?:ale?s?|elle?s?|ique?s?|ica?s?|ico?s?|aire?s?|ario?s?|aria?s?|ive?s?|iva?s?|ivo?s?|ee?s?|ada?s?|ado?s?|al|ile?s?|ine?s?|ere?s?|ier|ain|aine?s?|ano?s?|ana?s?|ienne?s?)$")
+
+
+def _ends_a_sentence_case_name(tokens: list[str]) -> bool:
+    """A lower-case last word that belongs to a French or Spanish name: the head's adjective
+    ('Cellule régionale'), a complement's noun ('... de coordination') or a proper name's
+    adjective ('de l'Union africaine'), not the verb of the sentence ('... de Florida también')."""
+    if len(tokens) < 2 or not tokens[-1].isalpha() or fold(tokens[-1]) in _LOWER_FUNCTION:
+        return False
+    before = tokens[-2]
+    if len(tokens) == 2 or fold(before) in _LOWER_FUNCTION | {"le", "les", "el", "los", "las"}:
+        return True
+    return _capitalised(before) and bool(_NAME_ADJECTIVE.search(fold(tokens[-1])))
+
+
+def _capitalised(token: str) -> bool:
+    """'Union', and 'l'Union' (elided article) too."""
+    return token[:1].isupper() or bool(re.match(r"^[ldLD]['’][A-ZÀ-Ý]", token))
 
 
 def looks_like_institution(name: str) -> bool:
@@ -198,6 +222,20 @@ def _owner(context: ArticleContext, start: int, unit_start: int) -> OrgMention |
         return None
     cut = unit_start - len(before) + before.rfind("'" if "'" in before else "’")
     return next((m for m in context.organization_mentions if m.end == cut and m.country), None)
+
+
+_OF_THE = re.compile(r"\s(?:de\s+la|de\s+l['’]|del|de|du|des|of\s+the|of)\s*$", re.IGNORECASE)
+
+
+def _owner_named_last(mention: OrgMention, inside: list[OrgMention], text: str) -> OrgMention | None:
+    """The one body named at the end of a longer name after 'de'/'of', the name opening with
+    a head word of its own: the owner of a unit ('Centre de recherche ... de l'Union africaine')."""
+    if len(inside) != 1 or inside[0].end < mention.end or inside[0].start <= mention.start:
+        return None
+    head = text[mention.start:inside[0].start]
+    if not _OF_THE.search(head) or not has_institution_head(head.split()[0]) and not _SHAPE_HEADS.fullmatch(fold(head.split()[0])):
+        return None
+    return inside[0]
 
 
 def not_an_institution(name: str, start: int, context: ArticleContext) -> bool:
@@ -304,7 +342,12 @@ class InstitutionResolver:
                     defined.aliases.append(name)
                 continue
             inside = [m for m in resolved if m.start < mention.end and mention.start < m.end]
-            if inside:
+            owner = _owner_named_last(mention, inside, text)
+            if owner is not None:   # 'Centre de recherche sur le terrorisme de l'Union africaine': a unit of that body
+                name = text[mention.start:owner.end]
+                mention = OrgMention(mention.start, owner.end, "institution:" + fold(name), name, canonical=name,
+                                     country=owner.country, country_source="qualifier")
+            elif inside:
                 self._absorb_forms(inside, mention, qualifier_words, context)
                 continue
             if any(m.start < mention.end and mention.start < m.end for m in found):
@@ -327,7 +370,7 @@ class InstitutionResolver:
             bare = strip_qualifier(mention.canonical, qualifier_words)
             if bare != mention.canonical and bare not in mention.aliases:
                 mention.aliases.insert(0, bare)
-            if not mention.country:
+            if not mention.country and mention.country_source != "qualifier":   # a unit of an international body has none
                 mention.country, mention.country_source = self._country(mention, context, found[:index] + resolved)
         context.add_organization_mentions(found)
 

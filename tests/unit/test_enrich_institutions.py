@@ -221,3 +221,17 @@ def test_a_unit_of_a_named_body(enricher):
 
 def test_spanish_bodies_the_model_tags_as_places(enricher):
     assert ("Fiscalía de Panamá", "PA") in institution_names(enricher, "Según un comunicado de la Fiscalía de Panamá, los detenidos serán extraditados.", "es")
+
+
+def test_a_name_in_sentence_case_keeps_its_lower_case_words_not_the_verb_after_it():
+    assert clean_institution("Cellule régionale de coordination") == "Cellule régionale de coordination"
+    assert clean_institution("Centre de recherche sur la piraterie de l'Union africaine") == "Centre de recherche sur la piraterie de l'Union africaine"
+    assert clean_institution("Corte de Lima también ordenó") == "Corte de Lima"
+
+
+def test_a_unit_of_an_international_body_has_its_country(enricher):
+    text = "Des chercheurs du Centre de recherche sur la piraterie de l'Union africaine étaient à Alger."
+    context = context_before(enricher, "institutions", text, "fr")
+    enricher.institutions.resolve(context)
+    units = [(m.text, m.country) for m in context.organization_mentions if m.key.startswith("institution:")]
+    assert units == [("Centre de recherche sur la piraterie de l'Union africaine", None)]
