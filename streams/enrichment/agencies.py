@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 
 from streams.enrichment.attribution import context_country, home_evidence, qualifier_country
-from streams.enrichment.context import ArticleContext, OrgMention
+from streams.enrichment.context import DEMONYM, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.text import fold, fold_key, load_yaml
 
 
@@ -57,6 +57,7 @@ def _name_variants(name: str) -> list[str]:
     return variants
 
 
+_NATIONAL = ("nationale", "national", "nacional")   # what a demonym stands for in a described name
 _BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,11})\s*\)")
 
 
@@ -116,6 +117,30 @@ class AgencyGazetteer:
     def names_of(self, short: str) -> list[str]:
         """The names of the agencies a bracket names (none for an unknown one)."""
         return [name for agency in self.named_by(short) for name in agency.all_names()]
+
+    def described(self, text: str, countries: list[CountryMention]) -> list[OrgMention]:
+        """Names written with the country's demonym where the official name says 'national':
+        'la police nationale' of Colombia written 'la police colombienne nationale'... 'l'agence
+        britannique de lutte contre la criminalité' (the National Crime Agency's French name,
+        'Agence nationale de lutte contre la criminalité')."""
+        found = []
+        for demonym in countries:
+            if demonym.kind != DEMONYM:
+                continue
+            before = list(re.finditer(r"[\w-]+", text[max(0, demonym.start - 60):demonym.start]))[-3:]
+            after = list(re.finditer(r"[\w-]+", text[demonym.end:demonym.end + 80]))[:7]
+            offset_before, offset_after = max(0, demonym.start - 60), demonym.end
+            for i in range(len(before)):
+                for j in range(len(after) + 1):
+                    words = [w.group(0) for w in before[i:]] + ["{}"] + [w.group(0) for w in after[:j]]
+                    for national in _NATIONAL:
+                        key = fold_key(" ".join(words).format(national))
+                        agency = next((self.agencies[a] for a, _ in self._by_name.get(key, []) if self.agencies[a].country == demonym.code), None)
+                        if agency is not None and len(words) >= 3:
+                            start = offset_before + before[i].start()
+                            end = offset_after + after[j - 1].end() if j else demonym.end
+                            found.append(OrgMention(start, end, agency.id, text[start:end]))
+        return found
 
     def countries_calling(self, name: str) -> set[str]:
         """The countries with a national body named or aliased ``name``."""
@@ -193,9 +218,15 @@ class AgencyResolver:
         self.gazetteer = gazetteer
 
     def find(self, context: ArticleContext) -> None:
-        """Reads text, folded. Adds agency_mentions: names and acronyms, longest first, with
-        the other agencies that share an acronym kept as ``extra_names``; no country yet."""
-        context.agency_mentions = self.gazetteer.find(context.text, context.folded)
+        """Reads text, folded, countries. Adds agency_mentions: names and acronyms, longest first,
+        with the other agencies that share an acronym kept as ``extra_names``, and names written
+        with a nationality for 'national' ('l'agence britannique de lutte contre la criminalité'
+        for the 'Agence nationale ...' of the United Kingdom); no country yet."""
+        mentions = self.gazetteer.find(context.text, context.folded)
+        for found in self.gazetteer.described(context.text, context.countries):
+            if not any(m.start < found.end and found.start < m.end and m.end - m.start >= found.end - found.start for m in mentions):
+                mentions = [m for m in mentions if not (found.start <= m.start and m.end <= found.end)] + [found]
+        context.agency_mentions = sorted(mentions, key=lambda m: m.start)
 
     def resolve(self, context: ArticleContext) -> None:
         """Reads agency_mentions, countries, country_weights. Adds to organization_mentions each

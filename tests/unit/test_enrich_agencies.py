@@ -67,3 +67,20 @@ def test_us_departments_by_their_spanish_names(enricher):
     context = context_before(enricher, "agencies", text, "es")
     enricher.agencies.find(context)
     assert [m.key for m in context.agency_mentions] == ["us-doj", "us-state"]
+
+
+def test_a_name_written_with_the_nationality_for_national(enricher):
+    context = context_before(enricher, "definitions", "Selon l'agence britannique de lutte contre la criminalité, trois hommes ont été arrêtés.", "fr")
+    assert [(m.text, m.key) for m in context.agency_mentions] == [("agence britannique de lutte contre la criminalité", "gb-nca")]
+
+
+def test_a_generic_name_qualified_by_a_country_is_the_body_it_commonly_misnames(enricher):
+    context = context_before(enricher, "agency countries", "The operation involved the US Drug Enforcement Agency and local police.")
+    enricher.agencies.resolve(context)
+    assert [(m.key, m.country) for m in context.organization_mentions] == [("us-dea", "US")]
+
+
+def test_regional_organisations(enricher):
+    context = context_before(enricher, "agencies", "ASEAN ministers and the Lake Chad Basin Commission (LCBC) met in Jakarta.")
+    enricher.agencies.find(context)
+    assert [m.key for m in context.agency_mentions] == ["int-asean", "int-lcbc", "int-lcbc"]
