@@ -98,6 +98,14 @@ class AgencyGazetteer:
         self._acronyms_folded = {}
         for acronym, ids in acronyms.items():
             self._acronyms_folded.setdefault(acronym.upper(), []).extend(ids)
+        # country -> (words before 'national', words after it, agency id) of its bodies' names
+        self._national_names: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]] = {}
+        for agency in self.agencies.values():
+            for name in agency.all_names() if agency.country and not agency.generic else []:
+                words = fold_key(name).split()
+                for index, word in enumerate(words):
+                    if word in _NATIONAL and index > 0:
+                        self._national_names.setdefault(agency.country, []).append((tuple(words[:index]), tuple(words[index + 1:]), agency.id))
         # (country, folded name or alias) -> the national body of that country that goes by it
         self._national: dict[tuple[str, str], str] = {}
         for agency in self.agencies.values():
@@ -120,26 +128,23 @@ class AgencyGazetteer:
 
     def described(self, text: str, countries: list[CountryMention]) -> list[OrgMention]:
         """Names written with the country's demonym where the official name says 'national':
-        'la police nationale' of Colombia written 'la police colombienne nationale'... 'l'agence
-        britannique de lutte contre la criminalité' (the National Crime Agency's French name,
-        'Agence nationale de lutte contre la criminalité')."""
+        'l'agence britannique de lutte contre la criminalité' for the United Kingdom's 'Agence
+        nationale de lutte contre la criminalité', 'la police colombienne' for Colombia's 'Police
+        nationale'."""
         found = []
         for demonym in countries:
             if demonym.kind != DEMONYM:
                 continue
-            before = list(re.finditer(r"[\w-]+", text[max(0, demonym.start - 60):demonym.start]))[-3:]
-            after = list(re.finditer(r"[\w-]+", text[demonym.end:demonym.end + 80]))[:7]
-            offset_before, offset_after = max(0, demonym.start - 60), demonym.end
-            for i in range(len(before)):
-                for j in range(len(after) + 1):
-                    words = [w.group(0) for w in before[i:]] + ["{}"] + [w.group(0) for w in after[:j]]
-                    for national in _NATIONAL:
-                        key = fold_key(" ".join(words).format(national))
-                        agency = next((self.agencies[a] for a, _ in self._by_name.get(key, []) if self.agencies[a].country == demonym.code), None)
-                        if agency is not None and len(words) >= 3:
-                            start = offset_before + before[i].start()
-                            end = offset_after + after[j - 1].end() if j else demonym.end
-                            found.append(OrgMention(start, end, agency.id, text[start:end]))
+            before = list(re.finditer(r"[\w-]+", text[max(0, demonym.start - 60):demonym.start]))
+            after = list(re.finditer(r"[\w-]+", text[demonym.end:demonym.end + 120]))
+            words_before = [fold_key(w.group(0)) for w in before]
+            words_after = [fold_key(w.group(0)) for w in after]
+            for head, tail, agency_id in self._national_names.get(demonym.code, []):
+                if (len(head) <= len(words_before) and words_before[len(words_before) - len(head):] == list(head)
+                        and words_after[:len(tail)] == list(tail)):
+                    start = max(0, demonym.start - 60) + before[len(before) - len(head)].start()
+                    end = demonym.end + after[len(tail) - 1].end() if tail else demonym.end
+                    found.append(OrgMention(start, end, agency_id, text[start:end]))
         return found
 
     def countries_calling(self, name: str) -> set[str]:

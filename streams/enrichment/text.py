@@ -47,6 +47,9 @@ def load_yaml(name: str) -> dict:
         return yaml.safe_load(handle)
 
 
+_WORD_START = r"(?<![\w])"
+
+
 def pattern_regex(pattern: str) -> str:
     """Compile the lexicon syntax (``*`` = any ending, ``_`` = optional word) to a regex
     over folded text."""
@@ -63,11 +66,16 @@ def pattern_regex(pattern: str) -> str:
     regex = "".join(parts)
     # an optional gap must be followed by the separator of the next word
     regex = regex.replace(r"(?:\W+[\w'-]+)?[\s'\-]+", r"(?:\W+[\w'-]+)?\W+")
-    return r"(?<![\w])" + regex + r"(?![\w])"
+    return _WORD_START + regex + r"(?![\w])"
 
 
 def compile_patterns(patterns: list[str]) -> re.Pattern[str]:
     ordered = sorted({pattern_regex(p) for p in patterns}, key=len, reverse=True)
+    # every pattern starts a word: checked once, before the alternatives, the regex skips the
+    # inside of words at once (same matches, several times faster on long texts)
+    bodies = [p[len(_WORD_START):] if p.startswith(_WORD_START) else None for p in ordered]
+    if all(b is not None for b in bodies):
+        return re.compile(_WORD_START + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")")
     return re.compile("|".join(f"(?:{p})" for p in ordered))
 
 

@@ -6,6 +6,7 @@ frontières'), a group and a crime ('banda de narcotraficantes')."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from streams.enrichment.text import compile_patterns, fold, load_yaml, mask, pattern_regex
 
@@ -28,11 +29,13 @@ class Composition:
         self.next = re.compile(_COORDINATED + f"(?:{alternatives})")
         self.before = None if spec.get("after_only") else re.compile(f"(?:{alternatives})" + r"\W+(?:[\w'-]+\W+)?$")
 
-    def find(self, folded: str) -> list[tuple[int, str, str]]:
-        """(position, topic, 'head object') for each head and object found together in one clause."""
+    def find(self, folded: str, clauses: list[int]) -> list[tuple[int, str, str]]:
+        """(position, topic, 'head object') for each head and object found together in one
+        clause (``clauses``: the offsets where clauses end, in order)."""
         found = []
         for head in self.heads.finditer(folded):
-            clause_end = next((m.start() for m in _CLAUSE.finditer(folded, head.end())), len(folded))
+            index = bisect_right(clauses, head.end())
+            clause_end = clauses[index] if index < len(clauses) else len(folded)
             match = self.first.match(folded, head.end(), clause_end)
             while match:
                 topic, thing = self._object(match)
@@ -40,8 +43,8 @@ class Composition:
                 match = self.next.match(folded, match.end(), clause_end)
             if self.before is None:
                 continue
-            clause_start = max((m.end() for m in _CLAUSE.finditer(folded, max(0, head.start() - 40), head.start())),
-                               default=max(0, head.start() - 40))
+            previous = bisect_right(clauses, head.start()) - 1
+            clause_start = max(clauses[previous] + 1 if previous >= 0 else 0, head.start() - 40)
             before = self.before.search(folded, clause_start, head.start())
             if before:
                 topic, thing = self._object(before)
@@ -71,8 +74,9 @@ class TopicLexicon:
         hits: list[tuple[int, str, str]] = []
         for topic, regex in self._patterns.items():
             hits += [(match.start(), topic, match.group(0)) for match in regex.finditer(folded)]
+        clauses = [m.start() for m in _CLAUSE.finditer(folded)]
         for composition in self._compositions:
-            hits += composition.find(folded)
+            hits += composition.find(folded, clauses)
         found: dict[str, list[str]] = {}
         for topic in list(self._patterns):
             for _, hit_topic, term in sorted(hits):
