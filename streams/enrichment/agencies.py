@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from streams.enrichment.attribution import context_country, qualifier_country
-from streams.enrichment.context import ArticleContext, OrgMention
-from streams.enrichment.text import fold, load_yaml
+from streams.enrichment.attribution import context_country, home_evidence, qualifier_country
+from streams.enrichment.context import DEMONYM, ArticleContext, CountryMention, OrgMention
+from streams.enrichment.text import fold, fold_key, load_yaml
 
 
 @dataclass
@@ -57,6 +57,10 @@ def _name_variants(name: str) -> list[str]:
     return variants
 
 
+_NATIONAL = ("nationale", "national", "nacional")   # what a demonym stands for in a described name
+_BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,11})\s*\)")
+
+
 class AgencyGazetteer:
     def __init__(self) -> None:
         data = load_yaml("agencies.yaml")
@@ -88,10 +92,69 @@ class AgencyGazetteer:
                 acronyms.setdefault(acronym, []).append(agency.id)
         for key, values in keys.items():
             self._names.add_word(key, (key, values))
+        self._by_name = {fold_key(key): values for key, values in keys.items()}
         self._names.make_automaton()
         self._acronyms = acronyms
+        self._acronyms_folded = {}
+        for acronym, ids in acronyms.items():
+            self._acronyms_folded.setdefault(acronym.upper(), []).extend(ids)
+        # country -> (words before 'national', words after it, agency id) of its bodies' names
+        self._national_names: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str]]] = {}
+        for agency in self.agencies.values():
+            for name in agency.all_names() if agency.country and not agency.generic else []:
+                words = fold_key(name).split()
+                for index, word in enumerate(words):
+                    if word in _NATIONAL and index > 0:
+                        self._national_names.setdefault(agency.country, []).append((tuple(words[:index]), tuple(words[index + 1:]), agency.id))
+        # (country, folded name or alias) -> the national body of that country that goes by it
+        self._national: dict[tuple[str, str], str] = {}
+        for agency in self.agencies.values():
+            if agency.country and not agency.generic:
+                for value in agency.all_names() + agency.aliases:
+                    self._national.setdefault((agency.country, fold_key(value)), agency.id)
         ordered = sorted(acronyms, key=len, reverse=True)
         self._acronym_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w])")
+
+    def named_by(self, short: str) -> list[Agency]:
+        """The agencies a bracket names: by acronym (any case: '(Unodc)') or by name ('(Politie)')."""
+        ids = self._acronyms.get(short) or self._acronyms_folded.get(short.upper()) or []
+        if not ids:
+            ids = [agency_id for agency_id, _ in self._by_name.get(fold_key(short), [])]
+        return [self.agencies[i] for i in dict.fromkeys(ids)]
+
+    def names_of(self, short: str) -> list[str]:
+        """The names of the agencies a bracket names (none for an unknown one)."""
+        return [name for agency in self.named_by(short) for name in agency.all_names()]
+
+    def described(self, text: str, countries: list[CountryMention]) -> list[OrgMention]:
+        """Names written with the country's demonym where the official name says 'national':
+        'l'agence britannique de lutte contre la criminalité' for the United Kingdom's 'Agence
+        nationale de lutte contre la criminalité', 'la police colombienne' for Colombia's 'Police
+        nationale'."""
+        found = []
+        for demonym in countries:
+            if demonym.kind != DEMONYM:
+                continue
+            before = list(re.finditer(r"[\w-]+", text[max(0, demonym.start - 60):demonym.start]))
+            after = list(re.finditer(r"[\w-]+", text[demonym.end:demonym.end + 120]))
+            words_before = [fold_key(w.group(0)) for w in before]
+            words_after = [fold_key(w.group(0)) for w in after]
+            for head, tail, agency_id in self._national_names.get(demonym.code, []):
+                if (len(head) <= len(words_before) and words_before[len(words_before) - len(head):] == list(head)
+                        and words_after[:len(tail)] == list(tail)):
+                    start = max(0, demonym.start - 60) + before[len(before) - len(head)].start()
+                    end = demonym.end + after[len(tail) - 1].end() if tail else demonym.end
+                    found.append(OrgMention(start, end, agency_id, text[start:end]))
+        return found
+
+    def countries_calling(self, name: str) -> set[str]:
+        """The countries with a national body named or aliased ``name``."""
+        key = fold_key(name)
+        return {country for country, value in self._national if value == key}
+
+    def national_body(self, country: str, name: str) -> str | None:
+        """The agency of ``country`` whose name or alias is ``name`` ('Policía Nacional' in CO)."""
+        return self._national.get((country, fold_key(name)))
 
     def find(self, text: str, folded: str) -> list[OrgMention]:
         candidates: list[tuple[int, int, str, str | None, str | None]] = []
@@ -112,6 +175,13 @@ class AgencyGazetteer:
             acronym = match.group(1)
             for agency_id in self._acronyms[acronym]:
                 candidates.append((match.start(), match.end(), agency_id, acronym, None))
+        for match in _BRACKETED.finditer(text):
+            # a definition writes the acronym as it likes: 'l'Office des Nations unies ... (Unodc)'
+            written = match.group(1)
+            if written not in self._acronyms and written.upper() in self._acronyms_folded:
+                for agency_id in self._acronyms_folded[written.upper()]:
+                    acronym = next(a for a in self.agencies[agency_id].acronyms if a.upper() == written.upper())
+                    candidates.append((match.start(1), match.end(1), agency_id, acronym, None))
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         mentions: list[OrgMention] = []
         last_end = -1
@@ -126,6 +196,26 @@ class AgencyGazetteer:
         return mentions
 
 
+def apply_definitions(mentions: list[OrgMention], context: ArticleContext) -> list[OrgMention]:
+    """'Office des Nations unies contre les drogues et le crime (Unodc)', 'la police nationale
+    néerlandaise (Politie)': the body the bracket names takes the long form as an alias; another
+    gazetteer body found inside the long form is part of that name, not a body of its own."""
+    dropped: set[int] = set()
+    for definition in context.definitions:
+        named = next((m for m in mentions if m.start == definition.short_start), None)
+        if named is None:
+            continue
+        if any(other is not named and (other.start, other.end) == (definition.start, definition.end) for other in mentions):
+            continue   # 'Union africaine (Afripol)': the bracket names another body than the one just named
+        for index, other in enumerate(mentions):
+            if other is not named and other.key != named.key and definition.start <= other.start and other.end <= definition.end:
+                dropped.add(index)
+        long_form = definition.long_form(context.text)
+        if long_form and long_form not in named.aliases:
+            named.aliases.append(long_form)
+    return [m for index, m in enumerate(mentions) if index not in dropped]
+
+
 class AgencyResolver:
     """Agencies of the gazetteer named in the article, then the country of each."""
 
@@ -133,9 +223,15 @@ class AgencyResolver:
         self.gazetteer = gazetteer
 
     def find(self, context: ArticleContext) -> None:
-        """Reads text, folded. Adds agency_mentions: names and acronyms, longest first, with
-        the other agencies that share an acronym kept as ``extra_names``; no country yet."""
-        context.agency_mentions = self.gazetteer.find(context.text, context.folded)
+        """Reads text, folded, countries. Adds agency_mentions: names and acronyms, longest first,
+        with the other agencies that share an acronym kept as ``extra_names``, and names written
+        with a nationality for 'national' ('l'agence britannique de lutte contre la criminalité'
+        for the 'Agence nationale ...' of the United Kingdom); no country yet."""
+        mentions = self.gazetteer.find(context.text, context.folded)
+        for found in self.gazetteer.described(context.text, context.countries):
+            if not any(m.start < found.end and found.start < m.end and m.end - m.start >= found.end - found.start for m in mentions):
+                mentions = [m for m in mentions if not (found.start <= m.start and m.end <= found.end)] + [found]
+        context.agency_mentions = sorted(mentions, key=lambda m: m.start)
 
     def resolve(self, context: ArticleContext) -> None:
         """Reads agency_mentions, countries, country_weights. Adds to organization_mentions each
@@ -168,18 +264,37 @@ class AgencyResolver:
             qualifier = qualifier_country(mention, countries, text)
             if qualifier and previous and previous.key == mention.key and previous.country_source != "qualifier" and mention.start - previous.end <= 3:
                 previous.country, previous.country_source = qualifier, "qualifier"
-            if agency.weak and mention.acronym and mention.key not in present_names and not qualifier:
+            defined = any(d.short_start == mention.start for d in context.definitions)
+            if agency.weak and mention.acronym and mention.key not in present_names and not qualifier and not defined:
                 if not agency.country or weights.get(agency.country, 0) == 0:
                     continue
             if previous and previous.key == mention.key and mention.acronym and 0 <= mention.start - previous.end <= 3:
                 mention.country, mention.country_source = previous.country, previous.country_source
             elif qualifier and agency.country is not None or (qualifier and agency.generic):
                 mention.country, mention.country_source = qualifier, "qualifier"
+            elif agency.generic:
+                mention.country, mention.country_source = self._generic_country(mention, agency, resolved, context)
             elif agency.country is not None:
                 mention.country, mention.country_source = agency.country, "default"
-            elif agency.generic:
-                mention.country, mention.country_source = context_country(mention, countries, context), "context"
             else:
                 mention.country, mention.country_source = None, "default"
+            if agency.generic and mention.country:
+                # 'Policía Nacional' placed in Colombia is Colombia's National Police
+                mention.key = self.gazetteer.national_body(mention.country, mention.text) or mention.key
             resolved.append(mention)
-        context.add_organization_mentions(resolved)
+        context.add_organization_mentions(apply_definitions(resolved, context))
+
+    def _generic_country(self, mention: OrgMention, agency: Agency, resolved: list[OrgMention], context: ArticleContext) -> tuple[str | None, str]:
+        """The country of a generic body ('National Police') its name does not qualify: that of
+        an earlier mention of the same name ('Colombia's National Police' ... 'the National
+        Police'), else the most named country of the article whose national body goes by that
+        name (its gazetteer country or one it is an alias of), else the context's."""
+        earlier = next((m for m in resolved if m.country and fold_key(m.text) == fold_key(mention.text)), None)
+        if earlier:
+            return earlier.country, "context"
+        weights = context.country_weights
+        bearers = [c for c in self.gazetteer.countries_calling(mention.text) | {agency.country} if c and weights.get(c, 0) > 0]
+        if bearers:
+            return max(bearers, key=lambda c: weights[c]), "default"
+        code = context_country(mention, home_evidence(context), context)
+        return (code, "context") if code else (agency.country, "default")

@@ -1,16 +1,20 @@
 """Which country a body named in the text belongs to: the qualifier written with it, its
-seat, or the country the surrounding text is about. Shared by the agency, ministry and
+seat, an earlier mention of the same body, or the country the surrounding text or the
+article itself (its dateline, its outlet) is about. Shared by the agency, ministry and
 institution resolvers."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import urlparse
+
+import pycountry
 
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention, OrgMention
-from streams.enrichment.events import EventExtractor
+from streams.enrichment.events import EventExtractor, EventResolver
 
-_QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de|d'|d’|des|of the|of)\s+)?")
+_QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de los|de las|del|de|d'|d’|des|of the|of)\s+)?")
 _POSSESSIVE_END = re.compile(r"['’]s?\s+$")
 _PARTNER = re.compile(r"(?:^|\W)(?:with|avec|con|aupres de|along with|alongside)\s+(?:(?:the|la|le|les|el|los|las|l')\s*)?(?:(?:authorities|autorites|autoridades)\s+(?:of|de|d')\s*)?$")
 _SEAT = re.compile(r"^\s*(?:,\s*)?(?:in|at|of|en|a|à|de|du|d'|di)\s+(?:(?:the|la|le|l')\s*)?$")
@@ -46,37 +50,158 @@ def is_partner(folded: str, start: int) -> bool:
     return bool(_PARTNER.search(folded[max(0, start - 40):start]))
 
 
-def context_country(mention: OrgMention, countries: list[CountryMention], context: ArticleContext) -> str | None:
-    """The country of a body its name does not qualify: a place it is in within its sentence,
-    else the nearest country of that sentence that is not a partner, else the last one named
-    before it, else the article's main country."""
+# A country that stands for another party than the body being placed: 'les autorités
+# marocaines', 'Moroccan authorities', 'the government of Spain', 'his Spanish counterpart'.
+_OTHER_PARTY_BEFORE = re.compile(
+    r"(?:autorites|authorities|autoridades|gouvernement|government|gobierno|homologues?|counterparts?|homolog[oa]s?)"
+    r"\s+(?:(?:de|of|d'|del)\s*)?(?:(?:la|las|los|les|le|el|the|l')\s*)?$"
+)
+_OTHER_PARTY_AFTER = re.compile(r"^\s*(?:authorities|government|counterparts?)\b")
+# The ends of a route are no one's home: 'desde Marruecos hasta España', 'en provenance du Brésil'.
+_ROUTE_BEFORE = re.compile(
+    r"(?:^|\W)(?:desde|hasta|hacia|from|towards|bound\s+for|vers|depuis|en\s+provenance\s+d[eu']?|a\s+destination\s+d[eu']?|"
+    r"con\s+destino\s+a|procedentes?\s+de|via|en\s+route\s+to|"
+    r"(?:extradit\w*|deport\w*|expel\w*|expuls\w*|transferr?\w*|sent|shipped|smuggled|flown|returned|handed\s+over|"
+    r"travell?ed|flew|went|arrived|headed|s'est\s+rendue?|arrivee?s?|viajo|llego|se\s+desplazo)\s+(?:to|in|vers|a|au|aux|en|al|hacia)|"
+    r"visit(?:ed|ing|s)?|en\s+visite\s+(?:a|au|aux|en)|visito)"
+    r"\s+(?:(?:la|las|los|les|le|el|the|l')\s*)?$"
+)
+
+
+def home_evidence(context: ArticleContext) -> list[CountryMention]:
+    """The country mentions that may show where an unqualified body belongs: not a person's
+    nationality, not a route's end ('desde Mauritania y Senegal', 'extradited to Spain'), not
+    another party ('les autorités marocaines')."""
+    folded = context.folded
+    kept = []
+    previous: CountryMention | None = None
+    previous_route = False
+    for mention in sorted(context.countries, key=lambda m: m.start):
+        before = folded[max(0, mention.start - 40):mention.start]
+        route = bool(_ROUTE_BEFORE.search(before)) or (   # the places listed after a route's end
+            previous_route and previous is not None and mention.kind in _PLACES
+            and bool(_LIST_JOINT.match(folded[previous.end:mention.start]))
+        )
+        previous, previous_route = mention, route
+        if (route or mention.nationality or _OTHER_PARTY_BEFORE.search(before)
+                or _OTHER_PARTY_AFTER.match(folded[mention.end:mention.end + 20])):
+            continue
+        kept.append(mention)
+    return kept
+
+
+_PLACES = (NAME, CAPITAL, CITY)
+_LIST_JOINT = re.compile(r"^\s*(?:,|y|et|and|e|o|ou|or)?\s*(?:(?:la|las|los|les|le|el|the|l'|a|au|aux|en)\s*)?$")
+
+
+_DATELINE_LINE_MAX = 30   # a place alone on one of the body's first lines: 'Madrid'
+
+
+def dateline_country(context: ArticleContext) -> str | None:
+    """The country of the dateline: 'RABAT - ...', 'DOHA: ...', or a place alone on one of the
+    body's first lines."""
+    code = EventResolver.dateline(context)
+    if code:
+        return code
+    offset = context.body_start
+    for line in context.article.text.split("\n")[:3]:
+        stripped = line.strip()
+        if 0 < len(stripped) <= _DATELINE_LINE_MAX:
+            start = offset + line.index(stripped)
+            for mention in context.countries:
+                if mention.start == start and mention.end == start + len(stripped) and mention.kind in (NAME, CAPITAL, CITY):
+                    return mention.code
+        offset += len(line) + 1
+    return None
+
+
+# Country-code domains used as generic ones: they say where the outlet is only under a
+# second-level domain ('eltiempo.com.co', not 'news.co').
+_GENERIC_TLDS = {"co", "io", "me", "tv", "fm", "ai", "ly", "cc", "ws", "to", "nu", "gg", "sh", "ac", "la", "am", "gl",
+                 "im", "so", "st", "vc", "md", "tk", "ag", "sc", "cx", "mu"}
+_SECOND_LEVEL = {"com", "gov", "gob", "gouv", "org", "net", "edu", "ac", "co", "mil", "int", "info", "news"}
+
+
+def outlet_country(url: str | None) -> str | None:
+    """The country of the outlet's country-code domain ('rtbf.be' -> BE, 'bbc.co.uk' -> GB)."""
+    labels = (urlparse(url).hostname or "").split(".") if url else []
+    if len(labels) < 2 or len(labels[-1]) != 2:
+        return None
+    tld = labels[-1]
+    if tld in _GENERIC_TLDS and not (len(labels) >= 3 and labels[-2] in _SECOND_LEVEL):
+        return None
+    code = "GB" if tld == "uk" else tld.upper()
+    return code if pycountry.countries.get(alpha_2=code) else None
+
+
+def article_home(context: ArticleContext) -> str | None:
+    """The country the article is written from: its dateline, else its outlet's country when
+    the article names that country."""
+    code = dateline_country(context)
+    if code:
+        return code
+    code = outlet_country(context.article.url)
+    return code if code and context.country_weights.get(code, 0) > 0 else None
+
+
+def context_country(mention: OrgMention, countries: list[CountryMention], context: ArticleContext, *, office: bool = False) -> str | None:
+    """The country of a body its name does not qualify. For an ``office`` (a ministry, whose
+    minister travels) the country the article is written from comes first, then the nearest
+    country of its sentence that is not a partner, then that of a minister named with his
+    nationality before it. For other bodies: a place it is in within its sentence, else the
+    nearest country of that sentence that is not a partner, else the country the article is
+    written from. Then the last one named before it, else the article's main country."""
     folded, weights = context.folded, context.country_weights
+    home = article_home(context)
+    if office and home:
+        return home
     sentence = context.sentence_at(mention.start)
     sentence_start, sentence_end = (sentence.start, sentence.end) if sentence else (mention.start, mention.end)
     countries = sorted(countries, key=lambda c: c.start)
     in_sentence = [c for c in countries if sentence_start <= c.start < sentence_end and c.kind != PREFIX
                    and not is_partner(folded, c.start)]
     locative = [c for c in in_sentence if EventExtractor.place_flags(folded, sentence_start, c.start)[0]]
-    if locative:
+    if locative and not office:
         return locative[0].code
     if in_sentence:
         return min(in_sentence, key=lambda c: abs(c.start - mention.start)).code
+    if home:
+        return home
+    if office:
+        ministers = [c for c in context.countries if c.start < mention.start and _qualifies_a_minister(context.folded, c)]
+        if ministers:   # 'Greek minister in Ankara' (the title) ... 'the Deputy Minister of Migration'
+            return ministers[-1].code
     before = [c for c in countries if c.end <= mention.start and mention.start - c.end < 300]
     if before:
         return before[-1].code
     return weights.most_common(1)[0][0] if weights else None
 
 
-def seat_or_preceding_country(start: int, end: int, countries: list[CountryMention], folded: str, weights: Counter) -> str | None:
+_MINISTER_AFTER = re.compile(r"^\s+(?:deputy\s+|vice[- ]?)?minist(?:er|ers)\b")
+_MINISTER_BEFORE = re.compile(r"\b(?:vice[- ]?)?minist(?:re|res|ro|ra|ros|ras)\s+$")
+
+
+def _qualifies_a_minister(folded: str, country: CountryMention) -> bool:
+    """'Greek minister', 'le ministre français', 'el ministro brasileño'."""
+    if country.kind != DEMONYM:
+        return False
+    return bool(_MINISTER_AFTER.match(folded[country.end:country.end + 30]) or _MINISTER_BEFORE.search(folded[max(0, country.start - 30):country.start]))
+
+
+def seat_or_preceding_country(start: int, end: int, countries: list[CountryMention], folded: str, weights: Counter,
+                              home: str | None = None) -> str | None:
     """The country of an unqualified national body: its seat written right after it ('... Court in
     Lagos', '... de Sfax'), else the nearest country named before it (within 600 characters,
-    the text so far being about that country), else the article's main country."""
+    the text so far being about that country), else the country the article is written from
+    (``home``), else the article's main country."""
     for country in countries:
         if 0 <= country.start - end <= 12 and country.kind != PREFIX and _SEAT.match(folded[end:country.start]):
             return country.code
     before = [c for c in countries if c.end <= start and start - c.end < 600 and c.kind != PREFIX]
     if before:
         return before[-1].code
+    if home:
+        return home
     return weights.most_common(1)[0][0] if weights else None
 
 

@@ -35,6 +35,7 @@ class CountryMention:
     code: str
     kind: str          # NAME, DEMONYM, PREFIX ('franco-'), CAPITAL or CITY
     text: str
+    nationality: bool = False   # a person's ('ciudadano peruano', 'an Albanian trafficker'), not a body's or a place
 
 
 @dataclass
@@ -78,6 +79,7 @@ class ArticleContext:
     # ------------------------------------------------------------ added by the resolvers, in order
     countries: list[CountryMention] = field(default_factory=list)      # CountryResolver.find (PersonResolver drops names' parts)
     agency_mentions: list[OrgMention] = field(default_factory=list)    # AgencyResolver.find: gazetteer hits, no country yet
+    definitions: list = field(default_factory=list)                    # DefinitionResolver: 'Long Name (ACRONYM)' (definitions.Definition)
     ministry_mentions: list[OrgMention] = field(default_factory=list)  # MinistryResolver.find: portfolio hits, no country yet
     persons: list[ResolvedPerson] = field(default_factory=list)        # PersonResolver
     country_weights: Counter = field(default_factory=Counter)          # CountryResolver.weigh: how central each country is

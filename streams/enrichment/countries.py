@@ -7,13 +7,15 @@ from __future__ import annotations
 import gettext
 import re
 from collections import Counter
+from dataclasses import replace
 
 import ahocorasick
 import pycountry
+from babel import Locale
 
 from schemas.articles import CountryTag
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention
-from streams.enrichment.text import fold, load_yaml
+from streams.enrichment.text import compile_patterns, fold, load_yaml
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"\s*\(.*?\)", "", name)
@@ -22,10 +24,32 @@ def _clean_name(name: str) -> str:
     return name.strip()
 
 
+DEMONYM_LANGUAGES = ("fr", "en", "es")   # the languages the lexicon has demonyms for
+_BLOCK = "block"                          # a longer place name holding a country's name
+# Geographic features named after a country: 'golfe de Guinée', 'Lake Chad', 'fleuve Niger',
+# 'Niger River', 'canal de Panamá'.
+_FEATURE_BEFORE = re.compile(
+    r"(?:^|\W)(?:lac|lake|lago|golfe|gulf|golfo|mer|sea|bassin|basin|cuenca|detroit|strait|estrecho|canal|fleuve|river|rio|"
+    r"riviere|mont|mount|monte|desert|desierto|baie|bay|bahia|delta)\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|of\s+the|of|del)\s*)?$"
+)
+_FEATURE_AFTER = re.compile(r"^\s+(?:river|basin|sea|gulf|canal|lake|desert|delta)\b")
+
+
+def _in_a_place_name(folded: str, mention: CountryMention) -> bool:
+    if mention.kind not in (NAME, CAPITAL):
+        return False
+    return bool(_FEATURE_BEFORE.search(folded[max(0, mention.start - 20):mention.start])
+                or _FEATURE_AFTER.match(folded[mention.end:mention.end + 12]))
+
+
+_OF = re.compile(r"([\w-]+)\s+(?:de|of|du|d'|del)\s*(?:(?:la|las|los|les|le|el|the|l')\s*)?$")
+
+
 class CountryLexicon:
     def __init__(self) -> None:
         data = load_yaml("countries.yaml")
         self.version = str(data.get("version", "0"))
+        self._nationality_nouns = compile_patterns(data.get("nationality_nouns") or [])
         excluded = {fold(x) for x in data.get("exclude", [])}
         names: dict[str, set[str]] = {}
 
@@ -40,6 +64,7 @@ class CountryLexicon:
                 translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]))
             except OSError:  # pragma: no cover - locale data missing
                 pass
+        cldr = [Locale(language).territories for language in ("en", "fr", "es")]
         for country in pycountry.countries:
             code = country.alpha_2
             base = [country.name, getattr(country, "common_name", None)]
@@ -47,6 +72,11 @@ class CountryLexicon:
                 add_name(_clean_name(name), code)
                 for translation in translations:
                     add_name(_clean_name(translation.gettext(name)), code)
+            # the short names the press uses (CLDR): 'Brunei', 'Bolivia', 'Moldavie'
+            for territories in cldr:
+                name = territories.get(code)
+                if name and " - " not in name:
+                    add_name(_clean_name(name.replace("’", "'")), code)
         # names shared by two countries ("Congo") are ambiguous: drop them
         self._names = {key: next(iter(codes)) for key, codes in names.items() if len(codes) == 1}
         for code, extra in (data.get("names") or {}).items():
@@ -61,8 +91,8 @@ class CountryLexicon:
         self._automaton = ahocorasick.Automaton()
         entries: dict[str, list[tuple[str, str, bool, bool]]] = {}
 
-        def add(key: str, code: str, kind: str, wildcard: bool, needs_capital: bool) -> None:
-            entries.setdefault(key, []).append((code, kind, wildcard, needs_capital))
+        def add(key: str, code: str, kind: str, wildcard: bool, needs_capital: bool, language: str | None = None) -> None:
+            entries.setdefault(key, []).append((code, kind, wildcard, needs_capital, language))
 
         for key, code in self._names.items():
             add(key, code, NAME, False, True)
@@ -70,7 +100,7 @@ class CountryLexicon:
             for lang, forms in (by_lang or {}).items():
                 for form in forms or []:
                     wildcard = form.endswith("*")
-                    add(fold(form.rstrip("*")), code, DEMONYM, wildcard, lang == "en")
+                    add(fold(form.rstrip("*")), code, DEMONYM, wildcard, lang == "en", lang)
         for code, forms in (data.get("prefixes") or {}).items():
             for form in forms:
                 add(fold(form) + "-", code, PREFIX, False, False)
@@ -80,6 +110,13 @@ class CountryLexicon:
         for code, forms in (data.get("cities") or {}).items():
             for form in forms:
                 add(fold(form), code, CITY, False, True)
+        # longer place names that hold a country's: 'New South Wales', 'New Mexico'
+        for subdivision in pycountry.subdivisions:
+            key = fold(subdivision.name)
+            words = key.split()
+            inner = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1) if j - i < len(words)}
+            if key not in entries and any(len(n) > 3 and self._names.get(n, subdivision.country_code) != subdivision.country_code for n in inner):
+                add(key, subdivision.country_code, _BLOCK, False, True)
         for key, values in entries.items():
             self._automaton.add_word(key, (key, values))
         self._automaton.make_automaton()
@@ -92,8 +129,11 @@ class CountryLexicon:
     def name(self, code: str) -> str:
         return self.country_names.get(code, code)
 
-    def find(self, text: str, folded: str | None = None) -> list[CountryMention]:
-        """All country mentions, longest first at each position, non-overlapping."""
+    def find(self, text: str, folded: str | None = None, language: str | None = None) -> list[CountryMention]:
+        """All country mentions, longest first at each position, non-overlapping. Demonyms count
+        in their own language only when the text is in one the lexicon has ('Pole' is no
+        demonym in French, where it is 'pôle'); no country inside a longer place's name ('golfe
+        de Guinée', 'Lake Chad', 'New South Wales')."""
         folded = folded if folded is not None else fold(text)
         candidates: list[CountryMention] = []
         length = len(folded)
@@ -101,7 +141,9 @@ class CountryLexicon:
             start = end_index - len(key) + 1
             if start > 0 and folded[start - 1].isalnum():
                 continue
-            for code, kind, wildcard, needs_capital in values:
+            for code, kind, wildcard, needs_capital, form_language in values:
+                if form_language and language in DEMONYM_LANGUAGES and form_language != language:
+                    continue
                 end = end_index + 1
                 if kind == PREFIX:
                     # "franco-" must be followed by another word: "franco-marocain"
@@ -123,9 +165,26 @@ class CountryLexicon:
         last_end = -1
         for mention in candidates:
             if mention.start >= last_end:
-                chosen.append(mention)
                 last_end = mention.end
+                if mention.kind == _BLOCK or _in_a_place_name(folded, mention):
+                    continue
+                if self.of_a_person(folded, mention):
+                    mention = replace(mention, nationality=True)
+                chosen.append(mention)
         return chosen
+
+    def of_a_person(self, folded: str, mention: CountryMention) -> bool:
+        """A person's nationality: a demonym with a nationality noun within two words
+        ('ciudadano peruano', 'an Albanian trafficker'), a country right after one ('ressortissant
+        du Maroc', 'a citizen of Peru'); not a place ('détenu en Espagne')."""
+        if mention.kind == DEMONYM:
+            before = " ".join(folded[:mention.start].split()[-2:])
+            after = " ".join(folded[mention.end:].split()[:2])
+            return bool(self._nationality_nouns.search(before + " | " + after))
+        if mention.kind == NAME:
+            match = _OF.search(folded[max(0, mention.start - 40):mention.start])
+            return bool(match and self._nationality_nouns.fullmatch(match.group(1)))
+        return False
 
 
 class CountryResolver:
@@ -136,7 +195,7 @@ class CountryResolver:
 
     def find(self, context: ArticleContext) -> None:
         """Reads text, folded. Adds countries: every name, demonym, prefix, capital and city."""
-        context.countries = self.lexicon.find(context.text, context.folded)
+        context.countries = self.lexicon.find(context.text, context.folded, context.article.language)
 
     @staticmethod
     def weigh(context: ArticleContext) -> None:

@@ -7,19 +7,72 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from streams.enrichment.attribution import as_country_mentions, context_country, qualifier_country
-from streams.enrichment.context import DEMONYM, ArticleContext, OrgMention
+from streams.enrichment.attribution import as_country_mentions, context_country, home_evidence, qualifier_country
+from streams.enrichment.context import DEMONYM, NAME, PERSON_LABELS, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.institutions import acronym_after
-from streams.enrichment.text import load_yaml
+from streams.enrichment.persons import PARTICLES
+from streams.enrichment.text import fold, load_yaml
 
-# A second portfolio joined to the first: 'Ministry of Migration and Asylum',
-# 'ministère de l'Intérieur et de la Sécurité', 'Ministerio de Trabajo y Economía Social'.
-_JOINT_PORTFOLIO = re.compile(r"^\s+(?:and|et|y|e)\s+(?:(?:de|of|del|du|des)\s+)?(?:(?:la|the|l['’]|les)\s*)?[A-ZÀ-Ý][\w-]+")
+# Further portfolios joined to the first: 'Ministry of Migration and Asylum', 'ministère de
+# l'Intérieur, des Collectivités locales et de l'Aménagement du territoire', 'Ministerio de
+# Justicia y Seguridad Pública'. Each is a capitalised word, then at most a lower-case
+# adjective ('locales'), a complement ('du territoire') or one more capitalised word ('Pública').
+_JOINT_PORTFOLIO = re.compile(
+    r"(?:\s*,\s*(?:(?:and|et|y|e)\s+)?(?=(?:de|of|for|del|du|des)\s)|\s+(?:and|et|y|e)\s+)"   # after a comma, 'des ...' (not a name)
+    r"(?:(?:de|of|for|del|du|des)\s+(?:(?:la|the|l['’]|les|el|los|las)\s*)?|l['’]\s*)?"   # an article only after a preposition
+    r"(?P<head>[A-ZÀ-Ý][\w-]+)"
+)
+_PORTFOLIO_TAIL = re.compile(
+    r"(?:\s+(?:du|de\s+la|de\s+l['’]|des|de|del)\s*[a-zà-ÿ][\w-]{3,}|\s+(?P<word>[A-Za-zÀ-ÿ][\w-]{3,}))?"
+)
+_MAX_PORTFOLIOS = 4
 @dataclass
 class Portfolio:
     key: str
     names: dict[str, str]
     aliases: list[str]
+
+
+def joint_portfolios_end(text: str, end: int, persons: list[tuple[int, int]] = (), places: list[tuple[int, int]] = ()) -> int:
+    """Where a ministry's name ends once the portfolios joined to its first are read; a person's
+    name or a country (``places``) is no portfolio."""
+    for _ in range(_MAX_PORTFOLIOS):
+        joint = _JOINT_PORTFOLIO.match(text, end)
+        if (not joint or _starts_a_name(text, joint.start("head"), persons) or _in_person(joint.start("head"), places)
+                or fold(joint.group("head")) in _NOT_PORTFOLIO):
+            break
+        end = joint.end()
+        tail = _PORTFOLIO_TAIL.match(text, end)
+        word = tail.group("word") if tail else None
+        if tail and tail.end() > end and not (
+            word and (fold(word) in _NOT_PORTFOLIO or _in_person(tail.start("word"), persons)
+                      or (word[:1].islower() and not _ADJECTIVE.search(word)))
+        ):
+            end = tail.end()
+    return end
+
+
+def _in_person(position: int, persons: list[tuple[int, int]]) -> bool:
+    return any(s <= position < e for s, e in persons)
+
+
+def _starts_a_name(text: str, position: int, persons: list[tuple[int, int]]) -> bool:
+    """A person's name starts here. A portfolio the model glued to the name that follows it
+    ('Asylum Nikos Vlachos': a full name after the word) does not count as one; a given name
+    does ('Hisham bin Abdulrahman': a particle after it)."""
+    for start, end in persons:
+        if start < position < end:
+            return True
+        if start == position:
+            rest = text[start:end].split()[1:]
+            return len(rest) < 2 or fold(rest[0]) in PARTICLES
+    return False
+
+
+# lower-case words that continue a portfolio are adjectives: 'locales', 'publique', 'internacional'
+_ADJECTIVE = re.compile(r"(?:ale?s?|elle?s?|ique?s?|ica?s?|ico?s?|aire?s?|ario?s?|aria?s?|ive?s?|iva?s?|ivo?s?|ée?s?|ada?s?|ado?s?|al|ile?s?|ine?s?|ère?s?|ier)$")
+_NOT_PORTFOLIO = {"a", "the", "le", "la", "el", "de", "del", "des", "who", "which", "qui", "que", "quien", "said", "has", "have", "was",
+                  "is", "est", "es", "ha", "han", "mr", "mrs", "ms", "m", "mme", "monsieur", "madame", "senor", "senora", "don"}
 
 
 class MinistryFinder:
@@ -43,32 +96,33 @@ class MinistryFinder:
             alternatives = []
             if fr:
                 alternatives.append(
-                    rf"(?P<{group}_fr>minist(?:[èe]re|re)s?(?:\s+(?P<{group}_frq>[a-zéèêëàâîïôûüç-]+))?\s+(?:de\s+|des\s+|du\s+)?(?:{fr}))"
+                    rf"(?P<{group}_fr>minist(?:[èe]re|re)s?(?:\s+(?P<{group}_frq>[a-zéèêëàâîïôûüç-]+(?:\s+et\s+[a-zéèêëàâîïôûüç-]+)?))?\s+(?:de\s+|des\s+|du\s+)?(?:{fr}))"
                 )
             if en:
                 alternatives.append(rf"(?P<{group}_en1>(?:federal\s+)?minist(?:ry|er)s?\s+(?:of|for)\s+(?:{en}))")
             if adj:
                 alternatives.append(rf"(?P<{group}_en2>(?:federal\s+)?(?:{adj})\s+minist(?:ry|er|ries|ers)\b)")
             if es:
-                alternatives.append(rf"(?P<{group}_es>minist(?:erio|ro|ra)s?\s+(?:del?\s+)?(?:{es}))")
+                alternatives.append(rf"(?P<{group}_es>(?:vice)?minist(?:erio|ro|ra)s?(?:\s+(?P<{group}_esq>[a-záéíóúñü]+))?\s+(?:del?\s+)?(?:{es}))")
             patterns.extend(alternatives)
         self._regex = re.compile("|".join(patterns), re.IGNORECASE)
         self._metonyms = [
             (re.compile(m["pattern"]), m["country"], m["portfolio"]) for m in data.get("metonyms") or []
         ]
 
-    def find(self, text: str) -> list[OrgMention]:
+    def find(self, text: str, persons: list[tuple[int, int]] = (), places: list[tuple[int, int]] = ()) -> list[OrgMention]:
+        """The ministries named in ``text``, each with the portfolios joined to its first; a name
+        stops before a person's (``persons``: the model's person spans) or a country (``places``)."""
         mentions: list[OrgMention] = []
         for match in self._regex.finditer(text):
-            group = next(name for name, value in match.groupdict().items() if value and not name.endswith("frq"))
+            group = next(name for name, value in match.groupdict().items() if value and not name.endswith(("frq", "esq")))
             portfolio = group.split("_")[1]
             surface = match.group(0)
             lowered = surface.lower()
             plural = bool(re.search(r"minist(?:ères|res|ries|ers|erios|ros)\b", lowered))
-            mention = OrgMention(match.start(), match.end(), f"ministry:{portfolio}", surface, plural=plural)
-            extension = _JOINT_PORTFOLIO.match(text[match.end():match.end() + 60])
-            literal = surface + (extension.group(0) if extension else "")
-            mention.canonical = self._literal_name(literal, portfolio)
+            end = joint_portfolios_end(text, match.end(), persons, places)
+            mention = OrgMention(match.start(), end, f"ministry:{portfolio}", text[match.start():end], plural=plural)
+            mention.canonical = self._literal_name(text[match.start():end], portfolio)
             mentions.append(mention)
         for regex, country, portfolio in self._metonyms:
             for match in regex.finditer(text):
@@ -93,10 +147,10 @@ class MinistryFinder:
         match = re.match(r"(?i)(federal )?(.+?) minist(?:ry|er|ries|ers)$", text)
         if match:
             return f"{match.group(1) or ''}{match.group(2).title()} Ministry"
-        match = re.match(r"(?i)minist(?:re|ère)s?\s+(?:[a-zéèêëàâîïôûüç-]+\s+)?((?:de|des|du)\b.+)", text)
+        match = re.match(r"(?i)minist(?:re|ère)s?\s+(?:[a-zéèêëàâîïôûüç-]+(?:\s+et\s+[a-zéèêëàâîïôûüç-]+)?\s+)?((?:de|des|du)\b.+)", text)
         if match:  # 'ministre belge de la Justice' -> 'Ministère de la Justice'
             return f"Ministère {match.group(1)}"
-        match = re.match(r"(?i)(vice)?minist(?:erio|ro|ra)s?\s+((?:de|del)\b.+)", text)
+        match = re.match(r"(?i)(vice)?minist(?:erio|ro|ra)s?\s+(?:[a-záéíóúñü]+\s+)?((?:de|del)\b.+)", text)
         if match:  # 'ministro de Asuntos Internos' -> 'Ministerio de Asuntos Internos'
             return f"{'Viceministerio' if match.group(1) else 'Ministerio'} {match.group(2)}"
         return None
@@ -133,6 +187,28 @@ class MinistryFinder:
         return acronym, name, seen
 
 
+_JOINT = re.compile(r"^\s*(?:,|et|and|y|e)?\s*$")
+
+
+def coordinated_qualifiers(mention: OrgMention, countries: list[CountryMention], text: str) -> list[str]:
+    """The countries of a run of coordinated qualifiers written with a plural mention, inside
+    it or right after or before it: 'ministres de l'Intérieur français et marocain', 'ministres
+    français et marocain de l'Intérieur', 'the French and Moroccan interior ministers'."""
+    qualifiers = sorted((c for c in countries if c.kind in (NAME, DEMONYM)), key=lambda c: c.start)
+    runs: list[list[CountryMention]] = []
+    for country in qualifiers:
+        if runs and _JOINT.match(text[runs[-1][-1].end:country.start]):
+            runs[-1].append(country)
+        else:
+            runs.append([country])
+    for run in runs:
+        start, end = run[0].start, run[-1].end
+        touches = (mention.start <= start < mention.end or 0 <= start - mention.end <= 2 or 0 <= mention.start - end <= 2)
+        if touches and len(run) >= 2:
+            return list(dict.fromkeys(c.code for c in run))
+    return []
+
+
 _COUNTERPART = re.compile(r"\b(?:son|sa|ses|leurs?|his|her|their|su|sus)\s+(?:(?P<adj1>\w+)\s+)?(?:homologues?|counterparts?|hom[oó]log[oa]s?)(?:\s+(?P<adj2>\w+))?", re.IGNORECASE)
 _PLURAL_CUE = re.compile(r"(?:deux|two|both|trois|three|leurs|their|respectifs|respective|the two countries['’]?|des deux pays)\W+(?:\w+\W+){0,3}$", re.IGNORECASE)
 
@@ -145,8 +221,9 @@ class MinistryResolver:
 
     def find(self, context: ArticleContext) -> None:
         """Reads text, agency_mentions. Adds ministry_mentions, except those inside an agency's name."""
+        persons = [(s, e) for s, e, label in context.entities if label in PERSON_LABELS]
         context.ministry_mentions = [
-            m for m in self.finder.find(context.text)
+            m for m in self.finder.find(context.text, persons, [(c.start, c.end) for c in context.countries])
             if not any(o.start < m.end and m.start < o.end for o in context.agency_mentions)
         ]
 
@@ -165,6 +242,12 @@ class MinistryResolver:
             if mention.country_source == "qualifier" and mention.country:
                 resolved.append(mention)
                 continue
+            coordinated = coordinated_qualifiers(mention, countries, text) if mention.plural else []
+            if len(coordinated) >= 2:   # 'les ministres de l'Intérieur français et marocain': one ministry each
+                for code in coordinated:
+                    resolved.append(OrgMention(mention.start, mention.end, mention.key, mention.text, country=code,
+                                               country_source="qualifier", canonical=mention.canonical))
+                continue
             qualifier = qualifier_country(mention, countries, text) or self.finder.country_of_acronym(portfolio, acronym_after(text, mention.end)[0])
             if qualifier:
                 mention.country, mention.country_source = qualifier, "qualifier"
@@ -180,8 +263,8 @@ class MinistryResolver:
             if earlier:
                 mention.country, mention.country_source = earlier[0].country, "context"
             else:
-                evidence = countries + as_country_mentions(agencies)
-                mention.country, mention.country_source = context_country(mention, evidence, context), "context"
+                evidence = home_evidence(context) + as_country_mentions(agencies)
+                mention.country, mention.country_source = context_country(mention, evidence, context, office=True), "context"
             resolved.append(mention)
         resolved += self._counterparts(context, resolved)
         context.add_organization_mentions(resolved)
@@ -189,7 +272,9 @@ class MinistryResolver:
     @staticmethod
     def _counterparts(context: ArticleContext, ministries: list[OrgMention]) -> list[OrgMention]:
         """'his Tunisian counterpart', 'son homologue belge': the office of the last ministry
-        named before it in its sentence, in the country of the demonym."""
+        named before it (in its sentence, else just before it with no other body between), in
+        the country of the demonym; without a demonym, in the other country of its sentence, else
+        in the article's main country other than that ministry's."""
         found: list[OrgMention] = []
         for match in _COUNTERPART.finditer(context.text):
             code = None
@@ -200,12 +285,35 @@ class MinistryResolver:
                     else bool(match.group("adj2")) and match.start("adj2") == country.start
                 ):
                     code = country.code
-            if code is None:
-                continue
             sentence = context.sentence_at(match.start())
             lower = sentence.start if sentence else max(0, match.start() - 300)
             previous = [m for m in ministries + found if lower <= m.start < match.start()]
-            if previous:
-                source = previous[-1]
+            if not previous and code is None:
+                bodies = [m for m in ministries + found + context.organization_mentions
+                          if match.start() - _COUNTERPART_REACH <= m.start < match.start()]
+                last = max(bodies, key=lambda m: m.start, default=None)
+                previous = [last] if last is not None and last.key.startswith("ministry:") else []
+            if not previous:
+                continue
+            source = previous[-1]
+            if code is None:
+                code = _other_party(context, sentence, source.country)
+            if code is not None:
                 found.append(OrgMention(match.start(), match.end(), source.key, match.group(0), country=code, country_source="counterpart"))
         return found
+
+
+_COUNTERPART_REACH = 300   # characters back to the ministry whose counterpart is meant
+
+
+def _other_party(context: ArticleContext, sentence, own: str | None) -> str | None:
+    """The country facing ``own``: another country of the sentence, else the article's most
+    named country that is not ``own``."""
+    if own is None:
+        return None
+    if sentence is not None:
+        others = [c.code for c in home_evidence(context) if sentence.start <= c.start < sentence.end and c.code != own]
+        if len(set(others)) == 1:
+            return others[0]
+    ranked = [code for code, _ in context.country_weights.most_common() if code != own]
+    return ranked[0] if ranked else None

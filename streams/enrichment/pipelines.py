@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from streams.enrichment.context import PERSON_LABELS, Entity
-from streams.enrichment.text import split_sentences
+from streams.enrichment.persons import PARTICLES, is_title
+from streams.enrichment.text import fold, split_sentences
 from streams.settings import Settings
 
 UNUSED_COMPONENTS = ["tagger", "morphologizer", "attribute_ruler", "lemmatizer", "senter"]
@@ -65,22 +66,41 @@ class Pipelines:
 
 def model_entities(doc) -> list[Entity]:
     """The entities of ``doc`` (none without a pipeline); a person's span runs on over the
-    capitalised words that follow it.
+    capitalised words and name particles that follow it, and back over the given name before
+    a span that starts with a particle.
 
     A pipeline reading a language it was not trained on often stops a name early
-    ("Rui" of "Rui Tavares Lopes"); the words that follow a name with a capital
-    and no entity of their own are the rest of it.
+    ("Rui" of "Rui Tavares Lopes"), and long Arabic names with their particles ("Khalifa bin
+    Hamad bin Khalifa Al Thani") are often cut or start at "bin": the capitalised words around
+    a name with no entity of their own are the rest of it.
     """
     if doc is None:
         return []
     entities = []
     for entity in doc.ents:
-        end = entity.end
+        start, end = entity.start, entity.end
         if entity.label_ in PERSON_LABELS:
-            while (
-                end < len(doc) and end - entity.start < 4 and doc[end].is_alpha and doc[end].is_title
-                and not doc[end].ent_type_ and doc[end - 1].whitespace_ == " "
+            while end < len(doc) and end - start < _MAX_PERSON_TOKENS and doc[end - 1].whitespace_ == " " and (
+                (_free_capitalised(doc[end]) and _name_words(doc[start:end]) < _MAX_RUN_ON_WORDS)
+                or (fold(doc[end].text) in PARTICLES and end + 1 < len(doc) and _free_capitalised(doc[end + 1]))
             ):
                 end += 1
-        entities.append(Entity(doc[entity.start].idx, doc[end - 1].idx + len(doc[end - 1].text), entity.label_))
+            if (fold(doc[start].text) in PARTICLES and start > 0 and _free_capitalised(doc[start - 1])
+                    and not doc[start - 1].is_sent_start and fold(doc[start - 1].text) not in PARTICLES
+                    and not is_title(doc[start - 1].text) and doc[start - 1].whitespace_ == " "):
+                start -= 1
+        entities.append(Entity(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), entity.label_))
     return entities
+
+
+_MAX_PERSON_TOKENS = 9     # particles included
+_MAX_RUN_ON_WORDS = 4      # words that are not particles, when running on over bare capitalised words
+
+
+def _name_words(span) -> int:
+    return sum(1 for token in span if fold(token.text) not in PARTICLES)
+
+
+def _free_capitalised(token) -> bool:
+    """A capitalised word that no other entity claims."""
+    return token.is_alpha and token.is_title and not token.ent_type_

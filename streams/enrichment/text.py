@@ -71,10 +71,12 @@ def pattern_regex(pattern: str) -> str:
 
 def compile_patterns(patterns: list[str]) -> re.Pattern[str]:
     ordered = sorted({pattern_regex(p) for p in patterns}, key=len, reverse=True)
-    # every pattern starts at a word start: testing that once, before the alternatives, lets
-    # the matcher skip the inside of words (about thirty times faster on long lexicons)
-    inner = [p[len(_WORD_START):] for p in ordered]
-    return re.compile(_WORD_START + "(?:" + "|".join(f"(?:{p})" for p in inner) + ")")
+    # every pattern starts a word: checked once, before the alternatives, the regex skips the
+    # inside of words at once (same matches, several times faster on long texts)
+    bodies = [p[len(_WORD_START):] if p.startswith(_WORD_START) else None for p in ordered]
+    if all(b is not None for b in bodies):
+        return re.compile(_WORD_START + "(?:" + "|".join(f"(?:{b})" for b in bodies) + ")")
+    return re.compile("|".join(f"(?:{p})" for p in ordered))
 
 
 class Lexicons:

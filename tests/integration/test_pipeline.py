@@ -10,9 +10,10 @@ from pathlib import Path
 from streams.deadletters import read_dead_letters
 from streams.publish import expected_article_id, wait_until_accounted
 
+from tests.shared_files import shared_file
+
 from .conftest import coopwatch, publish, raw_message, wait_for_document
 
-SEED = (Path(__file__).resolve().parents[3] / "shared" / "seed-article.txt")
 SAMPLE_FEED = Path(__file__).resolve().parents[2] / "deploy" / "sample" / "feed.jsonl"
 
 
@@ -24,7 +25,8 @@ def seed_message(feed_id: str) -> bytes:
 
 def test_sample_feed_carries_the_seed_article() -> None:
     first = json.loads(SAMPLE_FEED.read_text(encoding="utf-8").splitlines()[0])
-    assert first["body"].strip() == SEED.read_text(encoding="utf-8").strip()
+    seed = shared_file("seed-article.txt")
+    assert first["body"].strip() == seed.read_text(encoding="utf-8").strip()
 
 
 def test_seed_is_searchable_within_30_seconds_with_its_entities_and_event(settings, es, producer, worker) -> None:

@@ -43,3 +43,44 @@ def test_shared_acronym_goes_to_the_country_of_the_article(enricher):
 def test_weak_acronym_without_its_country_in_the_article_is_dropped(enricher):
     assert agencies(enricher, "The DRM said the suspects had left Nigeria.") == []
     assert agencies(enricher, "La France et le Maroc coopèrent. La DRM a transmis ses informations.", "fr") == [("DRM", "FR", "default")]
+
+
+def test_a_generic_body_named_again_keeps_its_country(enricher):
+    text = "Colombia's National Police arrested 12 people. The operation lasted two years in France and Spain, the National Police said."
+    context = context_before(enricher, "agency countries", text)
+    enricher.agencies.resolve(context)
+    assert [(m.key, m.country) for m in context.organization_mentions] == [("co-pnc", "CO"), ("co-pnc", "CO")]
+
+
+def test_a_name_several_countries_bodies_bear_goes_to_the_one_the_article_names(enricher):
+    def police(text):
+        context = context_before(enricher, "agency countries", text, "es")
+        enricher.agencies.resolve(context)
+        return [(m.key, m.country) for m in context.organization_mentions]
+
+    assert police("La Policía Nacional detuvo en Cali a un ciudadano español buscado por Colombia.") == [("co-pnc", "CO")]
+    assert police("La Policía Nacional detuvo en Málaga a dos ciudadanos marroquíes buscados por España.") == [("es-cnp", "ES")]
+
+
+def test_us_departments_by_their_spanish_names(enricher):
+    text = "La extradición responde a una solicitud del Departamento de Justicia, informó el Departamento de Estado."
+    context = context_before(enricher, "agencies", text, "es")
+    enricher.agencies.find(context)
+    assert [m.key for m in context.agency_mentions] == ["us-doj", "us-state"]
+
+
+def test_a_name_written_with_the_nationality_for_national(enricher):
+    context = context_before(enricher, "definitions", "Selon l'agence britannique de lutte contre la criminalité, trois hommes ont été arrêtés.", "fr")
+    assert [(m.text, m.key) for m in context.agency_mentions] == [("agence britannique de lutte contre la criminalité", "gb-nca")]
+
+
+def test_a_generic_name_qualified_by_a_country_is_the_body_it_commonly_misnames(enricher):
+    context = context_before(enricher, "agency countries", "The operation involved the US Drug Enforcement Agency and local police.")
+    enricher.agencies.resolve(context)
+    assert [(m.key, m.country) for m in context.organization_mentions] == [("us-dea", "US")]
+
+
+def test_regional_organisations(enricher):
+    context = context_before(enricher, "agencies", "ASEAN ministers and the Lake Chad Basin Commission (LCBC) met in Jakarta.")
+    enricher.agencies.find(context)
+    assert [m.key for m in context.agency_mentions] == ["int-asean", "int-lcbc", "int-lcbc"]

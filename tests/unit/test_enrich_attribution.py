@@ -40,3 +40,56 @@ def test_seat_written_after_the_body_else_the_country_named_before(enricher):
     context = context_before(enricher, "institutions", "Two men were tried in Ghana. The High Court sat.")
     court = mention_of(context, "High Court")
     assert seat_or_preceding_country(court.start, court.end, context.countries, context.folded, Counter()) == "GH"
+
+
+# ---------------------------------------------------------------- what shows where a body belongs
+from streams.enrichment.attribution import article_home, home_evidence, outlet_country
+
+
+def evidence_codes(enricher, text, language="en"):
+    context = context_before(enricher, "agency countries", text, language)
+    return [m.code for m in home_evidence(context)]
+
+
+def test_a_persons_nationality_is_no_evidence_of_where_a_body_belongs(enricher):
+    assert evidence_codes(enricher, "La Corte Suprema aprobó la extradición de un ciudadano peruano detenido en Chile.", "es") == ["CL"]
+    assert evidence_codes(enricher, "An Albanian trafficker was arrested in Dubai.") == ["AE"]
+    assert evidence_codes(enricher, "Un ressortissant du Maroc a été remis à la justice en Belgique.", "fr") == ["BE"]
+
+
+def test_the_ends_of_a_route_and_another_party_are_no_evidence(enricher):
+    assert evidence_codes(enricher, "La droga salió desde Marruecos y Argelia hacia Italia; la Fiscalía de Francia investiga.", "es") == ["FR"]
+    assert evidence_codes(enricher, "Le parquet a saisi les autorités marocaines et le juge belge a signé.", "fr") == ["BE"]
+    assert evidence_codes(enricher, "Eight suspects will be extradited to the United States, Kenyan police said.") == ["KE"]
+
+
+def test_outlet_country_from_a_country_code_domain():
+    assert outlet_country("https://www.rtbf.be/article/x-123") == "BE"
+    assert outlet_country("https://news.example.co.uk/world/1") == "GB"
+    assert outlet_country("https://www.diario.com.co/judicial/1") == "CO"
+    assert outlet_country("https://news.co/story") is None            # a country domain used as a generic one
+    assert outlet_country("https://example.com/story") is None
+    assert outlet_country("https://europa.eu/x") is None
+    assert outlet_country(None) is None
+
+
+def test_the_article_is_written_from_its_dateline_else_its_outlet_when_it_names_that_country(enricher):
+    context = context_before(enricher, "agency countries", "Madrid\nEl ministro viajó a Dakar para negociar con Senegal.", "es")
+    assert article_home(context) == "ES"
+    context = context_before(enricher, "agency countries", "The minister flew to Rabat to meet Moroccan officials.")
+    context.article = context.article.model_copy(update={"url": "https://www.paper.nl/news/1"})
+    assert article_home(context) is None                       # the article never names the Netherlands
+    context = context_before(enricher, "agency countries", "The Dutch minister flew to Rabat to meet Moroccan officials.")
+    context.article = context.article.model_copy(update={"url": "https://www.paper.nl/news/1"})
+    assert article_home(context) == "NL"
+
+
+def test_an_unqualified_ministry_is_that_of_the_country_the_article_is_written_from(enricher):
+    text = "RABAT - Le ministre de l'Intérieur a reçu mardi une délégation sénégalaise venue de Dakar."
+    context = context_before(enricher, "ministry countries", text, "fr")
+    enricher.ministries.resolve(context)
+    assert [(m.country, m.country_source) for m in context.organization_mentions] == [("MA", "context")]
+    text = "Madrid\nLas negociaciones que mantuvo en Dakar el ministro del Interior dieron fruto."
+    context = context_before(enricher, "ministry countries", text, "es")
+    enricher.ministries.resolve(context)
+    assert [m.country for m in context.organization_mentions] == ["ES"]    # where he travelled is not his country

@@ -48,3 +48,19 @@ def test_person_entity_runs_on_over_the_capitalised_words_after_it(enricher):
 
 def test_no_pipeline_no_entities():
     assert model_entities(None) == []
+
+
+def test_a_person_span_runs_over_particles_and_back_over_the_given_name():
+    import spacy
+    from spacy.tokens import Span
+
+    nlp = spacy.blank("en")
+    doc = nlp("He met Prince Faisal bin Salman bin Abdullah Al Hashem in Riyadh.")
+    bin_at = [t.text for t in doc].index("bin")
+    doc.ents = [Span(doc, bin_at, bin_at + 2, label="PERSON")]    # the model's 'bin Salman'
+    (start, end, label), = model_entities(doc)
+    assert (doc.text[start:end], label) == ("Faisal bin Salman bin Abdullah Al Hashem", "PERSON")
+    doc = nlp("Le juge Ana Lopes Ferreira Gomes Pinto Rocha a parlé.")
+    doc.ents = [Span(doc, 2, 3, label="PER")]
+    (start, end, _), = model_entities(doc)
+    assert doc.text[start:end] == "Ana Lopes Ferreira Gomes"      # bare capitalised words: four at most

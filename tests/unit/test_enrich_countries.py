@@ -27,3 +27,32 @@ def test_tags_carry_countries_of_bodies_with_their_evidence(enricher):
     context = context_before(enricher, "country tags", "The Guardia Civil arrested two men in Morocco.")
     enricher.countries.tag(context)
     assert {(t.code, tuple(t.evidence)) for t in context.country_tags} == {("ES", ("Guardia Civil",)), ("MA", ("Morocco",))}
+
+
+# ---------------------------------------------------------------- lexicon coverage and hygiene
+from streams.enrichment.countries import CountryLexicon
+from streams.enrichment.text import fold
+
+LEXICON = CountryLexicon()
+
+
+def codes(text, language):
+    return [(m.text, m.code) for m in LEXICON.find(text, fold(text), language)]
+
+
+def test_short_names_capitals_demonyms_and_prefixes_beyond_the_first_countries():
+    assert codes("Officers from Brunei met colleagues in Nairobi and a Cypriot liaison officer.", "en") == [
+        ("Brunei", "BN"), ("Nairobi", "KE"), ("Cypriot", "CY")]
+    assert codes("Un accord irako-syrien a été signé à Tbilissi.", "fr") == [("irako-", "IQ"), ("syrien", "SY"), ("Tbilissi", "GE")]
+    assert codes("El viceministro chipriota viajó a Escocia.", "es") == [("chipriota", "CY"), ("Escocia", "GB")]
+
+
+def test_a_demonym_counts_in_its_own_language_only():
+    assert codes("Le Pôle judiciaire de la gendarmerie enquête.", "fr") == []
+    assert codes("A Pole and a Czech were arrested.", "en") == [("Pole", "PL"), ("Czech", "CZ")]
+
+
+def test_no_country_inside_the_name_of_a_sea_a_lake_a_river_or_a_region():
+    assert codes("Un navire a été arraisonné dans le golfe de Guinée, près du lac Tchad.", "fr") == []
+    assert codes("Police in New South Wales and along the Niger River said so.", "en") == []
+    assert codes("La réunion de Rabat a réuni les ministres.", "fr") == [("Rabat", "MA")]

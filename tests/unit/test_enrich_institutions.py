@@ -178,3 +178,60 @@ def test_colon_dateline_places_the_event(enricher):
 ])
 def test_topic_lexicon_additions(enricher, text, topic):
     assert topic in enricher.topics.lexicon.find(fold(text))
+
+
+# ---------------------------------------------------------------- name shapes
+def institution_names(enricher, text, language="en", title="Note"):
+    context = context_before(enricher, "institutions", text, language, title)
+    enricher.institutions.resolve(context)
+    return [(m.text, m.country) for m in context.organization_mentions if m.key.startswith("institution:")]
+
+
+def test_french_and_spanish_names_in_sentence_case():
+    assert looks_like_institution("Centre de recherche sur la criminalité organisée")
+    assert looks_like_institution("Cellule nationale de traitement des informations")
+    assert not looks_like_institution("Rapport annuel de la police")
+
+
+def test_bodies_written_in_lower_case_with_an_institutional_adjective(enricher):
+    text = ("En France, les stagiaires de l'école nationale de police ont reçu des ordinateurs, "
+            "a indiqué la préfecture maritime de la Manche dans un communiqué.")
+    assert institution_names(enricher, text, "fr") == [("École nationale de police", "FR"), ("Préfecture maritime de la Manche", "FR")]
+    assert institution_names(enricher, "Au Maroc, le comité conjoint de sécurité s'est réuni lundi.", "fr") == []
+
+
+def test_courts_and_police_named_after_a_town_the_lexicon_does_not_know(enricher):
+    assert ("Parquet de Lorient", "FR") in institution_names(
+        enricher, "En France, le navire a été dérouté sur décision du parquet de Lorient, en Bretagne.", "fr")
+    assert institution_names(enricher, "Eight suspects face charges in the United States. The order came from the Tampa district court.") == [
+        ("Tampa district court", "US")]
+
+
+def test_countries_posts_people_and_headlines_are_not_bodies(enricher):
+    assert institution_names(enricher, "He lost his appeal in the UK Court on Monday.") == []
+    assert institution_names(enricher, "He met the Inspector-General of Police of Malaysia and the ASEAN Police Chiefs in Kuala Lumpur.") == []
+    assert institution_names(enricher, "Five smugglers were arrested near the border.", title="Greek Border Police Arrest Five Smugglers") == []
+
+
+def test_a_unit_of_a_named_body(enricher):
+    context = context_before(enricher, "institutions", "The State Department's Bureau of Counterterrorism funds the course.")
+    enricher.institutions.resolve(context)
+    assert [(m.text, m.country) for m in context.organization_mentions] == [("State Department", "US"), ("Bureau of Counterterrorism", "US")]
+
+
+def test_spanish_bodies_the_model_tags_as_places(enricher):
+    assert ("Fiscalía de Panamá", "PA") in institution_names(enricher, "Según un comunicado de la Fiscalía de Panamá, los detenidos serán extraditados.", "es")
+
+
+def test_a_name_in_sentence_case_keeps_its_lower_case_words_not_the_verb_after_it():
+    assert clean_institution("Cellule régionale de coordination") == "Cellule régionale de coordination"
+    assert clean_institution("Centre de recherche sur la piraterie de l'Union africaine") == "Centre de recherche sur la piraterie de l'Union africaine"
+    assert clean_institution("Corte de Lima también ordenó") == "Corte de Lima"
+
+
+def test_a_unit_of_an_international_body_has_its_country(enricher):
+    text = "Des chercheurs du Centre de recherche sur la piraterie de l'Union africaine étaient à Alger."
+    context = context_before(enricher, "institutions", text, "fr")
+    enricher.institutions.resolve(context)
+    units = [(m.text, m.country) for m in context.organization_mentions if m.key.startswith("institution:")]
+    assert units == [("Centre de recherche sur la piraterie de l'Union africaine", None)]

@@ -43,3 +43,44 @@ def test_unqualified_ministry_takes_the_country_of_its_sentence(enricher):
     assert ministries(enricher, "In Rabat, the Interior Ministry announced the arrest of five suspects.") == [
         ("ministry:interior", "MA", "context"),
     ]
+
+
+def test_coordinated_qualifiers_give_one_ministry_each(enricher):
+    expected = [("ministry:interior", "FR", "qualifier"), ("ministry:interior", "MA", "qualifier")]
+    assert ministries(enricher, "Les ministres de l'Intérieur français et marocain ont tenu une conférence de presse.", "fr") == expected
+    assert ministries(enricher, "Les ministres français et marocain de l'Intérieur ont tenu une conférence de presse.", "fr") == expected
+    assert ministries(enricher, "The French and Moroccan interior ministers held a press conference.") == expected
+
+
+def test_a_counterpart_without_nationality_is_the_other_party(enricher):
+    text = ("Le ministre tunisien de l'Intérieur est arrivé à Alger lundi. "
+            "Dans la capitale algérienne, le responsable tunisien et son homologue ont signé un accord.")
+    assert ministries(enricher, text, "fr")[-1] == ("ministry:interior", "DZ", "counterpart")
+
+
+def names_found(enricher, text, language):
+    context = context_before(enricher, "ministries", text, language)
+    enricher.ministries.find(context)
+    return [(m.text, m.canonical) for m in context.ministry_mentions]
+
+
+def test_a_ministry_name_runs_over_the_portfolios_joined_to_it(enricher):
+    assert names_found(enricher, "Le ministère de l'Intérieur, des Collectivités locales et de l'Aménagement du territoire a publié un bilan.", "fr") == [
+        ("ministère de l'Intérieur, des Collectivités locales et de l'Aménagement du territoire",
+         "Ministère de l'Intérieur, des Collectivités locales et de l'Aménagement du territoire")]
+    assert names_found(enricher, "El ministro peruano de Justicia y Derechos Humanos, Juan Pérez, firmó el convenio.", "es") == [
+        ("ministro peruano de Justicia y Derechos Humanos", "Ministerio de Justicia y Derechos Humanos")]
+
+
+def test_a_ministry_name_stops_before_the_ministers_name(enricher):
+    assert names_found(enricher, "Le ministre de l'Intérieur, Karim Haddad, a signé l'accord.", "fr") == [
+        ("ministre de l'Intérieur", "Ministère de l'Intérieur")]
+    assert names_found(enricher, "Minister of Migration and Asylum Petros Andreou travelled to Ankara.", "en") == [
+        ("Minister of Migration and Asylum", "Ministry of Migration and Asylum")]
+    assert names_found(enricher, "It was signed for the Interior Ministry and Hamad bin Salem Al-Marri.", "en") == [
+        ("Interior Ministry", "Interior Ministry")]
+
+
+def test_a_travelling_minister_belongs_to_the_country_named_with_the_word_minister(enricher):
+    assert ministries(enricher, "Minister of Migration and Asylum Petros Andreou travelled to Ankara for talks with Turkish officials.",
+                      title="Greek minister in Ankara for talks") == [("ministry:migration", "GR", "context")]

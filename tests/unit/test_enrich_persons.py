@@ -34,3 +34,111 @@ def test_a_surname_nobody_names_in_full_is_dropped(enricher):
     context = context_before(enricher, "persons", "Le juge Jean Dupuis a entendu les suspects. Mme Callewaert, leur avocate, a protesté.", "fr")
     enricher.persons.resolve(context)
     assert [p.name for p in context.persons] == ["Jean Dupuis"]
+
+
+# ---------------------------------------------------------------- name shapes (pure functions)
+from streams.enrichment.context import ResolvedPerson
+from streams.enrichment.persons import (
+    PersonCandidate, clean_name, listed_with_persons, looks_like_name, names_by_context, not_a_person,
+    other_occurrences, resolve_persons, split_coordinated,
+)
+from streams.enrichment.text import fold
+
+
+def test_particles_do_not_count_towards_the_length_of_a_name():
+    assert looks_like_name("Hamad bin Nasser bin Jassim Al Kuwari")
+    assert looks_like_name("Sidi Mohamed Ahmed Ould Cheikh Sidiya")
+    assert not looks_like_name("One Two Three Four Five Six")
+
+
+def test_titles_honorifics_and_leading_function_words_are_not_part_of_a_name():
+    assert clean_name("Tan Sri Ahmad Zaki Hassan") == "Ahmad Zaki Hassan"
+    assert clean_name("Vicealmirante Rosa María Quintana") == "Rosa María Quintana"
+    assert clean_name("Según Juan Carlos Pérez") == "Juan Carlos Pérez"
+    assert clean_name("Revista el Contralmirante") == "Revista"          # a title after 'el' ends the name
+    assert clean_name("Milton Reina") == "Milton Reina"                  # a surname that is also a title stays
+
+
+def test_a_shorter_full_name_that_begins_a_longer_one_is_that_person():
+    text = "M. Karim Bennani a reçu la délégation. Karim Bennani El Idrissi dirige la police."
+    full = text.index("Karim Bennani El")
+    persons = resolve_persons([PersonCandidate("M. Karim Bennani", 0, 16), PersonCandidate(text[full:full + 24], full, full + 24)], set())
+    assert [p.name for p in persons] == ["Karim Bennani El Idrissi"]
+    assert sorted(persons[0].spans) == [(0, 16), (full, full + 24)]
+
+
+def test_two_coordinated_names_are_two_persons_and_two_places_are_none():
+    pieces = split_coordinated(PersonCandidate("Lucía Ferrer y Tomás Ibarra", 10, 37))
+    assert [(p.text, p.start, p.end) for p in pieces] == [("Lucía Ferrer", 10, 22), ("Tomás Ibarra", 25, 37)]
+    places = PersonCandidate("Portugal e Irlanda", 0, 18)
+    assert split_coordinated(places) == [places]
+    assert resolve_persons([places], set(), {"irlanda", "portugal"}) == []
+
+
+def test_nicknames_operations_and_newspapers_are_not_persons():
+    text = 'alias « Gran Jefe », la operación bautizada "Lobo Blanco" y el diario El Heraldo.'
+    for name in ("Gran Jefe", "Lobo Blanco", "El Heraldo"):
+        start = text.index(name)
+        assert not_a_person(text, PersonCandidate(name, start, start + len(name))), name
+    text = "Selon Karim Haddad, le réseau opérait depuis Anvers."
+    assert not not_a_person(text, PersonCandidate("Karim Haddad", 6, 18))
+
+
+def test_a_name_in_a_list_with_persons_is_a_person():
+    text = "Fueron detenidos Ana Gil Soto, Luis Mora y Pedro Sanz en Cali."
+    persons = [ResolvedPerson("Ana Gil Soto", spans=[(17, 29)]), ResolvedPerson("Pedro Sanz", spans=[(43, 53)])]
+    listed = listed_with_persons(text, persons, blocked=[(57, 61)])
+    assert [(c.text, c.start) for c in listed] == [("Luis Mora", 31)]
+
+
+def test_context_shows_a_person_the_model_tagged_otherwise():
+    text = "Police General Budi Santoso Wibowo met the agency's spokesman Tunde Okafor Bello."
+    entities = [(0, 34, "ORG"), (text.index("Tunde"), text.index("."), "ORG")]
+    assert [c.text for c in names_by_context(text, entities, [])] == ["Budi Santoso Wibowo", "Tunde Okafor Bello"]
+    text = "« Nous devons agir », a dit Lien Claes, porte-parole du parquet."
+    start = text.index("Lien")
+    assert [c.text for c in names_by_context(text, [(start, start + 10, "MISC")], [])] == ["Lien Claes"]
+
+
+def test_an_age_or_a_nationality_shows_a_person_the_model_missed():
+    text = "Karim Haddad, 38 ans, a été remis à la France. El italiano Marco Ferretti llegó ayer."
+    demonym = text.index("italiano")
+    found = [c.text for c in names_by_context(text, [], [(demonym, demonym + len("italiano"))])]
+    assert found == ["Karim Haddad", "Marco Ferretti"]
+    assert names_by_context("El italiano Servicio de Aduanas", [], [(3, 11)]) == []
+
+
+def test_every_place_a_full_name_is_written_is_that_person():
+    text = "La ministre Florence Dubois est arrivée. Florence Dubois a salué l'accord."
+    person = ResolvedPerson("Florence Dubois", ["Florence Dubois"], [(41, 56)])
+    other_occurrences(fold(text), [person])
+    assert sorted(person.spans) == [(12, 27), (41, 56)]
+
+
+# ---------------------------------------------------------------- the resolver on sentences
+def test_a_long_name_with_particles_is_one_person(enricher):
+    context = context_before(enricher, "persons", "Sheikh Hamad bin Nasser bin Jassim Al Kuwari, the Interior Minister, received the delegation in Doha.")
+    enricher.persons.resolve(context)
+    assert [p.name for p in context.persons] == ["Hamad bin Nasser bin Jassim Al Kuwari"]
+
+
+def test_a_first_name_that_is_a_city_is_no_country_when_the_person_is_named(enricher):
+    text = ("Étaient présents à Niamey le président nigérien et la ministre des Armées Florence Roussel. "
+            "A la clôture, Florence Roussel a salué la force.")
+    context = context_before(enricher, "persons", text, "fr")
+    enricher.persons.resolve(context)
+    assert [p.name for p in context.persons] == ["Florence Roussel"]
+    assert "IT" not in {m.code for m in context.countries}
+    assert {m.code for m in context.countries} == {"NE"}
+
+
+def test_a_criminal_group_is_not_a_person(enricher):
+    context = context_before(enricher, "persons", "La droga pertenecía al grupo armado colombiano Clan del Golfo, según la Armada.", "es")
+    enricher.persons.resolve(context)
+    assert context.persons == []
+
+
+def test_a_group_after_a_nationality_is_not_a_person(enricher):
+    context = context_before(enricher, "persons", "Police arrested three Montenegrin Mafia Members near Sarajevo.")
+    enricher.persons.resolve(context)
+    assert context.persons == []

@@ -26,3 +26,15 @@ def test_language_detection():
     assert detect_language("Coopération", "La police a arrêté trois suspects à Lyon hier soir.") == "fr"
     assert detect_language("Cooperation", "The police arrested three suspects in Leeds last night.") == "en"
     assert detect_language("Cooperación", "La Guardia Civil detuvo ayer a tres sospechosos en Sevilla.") == "es"
+
+
+def test_compiled_patterns_find_what_each_pattern_finds_alone():
+    import re
+
+    from streams.enrichment.text import compile_patterns, pattern_regex
+
+    patterns = ["trafic* d'armes", "arms traffick*", "drogue*", "reseau* _ demantele*", "cartel*"]
+    text = fold("Le réseau a été démantelé ; un trafic d'armes et de drogues, deux cartels, narcotrafic (pas un mot).")
+    union = sorted(m.span() for p in patterns for m in re.finditer(pattern_regex(p), text))
+    assert sorted(m.span() for m in compile_patterns(patterns).finditer(text)) == union
+    assert not compile_patterns(["trafic*"]).search(fold("le narcotrafic"))      # a pattern starts a word

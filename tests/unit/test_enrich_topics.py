@@ -17,3 +17,40 @@ def test_an_agency_name_is_no_topic(enricher):
     text = "The Drug Enforcement Administration opened an office in Bogota."
     assert "drug_trafficking" in enricher.topics.lexicon.find(text.lower())   # the words alone would count
     assert topics(enricher, text) == {}
+
+
+# ---------------------------------------------------------------- compositions and vocabulary
+from streams.enrichment.text import fold
+from streams.enrichment.topics import TopicLexicon
+
+LEXICON = TopicLexicon()
+
+
+def found(text):
+    return set(LEXICON.find(fold(text)))
+
+
+def test_a_trafficking_word_and_what_is_trafficked_make_the_topic():
+    assert found("Le réseau vivait du trafic de cigarettes, d'êtres humains et d'armes.") >= {"human_trafficking", "arms_trafficking"}
+    assert found("Detenidos por tráfico internacional de inmigrantes en Ceuta.") == {"illegal_immigration"}
+    assert found("He was convicted for the smuggling of weapons into Albania.") == {"arms_trafficking"}
+    assert found("Il a été arrêté pour trafic de cigarettes. Les armes du club ont été rangées.") == set()   # not over a sentence end
+
+
+def test_security_words_and_borders_groups_and_crimes():
+    assert found("La sécurisation des frontières et la vigilancia de las costas.") == {"border_security"}
+    assert found("Across our borders, protect the children.") == set()         # a border then a verb is no border security
+    assert "organized_crime" in found("Cayó una banda de narcotraficantes en Rosario.")
+    assert "organized_crime" in found("Police broke a drug ring in Leeds.")
+
+
+def test_objects_alone_and_look_alike_phrases_are_no_topic():
+    assert found("Les enquêteurs ont saisi des armes blanches et deux armes à feu.") == set()
+    assert found("Both spy agencies will share data.") == set()
+    assert found("Descubrieron laboratorios clandestinos en la selva.") == set()
+
+
+def test_vocabulary_of_radicalisation_and_cybercrime():
+    assert "radicalisation" in found("Il est poursuivi pour apologie du terrorisme.")
+    assert found("Detenido por adoctrinamiento de menores.") == {"radicalisation"}
+    assert found("The cyber criminals were arrested.") == {"cybercrime"}

@@ -1,7 +1,6 @@
 import argparse
 import json
 
-import pytest
 
 from streams import evaluate as ev
 from streams.settings import Settings
