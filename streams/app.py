@@ -15,11 +15,12 @@ import asyncio
 import logging
 import os
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, Iterable, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
 from faust.transport.drivers.aiokafka import Consumer as FaustKafkaConsumer
+from faust.transport.drivers.aiokafka import ensure_aiokafka_TP
 from faust.types import TP
 from faust.types import EventT
 from pydantic import ValidationError
@@ -60,7 +61,8 @@ def release(events: Iterable[EventT]) -> None:
 
 
 class InFlightSafeConsumer(FaustKafkaConsumer):
-    """Faust's Kafka consumer, committing no offset past a message that is not acknowledged.
+    """Faust's Kafka consumer, committing no offset past a message that is not acknowledged,
+    and reading again what it dropped from a partition that was never committed.
 
     Faust commits the first run of acknowledged offsets, and lets that run start
     one past the committed offset even when the message there is still held or
@@ -69,7 +71,22 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     Our input topics are neither compacted nor transactional, so a hole at the
     head of the run is always a message without an outcome yet; Faust's own
     record of real gaps (compaction, transaction markers) is still honoured.
+
+    While a worker starts (or rebalances), Faust drops records it has fetched
+    for partitions not yet flowing, and undoes that by seeking back to the
+    committed offsets. A partition with no commit yet is not moved (aiokafka
+    seeks only to a positive offset), so what was dropped there was never read:
+    a worker restarted before its first commit skipped articles. Such a
+    partition goes back to its start, where its commit would be.
     """
+
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        committed = await super().seek_to_committed()
+        never_committed = [ensure_aiokafka_TP(tp) for tp, offset in committed.items()
+                           if not offset and self.app.topics.acks_enabled_for(tp.topic)]
+        if never_committed:
+            await self._thread.seek_to_beginning(*never_committed)
+        return committed
 
     def _new_offset(self, tp: TP) -> int | None:
         acked = self._acked[tp]
