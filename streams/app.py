@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import weakref
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
@@ -54,15 +55,23 @@ def hold(events: Iterable[EventT]) -> None:
         event.message.incref()
 
 
+# Messages whose outcome a stage made safe. Faust also acknowledges, by itself, messages
+# it skipped (taken while a worker starts or rebalances), counting on a seek back to the
+# committed offset that does not come for a partition never committed; the worker's
+# consumer takes only these acknowledgements (InFlightSafeConsumer.ack).
+SETTLED: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
 def release(events: Iterable[EventT]) -> None:
     """Their outcome is safe: Faust may commit their offsets."""
     for event in events:
+        SETTLED.add(event.message)
         event.ack()
 
 
 class InFlightSafeConsumer(FaustKafkaConsumer):
-    """Faust's Kafka consumer, committing no offset past a message that is not acknowledged,
-    and reading again what it dropped from a partition that was never committed.
+    """Faust's Kafka consumer, never committing past a message without an outcome, and
+    reading again a message Faust fetched but never handed to its agent.
 
     Faust commits the first run of acknowledged offsets, and lets that run start
     one past the committed offset even when the message there is still held or
@@ -72,13 +81,49 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     head of the run is always a message without an outcome yet; Faust's own
     record of real gaps (compaction, transaction markers) is still honoured.
 
-    While a worker starts (or rebalances), Faust drops records it has fetched
-    for partitions not yet flowing, and undoes that by seeking back to the
-    committed offsets. A partition with no commit yet is not moved (aiokafka
-    seeks only to a positive offset), so what was dropped there was never read:
-    a worker restarted before its first commit skipped articles. Such a
-    partition goes back to its start, where its commit would be.
+    Faust also drops records it has fetched, or acknowledges messages without
+    handing them over, while a partition is not flowing (a worker starting, a
+    rebalance), counting on a seek back to the committed offset, which aiokafka
+    skips for a partition never committed. So this consumer takes only the
+    acknowledgements of messages a stage released (``SETTLED``), fetches again
+    what a fetch did not hand over, sends a partition never committed back to
+    its start, and recognises any other hole because an agent takes a
+    partition's messages in order: once a later message is acknowledged, an
+    earlier one neither acknowledged nor in an agent's hands was dropped. The
+    partition is then read again from there (the messages after it are
+    processed twice, which every stage tolerates).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._start_offsets: dict[TP, int] = {}       # where a partition never committed begins
+        self._reading_again: dict[TP, tuple[int, float]] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self._fetched: dict[TP, list[int]] = {}        # offsets of the last fetch, by partition
+        self._skipped: dict[TP, int] = {}              # first message Faust skipped, by partition
+
+    async def _wait_next_records(self, timeout: float) -> Any:
+        records, active_partitions = await super()._wait_next_records(timeout)
+        self._fetched = {tp: [record.offset for record in batch] for tp, batch in (records or {}).items()}
+        return records, active_partitions
+
+    async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
+        """Faust's getmany; records it fetched and then did not hand over are fetched again.
+
+        Faust stops handing over a fetch's records when the flow stops or a
+        partition is paused, leaving the fetcher's position past them.
+        """
+        handed: dict[TP, int] = {}
+        async for tp, message in super().getmany(timeout):
+            handed[tp] = message.offset
+            yield tp, message
+        for tp, offsets in self._fetched.items():
+            undelivered = undelivered_from(offsets, handed.get(tp))
+            if undelivered is not None and self.app.topics.acks_enabled_for(tp.topic):
+                log.info("Kafka: %s[%d] records from offset %d were fetched and not handed over; fetching them again",
+                         tp.topic, tp.partition, undelivered)
+                await self._seek_if_assigned(tp, undelivered)
+        self._fetched = {}
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         committed = await super().seek_to_committed()
@@ -86,18 +131,76 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
                            if not offset and self.app.topics.acks_enabled_for(tp.topic)]
         if never_committed:
             await self._thread.seek_to_beginning(*never_committed)
+            self._start_offsets.update(await self._thread.earliest_offsets(*never_committed))
         return committed
+
+    def ack(self, message: Any) -> bool:
+        if self.app.topics.acks_enabled_for(message.topic) and message not in SETTLED:
+            # Skipped by Faust, not processed: left without an outcome, and read again.
+            message.acked = True
+            self._unacked_messages.discard(message)
+            self._note_skipped(message.tp, message.offset)
+            return False
+        return super().ack(message)
+
+    def _note_skipped(self, tp: TP, offset: int) -> None:
+        first = self._skipped.get(tp)
+        self._skipped[tp] = offset if first is None else min(first, offset)
+        if first is None:  # skips come in bursts: one seek, to the first of them
+            asyncio.get_running_loop().call_later(SKIPPED_READ_AFTER_SECONDS, self._read_skipped, tp)
+
+    def _read_skipped(self, tp: TP) -> None:
+        offset = self._skipped.pop(tp, None)
+        committed = self._committed_offset[tp]
+        if offset is None or offset in self._acked_index[tp] or (committed is not None and offset < committed):
+            return
+        self._read_again(tp, offset)
 
     def _new_offset(self, tp: TP) -> int | None:
         acked = self._acked[tp]
-        if acked and commit_would_skip(
-            head=min(acked),
-            committed=self._committed_offset[tp],
-            in_flight=[message.offset for message in list(self._unacked_messages) if message.tp == tp],
-            known_gaps=bool(self._gap[tp]),
-        ):
-            return None
-        return super()._new_offset(tp)
+        if not acked:
+            return super()._new_offset(tp)
+        head = min(acked)
+        committed = self._committed_offset[tp]
+        if committed is None:
+            committed = self._start_offsets.get(tp)
+        in_flight = [message.offset for message in list(self._unacked_messages) if message.tp == tp]
+        known_gaps = bool(self._gap[tp])
+        if not commit_would_skip(head=head, committed=committed, in_flight=in_flight, known_gaps=known_gaps):
+            return super()._new_offset(tp)
+        dropped = first_dropped(head=head, committed=committed, in_flight=in_flight, known_gaps=known_gaps)
+        if dropped is not None:
+            self._read_again(tp, dropped)
+        return None
+
+    def _read_again(self, tp: TP, offset: int) -> None:
+        last = self._reading_again.get(tp)
+        now = asyncio.get_running_loop().time()
+        if last is not None and last[0] == offset and now - last[1] < READ_AGAIN_AFTER_SECONDS:
+            return  # already sent back there; give the fetch time to come back
+        self._reading_again[tp] = (offset, now)
+        log.warning("Kafka: %s[%d] offset %d has no outcome and is not in an agent's hands; reading the partition again from it",
+                    tp.topic, tp.partition, offset)
+        task = asyncio.ensure_future(self._seek_if_assigned(tp, offset))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _seek_if_assigned(self, tp: TP, offset: int) -> None:
+        try:
+            if tp in self.assignment():  # a partition revoked meanwhile is read again by its new owner
+                await self.seek(tp, offset)
+        except Exception as error:  # noqa: BLE001 - the next commit round sends it back again
+            log.warning("Kafka: could not seek %s[%d] back to %d: %r", tp.topic, tp.partition, offset, error)
+
+
+READ_AGAIN_AFTER_SECONDS = 10.0
+SKIPPED_READ_AFTER_SECONDS = 1.0
+
+
+def undelivered_from(fetched: Sequence[int], last_handed: int | None) -> int | None:
+    """The first fetched offset after the last one handed over, if any."""
+    rest = [offset for offset in fetched if last_handed is None or offset > last_handed]
+    return min(rest) if rest else None
 
 
 def commit_would_skip(*, head: int, committed: int | None, in_flight: Sequence[int], known_gaps: bool) -> bool:
@@ -106,6 +209,17 @@ def commit_would_skip(*, head: int, committed: int | None, in_flight: Sequence[i
         return True
     # ``committed`` is the next offset to read: anything between it and the head has no outcome.
     return committed is not None and head > committed and not known_gaps
+
+
+def first_dropped(*, head: int, committed: int | None, in_flight: Sequence[int], known_gaps: bool) -> int | None:
+    """The first offset before ``head`` that is neither acknowledged nor in an agent's hands, if any.
+
+    Agents take a partition's messages in order, so such an offset, with a later
+    one acknowledged, was dropped before it reached its agent.
+    """
+    if committed is None or known_gaps or head <= committed or committed in set(in_flight):
+        return None
+    return committed
 
 
 class CoopwatchApp(faust.App):

@@ -18,7 +18,7 @@ from schemas.articles import NormalisedArticle
 from faust.types import TP
 
 from streams.app import (CoopwatchApp, Outbox, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
-                         faust_options, index_events, normalise_event, settle)
+                         faust_options, first_dropped, index_events, normalise_event, settle, undelivered_from)
 from streams.deadletters import parse_dead_letter
 from streams.index import BatchResult, Fault, IndexingHalted, Outcome
 from streams.settings import Settings
@@ -247,9 +247,22 @@ def test_the_worker_consumer_does_not_commit_past_the_message_at_the_committed_o
     assert consumer._new_offset(tp) == 41
 
 
-def test_a_message_never_handed_over_keeps_the_commit_before_it():
+def test_a_message_never_handed_over_keeps_the_commit_before_it_and_is_read_again():
     consumer, tp, _ = consumer_with(range(11, 41), committed=10)
-    assert consumer._new_offset(tp) is None
+    seeks = []
+
+    async def scenario():
+        async def seek(partition, offset):
+            seeks.append((partition, offset))
+
+        consumer.seek = seek
+        consumer.assignment = lambda: {tp}
+        assert consumer._new_offset(tp) is None
+        assert consumer._new_offset(tp) is None  # the next commit round does not send it back twice
+        await asyncio.sleep(0)
+        assert seeks == [(tp, 10)]
+
+    consumer.loop.run_until_complete(scenario())  # the app's own loop, as in a worker
 
 
 def test_a_partition_never_committed_waits_for_its_oldest_message_in_flight():
@@ -259,8 +272,23 @@ def test_a_partition_never_committed_waits_for_its_oldest_message_in_flight():
     assert consumer2._new_offset(tp2) == 4
 
 
+def test_first_dropped():
+    assert first_dropped(head=11, committed=10, in_flight=[], known_gaps=False) == 10
+    assert first_dropped(head=11, committed=10, in_flight=[10], known_gaps=False) is None  # still being processed
+    assert first_dropped(head=10, committed=10, in_flight=[], known_gaps=False) is None
+    assert first_dropped(head=11, committed=None, in_flight=[], known_gaps=False) is None
+    assert first_dropped(head=11, committed=10, in_flight=[], known_gaps=True) is None
+
+
 def test_commit_would_skip():
     assert commit_would_skip(head=11, committed=10, in_flight=[], known_gaps=False)
     assert not commit_would_skip(head=11, committed=10, in_flight=[], known_gaps=True)  # compaction, transactions
     assert not commit_would_skip(head=10, committed=10, in_flight=[12], known_gaps=False)
     assert commit_would_skip(head=3, committed=None, in_flight=[2, 7], known_gaps=False)
+
+
+def test_records_fetched_and_not_handed_over_are_fetched_again_from_the_first_of_them():
+    assert undelivered_from([5, 6, 7], 5) == 6
+    assert undelivered_from([5, 6, 7], None) == 5
+    assert undelivered_from([5, 6, 7], 7) is None
+    assert undelivered_from([], None) is None
