@@ -61,6 +61,7 @@ class EventLexicon:
         self.summit = patterns("meeting", "summit")
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
+        self.future = {part: compile_patterns(words) for part, words in data["future"].items()}
         self.non_actor = compile_patterns(data["non_actor"])
         self.criminals = compile_patterns(data["criminals"])
         self.crime_place = compile_patterns(data["crime_place"])
@@ -203,7 +204,7 @@ class EventExtractor:
             window = fs
         else:
             window = _words_window(fs, trigger.start, trigger.end, 6)
-        if self.lex.negation.search(window):
+        if self.lex.negation.search(window) or self.foretold(trigger, fs):
             return False
         if trigger.type == "meeting" and self.lex.preparing.search(_words_window(fs, trigger.end, trigger.end, 8)):
             return False
@@ -212,6 +213,20 @@ class EventExtractor:
         if trigger.kind in WEAK_KINDS and _PURPOSE.search(fs[max(0, trigger.start - 12):trigger.start]):
             return False   # 'a direct line to intercept boats': a purpose, not an operation
         return True
+
+    def foretold(self, trigger: Trigger, fs: str) -> bool:
+        """The trigger tells what is planned, expected or possible, not what took place:
+        'will sign', 'the next round of talks', 'pourrait etre extrade', 'la reunion se tiendra'."""
+        future = self.lex.future
+        spans = [(trigger.start, trigger.end)]
+        if trigger.type == "agreement":   # 'will travel to Rome to sign a new agreement': the signing verb tells the time
+            spans += [m.span() for m in self.lex.agreement_verbs.finditer(fs)]
+        return any(
+            future["before"].search(" ".join(last_words(fs, start, 4)))
+            or future["after"].search(" ".join(first_words(fs, end, 5)))
+            or future["time"].search(_words_window(fs, start, end, 10))
+            for start, end in spans
+        )
 
     # ---------------------------------------------------------------- events
     def extract(self, sentences: list[SentenceView], folded: str, discourse: Discourse) -> list[Event]:

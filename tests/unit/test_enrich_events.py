@@ -367,3 +367,29 @@ def test_each_event_of_an_article_has_its_own_id(enricher):
     enricher.events.resolve(context)
     ids = [e.event_id for e in context.events]
     assert len(ids) == 2 and len(set(ids)) == 2
+
+
+# ---------------------------------------------------------------- what did not take place (yet)
+def test_a_meeting_only_scheduled_is_no_event(enricher):
+    assert events(enricher, "The next round of border talks between India and Bangladesh on drug trafficking is scheduled "
+                            "for September in Dhaka.") == []
+    assert events(enricher, "Les deux pays tiendront la prochaine réunion sur le terrorisme entre l'Algérie et le Niger "
+                            "à Niamey.", "fr") == []
+    assert events(enricher, "India and Bangladesh held talks on drug trafficking in Dhaka.") == [("meeting", ["BD", "IN"], "BD")]
+
+
+def test_an_agreement_still_to_be_signed_is_no_event(enricher):
+    assert events(enricher, "Next year the minister will travel to Rome to sign a new agreement with Italy on migrant "
+                            "smuggling, Britain said.") == []
+    assert events(enricher, "Italy and Britain are expected to sign an agreement on migrant smuggling later this year.") == []
+
+
+def test_an_extradition_that_could_happen_is_no_event(enricher):
+    assert events(enricher, "Le trafiquant de drogue pourrait être extradé vers la France si la justice canadienne l'autorise, "
+                            "a indiqué la police du Canada.", "fr") == []
+    assert events(enricher, "Le trafiquant de drogue a été extradé vers la France par le Canada.", "fr") == [("extradition", ["CA", "FR"], "CA")]
+
+
+def test_patrols_only_wanted_are_no_operation(enricher):
+    assert events(enricher, "Dakar et Nouakchott veulent des patrouilles mixtes contre l'émigration irrégulière.", "fr",
+                  title="Sénégal-Mauritanie") == []
