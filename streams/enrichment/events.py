@@ -32,6 +32,7 @@ _VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
 _RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
+_LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
@@ -63,6 +64,8 @@ class EventLexicon:
         self.modality = compile_patterns(data["modality"])
         self.future = {part: compile_patterns(words) for part, words in data["future"].items()}
         self.non_actor = compile_patterns(data["non_actor"])
+        self.place_nouns = compile_patterns(data["place_nouns"])
+        self.elaboration = re.compile(r"^\s*" + compile_patterns(data["elaboration"]).pattern)
         self.criminals = compile_patterns(data["criminals"])
         self.crime_place = compile_patterns(data["crime_place"])
         self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
@@ -129,10 +132,16 @@ class EventExtractor:
     # ---------------------------------------------------------------- actors
     def is_non_actor(self, folded: str, start: int, end: int, kind: str = DEMONYM) -> bool:
         """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish', 'Montenegro's clans'."""
-        before = " ".join(re.split(r"[,;:()]", folded[max(0, start - 60):start])[-1].split()[-2:])
+        clauses = re.split(r"[,;:()]", folded[max(0, start - 120):start])
+        before = " ".join(clauses[-1].split()[-2:])
+        if len(clauses) > 1 and self.lex.elaboration.match(clauses[-1]):
+            # 'ressortissants de pays subsahariens, notamment de Cote d'Ivoire': the noun elaborated on qualifies them
+            before = " ".join(clauses[-2].split()[-4:]) + " " + before
         possessive = folded[end:end + 2] in ("'s", "' ")
         if kind == NAME and not possessive:   # a name does not qualify the noun after it ('vers la France un trafiquant')
             return bool(self.lex.non_actor.search(before))
+        if self.lex.place_nouns.search(" ".join(before.split()[-2:])):
+            return True   # 'vers les cotes italiennes': a place the country's name qualifies
         window_after = first_words(folded, end + (2 if possessive else 0), 3)
         if window_after and window_after[0] in ("and", "et") and len(window_after) > 2:
             after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
@@ -552,11 +561,15 @@ class EventResolver:
         views: list[SentenceView] = []
         for sentence in context.sentences:
             actors: list[Actor] = []
-            for mention in context.countries:
-                if not (sentence.start <= mention.start < sentence.end):
+            dropped_end = -1
+            for mention in sorted((m for m in context.countries if sentence.start <= m.start < sentence.end), key=lambda m: m.start):
+                if mention.kind in (DEMONYM, PREFIX, NAME) and (
+                        self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind)
+                        # the rest of a list whose first item is a nationality: 'de nacionalidad marroqui, argelina y guineana'
+                        or (0 <= dropped_end <= mention.start and _LIST_REST.match(folded[dropped_end:mention.start]))):
+                    dropped_end = mention.end
                     continue
-                if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind):
-                    continue
+                dropped_end = -1
                 locative, destination = event_places.mention_place_flags(context.text, folded, sentence.start, mention)
                 actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind,
                                     self.extractor.is_crime_place(folded, sentence.start, mention.start)))

@@ -393,3 +393,22 @@ def test_an_extradition_that_could_happen_is_no_event(enricher):
 def test_patrols_only_wanted_are_no_operation(enricher):
     assert events(enricher, "Dakar et Nouakchott veulent des patrouilles mixtes contre l'émigration irrégulière.", "fr",
                   title="Sénégal-Mauritanie") == []
+
+
+# ---------------------------------------------------------------- countries that only qualify something else
+def test_a_coast_named_after_a_country_is_a_place_not_an_actor(enricher):
+    assert events(enricher, "La Garde nationale a démantelé à Sfax un réseau de passeurs organisant des traversées vers les "
+                            "côtes italiennes.", "fr", title="Tunisie") == []
+    # the demonym before the noun still names the country's service
+    assert events(enricher, "The Moroccan coast guard and Spanish police arrested twelve smugglers in a joint operation.") == [
+        ("joint_operation", ["ES", "MA"], None)]
+
+
+def test_every_nationality_of_a_list_is_a_nationality(enricher):
+    assert events(enricher, "Los agentes interceptaron 11 embarcaciones con 214 personas, la mayoría de nacionalidad marroquí, "
+                            "argelina y guineana, por tráfico de personas.", "es", title="Detenidos") == []
+
+
+def test_countries_given_as_examples_of_a_nationality_are_nationalities(enricher):
+    assert events(enricher, "Quinze passeurs, dont des ressortissants de pays voisins, notamment du Mali et du Niger, ont été "
+                            "arrêtés par la police.", "fr", title="Arrestations") == []
