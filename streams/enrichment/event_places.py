@@ -194,6 +194,12 @@ def place_at_dateline(events: list[Event], dateline: str | None) -> None:
 
 def dateline(context: ArticleContext) -> str | None:
     """The country of the place the body opens with ('RABAT - ...', 'DOHA: ...', 'Abidjan, ...')."""
+    mention = dateline_mention(context)
+    return mention.code if mention is not None else None
+
+
+def dateline_mention(context: ArticleContext):
+    """The country mention of the place the body opens with, if any."""
     body = context.article.text[:80]
     match = _DATELINE.match(body) or _DATELINE_COLON.match(body)
     kinds = (NAME, CAPITAL, CITY)
@@ -205,7 +211,7 @@ def dateline(context: ArticleContext) -> str | None:
     start, end = context.body_start + match.start(1), context.body_start + match.end(1)
     for mention in context.countries:
         if start <= mention.start < end and mention.kind in kinds:
-            return mention.code
+            return mention
     return None
 
 

@@ -311,6 +311,9 @@ class EventExtractor:
             if not (trigger.type == "intelligence_sharing" and a.locative and a.source == "country")
             and not (a.crime_place and trigger.type not in ("extradition", "visit"))
         ]
+        if len({a.code for a in candidates if not a.dateline}) >= 2:
+            # 'WARSAW - Police from A, B and C...': where the report was filed, not a party, when the sentence names the parties
+            candidates = [a for a in candidates if not a.dateline]
         keep = discourse.keep_actor
         actors = [a for a in candidates if keep is None or keep(a, sentence.start + trigger.start)]
         if len({a.code for a in actors}) < 2 <= len({a.code for a in candidates}) and self.lex.cooperation_between.search(fs):
@@ -559,6 +562,7 @@ class EventResolver:
         it names (as their country) and its persons."""
         folded = context.folded
         views: list[SentenceView] = []
+        dateline_at = event_places.dateline_mention(context)
         for sentence in context.sentences:
             actors: list[Actor] = []
             dropped_end = -1
@@ -572,7 +576,7 @@ class EventResolver:
                 dropped_end = -1
                 locative, destination = event_places.mention_place_flags(context.text, folded, sentence.start, mention)
                 actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind,
-                                    self.extractor.is_crime_place(folded, sentence.start, mention.start)))
+                                    self.extractor.is_crime_place(folded, sentence.start, mention.start), dateline=mention is dateline_at))
             event_places.coordinate_places(actors, folded)
             for mention in context.organization_mentions:
                 if mention.country and sentence.start <= mention.start < sentence.end:

@@ -412,3 +412,11 @@ def test_every_nationality_of_a_list_is_a_nationality(enricher):
 def test_countries_given_as_examples_of_a_nationality_are_nationalities(enricher):
     assert events(enricher, "Quinze passeurs, dont des ressortissants de pays voisins, notamment du Mali et du Niger, ont été "
                             "arrêtés par la police.", "fr", title="Arrestations") == []
+
+
+def test_the_dateline_is_no_party_when_the_sentence_names_the_parties(enricher):
+    assert events(enricher, "WARSAW, 28 November — Border guards from Bulgaria, Croatia and Greece arrested 40 migrant smugglers "
+                            "during a joint operation.", title="Smugglers arrested") == [("joint_operation", ["BG", "GR", "HR"], None)]
+    # the dateline still names the side the sentence leaves out
+    assert events(enricher, "LA PAZ — El Tribunal Supremo aprobó la extradición a Perú de un traficante de armas.", "es",
+                  title="Extradición") == [("extradition", ["BO", "PE"], "BO")]
