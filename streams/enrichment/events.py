@@ -33,6 +33,7 @@ _RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|le
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
 _LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
+_AGENT_OR_BREAK = re.compile(r"[,;:()]|\b(?:by|par|por|with|avec|con|and the|et les|y los)\b")
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
@@ -68,6 +69,7 @@ class EventLexicon:
         self.elaboration = re.compile(r"^\s*" + compile_patterns(data["elaboration"]).pattern)
         self.criminals = compile_patterns(data["criminals"])
         self.crime_place = compile_patterns(data["crime_place"])
+        self.crime_target = compile_patterns(data["crime_target"])
         self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
         self.two_parties = compile_patterns(data["two_parties"])
         self.cooperation_between = compile_patterns(data["cooperation_between"])
@@ -152,7 +154,13 @@ class EventExtractor:
     def is_crime_place(self, folded: str, sentence_start: int, start: int) -> bool:
         """'groups operating in Syria', 'hashish from Morocco to Spain': where crime happens."""
         before = folded[max(sentence_start, start - 30):start]
-        return bool(self.lex.crime_place.search(" ".join(before.split()[-3:])))
+        if self.lex.crime_place.search(" ".join(before.split()[-3:])):
+            return True
+        described = folded[max(sentence_start, start - 200):start]
+        target = None
+        for target in self.lex.crime_target.finditer(described):
+            pass
+        return target is not None and not _AGENT_OR_BREAK.search(described, target.end())
 
     place_flags = staticmethod(event_places.place_flags)
 

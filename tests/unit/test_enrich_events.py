@@ -420,3 +420,16 @@ def test_the_dateline_is_no_party_when_the_sentence_names_the_parties(enricher):
     # the dateline still names the side the sentence leaves out
     assert events(enricher, "LA PAZ — El Tribunal Supremo aprobó la extradición a Perú de un traficante de armas.", "es",
                   title="Extradición") == [("extradition", ["BO", "PE"], "BO")]
+
+
+def test_a_country_near_the_scene_is_a_landmark_not_a_party(enricher):
+    assert events(enricher, "Les armées du Niger et du Burkina Faso ont mené une opération conjointe contre des jihadistes "
+                            "aux confins du Mali.", "fr", title="Sahel") == [("joint_operation", ["BF", "NE"], None)]
+
+
+def test_the_countries_describing_the_network_targeted_are_no_parties(enricher):
+    assert events(enricher, "Police in Belgium and France carried out a coordinated action against a network smuggling migrants "
+                            "to the United Kingdom.", title="Smugglers") == [("joint_operation", ["BE", "FR"], None)]
+    # an agent named after the network is a party again
+    assert events(enricher, "A coordinated action against a network of migrant smugglers was carried out by police in Belgium "
+                            "and France.", title="Smugglers") == [("joint_operation", ["BE", "FR"], None)]
