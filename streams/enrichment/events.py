@@ -20,7 +20,7 @@ from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_ti
 from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.event_parse import relcl_filter, subject_finder
 from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
-from streams.enrichment.text import compile_patterns, load_yaml, mask
+from streams.enrichment.text import compile_patterns, fold, load_yaml, mask
 
 if TYPE_CHECKING:
     from streams.enrichment.agencies import AgencyGazetteer
@@ -29,7 +29,10 @@ __all__ = ["EventExtractor", "EventLexicon", "EventResolver", "relcl_filter"]
 
 _VISITOR_BEFORE = re.compile(r"(?:visite|visit|celle|that|venue|trip)\s+(?:officielle\s+)?(?:de|d'|of|du)\s*$")
 _VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
-_RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
+# who is given the information: 'to the DGSI', 'aux services de la Policia Nacional', 'to the authorities of Spain'
+_RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|les|the|l'|el|los|las)\s*)?"
+                       r"(?:(?:services|autorites|authorities|autoridades|agents|agentes|officers|enqueteurs|investigators|investigadores|policiers)"
+                       r"\s+(?:de|du|des|d'|of|del)?\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?)?$")
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
 _LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
@@ -59,6 +62,7 @@ class EventLexicon:
         self.handed_to_country = patterns("extradition", "handed_to_country")
         self.extradition_noun = re.compile(r"extradi(?:tion|cion|ction)(?:s|es)?")
         self.extradition_decided = patterns("extradition", "decided")
+        self.investigation_team = patterns("joint_operation", "investigation_team")
         self.preparing = patterns("meeting", "preparing")
         self.summit = patterns("meeting", "summit")
         self.negation = compile_patterns(data["negation"])
@@ -204,6 +208,8 @@ class EventExtractor:
                 continue   # talks beside an extradition or a signing are not a meeting of their own, unless on a visit
             if trigger.type in OPERATIONAL and modal:
                 continue
+            if trigger.type == "intelligence_sharing" and any(t.type == "joint_operation" and t.kind == "strong" for t in found):
+                continue   # the exchange of information within a joint operation is part of it ('facilitated the exchange ... on the action day')
             if self.happened(trigger, fs, found_types):
                 kept.append(trigger)
         return kept
@@ -260,6 +266,7 @@ class EventExtractor:
                     previous = self._merge(events, event)
         join_participants(events, sentences, folded, self.lex)
         events = self._merge_all(self.reported(events))
+        events = self.absorb_investigation_teams(events)
         event_places.share_visit_places(events)
         event_places.place_at_dateline(events, discourse.dateline)
         return event_places.visits_by_convention(events, self.lex.summit)
@@ -359,7 +366,7 @@ class EventExtractor:
                 countries = pair
         if trigger.type == "intelligence_sharing" and discourse.top_actors and _GIVEN_BY.match(fs[trigger.end:]) \
                 and all(a.start >= sentence.start + trigger.end for a in actors) \
-                and not any(_RECEIVER.search(fs[max(0, a.start - sentence.start - 12):a.start - sentence.start]) for a in actors):
+                and not any(_RECEIVER.search(fs[max(0, a.start - sentence.start - 40):a.start - sentence.start]) for a in actors):
             # 'information provided by the DEA': the givers are named; the receiver is the article's own side
             countries = countries | {next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
         return countries, named
@@ -415,6 +422,20 @@ class EventExtractor:
             e for e in events
             if not (e.type == "joint_operation" and e.weak_only and any(e.countries <= pair for pair in extraditions)) and not e.generic
         ]
+
+    def absorb_investigation_teams(self, events: list[Event]) -> list[Event]:
+        """A joint investigation team is part of the joint operation it led to (SPEC), even when
+        it was set up long before the action ('the JIT, set up in 2022'): one event."""
+        teams = [e for e in events if e.type == "joint_operation" and self.lex.investigation_team.search(fold(e.evidence))]
+        kept = []
+        for event in events:
+            operation = next((o for o in events if o is not event and o.type == "joint_operation" and o not in teams
+                              and event.countries <= o.countries), None) if event in teams else None
+            if operation is None:
+                kept.append(event)
+            else:
+                operation.mentions = sorted(set(operation.mentions) | set(event.mentions))
+        return kept
 
     @classmethod
     def _merge_all(cls, events: list[Event]) -> list[Event]:
@@ -587,6 +608,8 @@ class EventResolver:
                                     self.extractor.is_crime_place(folded, sentence.start, mention.start), dateline=mention is dateline_at))
             event_places.coordinate_places(actors, folded)
             for mention in context.organization_mentions:
+                if mention.key.startswith("institution:") and mention.country_source == "context":
+                    continue   # a body the text does not tie to a country ('a joint investigation team (JIT)'): its country is a guess
                 if mention.country and sentence.start <= mention.start < sentence.end:
                     source = "ministry" if mention.key.startswith("ministry:") else "agency"
                     actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text))

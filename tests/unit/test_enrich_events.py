@@ -433,3 +433,27 @@ def test_the_countries_describing_the_network_targeted_are_no_parties(enricher):
     # an agent named after the network is a party again
     assert events(enricher, "A coordinated action against a network of migrant smugglers was carried out by police in Belgium "
                             "and France.", title="Smugglers") == [("joint_operation", ["BE", "FR"], None)]
+
+
+# ---------------------------------------------------------------- one operation, told several ways
+def test_a_body_the_text_ties_to_no_country_names_no_party(enricher):
+    assert events(enricher, "The gang attacked banks in Brazil. A joint investigation team (JIT) between Germany and Poland "
+                            "was set up against the cybercrime gang.", title="Cybercrime") == [("joint_operation", ["DE", "PL"], None)]
+
+
+def test_a_joint_investigation_team_is_part_of_its_operation_whenever_it_was_set_up(enricher):
+    assert events(enricher, "Police in Belgium and France arrested 19 migrant smugglers in a coordinated action on 24 October 2023. "
+                            "The investigation, opened in 2022, was led by a joint investigation team of Belgian and French "
+                            "prosecutors.", title="Smugglers arrested") == [("joint_operation", ["BE", "FR"], None)]
+
+
+def test_information_exchanged_during_an_operation_is_part_of_it(enricher):
+    assert events(enricher, "In an operation coordinated by Europol, police from Germany and Ukraine took down a DDoS-for-hire "
+                            "service used by cybercriminals. Europol facilitated the exchange of information between German and "
+                            "Ukrainian police on the action day.", title="Takedown") == [("joint_operation", ["DE", "UA"], None)]
+
+
+def test_information_given_to_a_named_service_is_shared_between_the_two(enricher):
+    assert events(enricher, "Des informations précises fournies par la DGST ont permis aux services de la Policía Nacional "
+                            "espagnole d'interpeller un partisan de Daech.", "fr", title="Terrorisme") == [
+        ("intelligence_sharing", ["ES", "MA"], None)]
