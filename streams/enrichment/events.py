@@ -452,7 +452,10 @@ class EventExtractor:
                 continue
             if not (existing.countries <= new.countries or new.countries <= existing.countries):
                 continue
-            if existing.location_fixed and new.location_fixed and existing.location and new.location and existing.location != new.location:
+            if existing.location_fixed and new.location_fixed and existing.location and new.location and existing.location != new.location \
+                    and not (new.inherited and new.type not in HOSTED_TYPES):
+                # two places: two gatherings; but a later account that does not name the parties
+                # ('he was handed over to DEA agents and flown to Chicago') tells the same extradition
                 continue
             if existing.visitor and new.visitor and existing.visitor != new.visitor:
                 continue

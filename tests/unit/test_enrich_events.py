@@ -457,3 +457,9 @@ def test_information_given_to_a_named_service_is_shared_between_the_two(enricher
     assert events(enricher, "Des informations précises fournies par la DGST ont permis aux services de la Policía Nacional "
                             "espagnole d'interpeller un partisan de Daech.", "fr", title="Terrorisme") == [
         ("intelligence_sharing", ["ES", "MA"], None)]
+
+
+def test_a_later_account_of_an_extradition_that_names_one_side_is_the_same_extradition(enricher):
+    assert events(enricher, "México extraditó el viernes a Estados Unidos a un químico acusado de tráfico de fentanilo. El químico "
+                            "fue entregado a agentes de la DEA en el aeropuerto de Toluca y trasladado a Chicago, donde una corte "
+                            "federal lo requiere.", "es", title="Extradición") == [("extradition", ["MX", "US"], "MX")]
