@@ -58,6 +58,7 @@ class EventLexicon:
         }
         self.agreement_nouns = patterns("agreement", "nouns")
         self.agreement_verbs = patterns("agreement", "verbs")
+        self.arrangements = patterns("agreement", "arrangements")
         self.extradition_pending = patterns("extradition", "pending")
         self.handed_to_country = patterns("extradition", "handed_to_country")
         self.extradition_noun = re.compile(r"extradi(?:tion|cion|ction)(?:s|es)?")
@@ -65,6 +66,7 @@ class EventLexicon:
         self.investigation_team = patterns("joint_operation", "investigation_team")
         self.preparing = patterns("meeting", "preparing")
         self.summit = patterns("meeting", "summit")
+        self.virtual = patterns("meeting", "virtual")
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
         self.future = {part: compile_patterns(words) for part, words in data["future"].items()}
@@ -181,7 +183,7 @@ class EventExtractor:
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
             if gap and gap.end() in country_names:   # 'remis a la France': handed over to a country
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
-        nouns = list(self.lex.agreement_nouns.finditer(folded_sentence))
+        nouns = sorted([*self.lex.agreement_nouns.finditer(folded_sentence), *self.lex.arrangements.finditer(folded_sentence)], key=lambda m: m.start())
         if nouns and self.lex.agreement_verbs.search(folded_sentence):
             found.append(Trigger("agreement", nouns[0].start(), nouns[0].end(), "strong"))
         excluded = {kind: [m.span() for m in regex.finditer(folded_sentence)] for kind, regex in self.lex.excluded.items()}
@@ -300,6 +302,8 @@ class EventExtractor:
             handing = event_places.handing_over_country(actors, countries, folded, at, discourse.subject_of)
             if handing:
                 location, fixed = handing, True
+        if trigger.type in HOSTED_TYPES and self.lex.virtual.search(fs):
+            location, fixed = None, True   # held by videoconference: nowhere
         if location is None and not fixed and trigger.type in HOSTED_TYPES:
             location = event_places.host_country(sentence, folded, actors, discourse.subject_of)
         generic = inherited and trigger.type == "extradition" and bool(self.lex.extradition_noun.fullmatch(fs[trigger.start:trigger.end])) \

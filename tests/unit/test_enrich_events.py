@@ -463,3 +463,46 @@ def test_a_later_account_of_an_extradition_that_names_one_side_is_the_same_extra
     assert events(enricher, "México extraditó el viernes a Estados Unidos a un químico acusado de tráfico de fentanilo. El químico "
                             "fue entregado a agentes de la DEA en el aeropuerto de Toluca y trasladado a Chicago, donde una corte "
                             "federal lo requiere.", "es", title="Extradición") == [("extradition", ["MX", "US"], "MX")]
+
+
+# ---------------------------------------------------------------- how press text words cooperation
+def test_spanish_present_and_perfect_forms_report_meetings_and_visits(enricher):
+    assert ("meeting", ["ES", "MA"], "MA") in events(enricher, "El ministro español del Interior se reúne en Rabat con su "
+                                                               "homólogo marroquí para abordar la lucha contra el terrorismo.", "es")
+    assert events(enricher, "El ministro español del Interior ha viajado hoy a Mauritania para abordar la lucha contra la "
+                            "inmigración irregular.", "es") == [("visit", ["ES", "MR"], "MR")]
+
+
+def test_joint_patrols_with_an_adjective_between_are_a_joint_operation(enricher):
+    assert events(enricher, "La Guardia Civil y la Gendarmería Real de Marruecos realizaron cuatro patrullas marítimas conjuntas "
+                            "contra la inmigración irregular.", "es") == [("joint_operation", ["ES", "MA"], None)]
+
+
+def test_a_roadmap_adopted_or_a_task_force_agreed_is_an_agreement(enricher):
+    assert events(enricher, "Les chefs de police de l'Algérie, du Nigeria et du Kenya ont adopté une feuille de route commune "
+                            "contre le terrorisme.", "fr") == [("agreement", ["DZ", "KE", "NG"], None)]
+    assert events(enricher, "Los jefes policiales de El Salvador y Guatemala acordaron crear una fuerza de tarea contra las "
+                            "pandillas y el narcotráfico.", "es") == [("agreement", ["GT", "SV"], None)]
+
+
+def test_a_task_force_named_beside_an_operation_makes_no_plan_of_it(enricher):
+    assert events(enricher, "Kenyan police officers trained with the FBI Joint Terrorism Task Force against terrorism.") == [
+        ("training", ["KE", "US"], None)]
+
+
+def test_fugitives_deported_to_the_country_that_wants_them_are_handed_over(enricher):
+    found = events(enricher, "MANILA – The Philippine Bureau of Immigration deported three South Korean fugitives wanted in Seoul "
+                             "for voice phishing.", title="Fugitives deported")
+    assert [(kind, countries) for kind, countries, _ in found] == [("extradition", ["KR", "PH"])]
+
+
+def test_a_meeting_by_videoconference_takes_place_nowhere(enricher):
+    assert events(enricher, "ALGIERS – Police chiefs of Algeria, Nigeria and Kenya held a meeting by videoconference on "
+                            "terrorism.") == [("meeting", ["DZ", "KE", "NG"], None)]
+    assert events(enricher, "ALGIERS – Police chiefs of Algeria, Nigeria and Kenya held a meeting on terrorism.") == [
+        ("meeting", ["DZ", "KE", "NG"], "DZ")]
+
+
+def test_equipment_handed_over_is_training(enricher):
+    assert events(enricher, "España ha hecho entrega a la Gendarmería de Mauritania de 20 vehículos para la lucha contra la "
+                            "inmigración irregular.", "es") == [("training", ["ES", "MR"], None)]
