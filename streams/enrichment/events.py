@@ -354,6 +354,8 @@ class EventExtractor:
             countries = acting = acting | members
         elif trigger.kind == "anaphor" and not self.lex.together.search(fs):
             return None   # 'the operation' again: an operation already told, unless the sentence says it was done together
+        elif trigger.kind == "anaphor" and previous is not None and previous.type != trigger.type and acting <= previous.countries:
+            return None   # 'cette arrestation' after the information that made it: what was told, not a new operation
         if len(acting) < 2 and trigger.type in MULTILATERAL_TYPES and participants is not None:
             # a regional body acting for its members, or a gathering of the countries just listed
             listed = participants.last_list(position)

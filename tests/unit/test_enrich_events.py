@@ -506,3 +506,10 @@ def test_a_meeting_by_videoconference_takes_place_nowhere(enricher):
 def test_equipment_handed_over_is_training(enricher):
     assert events(enricher, "España ha hecho entrega a la Gendarmería de Mauritania de 20 vehículos para la lucha contra la "
                             "inmigración irregular.", "es") == [("training", ["ES", "MR"], None)]
+
+
+def test_this_arrest_refers_to_the_arrest_already_told(enricher):
+    assert events(enricher, "Des informations précises fournies par la DGST ont permis aux services de la Policía Nacional "
+                            "espagnole d'interpeller un partisan de Daech. Cette arrestation s'inscrit dans le cadre de la "
+                            "coopération sécuritaire entre le Maroc et l'Espagne.", "fr", title="Terrorisme") == [
+        ("intelligence_sharing", ["ES", "MA"], None)]
