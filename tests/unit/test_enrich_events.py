@@ -513,3 +513,10 @@ def test_this_arrest_refers_to_the_arrest_already_told(enricher):
                             "espagnole d'interpeller un partisan de Daech. Cette arrestation s'inscrit dans le cadre de la "
                             "coopération sécuritaire entre le Maroc et l'Espagne.", "fr", title="Terrorisme") == [
         ("intelligence_sharing", ["ES", "MA"], None)]
+
+
+def test_confirming_that_an_extradition_request_arrived_decides_nothing(enricher):
+    assert events(enricher, "Le ministère de la Justice du Canada a confirmé avoir reçu une demande d'extradition de la France "
+                            "visant un trafiquant de drogue.", "fr", title="Justice") == []
+    assert events(enricher, "La Cour suprême du Canada a confirmé l'extradition vers la France d'un trafiquant de drogue.", "fr",
+                  title="Justice") == [("extradition", ["CA", "FR"], "CA")]
