@@ -520,3 +520,16 @@ def test_confirming_that_an_extradition_request_arrived_decides_nothing(enricher
                             "visant un trafiquant de drogue.", "fr", title="Justice") == []
     assert events(enricher, "La Cour suprême du Canada a confirmé l'extradition vers la France d'un trafiquant de drogue.", "fr",
                   title="Justice") == [("extradition", ["CA", "FR"], "CA")]
+
+
+def test_a_course_given_to_officers_of_several_countries_is_one_training_of_them_all(enricher):
+    found = events(enricher, "The Australian Federal Police delivered a two-week cybercrime investigations course in Suva to "
+                             "officers from the police forces of Fiji, Samoa and Tonga.", title="Cybercrime training")
+    assert [(kind, countries) for kind, countries, _ in found] == [("training", ["AU", "FJ", "TO", "WS"])]
+
+
+def test_a_national_conference_is_no_meeting_between_countries(enricher):
+    assert events(enricher, "The minister spoke at the National Organised Immigration Crime Conference about smuggling gangs.",
+                  title="Speech", language="en") == []
+    assert events(enricher, "Le ministre a ouvert la conférence nationale sur le terrorisme, avec des experts du Maroc et "
+                            "de la France.", "fr", title="Discours") == []
