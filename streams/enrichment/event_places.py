@@ -26,6 +26,11 @@ _LOCATIVE = re.compile(
 _CAPITAL_BEFORE = re.compile(r"(?:^|\W)(?:a|dans|en|in|at)\s+" + _ARTICLE + r"capitale?\s+$")
 _CAPITAL_AFTER = re.compile(r"^\s+capital\b")
 _IN_THE = re.compile(r"(?:^|\W)(?:in|at)\s+the\s+$")
+# ', cote tchadien', 'on the Kenyan side', 'en el lado colombiano': one side of a border, a place
+# (not 'the Moroccan side said', 'du cote marocain, la delegation': a party)
+_SIDE_BEFORE = re.compile(r"(?:^|,)\s*cote\s+$|(?:^|\W)(?:en el|en|sur le|on the) (?:lado|cote)\s+$")
+_SIDE_AFTER = re.compile(r"^\s+side\b")
+_ON_THE = re.compile(r"(?:^|\W)on\s+the\s+$")
 # a country coordinated with a place before it is a place too: 'in Morocco and Spain', 'en France et en Espagne'
 _COORDINATED = re.compile(r"^\s*(,|;)?\s*((?:and|et|y|e|or|ou|o)\s+)?(?:(?:a|au|aux|en|in|dans|at)\s+)?" + _ARTICLE + r"$")
 # 'police in France', 'las autoridades de Espana': the services of a country, not a place
@@ -71,6 +76,8 @@ def mention_place_flags(text: str, folded: str, sentence_start: int, mention: Co
             return False, False
         return place_flags(folded, sentence_start, mention.start)
     after = folded[mention.end:mention.end + 12]
+    if _SIDE_BEFORE.search(before) or (_SIDE_AFTER.match(after) and _ON_THE.search(before)):
+        return True, False
     return bool(_CAPITAL_BEFORE.search(before) or (_CAPITAL_AFTER.match(after) and _IN_THE.search(before))), False
 
 

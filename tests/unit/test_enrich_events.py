@@ -533,3 +533,11 @@ def test_a_national_conference_is_no_meeting_between_countries(enricher):
                   title="Speech", language="en") == []
     assert events(enricher, "Le ministre a ouvert la conférence nationale sur le terrorisme, avec des experts du Maroc et "
                             "de la France.", "fr", title="Discours") == []
+
+
+def test_one_side_of_a_border_places_the_operation(enricher):
+    assert events(enricher, "Kenyan and Ugandan officers have been conducting joint patrols on the Kenyan side of the border "
+                            "against al-Shabaab terrorists.", title="Patrols") == [("joint_operation", ["KE", "UG"], "KE")]
+    # 'the Moroccan side' speaking is a delegation, not a place
+    assert events(enricher, "Spanish and Moroccan officials met in Madrid on terrorism. After the meeting, the Moroccan side said "
+                            "the talks were fruitful.", title="Talks") == [("meeting", ["ES", "MA"], "ES")]
