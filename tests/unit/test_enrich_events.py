@@ -541,3 +541,10 @@ def test_one_side_of_a_border_places_the_operation(enricher):
     # 'the Moroccan side' speaking is a delegation, not a place
     assert events(enricher, "Spanish and Moroccan officials met in Madrid on terrorism. After the meeting, the Moroccan side said "
                             "the talks were fruitful.", title="Talks") == [("meeting", ["ES", "MA"], "ES")]
+
+
+def test_a_cause_or_an_outcome_is_no_plan(enricher):
+    assert events(enricher, "The arrests in Spain were made due to information provided by the Moroccan DGST on a terrorist "
+                            "cell.", title="Arrests") == [("intelligence_sharing", ["ES", "MA"], None)]
+    assert events(enricher, "Spain and Morocco eventually signed an agreement on terrorism.",
+                  title="Agreement") == [("agreement", ["ES", "MA"], None)]
