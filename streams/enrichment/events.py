@@ -249,7 +249,7 @@ class EventExtractor:
         return any(
             future["before"].search(" ".join(last_words(fs, start, 4)))
             or future["after"].search(" ".join(first_words(fs, end, 5)))
-            or future["time"].search(_words_window(fs, start, end, 10))
+            or future["time"].search(" ".join(last_words(fs, start, 10) + first_words(fs, end, 4)))
             for start, end in spans
         )
 

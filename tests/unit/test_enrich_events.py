@@ -548,3 +548,5 @@ def test_a_cause_or_an_outcome_is_no_plan(enricher):
                             "cell.", title="Arrests") == [("intelligence_sharing", ["ES", "MA"], None)]
     assert events(enricher, "Spain and Morocco eventually signed an agreement on terrorism.",
                   title="Agreement") == [("agreement", ["ES", "MA"], None)]
+    assert events(enricher, "Spain and Morocco signed an agreement on terrorism on Monday that will take effect next year.",
+                  title="Agreement") == [("agreement", ["ES", "MA"], None)]
