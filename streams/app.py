@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 import weakref
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -78,8 +79,8 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     was never handed to an agent (faust-streaming issue 606): committed 10,
     acknowledged 11..40 and 10 still being written, it commits 41 and 10 is lost.
     Our input topics are neither compacted nor transactional, so a hole at the
-    head of the run is always a message without an outcome yet; Faust's own
-    record of real gaps (compaction, transaction markers) is still honoured.
+    head of the run is always a message without an outcome yet, and Faust's
+    filling of such "gaps" (a jump in the offsets it reads) is switched off.
 
     Faust also drops records it has fetched, or acknowledges messages without
     handing them over, while a partition is not flowing (a worker starting, a
@@ -97,10 +98,15 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._start_offsets: dict[TP, int] = {}       # where a partition never committed begins
-        self._reading_again: dict[TP, tuple[int, float]] = {}
-        self._tasks: set[asyncio.Task] = set()
         self._fetched: dict[TP, list[int]] = {}        # offsets of the last fetch, by partition
-        self._skipped: dict[TP, int] = {}              # first message Faust skipped, by partition
+        self._read_again_from: dict[TP, int] = {}     # seeks waiting for the next fetch
+        self._last_read_again: dict[TP, tuple[int, float]] = {}
+
+    async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
+        # Faust takes a jump in the offsets it reads for a gap of a compacted or
+        # transactional topic and later commits across it; our input topics are
+        # neither, so a jump is a seek or a drop, and what it passes over has no outcome.
+        return None
 
     async def _wait_next_records(self, timeout: float) -> Any:
         records, active_partitions = await super()._wait_next_records(timeout)
@@ -108,11 +114,11 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         return records, active_partitions
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
-        """Faust's getmany; records it fetched and then did not hand over are fetched again.
-
-        Faust stops handing over a fetch's records when the flow stops or a
-        partition is paused, leaving the fetcher's position past them.
-        """
+        """Faust's getmany, after the seeks asked for since the last fetch (never while a
+        fetch is being handed over); records fetched and not handed over are read again."""
+        pending, self._read_again_from = self._read_again_from, {}
+        for tp, offset in pending.items():
+            await self._seek_if_assigned(tp, offset)
         handed: dict[TP, int] = {}
         async for tp, message in super().getmany(timeout):
             handed[tp] = message.offset
@@ -120,9 +126,7 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         for tp, offsets in self._fetched.items():
             undelivered = undelivered_from(offsets, handed.get(tp))
             if undelivered is not None and self.app.topics.acks_enabled_for(tp.topic):
-                log.info("Kafka: %s[%d] records from offset %d were fetched and not handed over; fetching them again",
-                         tp.topic, tp.partition, undelivered)
-                await self._seek_if_assigned(tp, undelivered)
+                self._read_again(tp, undelivered, "was fetched and not handed over")
         self._fetched = {}
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
@@ -139,22 +143,9 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
             # Skipped by Faust, not processed: left without an outcome, and read again.
             message.acked = True
             self._unacked_messages.discard(message)
-            self._note_skipped(message.tp, message.offset)
+            self._read_again(message.tp, message.offset, "was skipped")
             return False
         return super().ack(message)
-
-    def _note_skipped(self, tp: TP, offset: int) -> None:
-        first = self._skipped.get(tp)
-        self._skipped[tp] = offset if first is None else min(first, offset)
-        if first is None:  # skips come in bursts: one seek, to the first of them
-            asyncio.get_running_loop().call_later(SKIPPED_READ_AFTER_SECONDS, self._read_skipped, tp)
-
-    def _read_skipped(self, tp: TP) -> None:
-        offset = self._skipped.pop(tp, None)
-        committed = self._committed_offset[tp]
-        if offset is None or offset in self._acked_index[tp] or (committed is not None and offset < committed):
-            return
-        self._read_again(tp, offset)
 
     def _new_offset(self, tp: TP) -> int | None:
         acked = self._acked[tp]
@@ -165,36 +156,37 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         if committed is None:
             committed = self._start_offsets.get(tp)
         in_flight = [message.offset for message in list(self._unacked_messages) if message.tp == tp]
-        known_gaps = bool(self._gap[tp])
-        if not commit_would_skip(head=head, committed=committed, in_flight=in_flight, known_gaps=known_gaps):
+        if not commit_would_skip(head=head, committed=committed, in_flight=in_flight):
             return super()._new_offset(tp)
-        dropped = first_dropped(head=head, committed=committed, in_flight=in_flight, known_gaps=known_gaps)
+        dropped = first_dropped(head=head, committed=committed, in_flight=in_flight)
         if dropped is not None:
-            self._read_again(tp, dropped)
+            self._read_again(tp, dropped, "has no outcome and is in no agent's hands")
         return None
 
-    def _read_again(self, tp: TP, offset: int) -> None:
-        last = self._reading_again.get(tp)
-        now = asyncio.get_running_loop().time()
-        if last is not None and last[0] == offset and now - last[1] < READ_AGAIN_AFTER_SECONDS:
-            return  # already sent back there; give the fetch time to come back
-        self._reading_again[tp] = (offset, now)
-        log.warning("Kafka: %s[%d] offset %d has no outcome and is not in an agent's hands; reading the partition again from it",
-                    tp.topic, tp.partition, offset)
-        task = asyncio.ensure_future(self._seek_if_assigned(tp, offset))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _read_again(self, tp: TP, offset: int, why: str) -> None:
+        """Ask for the partition to be read again from its commit point (duplicates are
+        harmless, a message passed over is not); applied before the next fetch."""
+        committed = self._committed_offset[tp]
+        if committed is None:
+            committed = self._start_offsets.get(tp, offset)
+        target = min(offset, committed)
+        now = time.monotonic()
+        last = self._last_read_again.get(tp)
+        if tp not in self._read_again_from and last is not None and last[0] == target and now - last[1] < READ_AGAIN_AFTER_SECONDS:
+            return  # sent back there a moment ago; give the fetch time to come back
+        self._last_read_again[tp] = (target, now)
+        self._read_again_from[tp] = min(target, self._read_again_from.get(tp, target))
+        log.info("Kafka: %s[%d] offset %d %s; reading the partition again from %d", tp.topic, tp.partition, offset, why, target)
 
     async def _seek_if_assigned(self, tp: TP, offset: int) -> None:
         try:
             if tp in self.assignment():  # a partition revoked meanwhile is read again by its new owner
                 await self.seek(tp, offset)
-        except Exception as error:  # noqa: BLE001 - the next commit round sends it back again
+        except Exception as error:  # noqa: BLE001 - the next commit round asks again
             log.warning("Kafka: could not seek %s[%d] back to %d: %r", tp.topic, tp.partition, offset, error)
 
 
 READ_AGAIN_AFTER_SECONDS = 10.0
-SKIPPED_READ_AFTER_SECONDS = 1.0
 
 
 def undelivered_from(fetched: Sequence[int], last_handed: int | None) -> int | None:
@@ -203,21 +195,21 @@ def undelivered_from(fetched: Sequence[int], last_handed: int | None) -> int | N
     return min(rest) if rest else None
 
 
-def commit_would_skip(*, head: int, committed: int | None, in_flight: Sequence[int], known_gaps: bool) -> bool:
+def commit_would_skip(*, head: int, committed: int | None, in_flight: Sequence[int]) -> bool:
     """Would committing the run of acknowledged offsets that starts at ``head`` pass over an unsettled message?"""
     if in_flight and min(in_flight) < head:
         return True
     # ``committed`` is the next offset to read: anything between it and the head has no outcome.
-    return committed is not None and head > committed and not known_gaps
+    return committed is not None and head > committed
 
 
-def first_dropped(*, head: int, committed: int | None, in_flight: Sequence[int], known_gaps: bool) -> int | None:
+def first_dropped(*, head: int, committed: int | None, in_flight: Sequence[int]) -> int | None:
     """The first offset before ``head`` that is neither acknowledged nor in an agent's hands, if any.
 
     Agents take a partition's messages in order, so such an offset, with a later
     one acknowledged, was dropped before it reached its agent.
     """
-    if committed is None or known_gaps or head <= committed or committed in set(in_flight):
+    if committed is None or head <= committed or committed in set(in_flight):
         return None
     return committed
 
