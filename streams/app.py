@@ -91,8 +91,8 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     its start, and recognises any other hole because an agent takes a
     partition's messages in order: once a later message is acknowledged, an
     earlier one neither acknowledged nor in an agent's hands was dropped. The
-    partition is then read again from there (the messages after it are
-    processed twice, which every stage tolerates).
+    partition is then read again from its commit point, before the next fetch
+    (the messages after it are processed twice, which every stage tolerates).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -152,9 +152,7 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         if not acked:
             return super()._new_offset(tp)
         head = min(acked)
-        committed = self._committed_offset[tp]
-        if committed is None:
-            committed = self._start_offsets.get(tp)
+        committed = self._commit_point(tp)
         in_flight = [message.offset for message in list(self._unacked_messages) if message.tp == tp]
         if not commit_would_skip(head=head, committed=committed, in_flight=in_flight):
             return super()._new_offset(tp)
@@ -166,10 +164,8 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     def _read_again(self, tp: TP, offset: int, why: str) -> None:
         """Ask for the partition to be read again from its commit point (duplicates are
         harmless, a message passed over is not); applied before the next fetch."""
-        committed = self._committed_offset[tp]
-        if committed is None:
-            committed = self._start_offsets.get(tp, offset)
-        target = min(offset, committed)
+        committed = self._commit_point(tp)
+        target = offset if committed is None else min(offset, committed)
         now = time.monotonic()
         last = self._last_read_again.get(tp)
         if tp not in self._read_again_from and last is not None and last[0] == target and now - last[1] < READ_AGAIN_AFTER_SECONDS:
@@ -177,6 +173,11 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         self._last_read_again[tp] = (target, now)
         self._read_again_from[tp] = min(target, self._read_again_from.get(tp, target))
         log.info("Kafka: %s[%d] offset %d %s; reading the partition again from %d", tp.topic, tp.partition, offset, why, target)
+
+    def _commit_point(self, tp: TP) -> int | None:
+        """Where the partition's next commit starts: its committed offset, or the start of a partition never committed."""
+        committed = self._committed_offset[tp]
+        return self._start_offsets.get(tp) if committed is None else committed
 
     async def _seek_if_assigned(self, tp: TP, offset: int) -> None:
         try:
