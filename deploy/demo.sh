@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The pipeline on the bundled sample feed: services up, one worker, the feed
-# published, every message accounted for, three analyst searches, the incidents
-# assembled from several reports, the dead letters, worker stopped.
+# The pipeline on the bundled sample feed: services up, a watch list entry, one
+# worker, the feed published, every message accounted for, three analyst
+# searches, the incidents assembled from several reports, the watch's alerts,
+# the dead letters, worker stopped.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -23,6 +24,9 @@ stop_worker() {
   fi
 }
 trap stop_worker EXIT
+
+echo "== coopwatch watch add hashish-es-ma 'hashish OR haschich OR cannabis' --country ES --country MA"
+"$coopwatch" watch add hashish-es-ma 'hashish OR haschich OR cannabis' --country ES --country MA
 
 echo "== publishing deploy/sample/feed.jsonl"
 if ! "$coopwatch" publish deploy/sample/feed.jsonl --wait 180; then
@@ -52,6 +56,18 @@ for _ in $(seq 1 30); do
   sleep 2
 done
 "$coopwatch" incidents --min-sources 2
+echo
+echo "== coopwatch alerts --watch hashish-es-ma"
+# Alerts leave once their articles are indexed; an article alerts a watch once,
+# so a second run of the demo shows the alerts of the first.
+previous=-1
+for _ in $(seq 1 15); do
+  current="$("$coopwatch" alerts --watch hashish-es-ma --json | wc -l)"
+  [[ "$current" -gt 0 && "$current" == "$previous" ]] && break
+  previous="$current"
+  sleep 2
+done
+"$coopwatch" alerts --watch hashish-es-ma
 echo
 echo "== coopwatch deadletters --limit 2"
 "$coopwatch" deadletters --limit 2

@@ -83,5 +83,6 @@ class Alert(BaseModel):
     url: str | None = None
     source: str | None = None
     published_at: datetime
+    received_at: datetime | None = Field(default=None, description="When the article reached news.raw (absent from alerts raised before it was recorded)")
     highlights: list[str] = Field(default_factory=list, description="Title and body fragments, matching words between **")
     matched_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))

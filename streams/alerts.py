@@ -61,6 +61,8 @@ def ensure_alerts_index(client, settings: Settings) -> None:
     template["index_patterns"] = [f"{settings.alerts_alias}-v*"]
     client.indices.put_index_template(name=settings.alerts_alias, **template)
     if alias_targets(client, settings.alerts_alias):
+        # The records outlive template versions: fields added since the index was made are added to it.
+        client.indices.put_mapping(index=settings.alerts_alias, properties=template["template"]["mappings"]["properties"])
         return
     try:
         client.indices.create(index=index_name(settings.alerts_alias, 1), aliases={settings.alerts_alias: {"is_write_index": True}})
@@ -312,7 +314,8 @@ def format_alert(alert: Alert) -> str:
         f"   {alert.published_at:%Y-%m-%d %H:%M UTC} | {alert.source or 'unknown source'} | {alert.url or alert.article_id}",
     ]
     lines += [f"   … {fragment} …" for fragment in alert.highlights]
-    lines.append(f"   alerted {alert.matched_at:%Y-%m-%d %H:%M:%S UTC}  (alert {alert.alert_id})")
+    waited = f", {(alert.matched_at - alert.received_at).total_seconds():.1f} s after the article arrived" if alert.received_at else ""
+    lines.append(f"   alerted {alert.matched_at:%Y-%m-%d %H:%M:%S UTC}{waited}  (alert {alert.alert_id})")
     return "\n".join(lines)
 
 

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 # Watches per screening search: an _msearch runs its searches side by side, so a
 # long watch list is split over the search threads instead of queueing on one.
 WATCHES_PER_SEARCH = 250
-ALERT_SOURCE_FIELDS = ["title", "url", "source", "@timestamp"]
+ALERT_SOURCE_FIELDS = ["title", "url", "source", "@timestamp", "received_at"]
 
 
 def watch_query(watch: Watch) -> dict[str, Any]:
@@ -232,6 +232,7 @@ def alerts_from_responses(
                 url=document.get("url"),
                 source=document.get("source"),
                 published_at=document["@timestamp"],
+                received_at=document.get("received_at"),
                 highlights=[" ".join(fragment.split()) for field in ("title", "body") for fragment in highlight.get(field, [])],
                 matched_at=matched_at,
             ))

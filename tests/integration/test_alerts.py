@@ -141,9 +141,13 @@ def test_a_matching_article_raises_exactly_one_alert_within_seconds(settings, es
     assert marker in alert.title and alert.source == "integration-test"
     assert any("**hashish**" in fragment for fragment in alert.highlights)
     assert alert.published_at == datetime(2024, 3, 5, 9, 30, tzinfo=timezone.utc)
+    # when the article reached news.raw (published in 2024, received now): what the wait is counted from
+    assert alert.received_at is not None and alert.received_at <= alert.matched_at
+    assert abs((alert.received_at - since).total_seconds()) < 60
 
     shown = coopwatch(settings, "alerts", "--watch", watch)
     assert shown.returncode == 0 and shown.stdout.count(f"[{watch}]") == 1 and "**hashish**" in shown.stdout
+    assert "after the article arrived" in shown.stdout
     print(shown.stdout)
 
 
@@ -175,6 +179,30 @@ def test_redelivery_replay_and_reindex_raise_no_second_alert(settings, es, produ
     assert es.get(index=settings.articles_alias, id=article_id)["_source"]["indexed_at"] != first_indexed, "not re-indexed"
     alerts.poll(5)
     assert len(alerts.of(watch)) == 1
+
+
+def test_an_alerts_index_made_by_an_earlier_version_gets_the_fields_added_since(settings, es) -> None:
+    """Alert records are kept across versions (they remember what was sent): new fields join the existing index."""
+    from streams.alerts import ensure_alerts_index
+    from streams.index import index_name, load_template
+
+    settings = settings.model_copy(update={"alerts_alias": f"{settings.alerts_alias}-upgraded"})   # an index of its own
+    earlier = load_template("watch-alerts")["template"]["mappings"]
+    del earlier["properties"]["received_at"]
+    alert = Alert(alert_id="x", watch="w", article_id="a", title="t", published_at=datetime(2024, 3, 5, tzinfo=timezone.utc),
+                  received_at=datetime(2024, 3, 5, 9, tzinfo=timezone.utc))
+    es.indices.create(index=index_name(settings.alerts_alias, 1), mappings=earlier,
+                      aliases={settings.alerts_alias: {"is_write_index": True}})
+    try:
+        with pytest.raises(Exception, match="strict_dynamic_mapping_exception"):
+            es.create(index=settings.alerts_alias, id="before", document=alert_document(alert))
+
+        ensure_alerts_index(es, settings)
+        es.create(index=settings.alerts_alias, id=alert.alert_id, document=alert_document(alert), refresh=True)
+        assert es.get(index=settings.alerts_alias, id=alert.alert_id)["_source"]["received_at"] == "2024-03-05T09:00:00Z"
+    finally:
+        es.indices.delete(index=index_name(settings.alerts_alias, 1), ignore_unavailable=True)
+        es.options(ignore_status=404).indices.delete_index_template(name=settings.alerts_alias)
 
 
 def test_an_alert_claimed_but_never_sent_is_sent_once_when_the_article_comes_again(settings, es, producer, alerts) -> None:

@@ -55,6 +55,12 @@ def test_an_alert_prints_watch_title_date_source_link_and_highlights():
     text = format_alert(make_alert())
     assert text.splitlines()[0] == "[w] Police met"
     assert "2024-03-05 08:30 UTC | s | https://example.org/a" in text and "… **Police** met …" in text
+    assert "after the article arrived" not in text   # raised before arrival times were recorded: nothing made up
+
+
+def test_an_alert_says_how_long_after_the_article_arrived_it_was_raised():
+    text = format_alert(make_alert(received_at=datetime(2024, 3, 5, 8, 59, 59, 600000, tzinfo=timezone.utc)))
+    assert "alerted 2024-03-05 09:00:01 UTC, 1.4 s after the article arrived" in text
 
 
 def status_response(*buckets):

@@ -464,6 +464,11 @@ def test_the_expected_objects_are_shipped(objects):
     assert ("terms", "country_pairs") in {(c["operationType"], c.get("sourceField")) for c in lens_columns(pairs)}
     assert all(ref["id"] == "coopwatch-coop-incidents" for o in (over_time, pairs) for ref in o["references"])
     assert titles[("search", "Cooperation incidents")]["references"][0]["id"] == "coopwatch-coop-incidents"
+    alerts_view = by_id(objects, "coopwatch-watch-alerts")
+    assert alerts_view["attributes"]["title"] == "watch-alerts" and alerts_view["attributes"]["timeFieldName"] == "@timestamp"
+    alerts_search = titles[("search", "Watch alerts")]
+    assert alerts_search["references"][0]["id"] == "coopwatch-watch-alerts"
+    assert {"watch", "title", "delivery.state", "delivery.last_error"} <= set(alerts_search["attributes"]["columns"])
 
     events_over_time = by_id(objects, "coopwatch-lens-events-over-time")
     assert events_over_time["references"][0]["id"] == "coopwatch-coop-events"
