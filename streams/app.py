@@ -155,6 +155,11 @@ async def normalise_event(event: EventT, outbox: Outbox, normalised_topic: faust
     await outbox.forward(event, "normalise", normalised_topic, key=article.article_id.encode(), value=article.model_dump_json().encode("utf-8"))
 
 
+async def normalise_events(events: Sequence[EventT], outbox: Outbox, normalised_topic: faust.TopicT, settings: Settings) -> None:
+    """A batch, its sends in flight together: the producer packs them into few requests."""
+    await asyncio.gather(*(normalise_event(event, outbox, normalised_topic, settings) for event in events))
+
+
 @dataclass
 class EnrichedOutput:
     """An enriched article as it leaves the stage: its message, and its mentions messages (key, value)."""
@@ -392,8 +397,8 @@ def create_app(
         @app.agent(raw_topic, name="normalise")
         async def normalise_agent(stream: faust.StreamT) -> None:
             async def run() -> None:
-                async for event in stream.events():
-                    await settle([event], lambda: normalise_event(event, outbox, normalised_topic, settings))
+                async for events in stream.take_events(settings.enrich_batch_size, within=settings.enrich_batch_seconds):
+                    await settle(events, lambda: normalise_events(events, outbox, normalised_topic, settings))
 
             await halting_on_failure("normalise", run)
 
@@ -456,15 +461,14 @@ def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faus
         store=f"{settings.state_store}:{TABLE_NAME}",
         key_type=bytes, value_type=bytes,   # raw: IncidentStore encodes its own JSON
     )
-    store = IncidentStore(table)
-
     @app.agent(mentions_topic, name="incidents")
     async def incidents_agent(stream: faust.StreamT) -> None:
         sink = IndexSink(settings)
 
         async def run() -> None:
             async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
-                await settle(events, lambda: incidents_events(events, outbox, store, sink, settings))
+                # A store per batch: what it keeps parsed is never older than the batch.
+                await settle(events, lambda: incidents_events(events, outbox, IncidentStore(table), sink, settings))
 
         try:
             await halting_on_failure("incidents", run)

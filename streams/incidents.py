@@ -318,23 +318,35 @@ class IncidentStore:
 
     def __init__(self, table: MutableMapping[Any, Any]) -> None:
         self.table = table
+        # What was read or written, parsed: candidates are read again and again, and an
+        # incident of many reports is costly to parse. A store lives for one batch of the
+        # worker (or one offline run), while nothing but itself writes the table.
+        self._values: dict[str, Any] = {}
+        self._states: dict[str, IncidentState | None] = {}
 
     def _read(self, key: str) -> Any:
-        value = self.table.get(key)
-        if value is None:
-            return None
-        return json.loads(value.decode("utf-8") if isinstance(value, bytes) else value)
+        if key not in self._values:
+            value = self.table.get(key)
+            self._values[key] = None if value is None else json.loads(value.decode("utf-8") if isinstance(value, bytes) else value)
+        return self._values[key]
 
     def _write(self, key: str, value: Any) -> None:
         self.table[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._values[key] = value
+        self._states.pop(key, None)
 
     def _drop(self, key: str) -> None:
-        if self.table.get(key) is not None:
+        if self._read(key) is not None:
             del self.table[key]
+        self._values[key] = None
+        self._states.pop(key, None)
 
     def incident(self, incident_id: str) -> IncidentState | None:
-        data = self._read(f"incident|{incident_id}")
-        return IncidentState.model_validate(data) if data is not None else None
+        key = f"incident|{incident_id}"
+        if key not in self._states:
+            data = self._read(key)
+            self._states[key] = IncidentState.model_validate(data) if data is not None else None
+        return self._states[key]
 
     def put(self, state: IncidentState, previous: IncidentState | None = None) -> None:
         """Write an incident over its previous version, indexed over its new span first."""
@@ -344,6 +356,7 @@ class IncidentStore:
             # writes its changelog never received, and this sends them again.
             self._write(key, sorted(set(self._read(key) or []) | {state.incident_id}))
         self._write(f"incident|{state.incident_id}", state.model_dump(mode="json"))
+        self._states[f"incident|{state.incident_id}"] = state
         if previous is not None:
             self._unindex(previous.incident_id, _index_keys(previous) - keys)
 
