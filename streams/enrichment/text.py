@@ -168,6 +168,29 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+def words_before(text: str, end: int, count: int) -> list[str]:
+    """``text[:end].split()[-count:]``, reading only as far back as those words go."""
+    width = 64
+    while True:
+        start = max(0, end - width)
+        words = text[start:end].split()
+        # the window's first word may be cut: it counts only once the window holds more
+        if start == 0 or len(words) > count:
+            return words[-count:]
+        width *= 4
+
+
+def words_after(text: str, start: int, count: int) -> list[str]:
+    """``text[start:].split()[:count]``, reading only as far as those words go."""
+    width = 64
+    while True:
+        end = min(len(text), start + width)
+        words = text[start:end].split()
+        if end == len(text) or len(words) > count:
+            return words[:count]
+        width *= 4
+
+
 def mask(text: str, spans: list[tuple[int, int]]) -> str:
     """Replace the given spans by spaces (same length)."""
     chars = list(text)
