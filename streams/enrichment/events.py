@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Callable
 
 from schemas.articles import CooperationEvent
@@ -535,25 +536,25 @@ class EventResolver:
         it names (as their country) and its persons."""
         folded = context.folded
         views: list[SentenceView] = []
-        for sentence in context.sentences:
+        # each sentence's mentions found once, not by a scan of the whole article per sentence
+        countries_in, organizations_in = context.by_sentence(context.countries), context.by_sentence(context.organization_mentions)
+        spans_in = context.by_sentence([(s, e, p.name) for p in context.persons for s, e in p.spans], start=itemgetter(0))
+        for number, sentence in enumerate(context.sentences):
             actors: list[Actor] = []
-            for mention in context.countries:
-                if not (sentence.start <= mention.start < sentence.end):
-                    continue
+            for mention in countries_in[number]:
                 if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind):
                     continue
                 locative, destination = event_places.mention_place_flags(context.text, folded, sentence.start, mention)
                 actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind,
                                     self.extractor.is_crime_place(folded, sentence.start, mention.start)))
             event_places.coordinate_places(actors, folded)
-            for mention in context.organization_mentions:
-                if mention.country and sentence.start <= mention.start < sentence.end:
+            for mention in organizations_in[number]:
+                if mention.country:
                     source = "ministry" if mention.key.startswith("ministry:") else "agency"
                     actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text))
-            people = [(s, e, p.name) for p in context.persons for s, e in p.spans if sentence.start <= s < sentence.end]
+            people = list(spans_in[number])
             people.sort()
-            bodies = [m.key for m in context.organization_mentions if not m.country and m.key in self.agencies.agencies
-                      and sentence.start <= m.start < sentence.end]
+            bodies = [m.key for m in organizations_in[number] if not m.country and m.key in self.agencies.agencies]
             views.append(SentenceView(sentence.start, sentence.end, sentence.text, actors, people, list(dict.fromkeys(bodies))))
         return views
 
