@@ -240,6 +240,10 @@ def format_report(report: dict[str, Any]) -> str:
         f"({num(ratios['end_to_end_to_nlp_bound_cpu'], digits=3)} per CPU second); "
         f"index stage / bare bulk {num(ratios['index_stage_to_bare_bulk'], digits=3)}",
     ]
+    if bounds.get("long_article"):
+        long = bounds["long_article"]
+        lines.append(f"one article of {long['chars']:,} characters ({long['language']}; the NLP reads its first {long['nlp_chars']:,}): "
+                     f"enriched in {long['enrich_s']:.2f} s ({long['enrich_cpu_s']:.2f} s CPU)")
     if not bounds["texts"]:
         lines[-2:] = ["bounds: not measured (--bound-texts 0)"]
     if report.get("problems"):
@@ -461,6 +465,7 @@ class BenchOptions:
     poll_interval: float = 0.1
     bound_texts: int = 150
     index_documents: int = 1000
+    long_article_chars: int = 900_000
     timeout: float = 300.0
     seed: int = 0
 
@@ -499,7 +504,8 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             say("measuring the bounds on the same texts")
             bounds = measure_bounds(bench, articles[: options.bound_texts], pool, client, options, run_id)
         else:
-            bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers}
+            bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers,
+                                                     "long_article": None}
         problems += result.pop("problems")
         finished = True
     finally:
@@ -720,6 +726,8 @@ def measure_bounds(settings: Settings, articles: list[dict], pool: WorkerPool, c
     spacy_texts = sum(len(texts) for texts in texts_by_language.values())
 
 
+    long_article = long_article_timing(enricher, articles, options.long_article_chars, settings) if options.long_article_chars else None
+
     processes = max(1, options.workers)
     parallel = parallel_nlp_rate(settings, texts_by_language, processes)
     # Indexing is fast next to the NLP: enough copies that one refresh interval is not the measure.
@@ -738,7 +746,29 @@ def measure_bounds(settings: Settings, articles: list[dict], pool: WorkerPool, c
         "normalise_per_s": len(normalised) / normalise_seconds if normalise_seconds else None,
         "index_stage_per_s": index_stage,
         "bare_bulk_per_s": bare,
+        "long_article": long_article,
     }
+
+
+def long_article_timing(enricher, articles: list[dict], chars: int, settings: Settings) -> dict[str, Any]:
+    """One article of ``chars`` characters, made of the bench's texts of one language, normalised and
+    enriched once: how long a huge article holds its partition (the NLP reads a bounded prefix)."""
+    from datetime import datetime, timezone
+
+    from streams.normalise import normalise_payload
+
+    language = articles[0].get("lang")
+    bodies = [a["body"] for a in articles if a.get("lang") == language] or [articles[0]["body"]]
+    paragraphs: list[str] = []
+    while sum(len(p) + 1 for p in paragraphs) < chars:
+        paragraphs.append(bodies[len(paragraphs) % len(bodies)])
+    raw = dict(articles[0], id="long-article", body="\n".join(paragraphs)[:chars])
+    article = normalise_payload(json.dumps(raw, ensure_ascii=False).encode("utf-8"), received_at=datetime.now(timezone.utc),
+                                max_body_chars=max(settings.max_body_chars, chars + 1))
+    timing = Timing()
+    timing.measure(lambda: enricher.enrich(article))
+    return {"chars": len(raw["body"]), "nlp_chars": len(enricher.article_text(article)), "language": article.language,
+            "enrich_s": round(timing.wall, 2), "enrich_cpu_s": round(timing.cpu, 2)}
 
 
 BOUNDS = ("spacy_pipe_per_s", "spacy_pipe_per_cpu_s", "spacy_pipe_parallel_per_s", "enrich_per_s", "enrich_per_cpu_s",
