@@ -74,12 +74,8 @@ def article_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[
             }
             for e in article.events
         ],
-        "tags": {
-            "persons": [p.model_dump() for p in article.persons],
-            "organizations": [o.model_dump() for o in article.organizations],
-            "countries": [c.model_dump() for c in article.countries],
-            "topics": [t.model_dump() for t in article.topics],
-        },
+        # one serialisation of the four lists, not one per tag
+        "tags": article.model_dump(include={"persons", "organizations", "countries", "topics"}),
         "received_at": article.received_at.isoformat(),
         "enriched_at": article.enriched_at.isoformat(),
         "indexed_at": indexed_at.isoformat(),
