@@ -154,8 +154,26 @@ def bench_articles(sources: Sequence[dict], count: int, run_id: str, *, seed: in
             paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(donor))
         article = {key: value for key, value in base.items() if key not in ("url", "id", "source")}
         article.update(id=f"{prefix}-{run_id}-{n}", source="benchmark", body="\n".join(paragraphs))
+        cycle = n // len(order)
+        if cycle and isinstance(base.get("published_at"), str):
+            article["published_at"] = later_date(base["published_at"], weeks=cycle)
         articles.append(article)
     return articles
+
+
+def later_date(published_at: str, *, weeks: int) -> str:
+    """The same date ``weeks`` later (ISO 8601), or as it is when unreadable: each round through the
+    sources tells new events, as a feed does, instead of adding reports to the same incidents
+    without end (their merge window is days, a round is a week later)."""
+    from datetime import datetime, timedelta, timezone
+
+    from schemas.dates import UnreadableDate, read_date
+
+    try:
+        moment = read_date(published_at, received_at=datetime.now(timezone.utc)).moment
+    except UnreadableDate:
+        return published_at
+    return (moment + timedelta(weeks=weeks)).isoformat()
 
 
 def article_id_of(article: dict) -> str:
