@@ -461,6 +461,7 @@ def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faus
         store=f"{settings.state_store}:{TABLE_NAME}",
         key_type=bytes, value_type=bytes,   # raw: IncidentStore encodes its own JSON
     )
+
     @app.agent(mentions_topic, name="incidents")
     async def incidents_agent(stream: faust.StreamT) -> None:
         sink = IndexSink(settings)

@@ -411,14 +411,18 @@ class IndexSink:
         unknown = [article for article in batch if article.article_id in set(previous.unknown)]
         faults, searched = await asyncio.gather(self.send(actions), self._retrying(self._search_stale_events, unknown))
         result = BatchResult()
-        for owner, fault in zip(owners, faults):
+        documents_refused: set[str] = set()   # articles whose own document Elasticsearch refused
+        for owner, action, fault in zip(owners, actions, faults):
             if fault is not None:
                 result.refused.setdefault(owner, fault)
+                if action["_index"] == self.settings.articles_alias:
+                    documents_refused.add(owner)
         result.written = [article for article in batch if article.article_id not in result.refused]
-        stale = {event_id for article in result.written for event_id in previous.stale(article)}
-        stale |= {event_id for event_id, article_id in searched if article_id not in result.refused}
-        # A refused document keeps listing its earlier events: the ones written beside it go.
-        stale |= {event_id for article in batch if article.article_id in result.refused for event_id in previous.orphaned(article)}
+        # coop-events follows the article's document as it now stands: the new one drops the
+        # events it no longer lists; an old one, kept, loses the events written beside it.
+        stale = {event_id for article in batch if article.article_id not in documents_refused for event_id in previous.stale(article)}
+        stale |= {event_id for event_id, article_id in searched if article_id not in documents_refused}
+        stale |= {event_id for article in batch if article.article_id in documents_refused for event_id in previous.orphaned(article)}
         await self._delete_events(stale)
         if result.written:
             for hook in self.after_write:
