@@ -156,15 +156,17 @@ def bench_articles(sources: Sequence[dict], count: int, run_id: str, *, seed: in
         article.update(id=f"{prefix}-{run_id}-{n}", source="benchmark", body="\n".join(paragraphs))
         cycle = n // len(order)
         if cycle and isinstance(base.get("published_at"), str):
-            article["published_at"] = later_date(base["published_at"], weeks=cycle)
+            article["published_at"] = earlier_date(base["published_at"], weeks=cycle)
         articles.append(article)
     return articles
 
 
-def later_date(published_at: str, *, weeks: int) -> str:
-    """The same date ``weeks`` later (ISO 8601), or as it is when unreadable: each round through the
-    sources tells new events, as a feed does, instead of adding reports to the same incidents
-    without end (their merge window is days, a round is a week later)."""
+def earlier_date(published_at: str, *, weeks: int) -> str:
+    """The same date ``weeks`` earlier (ISO 8601), or as it is when unreadable: each round through
+    the sources tells other events, as a feed does, instead of adding reports to the same incidents
+    without end (their merge window is days, a round is a week apart). Earlier, not later: the
+    normalise stage takes a date in the future for the time of receipt, which would put every
+    later round on one day."""
     from datetime import datetime, timedelta, timezone
 
     from schemas.dates import UnreadableDate, read_date
@@ -173,7 +175,7 @@ def later_date(published_at: str, *, weeks: int) -> str:
         moment = read_date(published_at, received_at=datetime.now(timezone.utc)).moment
     except UnreadableDate:
         return published_at
-    return (moment + timedelta(weeks=weeks)).isoformat()
+    return (moment - timedelta(weeks=weeks)).isoformat()
 
 
 def article_id_of(article: dict) -> str:
