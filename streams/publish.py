@@ -129,6 +129,9 @@ def wait_until_accounted(
     # Normalising each payload is the costly part: do it once, not at every poll.
     article_ids = [expected_article_id(payload) for payload in payloads]
     expected = {article_id for article_id in article_ids if article_id}
+    # An article's receive time is its Kafka record's timestamp, in whole milliseconds: one
+    # published in the same millisecond as ``since`` reads as received a little before it.
+    received_since = since.replace(microsecond=since.microsecond // 1000 * 1000)
     deadline = time.monotonic() + timeout_seconds
     while True:
         indexed_ids: set[str] = set()
@@ -136,7 +139,7 @@ def wait_until_accounted(
             client.indices.refresh(index=settings.articles_alias)
             response = client.search(
                 index=settings.articles_alias,
-                query={"bool": {"filter": [{"ids": {"values": sorted(expected)}}, {"range": {"received_at": {"gte": since.isoformat()}}}]}},
+                query={"bool": {"filter": [{"ids": {"values": sorted(expected)}}, {"range": {"received_at": {"gte": received_since.isoformat()}}}]}},
                 size=len(expected),
                 _source=False,
             )

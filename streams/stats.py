@@ -9,12 +9,14 @@ from kafka import TopicPartition
 from streams.alerts import AlertStatus, alert_status, format_alert_status
 from streams.clients import elasticsearch_client, kafka_admin, kafka_consumer
 from streams.deadletters import count_by_kind, read_dead_letters
+from streams.index import managed_aliases
 from streams.settings import Settings
 
 
 def stage_topics(settings: Settings) -> dict[str, str]:
     """Each stage and the topic it consumes."""
-    return {"normalise": settings.topic_raw, "enrich": settings.topic_normalised, "index": settings.topic_enriched}
+    return {"normalise": settings.topic_raw, "enrich": settings.topic_normalised, "index": settings.topic_enriched,
+            "incidents": settings.topic_mentions}
 
 
 def topic_offsets(settings: Settings, topics: list[str]) -> dict[str, dict[int, tuple[int, int]]]:
@@ -51,7 +53,7 @@ def index_counts(settings: Settings) -> list[dict[str, Any]]:
     """Every version of each index: its documents, and whether the alias points to it."""
     client = elasticsearch_client(settings)
     rows = []
-    for alias in (settings.articles_alias, settings.events_alias):
+    for alias in (*managed_aliases(settings), settings.alerts_alias):
         behind = set(client.options(ignore_status=404).indices.get_alias(name=alias).body) - {"error", "status"}
         for name in sorted(client.options(ignore_status=404).indices.get(index=f"{alias}-v*", expand_wildcards="open").body):
             rows.append({"alias": alias, "index": name, "behind_alias": name in behind,
