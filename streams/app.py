@@ -18,11 +18,14 @@ import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable, Iterable, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
 from faust.streams import _current_event
+from faust.transport.drivers.aiokafka import Consumer as FaustKafkaConsumer
+from faust.transport.drivers.aiokafka import ensure_aiokafka_TP
+from faust.types import TP
 from faust.types import EventT
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
@@ -61,6 +64,63 @@ def release(events: Iterable[EventT]) -> None:
     """Their outcome is safe: Faust may commit their offsets."""
     for event in events:
         event.ack()
+
+
+class InFlightSafeConsumer(FaustKafkaConsumer):
+    """Faust's Kafka consumer, committing no offset past a message that is not acknowledged,
+    and reading again what it dropped from a partition that was never committed.
+
+    Faust commits the first run of acknowledged offsets, and lets that run start
+    one past the committed offset even when the message there is still held or
+    was never handed to an agent (faust-streaming issue 606): committed 10,
+    acknowledged 11..40 and 10 still being written, it commits 41 and 10 is lost.
+    Our input topics are neither compacted nor transactional, so a hole at the
+    head of the run is always a message without an outcome yet; Faust's own
+    record of real gaps (compaction, transaction markers) is still honoured.
+
+    While a worker starts (or rebalances), Faust drops records it has fetched
+    for partitions not yet flowing, and undoes that by seeking back to the
+    committed offsets. A partition with no commit yet is not moved (aiokafka
+    seeks only to a positive offset), so what was dropped there was never read:
+    a worker restarted before its first commit skipped articles. Such a
+    partition goes back to its start, where its commit would be.
+    """
+
+    async def seek_to_committed(self) -> Mapping[TP, int]:
+        committed = await super().seek_to_committed()
+        never_committed = [ensure_aiokafka_TP(tp) for tp, offset in committed.items()
+                           if not offset and self.app.topics.acks_enabled_for(tp.topic)]
+        if never_committed:
+            await self._thread.seek_to_beginning(*never_committed)
+        return committed
+
+    def _new_offset(self, tp: TP) -> int | None:
+        acked = self._acked[tp]
+        if acked and commit_would_skip(
+            head=min(acked),
+            committed=self._committed_offset[tp],
+            in_flight=[message.offset for message in list(self._unacked_messages) if message.tp == tp],
+            known_gaps=bool(self._gap[tp]),
+        ):
+            return None
+        return super()._new_offset(tp)
+
+
+def commit_would_skip(*, head: int, committed: int | None, in_flight: Sequence[int], known_gaps: bool) -> bool:
+    """Would committing the run of acknowledged offsets that starts at ``head`` pass over an unsettled message?"""
+    if in_flight and min(in_flight) < head:
+        return True
+    # ``committed`` is the next offset to read: anything between it and the head has no outcome.
+    return committed is not None and head > committed and not known_gaps
+
+
+class CoopwatchApp(faust.App):
+    """faust.App whose consumer never commits past an unacknowledged message."""
+
+    def _new_transport(self) -> Any:
+        transport = super()._new_transport()
+        transport.Consumer = InFlightSafeConsumer
+        return transport
 
 
 # ---------------------------------------------------------------- confirmed sends
@@ -367,7 +427,7 @@ def create_app(
 ) -> faust.App:
     """The app; ``after_write`` hooks run on each batch of articles once Elasticsearch has acknowledged it."""
     stages = set(stages)
-    app = faust.App(settings.app_id, **faust_options(settings))
+    app = CoopwatchApp(settings.app_id, **faust_options(settings))
 
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")

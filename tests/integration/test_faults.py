@@ -137,7 +137,8 @@ def test_a_worker_asked_to_stop_while_elasticsearch_is_down_stops_and_loses_noth
         worker = start_worker(behind_proxy, "worker-after")
         result = tally(settings, es, payloads, since=since, timeout=240)
         print(result.line("SIGTERM while Elasticsearch answers 503"))
-        assert (result.indexed, result.dead_lettered, result.pending, result.duplicated) == (20, 2, 0, 0)
+        assert (result.indexed, result.dead_lettered, result.pending, result.duplicated) == (20, 2, 0, 0), \
+            worker.log_path.read_text()[-6000:]
     finally:
         stop_worker(worker)
         proxy.close()

@@ -12,11 +12,13 @@ import faust
 import pytest
 from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 from faust.exceptions import ProducerSendError
+from faust.types import TP
 from faust.types.tuples import Message
 
 from schemas.articles import NormalisedArticle
-from streams.app import (Outbox, StageHalted, dead_letter_for, enrich_events, faust_options, index_events,
-                         normalise_event, settle)
+
+from streams.app import (CoopwatchApp, Outbox, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
+                         faust_options, index_events, normalise_event, settle)
 from streams.deadletters import parse_dead_letter
 from streams.index import BatchResult, Fault, IndexingHalted, Outcome
 from streams.settings import Settings
@@ -284,3 +286,48 @@ def test_a_batch_killed_before_elasticsearch_answered_rewrites_on_redelivery_the
     documents = {action["_id"]: action["_source"] for action in sink.requests[1]}
     assert documents[first["_id"]]["article_ids"] == ["a"]
     assert [d["article_ids"] for i, d in documents.items() if i != first["_id"]] == [["b"]]
+
+
+# ---------------------------------------------------------------- commits never pass an unsettled message
+
+
+def consumer_with(acked, *, committed, in_flight=()):
+    """The worker's real Faust consumer (not started) with this bookkeeping for one partition."""
+    app = CoopwatchApp("test-commits", **faust_options(Settings(_env_file=None)))
+    consumer = app.consumer
+    tp = TP("news.enriched", 0)
+    consumer._acked[tp] = list(acked)
+    consumer._acked_index[tp] = set(acked)
+    consumer._committed_offset[tp] = committed
+    held = [Message(tp.topic, tp.partition, offset, 0.0, None, None, b"k", b"v", None) for offset in in_flight]
+    for message in held:
+        consumer._unacked_messages.add(message)
+    return consumer, tp, held
+
+
+def test_the_worker_consumer_does_not_commit_past_the_message_at_the_committed_offset():
+    # Offset 10 is still being written while 11..40 are done: Faust alone would commit 41.
+    consumer, tp, held = consumer_with(range(11, 41), committed=10, in_flight=[10])
+    assert consumer._new_offset(tp) is None
+    consumer._acked[tp].append(10)
+    held.clear()
+    assert consumer._new_offset(tp) == 41
+
+
+def test_a_message_never_handed_over_keeps_the_commit_before_it():
+    consumer, tp, _ = consumer_with(range(11, 41), committed=10)
+    assert consumer._new_offset(tp) is None
+
+
+def test_a_partition_never_committed_waits_for_its_oldest_message_in_flight():
+    consumer, tp, held = consumer_with([1, 2, 3], committed=None, in_flight=[0])
+    assert consumer._new_offset(tp) is None
+    consumer2, tp2, _ = consumer_with([0, 1, 2, 3], committed=None, in_flight=[5])
+    assert consumer2._new_offset(tp2) == 4
+
+
+def test_commit_would_skip():
+    assert commit_would_skip(head=11, committed=10, in_flight=[], known_gaps=False)
+    assert not commit_would_skip(head=11, committed=10, in_flight=[], known_gaps=True)  # compaction, transactions
+    assert not commit_would_skip(head=10, committed=10, in_flight=[12], known_gaps=False)
+    assert commit_would_skip(head=3, committed=None, in_flight=[2, 7], known_gaps=False)
