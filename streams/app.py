@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
@@ -60,31 +61,78 @@ def hold(events: Iterable[EventT]) -> None:
         event.message.incref()
 
 
+# Messages whose outcome a stage made safe. Faust also acknowledges, by itself, messages
+# it skipped (taken while a worker starts or rebalances), counting on a seek back to the
+# committed offset that does not come for a partition never committed; the worker's
+# consumer takes only these acknowledgements (InFlightSafeConsumer.ack).
+SETTLED: "weakref.WeakSet[Any]" = weakref.WeakSet()
+
+
 def release(events: Iterable[EventT]) -> None:
     """Their outcome is safe: Faust may commit their offsets."""
     for event in events:
+        SETTLED.add(event.message)
         event.ack()
 
 
 class InFlightSafeConsumer(FaustKafkaConsumer):
-    """Faust's Kafka consumer, committing no offset past a message that is not acknowledged,
-    and reading again what it dropped from a partition that was never committed.
+    """Faust's Kafka consumer, never committing past a message without an outcome, and
+    reading again a message Faust fetched but never handed to its agent.
 
     Faust commits the first run of acknowledged offsets, and lets that run start
     one past the committed offset even when the message there is still held or
     was never handed to an agent (faust-streaming issue 606): committed 10,
     acknowledged 11..40 and 10 still being written, it commits 41 and 10 is lost.
     Our input topics are neither compacted nor transactional, so a hole at the
-    head of the run is always a message without an outcome yet; Faust's own
-    record of real gaps (compaction, transaction markers) is still honoured.
+    head of the run is always a message without an outcome yet, and Faust's
+    filling of such "gaps" (a jump in the offsets it reads) is switched off.
 
-    While a worker starts (or rebalances), Faust drops records it has fetched
-    for partitions not yet flowing, and undoes that by seeking back to the
-    committed offsets. A partition with no commit yet is not moved (aiokafka
-    seeks only to a positive offset), so what was dropped there was never read:
-    a worker restarted before its first commit skipped articles. Such a
-    partition goes back to its start, where its commit would be.
+    Faust also drops records it has fetched, or acknowledges messages without
+    handing them over, while a partition is not flowing (a worker starting, a
+    rebalance), counting on a seek back to the committed offset, which aiokafka
+    skips for a partition never committed. So this consumer takes only the
+    acknowledgements of messages a stage released (``SETTLED``), fetches again
+    what a fetch did not hand over, sends a partition never committed back to
+    its start, and recognises any other hole because an agent takes a
+    partition's messages in order: once a later message is acknowledged, an
+    earlier one neither acknowledged nor in an agent's hands was dropped. The
+    partition is then read again from its commit point, before the next fetch
+    (the messages after it are processed twice, which every stage tolerates).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._start_offsets: dict[TP, int] = {}       # where a partition never committed begins
+        self._fetched: dict[TP, list[int]] = {}        # offsets of the last fetch, by partition
+        self._read_again_from: dict[TP, int] = {}     # seeks waiting for the next fetch
+        self._last_read_again: dict[TP, tuple[int, float]] = {}
+
+    async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
+        # Faust takes a jump in the offsets it reads for a gap of a compacted or
+        # transactional topic and later commits across it; our input topics are
+        # neither, so a jump is a seek or a drop, and what it passes over has no outcome.
+        return None
+
+    async def _wait_next_records(self, timeout: float) -> Any:
+        records, active_partitions = await super()._wait_next_records(timeout)
+        self._fetched = {tp: [record.offset for record in batch] for tp, batch in (records or {}).items()}
+        return records, active_partitions
+
+    async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
+        """Faust's getmany, after the seeks asked for since the last fetch (never while a
+        fetch is being handed over); records fetched and not handed over are read again."""
+        pending, self._read_again_from = self._read_again_from, {}
+        for tp, offset in pending.items():
+            await self._seek_if_assigned(tp, offset)
+        handed: dict[TP, int] = {}
+        async for tp, message in super().getmany(timeout):
+            handed[tp] = message.offset
+            yield tp, message
+        for tp, offsets in self._fetched.items():
+            undelivered = undelivered_from(offsets, handed.get(tp))
+            if undelivered is not None and self.app.topics.acks_enabled_for(tp.topic):
+                self._read_again(tp, undelivered, "was fetched and not handed over")
+        self._fetched = {}
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         committed = await super().seek_to_committed()
@@ -92,26 +140,84 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
                            if not offset and self.app.topics.acks_enabled_for(tp.topic)]
         if never_committed:
             await self._thread.seek_to_beginning(*never_committed)
+            self._start_offsets.update(await self._thread.earliest_offsets(*never_committed))
         return committed
+
+    def ack(self, message: Any) -> bool:
+        if self.app.topics.acks_enabled_for(message.topic) and message not in SETTLED:
+            # Skipped by Faust, not processed: left without an outcome, and read again.
+            message.acked = True
+            self._unacked_messages.discard(message)
+            self._read_again(message.tp, message.offset, "was skipped")
+            return False
+        return super().ack(message)
 
     def _new_offset(self, tp: TP) -> int | None:
         acked = self._acked[tp]
-        if acked and commit_would_skip(
-            head=min(acked),
-            committed=self._committed_offset[tp],
-            in_flight=[message.offset for message in list(self._unacked_messages) if message.tp == tp],
-            known_gaps=bool(self._gap[tp]),
-        ):
-            return None
-        return super()._new_offset(tp)
+        if not acked:
+            return super()._new_offset(tp)
+        head = min(acked)
+        committed = self._commit_point(tp)
+        in_flight = [message.offset for message in list(self._unacked_messages) if message.tp == tp]
+        if not commit_would_skip(head=head, committed=committed, in_flight=in_flight):
+            return super()._new_offset(tp)
+        dropped = first_dropped(head=head, committed=committed, in_flight=in_flight)
+        if dropped is not None:
+            self._read_again(tp, dropped, "has no outcome and is in no agent's hands")
+        return None
+
+    def _read_again(self, tp: TP, offset: int, why: str) -> None:
+        """Ask for the partition to be read again from its commit point (duplicates are
+        harmless, a message passed over is not); applied before the next fetch."""
+        committed = self._commit_point(tp)
+        target = offset if committed is None else min(offset, committed)
+        now = time.monotonic()
+        last = self._last_read_again.get(tp)
+        if tp not in self._read_again_from and last is not None and last[0] == target and now - last[1] < READ_AGAIN_AFTER_SECONDS:
+            return  # sent back there a moment ago; give the fetch time to come back
+        self._last_read_again[tp] = (target, now)
+        self._read_again_from[tp] = min(target, self._read_again_from.get(tp, target))
+        log.info("Kafka: %s[%d] offset %d %s; reading the partition again from %d", tp.topic, tp.partition, offset, why, target)
+
+    def _commit_point(self, tp: TP) -> int | None:
+        """Where the partition's next commit starts: its committed offset, or the start of a partition never committed."""
+        committed = self._committed_offset[tp]
+        return self._start_offsets.get(tp) if committed is None else committed
+
+    async def _seek_if_assigned(self, tp: TP, offset: int) -> None:
+        try:
+            if tp in self.assignment():  # a partition revoked meanwhile is read again by its new owner
+                await self.seek(tp, offset)
+        except Exception as error:  # noqa: BLE001 - the next commit round asks again
+            log.warning("Kafka: could not seek %s[%d] back to %d: %r", tp.topic, tp.partition, offset, error)
 
 
-def commit_would_skip(*, head: int, committed: int | None, in_flight: Sequence[int], known_gaps: bool) -> bool:
+READ_AGAIN_AFTER_SECONDS = 10.0
+
+
+def undelivered_from(fetched: Sequence[int], last_handed: int | None) -> int | None:
+    """The first fetched offset after the last one handed over, if any."""
+    rest = [offset for offset in fetched if last_handed is None or offset > last_handed]
+    return min(rest) if rest else None
+
+
+def commit_would_skip(*, head: int, committed: int | None, in_flight: Sequence[int]) -> bool:
     """Would committing the run of acknowledged offsets that starts at ``head`` pass over an unsettled message?"""
     if in_flight and min(in_flight) < head:
         return True
     # ``committed`` is the next offset to read: anything between it and the head has no outcome.
-    return committed is not None and head > committed and not known_gaps
+    return committed is not None and head > committed
+
+
+def first_dropped(*, head: int, committed: int | None, in_flight: Sequence[int]) -> int | None:
+    """The first offset before ``head`` that is neither acknowledged nor in an agent's hands, if any.
+
+    Agents take a partition's messages in order, so such an offset, with a later
+    one acknowledged, was dropped before it reached its agent.
+    """
+    if committed is None or head <= committed or committed in set(in_flight):
+        return None
+    return committed
 
 
 class CoopwatchApp(faust.App):

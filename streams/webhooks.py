@@ -133,6 +133,10 @@ class Deliverer:
 
     async def _dispatch(self, tp: TopicPartition, record) -> None:
         alert = parse_alert_record(record)
+        if alert is not None and alert.watch not in self.watches:
+            # The worker raised it from a watch it had read: one this book has not read
+            # yet was added a moment ago, not removed. Read the watches to their end again.
+            self.watches = await self._kafka_call(self.book.refresh)
         watch = self.watches.get(alert.watch) if alert else None
         if alert is None or watch is None or watch.webhook is None or await self._already_delivered(alert):
             self.offsets.finished(tp, record.offset)

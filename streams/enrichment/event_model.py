@@ -21,6 +21,7 @@ class Actor:
     label: str = ""
     kind: str = ""               # the country mention's kind (name, demonym...), empty for a body
     crime_place: bool = False    # where criminals operate or goods travel ('groups operating in Syria')
+    dateline: bool = False       # the place the report was filed from ('WARSAW - ...')
 
 
 @dataclass

@@ -26,6 +26,11 @@ _LOCATIVE = re.compile(
 _CAPITAL_BEFORE = re.compile(r"(?:^|\W)(?:a|dans|en|in|at)\s+" + _ARTICLE + r"capitale?\s+$")
 _CAPITAL_AFTER = re.compile(r"^\s+capital\b")
 _IN_THE = re.compile(r"(?:^|\W)(?:in|at)\s+the\s+$")
+# ', cote tchadien', 'on the Kenyan side', 'en el lado colombiano': one side of a border, a place
+# (not 'the Moroccan side said', 'du cote marocain, la delegation': a party)
+_SIDE_BEFORE = re.compile(r"(?:^|,)\s*cote\s+$|(?:^|\W)(?:en el|en|sur le|on the) (?:lado|cote)\s+$")
+_SIDE_AFTER = re.compile(r"^\s+side\b")
+_ON_THE = re.compile(r"(?:^|\W)on\s+the\s+$")
 # a country coordinated with a place before it is a place too: 'in Morocco and Spain', 'en France et en Espagne'
 _COORDINATED = re.compile(r"^\s*(,|;)?\s*((?:and|et|y|e|or|ou|o)\s+)?(?:(?:a|au|aux|en|in|dans|at)\s+)?" + _ARTICLE + r"$")
 # 'police in France', 'las autoridades de Espana': the services of a country, not a place
@@ -71,6 +76,8 @@ def mention_place_flags(text: str, folded: str, sentence_start: int, mention: Co
             return False, False
         return place_flags(folded, sentence_start, mention.start)
     after = folded[mention.end:mention.end + 12]
+    if _SIDE_BEFORE.search(before) or (_SIDE_AFTER.match(after) and _ON_THE.search(before)):
+        return True, False
     return bool(_CAPITAL_BEFORE.search(before) or (_CAPITAL_AFTER.match(after) and _IN_THE.search(before))), False
 
 
@@ -194,6 +201,12 @@ def place_at_dateline(events: list[Event], dateline: str | None) -> None:
 
 def dateline(context: ArticleContext) -> str | None:
     """The country of the place the body opens with ('RABAT - ...', 'DOHA: ...', 'Abidjan, ...')."""
+    mention = dateline_mention(context)
+    return mention.code if mention is not None else None
+
+
+def dateline_mention(context: ArticleContext):
+    """The country mention of the place the body opens with, if any."""
     body = context.article.text[:80]
     match = _DATELINE.match(body) or _DATELINE_COLON.match(body)
     kinds = (NAME, CAPITAL, CITY)
@@ -205,7 +218,7 @@ def dateline(context: ArticleContext) -> str | None:
     start, end = context.body_start + match.start(1), context.body_start + match.end(1)
     for mention in context.countries:
         if start <= mention.start < end and mention.kind in kinds:
-            return mention.code
+            return mention
     return None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Callable
 
 from schemas.articles import CooperationEvent
@@ -21,7 +21,7 @@ from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_ti
 from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.event_parse import relcl_filter, subject_finder
 from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
-from streams.enrichment.text import compile_patterns, load_yaml, mask
+from streams.enrichment.text import compile_patterns, fold, load_yaml, mask
 
 if TYPE_CHECKING:
     from streams.enrichment.agencies import AgencyGazetteer
@@ -30,9 +30,14 @@ __all__ = ["EventExtractor", "EventLexicon", "EventResolver", "relcl_filter"]
 
 _VISITOR_BEFORE = re.compile(r"(?:visite|visit|celle|that|venue|trip)\s+(?:officielle\s+)?(?:de|d'|of|du)\s*$")
 _VISITOR_AFTER = re.compile(r"^['’]s\s+(?:\w+[- ])?(?:visit|trip)")
-_RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
+# who is given the information: 'to the DGSI', 'aux services de la Policia Nacional', 'to the authorities of Spain'
+_RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|les|the|l'|el|los|las)\s*)?"
+                       r"(?:(?:services|autorites|authorities|autoridades|agents|agentes|officers|enqueteurs|investigators|investigadores|policiers)"
+                       r"\s+(?:de|du|des|d'|of|del)?\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?)?$")
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
+_LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
+_AGENT_OR_BREAK = re.compile(r"[,;:()]|\b(?:by|par|por|with|avec|con|and the|et les|y los)\b")
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
@@ -54,17 +59,24 @@ class EventLexicon:
         }
         self.agreement_nouns = patterns("agreement", "nouns")
         self.agreement_verbs = patterns("agreement", "verbs")
+        self.arrangements = patterns("agreement", "arrangements")
         self.extradition_pending = patterns("extradition", "pending")
         self.handed_to_country = patterns("extradition", "handed_to_country")
         self.extradition_noun = re.compile(r"extradi(?:tion|cion|ction)(?:s|es)?")
         self.extradition_decided = patterns("extradition", "decided")
+        self.investigation_team = patterns("joint_operation", "investigation_team")
         self.preparing = patterns("meeting", "preparing")
         self.summit = patterns("meeting", "summit")
+        self.virtual = patterns("meeting", "virtual")
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
+        self.future = {part: compile_patterns(words) for part, words in data["future"].items()}
         self.non_actor = compile_patterns(data["non_actor"])
+        self.place_nouns = compile_patterns(data["place_nouns"])
+        self.elaboration = re.compile(r"^\s*" + compile_patterns(data["elaboration"]).pattern)
         self.criminals = compile_patterns(data["criminals"])
         self.crime_place = compile_patterns(data["crime_place"])
+        self.crime_target = compile_patterns(data["crime_target"])
         self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
         self.two_parties = compile_patterns(data["two_parties"])
         self.cooperation_between = compile_patterns(data["cooperation_between"])
@@ -129,10 +141,16 @@ class EventExtractor:
     # ---------------------------------------------------------------- actors
     def is_non_actor(self, folded: str, start: int, end: int, kind: str = DEMONYM) -> bool:
         """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish', 'Montenegro's clans'."""
-        before = " ".join(re.split(r"[,;:()]", folded[max(0, start - 60):start])[-1].split()[-2:])
+        clauses = re.split(r"[,;:()]", folded[max(0, start - 120):start])
+        before = " ".join(clauses[-1].split()[-2:])
+        if len(clauses) > 1 and self.lex.elaboration.match(clauses[-1]):
+            # 'ressortissants de pays subsahariens, notamment de Cote d'Ivoire': the noun elaborated on qualifies them
+            before = " ".join(clauses[-2].split()[-4:]) + " " + before
         possessive = folded[end:end + 2] in ("'s", "' ")
         if kind == NAME and not possessive:   # a name does not qualify the noun after it ('vers la France un trafiquant')
             return bool(self.lex.non_actor.search(before))
+        if self.lex.place_nouns.search(" ".join(before.split()[-2:])):
+            return True   # 'vers les cotes italiennes': a place the country's name qualifies
         window_after = first_words(folded, end + (2 if possessive else 0), 3)
         if window_after and window_after[0] in ("and", "et") and len(window_after) > 2:
             after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
@@ -143,7 +161,13 @@ class EventExtractor:
     def is_crime_place(self, folded: str, sentence_start: int, start: int) -> bool:
         """'groups operating in Syria', 'hashish from Morocco to Spain': where crime happens."""
         before = folded[max(sentence_start, start - 30):start]
-        return bool(self.lex.crime_place.search(" ".join(before.split()[-3:])))
+        if self.lex.crime_place.search(" ".join(before.split()[-3:])):
+            return True
+        described = folded[max(sentence_start, start - 200):start]
+        target = None
+        for target in self.lex.crime_target.finditer(described):
+            pass
+        return target is not None and not _AGENT_OR_BREAK.search(described, target.end())
 
     place_flags = staticmethod(event_places.place_flags)
 
@@ -160,7 +184,7 @@ class EventExtractor:
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
             if gap and gap.end() in country_names:   # 'remis a la France': handed over to a country
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
-        nouns = list(self.lex.agreement_nouns.finditer(folded_sentence))
+        nouns = sorted([*self.lex.agreement_nouns.finditer(folded_sentence), *self.lex.arrangements.finditer(folded_sentence)], key=lambda m: m.start())
         if nouns and self.lex.agreement_verbs.search(folded_sentence):
             found.append(Trigger("agreement", nouns[0].start(), nouns[0].end(), "strong"))
         excluded = {kind: [m.span() for m in regex.finditer(folded_sentence)] for kind, regex in self.lex.excluded.items()}
@@ -187,6 +211,8 @@ class EventExtractor:
                 continue   # talks beside an extradition or a signing are not a meeting of their own, unless on a visit
             if trigger.type in OPERATIONAL and modal:
                 continue
+            if trigger.type == "intelligence_sharing" and any(t.type == "joint_operation" and t.kind == "strong" for t in found):
+                continue   # the exchange of information within a joint operation is part of it ('facilitated the exchange ... on the action day')
             if self.happened(trigger, fs, found_types):
                 kept.append(trigger)
         return kept
@@ -204,7 +230,7 @@ class EventExtractor:
             window = fs
         else:
             window = _words_window(fs, trigger.start, trigger.end, 6)
-        if self.lex.negation.search(window):
+        if self.lex.negation.search(window) or self.foretold(trigger, fs):
             return False
         if trigger.type == "meeting" and self.lex.preparing.search(_words_window(fs, trigger.end, trigger.end, 8)):
             return False
@@ -213,6 +239,20 @@ class EventExtractor:
         if trigger.kind in WEAK_KINDS and _PURPOSE.search(fs[max(0, trigger.start - 12):trigger.start]):
             return False   # 'a direct line to intercept boats': a purpose, not an operation
         return True
+
+    def foretold(self, trigger: Trigger, fs: str) -> bool:
+        """The trigger tells what is planned, expected or possible, not what took place:
+        'will sign', 'the next round of talks', 'pourrait etre extrade', 'la reunion se tiendra'."""
+        future = self.lex.future
+        spans = [(trigger.start, trigger.end)]
+        if trigger.type == "agreement":   # 'will travel to Rome to sign a new agreement': the signing verb tells the time
+            spans += [m.span() for m in self.lex.agreement_verbs.finditer(fs)]
+        return any(
+            future["before"].search(" ".join(last_words(fs, start, 4)))
+            or future["after"].search(" ".join(first_words(fs, end, 5)))
+            or future["time"].search(" ".join(last_words(fs, start, 10) + first_words(fs, end, 4)))
+            for start, end in spans
+        )
 
     # ---------------------------------------------------------------- events
     def extract(self, sentences: list[SentenceView], folded: str, discourse: Discourse) -> list[Event]:
@@ -229,6 +269,7 @@ class EventExtractor:
                     previous = self._merge(events, event)
         join_participants(events, sentences, folded, self.lex)
         events = self._merge_all(self.reported(events))
+        events = self.absorb_investigation_teams(events)
         event_places.share_visit_places(events)
         event_places.place_at_dateline(events, discourse.dateline)
         return event_places.visits_by_convention(events, self.lex.summit)
@@ -262,6 +303,8 @@ class EventExtractor:
             handing = event_places.handing_over_country(actors, countries, folded, at, discourse.subject_of)
             if handing:
                 location, fixed = handing, True
+        if trigger.type in HOSTED_TYPES and self.lex.virtual.search(fs):
+            location, fixed = None, True   # held by videoconference: nowhere
         if location is None and not fixed and trigger.type in HOSTED_TYPES:
             location = event_places.host_country(sentence, folded, actors, discourse.subject_of)
         generic = inherited and trigger.type == "extradition" and bool(self.lex.extradition_noun.fullmatch(fs[trigger.start:trigger.end])) \
@@ -288,6 +331,9 @@ class EventExtractor:
             if not (trigger.type == "intelligence_sharing" and a.locative and a.source == "country")
             and not (a.crime_place and trigger.type not in ("extradition", "visit"))
         ]
+        if len({a.code for a in candidates if not a.dateline}) >= 2:
+            # 'WARSAW - Police from A, B and C...': where the report was filed, not a party, when the sentence names the parties
+            candidates = [a for a in candidates if not a.dateline]
         keep = discourse.keep_actor
         actors = [a for a in candidates if keep is None or keep(a, sentence.start + trigger.start)]
         if len({a.code for a in actors}) < 2 <= len({a.code for a in candidates}) and self.lex.cooperation_between.search(fs):
@@ -309,6 +355,8 @@ class EventExtractor:
             countries = acting = acting | members
         elif trigger.kind == "anaphor" and not self.lex.together.search(fs):
             return None   # 'the operation' again: an operation already told, unless the sentence says it was done together
+        elif trigger.kind == "anaphor" and previous is not None and previous.type != trigger.type and acting <= previous.countries:
+            return None   # 'cette arrestation' after the information that made it: what was told, not a new operation
         if len(acting) < 2 and trigger.type in MULTILATERAL_TYPES and participants is not None:
             # a regional body acting for its members, or a gathering of the countries just listed
             listed = participants.last_list(position)
@@ -325,7 +373,7 @@ class EventExtractor:
                 countries = pair
         if trigger.type == "intelligence_sharing" and discourse.top_actors and _GIVEN_BY.match(fs[trigger.end:]) \
                 and all(a.start >= sentence.start + trigger.end for a in actors) \
-                and not any(_RECEIVER.search(fs[max(0, a.start - sentence.start - 12):a.start - sentence.start]) for a in actors):
+                and not any(_RECEIVER.search(fs[max(0, a.start - sentence.start - 40):a.start - sentence.start]) for a in actors):
             # 'information provided by the DEA': the givers are named; the receiver is the article's own side
             countries = countries | {next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
         return countries, named
@@ -382,6 +430,20 @@ class EventExtractor:
             if not (e.type == "joint_operation" and e.weak_only and any(e.countries <= pair for pair in extraditions)) and not e.generic
         ]
 
+    def absorb_investigation_teams(self, events: list[Event]) -> list[Event]:
+        """A joint investigation team is part of the joint operation it led to (SPEC), even when
+        it was set up long before the action ('the JIT, set up in 2022'): one event."""
+        teams = [e for e in events if e.type == "joint_operation" and self.lex.investigation_team.search(fold(e.evidence))]
+        kept = []
+        for event in events:
+            operation = next((o for o in events if o is not event and o.type == "joint_operation" and o not in teams
+                              and event.countries <= o.countries), None) if event in teams else None
+            if operation is None:
+                kept.append(event)
+            else:
+                operation.mentions = sorted(set(operation.mentions) | set(event.mentions))
+        return kept
+
     @classmethod
     def _merge_all(cls, events: list[Event]) -> list[Event]:
         """Merge again once participants joined: a pair may now be part of a multilateral event."""
@@ -397,7 +459,10 @@ class EventExtractor:
                 continue
             if not (existing.countries <= new.countries or new.countries <= existing.countries):
                 continue
-            if existing.location_fixed and new.location_fixed and existing.location and new.location and existing.location != new.location:
+            if existing.location_fixed and new.location_fixed and existing.location and new.location and existing.location != new.location \
+                    and not (new.inherited and new.type not in HOSTED_TYPES):
+                # two places: two gatherings; but a later account that does not name the parties
+                # ('he was handed over to DEA agents and flown to Chicago') tells the same extradition
                 continue
             if existing.visitor and new.visitor and existing.visitor != new.visitor:
                 continue
@@ -536,19 +601,29 @@ class EventResolver:
         it names (as their country) and its persons."""
         folded = context.folded
         views: list[SentenceView] = []
+        dateline_at = event_places.dateline_mention(context)
         # each sentence's mentions found once, not by a scan of the whole article per sentence
-        countries_in, organizations_in = context.by_sentence(context.countries), context.by_sentence(context.organization_mentions)
+        countries_in = context.by_sentence(sorted(context.countries, key=attrgetter("start")))
+        organizations_in = context.by_sentence(context.organization_mentions)
         spans_in = context.by_sentence([(s, e, p.name) for p in context.persons for s, e in p.spans], start=itemgetter(0))
         for number, sentence in enumerate(context.sentences):
             actors: list[Actor] = []
+            dropped_end = -1
             for mention in countries_in[number]:
-                if mention.kind in (DEMONYM, PREFIX, NAME) and self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind):
+                if mention.kind in (DEMONYM, PREFIX, NAME) and (
+                        self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind)
+                        # the rest of a list whose first item is a nationality: 'de nacionalidad marroqui, argelina y guineana'
+                        or (0 <= dropped_end <= mention.start and _LIST_REST.match(folded[dropped_end:mention.start]))):
+                    dropped_end = mention.end
                     continue
+                dropped_end = -1
                 locative, destination = event_places.mention_place_flags(context.text, folded, sentence.start, mention)
                 actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind,
-                                    self.extractor.is_crime_place(folded, sentence.start, mention.start)))
+                                    self.extractor.is_crime_place(folded, sentence.start, mention.start), dateline=mention is dateline_at))
             event_places.coordinate_places(actors, folded)
             for mention in organizations_in[number]:
+                if mention.key.startswith("institution:") and mention.country_source == "context":
+                    continue   # a body the text does not tie to a country ('a joint investigation team (JIT)'): its country is a guess
                 if mention.country:
                     source = "ministry" if mention.key.startswith("ministry:") else "agency"
                     actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text))

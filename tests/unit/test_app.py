@@ -18,7 +18,8 @@ from faust.types.tuples import Message
 from schemas.articles import NormalisedArticle
 
 from streams.app import (CoopwatchApp, Outbox, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
-                         faust_options, index_events, normalise_event, settle)
+                         SETTLED, faust_options, first_dropped, index_events, normalise_event, settle,
+                         undelivered_from)
 from streams.deadletters import parse_dead_letter
 from streams.index import BatchResult, Fault, IndexingHalted, Outcome
 from streams.settings import Settings
@@ -314,9 +315,20 @@ def test_the_worker_consumer_does_not_commit_past_the_message_at_the_committed_o
     assert consumer._new_offset(tp) == 41
 
 
-def test_a_message_never_handed_over_keeps_the_commit_before_it():
+def test_a_message_never_handed_over_keeps_the_commit_before_it_and_is_read_again():
     consumer, tp, _ = consumer_with(range(11, 41), committed=10)
     assert consumer._new_offset(tp) is None
+    assert consumer._read_again_from == {tp: 10}  # sought back before the next fetch
+
+
+def test_a_message_faust_skipped_is_not_taken_for_done_and_is_read_again():
+    consumer, tp, held = consumer_with([], committed=10, in_flight=[10])
+    consumer.app.topics.acks_enabled_for = lambda topic: True
+    assert consumer.ack(held[0]) is False  # acknowledged by Faust, never released by a stage
+    assert consumer._acked[tp] == [] and consumer._read_again_from == {tp: 10}
+    SETTLED.add(held[1] if len(held) > 1 else held[0])
+    held[0].acked = False
+    assert consumer.ack(held[0]) is True
 
 
 def test_a_partition_never_committed_waits_for_its_oldest_message_in_flight():
@@ -326,8 +338,21 @@ def test_a_partition_never_committed_waits_for_its_oldest_message_in_flight():
     assert consumer2._new_offset(tp2) == 4
 
 
+def test_first_dropped():
+    assert first_dropped(head=11, committed=10, in_flight=[]) == 10
+    assert first_dropped(head=11, committed=10, in_flight=[10]) is None  # still being processed
+    assert first_dropped(head=10, committed=10, in_flight=[]) is None
+    assert first_dropped(head=11, committed=None, in_flight=[]) is None
+
+
 def test_commit_would_skip():
-    assert commit_would_skip(head=11, committed=10, in_flight=[], known_gaps=False)
-    assert not commit_would_skip(head=11, committed=10, in_flight=[], known_gaps=True)  # compaction, transactions
-    assert not commit_would_skip(head=10, committed=10, in_flight=[12], known_gaps=False)
-    assert commit_would_skip(head=3, committed=None, in_flight=[2, 7], known_gaps=False)
+    assert commit_would_skip(head=11, committed=10, in_flight=[])
+    assert not commit_would_skip(head=10, committed=10, in_flight=[12])
+    assert commit_would_skip(head=3, committed=None, in_flight=[2, 7])
+
+
+def test_records_fetched_and_not_handed_over_are_fetched_again_from_the_first_of_them():
+    assert undelivered_from([5, 6, 7], 5) == 6
+    assert undelivered_from([5, 6, 7], None) == 5
+    assert undelivered_from([5, 6, 7], 7) is None
+    assert undelivered_from([], None) is None

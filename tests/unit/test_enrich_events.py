@@ -367,3 +367,186 @@ def test_each_event_of_an_article_has_its_own_id(enricher):
     enricher.events.resolve(context)
     ids = [e.event_id for e in context.events]
     assert len(ids) == 2 and len(set(ids)) == 2
+
+
+# ---------------------------------------------------------------- what did not take place (yet)
+def test_a_meeting_only_scheduled_is_no_event(enricher):
+    assert events(enricher, "The next round of border talks between India and Bangladesh on drug trafficking is scheduled "
+                            "for September in Dhaka.") == []
+    assert events(enricher, "Les deux pays tiendront la prochaine réunion sur le terrorisme entre l'Algérie et le Niger "
+                            "à Niamey.", "fr") == []
+    assert events(enricher, "India and Bangladesh held talks on drug trafficking in Dhaka.") == [("meeting", ["BD", "IN"], "BD")]
+
+
+def test_an_agreement_still_to_be_signed_is_no_event(enricher):
+    assert events(enricher, "Next year the minister will travel to Rome to sign a new agreement with Italy on migrant "
+                            "smuggling, Britain said.") == []
+    assert events(enricher, "Italy and Britain are expected to sign an agreement on migrant smuggling later this year.") == []
+
+
+def test_an_extradition_that_could_happen_is_no_event(enricher):
+    assert events(enricher, "Le trafiquant de drogue pourrait être extradé vers la France si la justice canadienne l'autorise, "
+                            "a indiqué la police du Canada.", "fr") == []
+    assert events(enricher, "Le trafiquant de drogue a été extradé vers la France par le Canada.", "fr") == [("extradition", ["CA", "FR"], "CA")]
+
+
+def test_patrols_only_wanted_are_no_operation(enricher):
+    assert events(enricher, "Dakar et Nouakchott veulent des patrouilles mixtes contre l'émigration irrégulière.", "fr",
+                  title="Sénégal-Mauritanie") == []
+
+
+# ---------------------------------------------------------------- countries that only qualify something else
+def test_a_coast_named_after_a_country_is_a_place_not_an_actor(enricher):
+    assert events(enricher, "La Garde nationale a démantelé à Sfax un réseau de passeurs organisant des traversées vers les "
+                            "côtes italiennes.", "fr", title="Tunisie") == []
+    # the demonym before the noun still names the country's service
+    assert events(enricher, "The Moroccan coast guard and Spanish police arrested twelve smugglers in a joint operation.") == [
+        ("joint_operation", ["ES", "MA"], None)]
+
+
+def test_every_nationality_of_a_list_is_a_nationality(enricher):
+    assert events(enricher, "Los agentes interceptaron 11 embarcaciones con 214 personas, la mayoría de nacionalidad marroquí, "
+                            "argelina y guineana, por tráfico de personas.", "es", title="Detenidos") == []
+
+
+def test_countries_given_as_examples_of_a_nationality_are_nationalities(enricher):
+    assert events(enricher, "Quinze passeurs, dont des ressortissants de pays voisins, notamment du Mali et du Niger, ont été "
+                            "arrêtés par la police.", "fr", title="Arrestations") == []
+
+
+def test_the_dateline_is_no_party_when_the_sentence_names_the_parties(enricher):
+    assert events(enricher, "WARSAW, 28 November — Border guards from Bulgaria, Croatia and Greece arrested 40 migrant smugglers "
+                            "during a joint operation.", title="Smugglers arrested") == [("joint_operation", ["BG", "GR", "HR"], None)]
+    # the dateline still names the side the sentence leaves out
+    assert events(enricher, "LA PAZ — El Tribunal Supremo aprobó la extradición a Perú de un traficante de armas.", "es",
+                  title="Extradición") == [("extradition", ["BO", "PE"], "BO")]
+
+
+def test_a_country_near_the_scene_is_a_landmark_not_a_party(enricher):
+    assert events(enricher, "Les armées du Niger et du Burkina Faso ont mené une opération conjointe contre des jihadistes "
+                            "aux confins du Mali.", "fr", title="Sahel") == [("joint_operation", ["BF", "NE"], None)]
+
+
+def test_the_countries_describing_the_network_targeted_are_no_parties(enricher):
+    assert events(enricher, "Police in Belgium and France carried out a coordinated action against a network smuggling migrants "
+                            "to the United Kingdom.", title="Smugglers") == [("joint_operation", ["BE", "FR"], None)]
+    # an agent named after the network is a party again
+    assert events(enricher, "A coordinated action against a network of migrant smugglers was carried out by police in Belgium "
+                            "and France.", title="Smugglers") == [("joint_operation", ["BE", "FR"], None)]
+
+
+# ---------------------------------------------------------------- one operation, told several ways
+def test_a_body_the_text_ties_to_no_country_names_no_party(enricher):
+    assert events(enricher, "The gang attacked banks in Brazil. A joint investigation team (JIT) between Germany and Poland "
+                            "was set up against the cybercrime gang.", title="Cybercrime") == [("joint_operation", ["DE", "PL"], None)]
+
+
+def test_a_joint_investigation_team_is_part_of_its_operation_whenever_it_was_set_up(enricher):
+    assert events(enricher, "Police in Belgium and France arrested 19 migrant smugglers in a coordinated action on 24 October 2023. "
+                            "The investigation, opened in 2022, was led by a joint investigation team of Belgian and French "
+                            "prosecutors.", title="Smugglers arrested") == [("joint_operation", ["BE", "FR"], None)]
+
+
+def test_information_exchanged_during_an_operation_is_part_of_it(enricher):
+    assert events(enricher, "In an operation coordinated by Europol, police from Germany and Ukraine took down a DDoS-for-hire "
+                            "service used by cybercriminals. Europol facilitated the exchange of information between German and "
+                            "Ukrainian police on the action day.", title="Takedown") == [("joint_operation", ["DE", "UA"], None)]
+
+
+def test_information_given_to_a_named_service_is_shared_between_the_two(enricher):
+    assert events(enricher, "Des informations précises fournies par la DGST ont permis aux services de la Policía Nacional "
+                            "espagnole d'interpeller un partisan de Daech.", "fr", title="Terrorisme") == [
+        ("intelligence_sharing", ["ES", "MA"], None)]
+
+
+def test_a_later_account_of_an_extradition_that_names_one_side_is_the_same_extradition(enricher):
+    assert events(enricher, "México extraditó el viernes a Estados Unidos a un químico acusado de tráfico de fentanilo. El químico "
+                            "fue entregado a agentes de la DEA en el aeropuerto de Toluca y trasladado a Chicago, donde una corte "
+                            "federal lo requiere.", "es", title="Extradición") == [("extradition", ["MX", "US"], "MX")]
+
+
+# ---------------------------------------------------------------- how press text words cooperation
+def test_spanish_present_and_perfect_forms_report_meetings_and_visits(enricher):
+    assert ("meeting", ["ES", "MA"], "MA") in events(enricher, "El ministro español del Interior se reúne en Rabat con su "
+                                                               "homólogo marroquí para abordar la lucha contra el terrorismo.", "es")
+    assert events(enricher, "El ministro español del Interior ha viajado hoy a Mauritania para abordar la lucha contra la "
+                            "inmigración irregular.", "es") == [("visit", ["ES", "MR"], "MR")]
+
+
+def test_joint_patrols_with_an_adjective_between_are_a_joint_operation(enricher):
+    assert events(enricher, "La Guardia Civil y la Gendarmería Real de Marruecos realizaron cuatro patrullas marítimas conjuntas "
+                            "contra la inmigración irregular.", "es") == [("joint_operation", ["ES", "MA"], None)]
+
+
+def test_a_roadmap_adopted_or_a_task_force_agreed_is_an_agreement(enricher):
+    assert events(enricher, "Les chefs de police de l'Algérie, du Nigeria et du Kenya ont adopté une feuille de route commune "
+                            "contre le terrorisme.", "fr") == [("agreement", ["DZ", "KE", "NG"], None)]
+    assert events(enricher, "Los jefes policiales de El Salvador y Guatemala acordaron crear una fuerza de tarea contra las "
+                            "pandillas y el narcotráfico.", "es") == [("agreement", ["GT", "SV"], None)]
+
+
+def test_a_task_force_named_beside_an_operation_makes_no_plan_of_it(enricher):
+    assert events(enricher, "Kenyan police officers trained with the FBI Joint Terrorism Task Force against terrorism.") == [
+        ("training", ["KE", "US"], None)]
+
+
+def test_fugitives_deported_to_the_country_that_wants_them_are_handed_over(enricher):
+    found = events(enricher, "MANILA – The Philippine Bureau of Immigration deported three South Korean fugitives wanted in Seoul "
+                             "for voice phishing.", title="Fugitives deported")
+    assert [(kind, countries) for kind, countries, _ in found] == [("extradition", ["KR", "PH"])]
+
+
+def test_a_meeting_by_videoconference_takes_place_nowhere(enricher):
+    assert events(enricher, "ALGIERS – Police chiefs of Algeria, Nigeria and Kenya held a meeting by videoconference on "
+                            "terrorism.") == [("meeting", ["DZ", "KE", "NG"], None)]
+    assert events(enricher, "ALGIERS – Police chiefs of Algeria, Nigeria and Kenya held a meeting on terrorism.") == [
+        ("meeting", ["DZ", "KE", "NG"], "DZ")]
+
+
+def test_equipment_handed_over_is_training(enricher):
+    assert events(enricher, "España ha hecho entrega a la Gendarmería de Mauritania de 20 vehículos para la lucha contra la "
+                            "inmigración irregular.", "es") == [("training", ["ES", "MR"], None)]
+
+
+def test_this_arrest_refers_to_the_arrest_already_told(enricher):
+    assert events(enricher, "Des informations précises fournies par la DGST ont permis aux services de la Policía Nacional "
+                            "espagnole d'interpeller un partisan de Daech. Cette arrestation s'inscrit dans le cadre de la "
+                            "coopération sécuritaire entre le Maroc et l'Espagne.", "fr", title="Terrorisme") == [
+        ("intelligence_sharing", ["ES", "MA"], None)]
+
+
+def test_confirming_that_an_extradition_request_arrived_decides_nothing(enricher):
+    assert events(enricher, "Le ministère de la Justice du Canada a confirmé avoir reçu une demande d'extradition de la France "
+                            "visant un trafiquant de drogue.", "fr", title="Justice") == []
+    assert events(enricher, "La Cour suprême du Canada a confirmé l'extradition vers la France d'un trafiquant de drogue.", "fr",
+                  title="Justice") == [("extradition", ["CA", "FR"], "CA")]
+
+
+def test_a_course_given_to_officers_of_several_countries_is_one_training_of_them_all(enricher):
+    found = events(enricher, "The Australian Federal Police delivered a two-week cybercrime investigations course in Suva to "
+                             "officers from the police forces of Fiji, Samoa and Tonga.", title="Cybercrime training")
+    assert [(kind, countries) for kind, countries, _ in found] == [("training", ["AU", "FJ", "TO", "WS"])]
+
+
+def test_a_national_conference_is_no_meeting_between_countries(enricher):
+    assert events(enricher, "The minister spoke at the National Organised Immigration Crime Conference about smuggling gangs.",
+                  title="Speech", language="en") == []
+    assert events(enricher, "Le ministre a ouvert la conférence nationale sur le terrorisme, avec des experts du Maroc et "
+                            "de la France.", "fr", title="Discours") == []
+
+
+def test_one_side_of_a_border_places_the_operation(enricher):
+    assert events(enricher, "Kenyan and Ugandan officers have been conducting joint patrols on the Kenyan side of the border "
+                            "against al-Shabaab terrorists.", title="Patrols") == [("joint_operation", ["KE", "UG"], "KE")]
+    # 'the Moroccan side' speaking is a delegation, not a place
+    assert events(enricher, "Spanish and Moroccan officials met in Madrid on terrorism. After the meeting, the Moroccan side said "
+                            "the talks were fruitful.", title="Talks") == [("meeting", ["ES", "MA"], "ES")]
+
+
+def test_a_cause_or_an_outcome_is_no_plan(enricher):
+    assert events(enricher, "The arrests in Spain were made due to information provided by the Moroccan DGST on a terrorist "
+                            "cell.", title="Arrests") == [("intelligence_sharing", ["ES", "MA"], None)]
+    assert events(enricher, "Spain and Morocco eventually signed an agreement on terrorism.",
+                  title="Agreement") == [("agreement", ["ES", "MA"], None)]
+    assert events(enricher, "Spain and Morocco signed an agreement on terrorism on Monday that will take effect next year.",
+                  title="Agreement") == [("agreement", ["ES", "MA"], None)]

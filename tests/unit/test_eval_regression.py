@@ -1,12 +1,13 @@
 """Enrichment quality must not regress.
 
-Five sets are scored, each with floors slightly below the figures reached:
+Six sets are scored, each with floors slightly below the figures reached:
 - ``dev``: the project's development set beside the repository
   (``../shared/eval/dev.jsonl``, or COOPWATCH_EVAL_FILE), held to the project's
   targets and above;
 - ``real-dev``: real published articles with gold answers (``../shared/eval/real-dev.jsonl``),
   read from there only: their text belongs to their publishers;
 - ``dev2``: a second development set written for the project;
+- ``dev-press``: a development set written for the project in the style of real press;
 - ``heldout`` and ``heldout-press``: written for the project and never used to tune
   anything (the second in the style of real press, by an author who never saw the
   code), so their floors say how the pipeline does on articles it has never seen.
@@ -29,17 +30,20 @@ FLOORS = {
             {"persons": 0.99, "organizations": 0.99, "countries": 0.99, "topics": 0.99, "events": 0.97,
              "language": 1.0, "event_location": 0.92}),
     "real-dev": (lambda: shared_file("eval/real-dev.jsonl"),
-                 {"persons": 0.95, "organizations": 0.92, "countries": 0.99, "topics": 0.97, "events": 0.95,
+                 {"persons": 0.95, "organizations": 0.92, "countries": 0.99, "topics": 0.97, "events": 0.97,
                   "language": 1.0, "event_location": 0.87}),
     "dev2": (lambda: DATA / "dev2.jsonl",
              {"persons": 0.99, "organizations": 0.97, "countries": 0.99, "topics": 0.95, "events": 0.97,
               "language": 1.0, "event_location": 0.84}),
+    "dev-press": (lambda: DATA / "dev-press.jsonl",
+                  {"persons": 0.92, "organizations": 0.87, "countries": 0.99, "topics": 0.89, "events": 0.90,
+                   "language": 1.0, "event_location": 0.88}),
     "heldout": (lambda: DATA / "heldout.jsonl",
                 {"persons": 0.91, "organizations": 0.80, "countries": 0.97, "topics": 0.89, "events": 0.82,
-                 "language": 1.0, "event_location": 0.84}),
+                 "language": 1.0, "event_location": 0.88}),
     "heldout-press": (lambda: DATA / "heldout-press.jsonl",
-                      {"persons": 0.86, "organizations": 0.86, "countries": 0.98, "topics": 0.88, "events": 0.69,
-                       "language": 1.0, "event_location": 0.87}),
+                      {"persons": 0.86, "organizations": 0.86, "countries": 0.98, "topics": 0.88, "events": 0.74,
+                       "language": 1.0, "event_location": 0.92}),
 }
 
 
