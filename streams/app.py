@@ -16,11 +16,14 @@ import logging
 import os
 import time
 import weakref
-from datetime import datetime, timezone
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
+from faust.streams import _current_event
 from faust.transport.drivers.aiokafka import Consumer as FaustKafkaConsumer
 from faust.transport.drivers.aiokafka import ensure_aiokafka_TP
 from faust.types import TP
@@ -31,7 +34,9 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exp
 from schemas.articles import ArticleMentions, DeadLetter, EnrichedArticle, NormalisedArticle, Stage
 from streams.alerts import AlertRaiser
 from streams.clients import faust_broker_options
-from streams.incidents import TABLE_NAME, IncidentStore, apply_mentions, incident_actions, mentions_of, routing_key
+from streams.incidents import (
+    TABLE_NAME, Changes, IncidentStore, changes_for, held_incidents, incident_actions, mentions_of, place_mentions, routing_key,
+)
 from streams.index import AfterWrite, IndexingHalted, IndexSink
 from streams.normalise import NormaliseError, normalise_payload, receive_time
 from streams.settings import Settings
@@ -316,6 +321,38 @@ async def normalise_event(event: EventT, outbox: Outbox, normalised_topic: faust
     await outbox.forward(event, "normalise", normalised_topic, key=article.article_id.encode(), value=article.model_dump_json().encode("utf-8"))
 
 
+async def normalise_events(events: Sequence[EventT], outbox: Outbox, normalised_topic: faust.TopicT, settings: Settings) -> None:
+    """A batch, its sends in flight together: the producer packs them into few requests."""
+    await asyncio.gather(*(normalise_event(event, outbox, normalised_topic, settings) for event in events))
+
+
+@dataclass
+class EnrichedOutput:
+    """An enriched article as it leaves the stage: its message, and its mentions messages (key, value)."""
+
+    article_id: str
+    value: bytes
+    mentions: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+
+def enrich_outputs(enricher: object, articles: Sequence[tuple[EventT, NormalisedArticle]], *,
+                   with_mentions: bool) -> list[tuple[EventT, EnrichedOutput | BaseException]]:
+    """Enrich a batch and serialise what leaves the stage, all off the event loop."""
+    outputs: list[tuple[EventT, EnrichedOutput | BaseException]] = []
+    for event, result in enrich_each(enricher, articles):
+        if isinstance(result, BaseException):
+            outputs.append((event, result))
+            continue
+        try:
+            mentions = [(routing_key(message.type), message.model_dump_json().encode("utf-8"))
+                        for message in mentions_of(result)] if with_mentions else []
+        except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, like an enrichment error
+            outputs.append((event, error))
+            continue
+        outputs.append((event, EnrichedOutput(result.article_id, result.model_dump_json().encode("utf-8"), mentions)))
+    return outputs
+
+
 async def enrich_events(events: Sequence[EventT], outbox: Outbox, enriched_topic: faust.TopicT, enricher: object,
                         mentions_topic: faust.TopicT | None = None) -> None:
     articles: list[tuple[EventT, NormalisedArticle]] = []
@@ -325,18 +362,17 @@ async def enrich_events(events: Sequence[EventT], outbox: Outbox, enriched_topic
         except Exception as error:  # noqa: BLE001
             await outbox.dead_letter(dead_letter_for(event, "enrich", error))
     # NLP is CPU-bound: run it off the event loop so Kafka heartbeats go on.
-    results = await asyncio.get_running_loop().run_in_executor(None, enrich_each, enricher, articles)
+    results = await asyncio.get_running_loop().run_in_executor(
+        None, lambda: enrich_outputs(enricher, articles, with_mentions=mentions_topic is not None))
     sends: list[Awaitable[None]] = []
     for event, result in results:
         if isinstance(result, BaseException):
             sends.append(outbox.dead_letter(dead_letter_for(event, "enrich", result)))
-        else:
-            sends.append(outbox.forward(event, "enrich", enriched_topic, key=result.article_id.encode(), value=result.model_dump_json().encode("utf-8")))
-            if mentions_topic is not None:
-                # Keyed for consolidation; sent for every type, so a re-enriched article's
-                # vanished events leave their incidents.
-                sends += [outbox.forward(event, "enrich", mentions_topic, key=routing_key(message.type),
-                                         value=message.model_dump_json().encode("utf-8")) for message in mentions_of(result)]
+            continue
+        sends.append(outbox.forward(event, "enrich", enriched_topic, key=result.article_id.encode(), value=result.value))
+        # Keyed for consolidation; sent for every type, so a re-enriched article's
+        # vanished events leave their incidents.
+        sends += [outbox.forward(event, "enrich", mentions_topic, key=key, value=value) for key, value in result.mentions]
     await asyncio.gather(*sends)
 
 
@@ -357,21 +393,78 @@ async def index_events(events: Sequence[EventT], outbox: Outbox, sink: IndexSink
             await outbox.dead_letter(dead_letter_for(event, "index", RuntimeError(fault.reason), kind=fault.kind))
 
 
-async def incidents_event(event: EventT, outbox: Outbox, store: IncidentStore, sink: IndexSink, settings: Settings) -> None:
-    """One mentions message -> the incidents table -> coop-incidents (refused documents dead-letter the message)."""
+@contextmanager
+def acting_for(event: EventT):
+    """Table reads and writes in this block belong to ``event``'s partition and changelog.
+
+    Faust finds a table's partition through the current event, which a batch
+    taken with ``take_events`` does not set message by message.
+    """
+    token = _current_event.set(weakref.ref(event))
     try:
-        message = ArticleMentions.model_validate_json(event.message.value)
-    except ValidationError as error:
-        await outbox.dead_letter(dead_letter_for(event, "incidents", error, kind="contract_violation"))
+        yield
+    finally:
+        _current_event.reset(token)
+
+
+async def incidents_events(events: Sequence[EventT], outbox: Outbox, store: IncidentStore, sink: IndexSink, settings: Settings) -> None:
+    """A batch of mentions messages -> the incidents table, message by message in order -> one bulk
+    of the incidents they changed (refused documents dead-letter the messages that changed them).
+
+    Before a message changes the table, the incidents that hold its article's mentions are
+    recorded as unindexed (``unindexed|TYPE``), and the record is dropped only once
+    Elasticsearch has acknowledged the batch's documents. A worker killed in between leaves
+    the record, so the batch's redelivery rewrites those documents too: a mention moved
+    out of an incident is removed from its document even when the replay no longer
+    finds it there.
+    """
+    window = timedelta(days=settings.incident_window_days)
+    changed_by: dict[str, list[EventT]] = {}   # incident id -> the messages that changed it, in order
+    partition_of: dict[str, EventT] = {}       # incident id -> a message of the partition that holds it
+    types: dict[str, EventT] = {}              # event type -> its last message in the batch
+    for event in events:
+        try:
+            message = ArticleMentions.model_validate_json(event.message.value)
+        except ValidationError as error:
+            await outbox.dead_letter(dead_letter_for(event, "incidents", error, kind="contract_violation"))
+            continue
+        try:
+            with acting_for(event):
+                if message.type not in types:   # left by a batch that did not finish
+                    partition_of.update(dict.fromkeys(store.unindexed(message.type), event))
+                types[message.type] = event
+                store.mark_unindexed(message.type, held_incidents(store, message, window))
+                touched = place_mentions(store, message, settings)
+        except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, the worker goes on
+            await outbox.dead_letter(dead_letter_for(event, "incidents", error))
+            continue
+        for incident_id in touched:
+            changed_by.setdefault(incident_id, []).append(event)
+            partition_of[incident_id] = event
+        # Let the other agents run, and the producer send this message's changelog writes:
+        # a whole batch applied in one go held the event loop for seconds under load.
+        await asyncio.sleep(0)
+    if not partition_of:
         return
-    try:
-        changes = apply_mentions(store, message, settings)
-    except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, the worker goes on
-        await outbox.dead_letter(dead_letter_for(event, "incidents", error))
-        return
-    faults = [fault for fault in await sink.send(incident_actions(changes, settings, indexed_at=datetime.now(timezone.utc))) if fault]
-    if faults:
-        await outbox.dead_letter(dead_letter_for(event, "incidents", RuntimeError(faults[0].reason), kind=faults[0].kind))
+    changes = Changes()
+    for incident_id, event in partition_of.items():
+        with acting_for(event):
+            found = changes_for(store, [incident_id])
+        changes.upserted += found.upserted
+        changes.deleted += found.deleted
+        await asyncio.sleep(0)
+    actions = incident_actions(changes, settings, indexed_at=datetime.now(timezone.utc))
+    faults = await sink.send(actions)
+    refused: dict[int, tuple[EventT, Any]] = {}   # by message: its first refused document's fault
+    for action, fault in zip(actions, faults):
+        if fault is not None:
+            for event in changed_by.get(action["_id"], []):
+                refused.setdefault(id(event), (event, fault))
+    for event, fault in refused.values():
+        await outbox.dead_letter(dead_letter_for(event, "incidents", RuntimeError(fault.reason), kind=fault.kind))
+    for event_type, event in types.items():
+        with acting_for(event):
+            store.clear_unindexed(event_type)
 
 
 def enrich_each(enricher: object, articles: Sequence[tuple[EventT, NormalisedArticle]]) -> list[tuple[EventT, object]]:
@@ -474,8 +567,8 @@ def create_app(
         @app.agent(raw_topic, name="normalise")
         async def normalise_agent(stream: faust.StreamT) -> None:
             async def run() -> None:
-                async for event in stream.events():
-                    await settle([event], lambda: normalise_event(event, outbox, normalised_topic, settings))
+                async for events in stream.take_events(settings.enrich_batch_size, within=settings.enrich_batch_seconds):
+                    await settle(events, lambda: normalise_events(events, outbox, normalised_topic, settings))
 
             await halting_on_failure("normalise", run)
 
@@ -519,33 +612,41 @@ def create_app(
     return app
 
 
+# RocksDB as Faust opens it by default keeps up to three 64 MiB write buffers and a 2 GiB
+# block cache for each partition: a worker writing incidents for half an hour grew by
+# hundreds of MiB. The table is small, and a batch reads what it wrote from its own cache.
+TABLE_STORE_OPTIONS = {"write_buffer_size": 4 << 20, "max_write_buffer_number": 2, "block_cache_size": 16 << 20}
+
+
 def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faust.TopicT, outbox: Outbox,
                         halting_on_failure: Callable[[str, Callable[[], Awaitable[None]]], Awaitable[None]]) -> None:
     """Mentions -> the incidents table -> coop-incidents.
 
     The table lives in the partition of the mentions it was built from (keys are
     event types), is backed by a compacted changelog and kept locally in
-    ``settings.state_store``. One message at a time: table writes go to the
-    changelog partition of the event being processed, and a message is
-    released only once Elasticsearch has answered for the incidents it
-    changed. Applying a message is idempotent, so one processed again after a
-    crash or a rebalance changes nothing.
+    ``settings.state_store``. In batches (the index stage's size and window):
+    each message is applied to the table in order, its writes going to the
+    changelog partition of that message; then one bulk writes every incident
+    the batch changed, and the batch is released only once Elasticsearch has
+    answered for them. Applying a message is idempotent, so one processed again
+    after a crash or a rebalance changes nothing.
     """
     table = app.Table(
         TABLE_NAME, default=None, partitions=settings.topic_partitions,
         # "rocksdb:incidents", not "rocksdb://": Faust ignores a table store URL without a path.
         store=f"{settings.state_store}:{TABLE_NAME}",
         key_type=bytes, value_type=bytes,   # raw: IncidentStore encodes its own JSON
+        options=dict(TABLE_STORE_OPTIONS),  # a copy: the store takes keys out of it
     )
-    store = IncidentStore(table)
 
     @app.agent(mentions_topic, name="incidents")
     async def incidents_agent(stream: faust.StreamT) -> None:
         sink = IndexSink(settings)
 
         async def run() -> None:
-            async for event in stream.events():
-                await settle([event], lambda: incidents_event(event, outbox, store, sink, settings))
+            async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
+                # A store per batch: what it keeps parsed is never older than the batch.
+                await settle(events, lambda: incidents_events(events, outbox, IncidentStore(table), sink, settings))
 
         try:
             await halting_on_failure("incidents", run)

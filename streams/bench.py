@@ -51,6 +51,9 @@ REPO = Path(__file__).resolve().parents[1]
 # Articles written for the project (never the real articles of the shared eval set).
 DEFAULT_FEEDS = (REPO / "deploy" / "sample" / "feed.jsonl", REPO / "tests" / "data" / "dev2.jsonl", REPO / "tests" / "data" / "heldout.jsonl")
 STAGE_TOPICS = ("normalise", "enrich", "index", "incidents")
+# Producer batches of the bench's publisher (kafka-python's default, 16 KiB, sends a few
+# articles per request: publishing a burst then took as long as indexing it).
+PUBLISH_BATCH_BYTES = 1 << 20
 # The configuration the latency depends on, printed with the figures.
 LATENCY_SETTINGS = ("enrich_batch_size", "enrich_batch_seconds", "index_batch_size", "index_batch_seconds",
                     "index_refresh_seconds", "commit_interval_seconds", "producer_linger_seconds")
@@ -151,8 +154,28 @@ def bench_articles(sources: Sequence[dict], count: int, run_id: str, *, seed: in
             paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(donor))
         article = {key: value for key, value in base.items() if key not in ("url", "id", "source")}
         article.update(id=f"{prefix}-{run_id}-{n}", source="benchmark", body="\n".join(paragraphs))
+        cycle = n // len(order)
+        if cycle and isinstance(base.get("published_at"), str):
+            article["published_at"] = earlier_date(base["published_at"], weeks=cycle)
         articles.append(article)
     return articles
+
+
+def earlier_date(published_at: str, *, weeks: int) -> str:
+    """The same date ``weeks`` earlier (ISO 8601), or as it is when unreadable: each round through
+    the sources tells other events, as a feed does, instead of adding reports to the same incidents
+    without end (their merge window is days, a round is a week apart). Earlier, not later: the
+    normalise stage takes a date in the future for the time of receipt, which would put every
+    later round on one day."""
+    from datetime import datetime, timedelta, timezone
+
+    from schemas.dates import UnreadableDate, read_date
+
+    try:
+        moment = read_date(published_at, received_at=datetime.now(timezone.utc)).moment
+    except UnreadableDate:
+        return published_at
+    return (moment - timedelta(weeks=weeks)).isoformat()
 
 
 def article_id_of(article: dict) -> str:
@@ -240,6 +263,10 @@ def format_report(report: dict[str, Any]) -> str:
         f"({num(ratios['end_to_end_to_nlp_bound_cpu'], digits=3)} per CPU second); "
         f"index stage / bare bulk {num(ratios['index_stage_to_bare_bulk'], digits=3)}",
     ]
+    if bounds.get("long_article"):
+        long = bounds["long_article"]
+        lines.append(f"one article of {long['chars']:,} characters ({long['language']}; the NLP reads its first {long['nlp_chars']:,}): "
+                     f"enriched in {long['enrich_s']:.2f} s ({long['enrich_cpu_s']:.2f} s CPU)")
     if not bounds["texts"]:
         lines[-2:] = ["bounds: not measured (--bound-texts 0)"]
     if report.get("problems"):
@@ -461,6 +488,7 @@ class BenchOptions:
     poll_interval: float = 0.1
     bound_texts: int = 150
     index_documents: int = 1000
+    long_article_chars: int = 900_000
     timeout: float = 300.0
     seed: int = 0
 
@@ -499,7 +527,8 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             say("measuring the bounds on the same texts")
             bounds = measure_bounds(bench, articles[: options.bound_texts], pool, client, options, run_id)
         else:
-            bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers}
+            bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers,
+                                                     "long_article": None}
         problems += result.pop("problems")
         finished = True
     finally:
@@ -570,7 +599,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
     sampler = Sampler(settings, [p.pid for p in pool.processes])
     published: dict[str, float] = {}
     # Steady publishing sends each message as it comes; a burst lets the client batch.
-    producer = kafka_producer(settings, linger_ms=0 if options.rate else 5)
+    producer = kafka_producer(settings, linger_ms=0 if options.rate else 5, batch_size=PUBLISH_BATCH_BYTES)
     watcher.start()
     sampler.start()
     problems: list[str] = []
@@ -720,6 +749,8 @@ def measure_bounds(settings: Settings, articles: list[dict], pool: WorkerPool, c
     spacy_texts = sum(len(texts) for texts in texts_by_language.values())
 
 
+    long_article = long_article_timing(enricher, articles, options.long_article_chars, settings) if options.long_article_chars else None
+
     processes = max(1, options.workers)
     parallel = parallel_nlp_rate(settings, texts_by_language, processes)
     # Indexing is fast next to the NLP: enough copies that one refresh interval is not the measure.
@@ -738,7 +769,29 @@ def measure_bounds(settings: Settings, articles: list[dict], pool: WorkerPool, c
         "normalise_per_s": len(normalised) / normalise_seconds if normalise_seconds else None,
         "index_stage_per_s": index_stage,
         "bare_bulk_per_s": bare,
+        "long_article": long_article,
     }
+
+
+def long_article_timing(enricher, articles: list[dict], chars: int, settings: Settings) -> dict[str, Any]:
+    """One article of ``chars`` characters, made of the bench's texts of one language, normalised and
+    enriched once: how long a huge article holds its partition (the NLP reads a bounded prefix)."""
+    from datetime import datetime, timezone
+
+    from streams.normalise import normalise_payload
+
+    language = articles[0].get("lang")
+    bodies = [a["body"] for a in articles if a.get("lang") == language] or [articles[0]["body"]]
+    paragraphs: list[str] = []
+    while sum(len(p) + 1 for p in paragraphs) < chars:
+        paragraphs.append(bodies[len(paragraphs) % len(bodies)])
+    raw = dict(articles[0], id="long-article", body="\n".join(paragraphs)[:chars])
+    article = normalise_payload(json.dumps(raw, ensure_ascii=False).encode("utf-8"), received_at=datetime.now(timezone.utc),
+                                max_body_chars=max(settings.max_body_chars, chars + 1))
+    timing = Timing()
+    timing.measure(lambda: enricher.enrich(article))
+    return {"chars": len(raw["body"]), "nlp_chars": len(enricher.article_text(article)), "language": article.language,
+            "enrich_s": round(timing.wall, 2), "enrich_cpu_s": round(timing.cpu, 2)}
 
 
 BOUNDS = ("spacy_pipe_per_s", "spacy_pipe_per_cpu_s", "spacy_pipe_parallel_per_s", "enrich_per_s", "enrich_per_cpu_s",
@@ -832,7 +885,8 @@ def index_stage_rate(settings: Settings, enriched: list, client, suffix: str, op
 
     articles = [renamed(article, suffix) for article in enriched]
     values = [article.model_dump_json().encode("utf-8") for article in articles]
-    producer = kafka_producer(settings, linger_ms=5)
+    # Large producer batches: the publisher must not be what this bound measures.
+    producer = kafka_producer(settings, linger_ms=5, batch_size=PUBLISH_BATCH_BYTES)
     started = time.time()
     try:
         for article, value in zip(articles, values):

@@ -198,6 +198,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     options = BenchOptions(
         messages=args.messages, rate=args.rate, duration=args.duration, workers=args.workers, feeds=feeds,
         poll_interval=args.poll, bound_texts=args.bound_texts, index_documents=args.index_documents, timeout=args.timeout, seed=args.seed,
+        long_article_chars=max(0, args.long_article_chars),
     )
     report = run_bench(settings, options, progress=lambda message: print(message, file=sys.stderr, flush=True))
     print(json.dumps(report, indent=2) if args.json else format_report(report))
@@ -434,6 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="texts the bounds are measured on (default 150; 0 skips the bounds, for quick latency runs)")
     bench.add_argument("--index-documents", type=_positive(int), default=1000, metavar="N",
                        help="documents the index stage and the bare bulk are measured on (default 1000)")
+    bench.add_argument("--long-article-chars", type=int, default=900_000, metavar="N",
+                       help="also time the enrichment of one article of N characters (default 900000; 0: not measured)")
     bench.add_argument("--seed", type=int, default=0, help="seed of the article variations")
     bench.add_argument("--timeout", type=_positive(float), default=300, help="give up this many seconds after publishing ended")
     bench.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -62,7 +62,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.IGNORECASE)   # l'Adriatique, d'Algésiras
 _POSSESSIVE = re.compile(r"['’]s?$")                              # Tuesday's, Morocco's
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”\n]\s*)$")
+_SENTENCE_ENDS = frozenset('.!?:;«»"“”\n')
 # English writes weekdays and months with a capital; every report of one day shares them.
 _CALENDAR_WORDS = frozenset(fold_key(w) for w in list(calendar.day_name) + list(calendar.month_name) if w)
 
@@ -89,6 +89,19 @@ def _is_title_case(title: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) > len(words) / 2
 
 
+def _starts_sentence(text: str, position: int) -> bool:
+    """Whether the text starts at ``position``, or only spaces lie between a sentence end and it.
+    (Looks back over the spaces only: a search over the whole prefix per word is quadratic.)"""
+    before = position
+    while before > 0 and text[before - 1].isspace():
+        if text[before - 1] == "\n":
+            return True
+        before -= 1
+    if before == 0:
+        return position == 0
+    return text[before - 1] in _SENTENCE_ENDS
+
+
 def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countries: Iterable[str] = ()) -> list[str]:
     """The proper names and figures of some sentences, folded: the language-neutral part of
     what a report says ("Tanger", "2.3", "Algeciras"). Sentence-initial words, the names of
@@ -103,7 +116,7 @@ def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countrie
             key = fold_key(word)
             if (
                 len(key) < 3 or not word or not word[0].isupper() or key in known or key in _CALENDAR_WORDS
-                or _SENTENCE_START.search(text[: match.start()])
+                or _starts_sentence(text, match.start())
                 or any(s <= match.start() < e for s, e in excluded)
             ):
                 continue
@@ -293,6 +306,9 @@ class IncidentStore:
     day|TYPE|COUNTRY|DATE     -> ids of the incidents of TYPE involving COUNTRY reported
                                  between their first and last report, by day: the
                                  candidates of a new mention are found without a scan
+    unindexed|TYPE            -> ids of incidents a batch may have changed in the table
+                                 whose documents Elasticsearch has not acknowledged yet
+                                 (the worker's; see ``streams.app``)
 
     A worker killed mid-message leaves a prefix of that message's writes in the
     changelog (one partition, in order). Writes are ordered so that every prefix is
@@ -302,23 +318,35 @@ class IncidentStore:
 
     def __init__(self, table: MutableMapping[Any, Any]) -> None:
         self.table = table
+        # What was read or written, parsed: candidates are read again and again, and an
+        # incident of many reports is costly to parse. A store lives for one batch of the
+        # worker (or one offline run), while nothing but itself writes the table.
+        self._values: dict[str, Any] = {}
+        self._states: dict[str, IncidentState | None] = {}
 
     def _read(self, key: str) -> Any:
-        value = self.table.get(key)
-        if value is None:
-            return None
-        return json.loads(value.decode("utf-8") if isinstance(value, bytes) else value)
+        if key not in self._values:
+            value = self.table.get(key)
+            self._values[key] = None if value is None else json.loads(value.decode("utf-8") if isinstance(value, bytes) else value)
+        return self._values[key]
 
     def _write(self, key: str, value: Any) -> None:
         self.table[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._values[key] = value
+        self._states.pop(key, None)
 
     def _drop(self, key: str) -> None:
-        if self.table.get(key) is not None:
+        if self._read(key) is not None:
             del self.table[key]
+        self._values[key] = None
+        self._states.pop(key, None)
 
     def incident(self, incident_id: str) -> IncidentState | None:
-        data = self._read(f"incident|{incident_id}")
-        return IncidentState.model_validate(data) if data is not None else None
+        key = f"incident|{incident_id}"
+        if key not in self._states:
+            data = self._read(key)
+            self._states[key] = IncidentState.model_validate(data) if data is not None else None
+        return self._states[key]
 
     def put(self, state: IncidentState, previous: IncidentState | None = None) -> None:
         """Write an incident over its previous version, indexed over its new span first."""
@@ -328,6 +356,7 @@ class IncidentStore:
             # writes its changelog never received, and this sends them again.
             self._write(key, sorted(set(self._read(key) or []) | {state.incident_id}))
         self._write(f"incident|{state.incident_id}", state.model_dump(mode="json"))
+        self._states[f"incident|{state.incident_id}"] = state
         if previous is not None:
             self._unindex(previous.incident_id, _index_keys(previous) - keys)
 
@@ -349,6 +378,18 @@ class IncidentStore:
             self._write(f"article|{event_type}|{article_id}", incident_ids)
         else:
             self._drop(f"article|{event_type}|{article_id}")
+
+    def unindexed(self, event_type: str) -> list[str]:
+        """Incidents of this type whose documents may not show the table's state yet."""
+        return self._read(f"unindexed|{event_type}") or []
+
+    def mark_unindexed(self, event_type: str, incident_ids: Iterable[str]) -> None:
+        ids = set(self.unindexed(event_type))
+        if not ids.issuperset(incident_ids):
+            self._write(f"unindexed|{event_type}", sorted(ids.union(incident_ids)))
+
+    def clear_unindexed(self, event_type: str) -> None:
+        self._drop(f"unindexed|{event_type}")
 
     def candidates(self, mention: IncidentMention, window: timedelta) -> list[IncidentState]:
         ids: set[str] = set()
@@ -389,8 +430,20 @@ class Changes:
     deleted: list[str] = field(default_factory=list)
 
 
-def apply_mentions(store: IncidentStore, message: ArticleMentions, settings: Settings) -> Changes:
-    """Move an article's mentions of one type to the incidents they belong to now.
+def held_incidents(store: IncidentStore, message: ArticleMentions, window: timedelta) -> set[str]:
+    """The incidents that hold the article's mentions of the message's type now."""
+    held = set(store.article_incidents(message.type, message.article_id))
+    for mention in message.mentions:
+        if mention.type == message.type:
+            # After a crash the article's mentions may sit in incidents its key does not name yet.
+            held.update(s.incident_id for s in store.candidates(mention, window)
+                        if any(m.article_id == message.article_id for m in s.mentions))
+    return held
+
+
+def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Settings) -> set[str]:
+    """Move an article's mentions of one type to the incidents they belong to now; returns
+    the ids of the incidents it changed (some may have been removed).
 
     Its earlier mentions (a replay, a re-enrichment) first leave the incidents they were
     in; then each current mention joins the incident whose reports agree most with it, or
@@ -400,13 +453,8 @@ def apply_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
     """
     window = timedelta(days=settings.incident_window_days)
     unique = {m.mention_id: m for m in message.mentions if m.type == message.type}
-    held = set(store.article_incidents(message.type, message.article_id))
-    for mention in unique.values():
-        # After a crash the article's mentions may sit in incidents its key does not name yet.
-        held.update(s.incident_id for s in store.candidates(mention, window)
-                    if any(m.article_id == message.article_id for m in s.mentions))
     touched: set[str] = set()
-    for incident_id in sorted(held):
+    for incident_id in sorted(held_incidents(store, message, window)):
         state = store.incident(incident_id)
         if state is None:
             continue
@@ -430,15 +478,24 @@ def apply_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
         touched.add(state.incident_id)
         placed.append(state.incident_id)
     store.set_article_incidents(message.type, message.article_id, sorted(set(placed)))
+    return touched
 
+
+def changes_for(store: IncidentStore, incident_ids: Iterable[str]) -> Changes:
+    """The documents of these incidents as the store holds them now: written, or removed when gone."""
     changes = Changes()
-    for incident_id in sorted(touched):
+    for incident_id in sorted(set(incident_ids)):
         state = store.incident(incident_id)
         if state is None:
             changes.deleted.append(incident_id)
         else:
             changes.upserted.append(summarise(state))
     return changes
+
+
+def apply_mentions(store: IncidentStore, message: ArticleMentions, settings: Settings) -> Changes:
+    """One message applied to the store (``place_mentions``), and the documents it changed."""
+    return changes_for(store, place_mentions(store, message, settings))
 
 
 # ---------------------------------------------------------------- the incident an analyst reads

@@ -11,6 +11,7 @@ Elasticsearch did not acknowledge.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass, field
@@ -73,12 +74,8 @@ def article_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[
             }
             for e in article.events
         ],
-        "tags": {
-            "persons": [p.model_dump() for p in article.persons],
-            "organizations": [o.model_dump() for o in article.organizations],
-            "countries": [c.model_dump() for c in article.countries],
-            "topics": [t.model_dump() for t in article.topics],
-        },
+        # one serialisation of the four lists, not one per tag
+        "tags": article.model_dump(include={"persons", "organizations", "countries", "topics"}),
         "received_at": article.received_at.isoformat(),
         "enriched_at": article.enriched_at.isoformat(),
         "indexed_at": indexed_at.isoformat(),
@@ -143,6 +140,46 @@ def stale_events_query(articles: Iterable[EnrichedArticle]) -> dict[str, Any]:
             "must_not": [{"ids": {"values": [e.event_id for a in articles for e in a.events]}}],
         }
     }
+
+
+def listed_event_ids(document: dict[str, Any]) -> set[str] | None:
+    """The event ids an article's indexed document lists, or None when its list cannot be trusted.
+
+    Every document this release writes lists all its events with their ids, and its events
+    are written in the same request. A document without that list (or an entry without an
+    id) may come from elsewhere: its events are searched for instead.
+    """
+    events = (document.get("_source") or {}).get("events")
+    if not isinstance(events, list) or not all(isinstance(e, dict) and e.get("event_id") for e in events):
+        return None
+    return {e["event_id"] for e in events}
+
+
+@dataclass
+class PreviousEvents:
+    """What the articles' current documents say of their events, read before a batch overwrites them."""
+
+    listed: dict[str, set[str]] = field(default_factory=dict)  # article id -> the event ids its document lists
+    unknown: list[str] = field(default_factory=list)           # no document, or one whose list is not to be trusted
+
+    @classmethod
+    def from_mget(cls, response: dict[str, Any]) -> "PreviousEvents":
+        previous = cls()
+        for document in response["docs"]:
+            ids = listed_event_ids(document) if document.get("found") else None
+            if ids is None:
+                previous.unknown.append(document["_id"])
+            else:
+                previous.listed[document["_id"]] = ids
+        return previous
+
+    def stale(self, article: EnrichedArticle) -> set[str]:
+        """The events the article's document listed that this enrichment no longer produces."""
+        return self.listed.get(article.article_id, set()) - {e.event_id for e in article.events}
+
+    def orphaned(self, article: EnrichedArticle) -> set[str]:
+        """Events of this enrichment that its document, refused, does not list: none may stay in coop-events."""
+        return {e.event_id for e in article.events} - self.listed.get(article.article_id, set())
 
 
 def load_template(name: str) -> dict[str, Any]:
@@ -352,7 +389,16 @@ class IndexSink:
         self.wait = wait_exponential_jitter(multiplier=initial_backoff_seconds, max=max_backoff_seconds, jitter=initial_backoff_seconds)
 
     async def write(self, articles: Sequence[EnrichedArticle]) -> BatchResult:
-        """Write a batch; returns once every article is written or refused for good. Raises IndexingHalted."""
+        """Write a batch; returns once every article is written or refused for good. Raises IndexingHalted.
+
+        coop-events holds exactly the events of each article's latest enrichment. The
+        articles' current documents are read first (one real-time ``mget``: it sees every
+        acknowledged write, refreshed or not), and each lists its events, so the events
+        no longer produced are deleted by id once the new document is acknowledged: no
+        refresh, no search. An article without a document (new, or whose events were
+        written otherwise) or with a list that cannot be trusted has its events searched
+        for instead, beside the write.
+        """
         batch = latest_versions(articles)
         indexed_at = datetime.now(timezone.utc)
         owners: list[str] = []
@@ -361,14 +407,24 @@ class IndexSink:
             article_actions = bulk_actions(article, self.settings, indexed_at=indexed_at)
             actions += article_actions
             owners += [article.article_id] * len(article_actions)
-        faults = await self.send(actions)
+        previous = await self._retrying(self._previous_events, batch)
+        unknown = [article for article in batch if article.article_id in set(previous.unknown)]
+        faults, searched = await asyncio.gather(self.send(actions), self._retrying(self._search_stale_events, unknown))
         result = BatchResult()
-        for owner, fault in zip(owners, faults):
+        documents_refused: set[str] = set()   # articles whose own document Elasticsearch refused
+        for owner, action, fault in zip(owners, actions, faults):
             if fault is not None:
                 result.refused.setdefault(owner, fault)
+                if action["_index"] == self.settings.articles_alias:
+                    documents_refused.add(owner)
         result.written = [article for article in batch if article.article_id not in result.refused]
+        # coop-events follows the article's document as it now stands: the new one drops the
+        # events it no longer lists; an old one, kept, loses the events written beside it.
+        stale = {event_id for article in batch if article.article_id not in documents_refused for event_id in previous.stale(article)}
+        stale |= {event_id for event_id, article_id in searched if article_id not in documents_refused}
+        stale |= {event_id for article in batch if article.article_id in documents_refused for event_id in previous.orphaned(article)}
+        await self._delete_events(stale)
         if result.written:
-            await self._retrying(self._delete_stale_events, result.written)
             for hook in self.after_write:
                 await self._retrying(hook, result.written)
         return result
@@ -451,27 +507,43 @@ class IndexSink:
         log.warning("Elasticsearch: %s; retry %d in %.1fs (nothing is acknowledged meanwhile)",
                     what, state.attempt_number, state.next_action.sleep if state.next_action else 0)
 
-    async def _delete_stale_events(self, articles: list[EnrichedArticle]) -> None:
-        # Search then delete by id rather than _delete_by_query, which needs the
-        # reindex module that minimal Elasticsearch distributions leave out.
-        events = self.settings.events_alias
-        await self.client.indices.refresh(index=events)  # events written by earlier batches must be visible
-        stale: list[dict[str, Any]] = []
+    async def _previous_events(self, articles: list[EnrichedArticle]) -> PreviousEvents:
+        if not articles:
+            return PreviousEvents()
+        response = await self.client.mget(index=self.settings.articles_alias, ids=[a.article_id for a in articles],
+                                          source_includes=["events"], realtime=True)
+        return PreviousEvents.from_mget(response.body)
+
+    async def _search_stale_events(self, articles: list[EnrichedArticle]) -> list[tuple[str, str]]:
+        """(event id, article id) of the events of these articles this enrichment does not produce.
+
+        Only for articles whose document does not list their events: events written by
+        anything but a successful write of this stage, long visible to searches, so no
+        refresh is forced. Search then delete by id rather than _delete_by_query, which
+        needs the reindex module that minimal Elasticsearch distributions leave out.
+        """
+        if not articles:
+            return []
+        stale: list[tuple[str, str]] = []
         after: list[Any] | None = None
         while True:
             response = await self.client.search(
-                index=events, query=stale_events_query(articles), size=1000, source=False,
+                index=self.settings.events_alias, query=stale_events_query(articles), size=1000, source=["article_id"],
                 sort=[{"event_id": "asc"}], search_after=after,
             )
             hits = response["hits"]["hits"]
-            stale += [{"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]} for hit in hits]
+            stale += [(hit["_id"], hit["_source"].get("article_id", "")) for hit in hits]
             if len(hits) < 1000:
-                break
+                return stale
             after = hits[-1]["sort"]
-        if stale:
-            refused = [fault for fault in await self.send(stale) if fault is not None]
-            if refused:
-                log.warning("could not delete %d stale events: %s", len(refused), refused[0].reason)
+
+    async def _delete_events(self, event_ids: set[str]) -> None:
+        if not event_ids:
+            return
+        actions = [{"_op_type": "delete", "_index": self.settings.events_alias, "_id": event_id} for event_id in sorted(event_ids)]
+        refused = [fault for fault in await self.send(actions) if fault is not None]
+        if refused:
+            log.warning("could not delete %d stale events: %s", len(refused), refused[0].reason)
 
     async def close(self) -> None:
         await self.client.close()

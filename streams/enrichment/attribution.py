@@ -6,6 +6,7 @@ institution resolvers."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from urllib.parse import urlparse
 
@@ -17,7 +18,35 @@ from streams.enrichment.events import EventExtractor, EventResolver
 _QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de los|de las|del|de|d'|d’|des|of the|of)\s+)?")
 _POSSESSIVE_END = re.compile(r"['’]s?\s+$")
 _PARTNER = re.compile(r"(?:^|\W)(?:with|avec|con|aupres de|along with|alongside)\s+(?:(?:the|la|le|les|el|los|las|l')\s*)?(?:(?:authorities|autorites|autoridades)\s+(?:of|de|d')\s*)?$")
+_NOT_SPACE = re.compile(r"\S")
 _SEAT = re.compile(r"^\s*(?:,\s*)?(?:in|at|of|en|a|à|de|du|d'|di)\s+(?:(?:the|la|le|l')\s*)?$")
+
+
+class _ByStart:
+    """The country mentions of one list by start offset, so a mention's neighbours are found by
+    bisection instead of a scan of the article's every country (quadratic on long texts)."""
+
+    def __init__(self, countries: list[CountryMention]) -> None:
+        self.countries = list(countries)
+        self.order = sorted(range(len(self.countries)), key=lambda i: self.countries[i].start)
+        self.starts = [self.countries[i].start for i in self.order]
+        self.longest = max((c.end - c.start for c in self.countries), default=0)
+
+    def between(self, low: int, high: int) -> list[CountryMention]:
+        """Those starting in [low, high], in the list's own order."""
+        chosen = self.order[bisect_left(self.starts, low):bisect_right(self.starts, high)]
+        return [self.countries[i] for i in sorted(chosen)]
+
+
+_last_by_start: _ByStart | None = None
+
+
+def _by_start(countries: list[CountryMention]) -> _ByStart:
+    """The index of this list, kept while the resolvers of one article ask with the same list."""
+    global _last_by_start
+    if _last_by_start is None or _last_by_start.countries != countries:
+        _last_by_start = _ByStart(countries)
+    return _last_by_start
 
 
 def qualifier_country(mention: OrgMention, countries: list[CountryMention], text: str) -> str | None:
@@ -26,8 +55,11 @@ def qualifier_country(mention: OrgMention, countries: list[CountryMention], text
     ('Spain's', 'Tunisian National Guard') the mention."""
     gap = _QUALIFIER_GAP.match(text[mention.end:mention.end + 40])
     position = mention.end + (gap.end() if gap else 0)
-    direct = mention.end + len(text[mention.end:]) - len(text[mention.end:].lstrip())
-    for country in countries:
+    following = _NOT_SPACE.search(text, mention.end)
+    direct = following.start() if following else len(text)
+    # Only countries from just before the mention to the qualifier's place can be it.
+    index = _by_start(countries)
+    for country in index.between(mention.start - 4 - index.longest, max(position, direct)):
         if country.kind in (CAPITAL, CITY, PREFIX):
             continue
         if country.start == position and (country.kind == NAME or country.start == direct or text[mention.end:country.start].strip().startswith("(")):

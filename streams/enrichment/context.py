@@ -11,13 +11,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from operator import attrgetter
+from typing import Callable, Iterable, NamedTuple, TypeVar
 
 from schemas.articles import CooperationEvent, CountryTag, NormalisedArticle, Organization, TopicTag
 from streams.enrichment.text import Sentence, bounded_prefix, fold, split_sentences
 
 # kinds of country mention, from strongest evidence to weakest
 NAME, DEMONYM, PREFIX, CAPITAL, CITY = "name", "demonym", "prefix", "capital", "city"
+T = TypeVar("T")
 PERSON_LABELS = ("PER", "PERSON")   # the French and English pipelines name persons differently
 
 
@@ -88,6 +90,9 @@ class ArticleContext:
     country_tags: list[CountryTag] = field(default_factory=list)       # CountryResolver.tag
     topics: list[TopicTag] = field(default_factory=list)               # TopicResolver
     events: list[CooperationEvent] = field(default_factory=list)       # EventResolver
+    # ------------------------------------------------------------ lookup cache (sentence_index)
+    _starts_of: list[Sentence] | None = field(default=None, init=False, repr=False, compare=False)
+    _sentence_starts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, article: NormalisedArticle, doc, entities: list[Entity], *, max_chars: int | None = None) -> ArticleContext:
@@ -111,10 +116,28 @@ class ArticleContext:
 
     def sentence_at(self, position: int) -> Sentence | None:
         """The sentence holding ``position``, None between sentences."""
-        index = bisect_right([s.start for s in self.sentences], position) - 1
+        index = self.sentence_index(position)
+        return None if index is None else self.sentences[index]
+
+    def sentence_index(self, position: int) -> int | None:
+        """The number of the sentence holding ``position``, None between sentences."""
+        if self._starts_of is not self.sentences or len(self._sentence_starts) != len(self.sentences):
+            # kept: rebuilt per lookup, it made every lookup read all the sentences
+            self._starts_of, self._sentence_starts = self.sentences, [s.start for s in self.sentences]
+        index = bisect_right(self._sentence_starts, position) - 1
         if index >= 0 and position < self.sentences[index].end:
-            return self.sentences[index]
+            return index
         return None
+
+    def by_sentence(self, items: Iterable[T], start: Callable[[T], int] = attrgetter("start")) -> list[list[T]]:
+        """Per sentence, the items that start inside it, in their own order (sentences follow one
+        another without overlap, so each item belongs to one at most)."""
+        groups: list[list[T]] = [[] for _ in self.sentences]
+        for item in items:
+            index = self.sentence_index(start(item))
+            if index is not None:
+                groups[index].append(item)
+        return groups
 
     def add_organization_mentions(self, mentions: list[OrgMention]) -> None:
         """Add resolved bodies; the list stays in text order (events read their actors in that order)."""

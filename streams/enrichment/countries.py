@@ -15,7 +15,7 @@ from babel import Locale
 
 from schemas.articles import CountryTag
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention
-from streams.enrichment.text import compile_patterns, fold, load_yaml
+from streams.enrichment.text import compile_patterns, fold, load_yaml, words_after, words_before
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"\s*\(.*?\)", "", name)
@@ -178,8 +178,8 @@ class CountryLexicon:
         ('ciudadano peruano', 'an Albanian trafficker'), a country right after one ('ressortissant
         du Maroc', 'a citizen of Peru'); not a place ('détenu en Espagne')."""
         if mention.kind == DEMONYM:
-            before = " ".join(folded[:mention.start].split()[-2:])
-            after = " ".join(folded[mention.end:].split()[:2])
+            before = " ".join(words_before(folded, mention.start, 2))
+            after = " ".join(words_after(folded, mention.end, 2))
             return bool(self._nationality_nouns.search(before + " | " + after))
         if mention.kind == NAME:
             match = _OF.search(folded[max(0, mention.start - 40):mention.start])

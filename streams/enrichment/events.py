@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Callable
 
 from schemas.articles import CooperationEvent
@@ -601,10 +602,14 @@ class EventResolver:
         folded = context.folded
         views: list[SentenceView] = []
         dateline_at = event_places.dateline_mention(context)
-        for sentence in context.sentences:
+        # each sentence's mentions found once, not by a scan of the whole article per sentence
+        countries_in = context.by_sentence(sorted(context.countries, key=attrgetter("start")))
+        organizations_in = context.by_sentence(context.organization_mentions)
+        spans_in = context.by_sentence([(s, e, p.name) for p in context.persons for s, e in p.spans], start=itemgetter(0))
+        for number, sentence in enumerate(context.sentences):
             actors: list[Actor] = []
             dropped_end = -1
-            for mention in sorted((m for m in context.countries if sentence.start <= m.start < sentence.end), key=lambda m: m.start):
+            for mention in countries_in[number]:
                 if mention.kind in (DEMONYM, PREFIX, NAME) and (
                         self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind)
                         # the rest of a list whose first item is a nationality: 'de nacionalidad marroqui, argelina y guineana'
@@ -616,16 +621,15 @@ class EventResolver:
                 actors.append(Actor(mention.start, mention.end, mention.code, "country", locative, destination, mention.text, mention.kind,
                                     self.extractor.is_crime_place(folded, sentence.start, mention.start), dateline=mention is dateline_at))
             event_places.coordinate_places(actors, folded)
-            for mention in context.organization_mentions:
+            for mention in organizations_in[number]:
                 if mention.key.startswith("institution:") and mention.country_source == "context":
                     continue   # a body the text does not tie to a country ('a joint investigation team (JIT)'): its country is a guess
-                if mention.country and sentence.start <= mention.start < sentence.end:
+                if mention.country:
                     source = "ministry" if mention.key.startswith("ministry:") else "agency"
                     actors.append(Actor(mention.start, mention.end, mention.country, source, label=mention.acronym or mention.text))
-            people = [(s, e, p.name) for p in context.persons for s, e in p.spans if sentence.start <= s < sentence.end]
+            people = list(spans_in[number])
             people.sort()
-            bodies = [m.key for m in context.organization_mentions if not m.country and m.key in self.agencies.agencies
-                      and sentence.start <= m.start < sentence.end]
+            bodies = [m.key for m in organizations_in[number] if not m.country and m.key in self.agencies.agencies]
             views.append(SentenceView(sentence.start, sentence.end, sentence.text, actors, people, list(dict.fromkeys(bodies))))
         return views
 

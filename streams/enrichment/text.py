@@ -31,15 +31,28 @@ def _fold_char(char: str) -> str:
     return folded if len(folded) == 1 else char.lower()[:1] or char
 
 
+class _FoldTable(dict):
+    """``str.translate`` table of ``_fold_char``, filled on first sight of each character:
+    the translation then runs in C instead of one Python call per character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, with uniform quotes and dashes; same length as ``text``
     so that offsets found in the folded text point into the original."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def fold_key(text: str) -> str:
     """A comparison key: folded, punctuation removed, spaces collapsed."""
-    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+    return " ".join(_NON_WORD.sub(" ", fold(text)).split())
 
 
 def load_yaml(name: str) -> dict:
@@ -153,6 +166,29 @@ def split_sentences(text: str) -> list[Sentence]:
         lead = len(chunk) - len(chunk.lstrip())
         sentences.append(Sentence(start + lead, start + len(chunk.rstrip()), chunk.strip()))
     return sentences
+
+
+def words_before(text: str, end: int, count: int) -> list[str]:
+    """``text[:end].split()[-count:]``, reading only as far back as those words go."""
+    width = 64
+    while True:
+        start = max(0, end - width)
+        words = text[start:end].split()
+        # the window's first word may be cut: it counts only once the window holds more
+        if start == 0 or len(words) > count:
+            return words[-count:]
+        width *= 4
+
+
+def words_after(text: str, start: int, count: int) -> list[str]:
+    """``text[start:].split()[:count]``, reading only as far as those words go."""
+    width = 64
+    while True:
+        end = min(len(text), start + width)
+        words = text[start:end].split()
+        if end == len(text) or len(words) > count:
+            return words[:count]
+        width *= 4
 
 
 def mask(text: str, spans: list[tuple[int, int]]) -> str:

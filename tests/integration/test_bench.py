@@ -12,7 +12,8 @@ from .conftest import coopwatch
 
 
 def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behind(settings, es) -> None:
-    result = coopwatch(settings, "bench", "--rate", "3", "--duration", "4", "--workers", "1", "--bound-texts", "12", "--index-documents", "60", "--json", timeout=900)
+    result = coopwatch(settings, "bench", "--rate", "3", "--duration", "4", "--workers", "1", "--bound-texts", "12", "--index-documents", "60",
+                       "--long-article-chars", "20000", "--json", timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads(result.stdout)
 
@@ -33,6 +34,8 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
     for name in BOUNDS:
         assert bounds[name] and bounds[name] > 0, name
     assert all(value is not None for value in report["ratios"].values())
+    long = bounds["long_article"]   # a huge article's enrichment, from the prefix the NLP reads
+    assert long["chars"] == 20000 and long["nlp_chars"] > 0 and long["enrich_s"] > 0 and long["enrich_cpu_s"] > 0
     assert report["problems"] == []
     assert report["run"]["load_before"] and report["run"]["cpus"]
 

@@ -60,9 +60,18 @@ def test_an_article_twice_in_one_batch_keeps_only_its_latest_events(own, es, pro
 
 def test_a_stale_event_step_failing_half_way_is_retried_not_skipped(own, es, producer):
     settings = own("stale-fault")
-    # The articles and events are written; finding and deleting the stale events fails.
-    proxy = FaultProxy(settings.elasticsearch_url, status=503, paths=("_search", "_refresh"),
-                       body=es_error_body(503, "search_phase_execution_exception", "all shards failed"))
+    # The articles and events are written (the first bulk request); deleting the stale events fails.
+    proxy = FaultProxy(settings.elasticsearch_url)
+    bulks = []
+
+    def after_the_first_bulk(method: str, path: str):
+        if proxy.on and "_bulk" in path:
+            bulks.append(path)
+            if len(bulks) > 1:
+                return 503, "application/json", es_error_body(503, "unavailable_shards_exception", "primary shard is not active")
+        return None
+
+    proxy.answer = after_the_first_bulk
     article_id = f"stale-{uuid.uuid4().hex[:8]}"
     worker = start_worker(settings.model_copy(update={"elasticsearch_url": proxy.url}), "index", "--stages", "index")
     try:

@@ -12,10 +12,10 @@ import faust
 import pytest
 from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 from faust.exceptions import ProducerSendError
+from faust.types import TP
 from faust.types.tuples import Message
 
 from schemas.articles import NormalisedArticle
-from faust.types import TP
 
 from streams.app import (CoopwatchApp, Outbox, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
                          SETTLED, faust_options, first_dropped, index_events, normalise_event, settle,
@@ -220,6 +220,73 @@ def test_faust_is_configured_from_settings_only(monkeypatch):
     assert conf.consumer_auto_offset_reset == "earliest"
     assert conf.producer_max_request_size > settings.max_message_bytes  # a dead letter of the largest message fits
     assert conf.stream_wait_empty is False  # a stage waiting out a fault stalls neither rebalances nor SIGTERM
+
+
+# ---------------------------------------------------------------- the incidents stage in batches
+class TableEvent:
+    """A stand-in event Faust's tables can take as the current one (they hold it by weak reference)."""
+
+    def __init__(self, value: bytes, offset: int) -> None:
+        self.message = Message("news.mentions", 0, offset, 0.0, 0, [], b"meeting", value, None)
+        self.message.incref()
+
+    def ack(self) -> None:
+        self.message.ack(None)
+
+
+class RecordingIncidentSink:
+    def __init__(self, fail: bool = False) -> None:
+        self.requests, self.fail = [], fail
+
+    async def send(self, actions):
+        if self.fail:
+            raise ConnectionError("killed before Elasticsearch answered")
+        self.requests.append(list(actions))
+        return [None] * len(actions)
+
+
+def mentions_message(article: str, countries=("FR", "MA"), person="Youssef Alaoui", offset: int = 0) -> TableEvent:
+    from datetime import datetime, timezone
+
+    from schemas.articles import ArticleMentions, IncidentMention
+
+    mention = IncidentMention(
+        mention_id=f"{article}-m", article_id=article, type="meeting", countries=list(countries), location=countries[0],
+        evidence=f"Report {article}.", published_at=datetime(2024, 3, 11, 9, tzinfo=timezone.utc), source=f"outlet-{article}",
+        title=article, language="en", persons=[person], topics=["terrorism"])
+    return TableEvent(ArticleMentions(article_id=article, type="meeting", mentions=[mention]).model_dump_json().encode(), offset)
+
+
+def test_a_batch_of_mentions_writes_each_changed_incident_once_as_it_ends():
+    from streams.app import incidents_events
+    from streams.incidents import IncidentStore
+
+    store, sink = IncidentStore({}), RecordingIncidentSink()
+    events = [mentions_message(a, offset=n) for n, a in enumerate("abc")]
+    run(incidents_events(events, outbox(StandInTopic("dl")), store, sink, SETTINGS))
+    (request,) = sink.requests
+    (action,) = request
+    assert action["_op_type"] == "index" and action["_source"]["article_count"] == 3
+    assert not any(key.startswith("unindexed|") for key in store.table)
+
+
+def test_a_batch_killed_before_elasticsearch_answered_rewrites_on_redelivery_the_incident_a_mention_left():
+    from streams.app import incidents_events
+    from streams.incidents import IncidentStore
+
+    store, sink = IncidentStore({}), RecordingIncidentSink()
+    run(incidents_events([mentions_message("a"), mentions_message("b", offset=1)], outbox(StandInTopic("dl")), store, sink, SETTINGS))
+    (first,) = sink.requests[0]
+    # b, re-enriched, now reports an ES-MA meeting: its table writes are done, then the worker dies.
+    moved = mentions_message("b", countries=("ES", "MA"), person="Javier Molina", offset=2)
+    with pytest.raises(ConnectionError):
+        run(incidents_events([moved], outbox(StandInTopic("dl")), store, RecordingIncidentSink(fail=True), SETTINGS))
+    # Redelivered, b's mention no longer sits in the FR-MA incident, yet its document is rewritten without it.
+    run(incidents_events([mentions_message("b", countries=("ES", "MA"), person="Javier Molina", offset=2)],
+                         outbox(StandInTopic("dl")), store, sink, SETTINGS))
+    documents = {action["_id"]: action["_source"] for action in sink.requests[1]}
+    assert documents[first["_id"]]["article_ids"] == ["a"]
+    assert [d["article_ids"] for i, d in documents.items() if i != first["_id"]] == [["b"]]
 
 
 # ---------------------------------------------------------------- commits never pass an unsettled message

@@ -157,3 +157,17 @@ def test_report_text_says_what_is_missing():
     text = format_report(report)
     assert "3 MISSING" in text and "problem: 3 articles" in text
     assert json.loads(json.dumps(report)) == report  # --json prints it as it is
+
+
+def test_each_round_through_the_sources_tells_events_a_week_earlier():
+    from datetime import datetime, timedelta, timezone
+
+    from schemas.dates import read_date
+
+    sources = [{"title": "T", "body": "Police met.\nThey agreed.", "published_at": "2024-03-05T09:30:00Z", "lang": "en"},
+               {"title": "U", "body": "Agents met.\nThey talked.", "published_at": "the day after the summit", "lang": "en"}]
+    articles = bench_articles(sources, 6, "r2")
+    now = datetime.now(timezone.utc)
+    dated = [read_date(a["published_at"], received_at=now).moment for a in articles if a["title"] == "T"]
+    assert dated == [datetime(2024, 3, 5, 9, 30, tzinfo=timezone.utc) - timedelta(weeks=n) for n in range(3)]
+    assert {a["published_at"] for a in articles if a["title"] == "U"} == {"the day after the summit"}   # kept as it came

@@ -40,7 +40,7 @@ class CountingPipeline:
 
 def test_a_900000_character_body_is_enriched_from_a_bounded_prefix_and_kept_whole(enricher, monkeypatch):
     limit = enricher.nlp_max_chars
-    assert limit <= 100_000
+    assert limit <= 50_000   # the default: about two seconds of NLP, whatever the body's size
     body = PARAGRAPH * (900_000 // len(PARAGRAPH))
     body += "German and Italian customs officers later met in Berlin to discuss arms trafficking.\n"
     article = make_article("Police cooperation across the Strait", body, "en")

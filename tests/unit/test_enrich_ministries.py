@@ -84,3 +84,19 @@ def test_a_ministry_name_stops_before_the_ministers_name(enricher):
 def test_a_travelling_minister_belongs_to_the_country_named_with_the_word_minister(enricher):
     assert ministries(enricher, "Minister of Migration and Asylum Petros Andreou travelled to Ankara for talks with Turkish officials.",
                       title="Greek minister in Ankara for talks") == [("ministry:migration", "GR", "context")]
+
+
+def test_ministries_are_looked_for_only_around_the_word_and_found_as_a_whole_text_scan_finds_them():
+    from streams.enrichment.ministries import MinistryFinder
+
+    finder = MinistryFinder()
+    filler = "Police officers patrolled the harbour at night. " * 40
+    text = (
+        "FEDERAL HOME AFFAIRS MINISTRY officials met. " + filler
+        + "Le ministre espagnol et marocain de l'Intérieur, puis le ministerio del Interior. " + filler
+        + "the Italian Interior Minister and the Ministry of Justice. Ministère des Affaires étrangères"
+    )
+    whole = [(m.span(), m.group(0)) for m in finder._regex.finditer(text)]
+    assert len(whole) >= 5
+    assert [(m.span(), m.group(0)) for m in finder._matches(text)] == whole
+    assert [m.text for m in finder.find(text)][-1] == "Ministère des Affaires étrangères"

@@ -63,3 +63,21 @@ def test_article_document_says_what_could_not_be_read_and_how_precise_the_time_i
     assert doc["unreadable_fields"] == {"published_at": "someday", "lang": "7"}
     mapping = load_template("news-articles")["template"]["mappings"]["properties"]
     assert mapping["warnings"]["type"] == "keyword" and mapping["published_at_raw"]["type"] == "keyword"
+
+
+def test_the_previous_document_lists_the_events_to_delete_and_an_unlisted_one_is_searched():
+    from streams.index import PreviousEvents
+
+    listed = {"_id": "abc", "found": True, "_source": {"events": [{"event_id": "abc-meeting"}, {"event_id": "abc-visit"}]}}
+    no_events = {"_id": "quiet", "found": True, "_source": {"events": []}}
+    older = {"_id": "old", "found": True, "_source": {}}          # a document without the list: not to be trusted
+    new = {"_id": "new", "found": False}
+    previous = PreviousEvents.from_mget({"docs": [listed, no_events, older, new]})
+    assert previous.listed == {"abc": {"abc-meeting", "abc-visit"}, "quiet": set()}
+    assert previous.unknown == ["old", "new"]
+    # re-enriched, abc no longer reports the visit: that event goes, the meeting stays
+    assert previous.stale(enriched()) == {"abc-visit"}
+    # refused, its document still lists the meeting and the visit: an event written beside it goes
+    extra = CooperationEvent(event_id="abc-training", article_id="abc", type="training", countries=["FR", "MA"],
+                             evidence="Ils ont été formés.", published_at=T)
+    assert previous.orphaned(enriched(events=[*enriched().events, extra])) == {"abc-training"}
