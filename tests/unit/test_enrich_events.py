@@ -639,3 +639,27 @@ def test_an_extradition_or_joint_patrols_make_a_security_article(enricher):
 def test_a_feminine_spanish_nationality_names_its_police(enricher):
     assert [(t, c) for t, c, _ in events(enricher, "La policía española y la policía rumana han desarticulado una red de trata de "
                                                    "personas.", "es", title="Trata")] == [("joint_operation", ["ES", "RO"])]
+
+
+def test_a_body_hosting_another_countrys_head_is_a_meeting(enricher):
+    assert ("meeting", ["GB", "NG"]) in [(t, c) for t, c, _ in events(
+        enricher, "Britain's National Crime Agency hosted the head of Nigeria's drug enforcement agency in London on Wednesday, "
+                  "as both look to disrupt cocaine trafficking.", title="NCA")]
+
+
+def test_information_supplied_by_a_foreign_agency_is_intelligence_sharing(enricher):
+    assert events(enricher, "Gracias a información suministrada por la DEA, la Armada de Colombia interceptó un semisumergible con "
+                            "cocaína.", "es", title="Cocaína") == [("intelligence_sharing", ["CO", "US"], None)]
+
+
+def test_trainees_told_in_the_passive_are_trained(enricher):
+    assert [(t, c) for t, c, _ in events(enricher, "Quarante policiers béninois sont formés depuis lundi à Cotonou par des gendarmes "
+                                                   "français contre le terrorisme.", "fr", title="Cotonou")] == [
+        ("training", ["BJ", "FR"])]
+
+
+def test_the_date_of_the_crime_a_suspect_is_wanted_for_does_not_date_the_extradition(enricher):
+    # the headline and the body tell one extradition of the day, not one of 2021
+    found = events(enricher, "Les autorités espagnoles ont extradé mardi vers le Maroc Rachid Saidi, recherché pour un meurtre "
+                             "commis à Fès en 2021.", "fr", title="L'Espagne extrade Rachid Saidi vers le Maroc")
+    assert [(t, c) for t, c, _ in found] == [("extradition", ["ES", "MA"])]
