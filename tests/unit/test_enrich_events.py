@@ -663,3 +663,33 @@ def test_the_date_of_the_crime_a_suspect_is_wanted_for_does_not_date_the_extradi
     found = events(enricher, "Les autorités espagnoles ont extradé mardi vers le Maroc Rachid Saidi, recherché pour un meurtre "
                              "commis à Fès en 2021.", "fr", title="L'Espagne extrade Rachid Saidi vers le Maroc")
     assert [(t, c) for t, c, _ in found] == [("extradition", ["ES", "MA"])]
+
+
+def test_spanish_past_arrests_by_two_countries_police_are_a_joint_operation(enricher):
+    assert events(enricher, "Agentes españoles y portugueses detuvieron a diez personas por narcotráfico.", "es",
+                  title="Detenidos") == [("joint_operation", ["ES", "PT"], None)]
+
+
+def test_a_suspect_handed_to_a_country_a_day_named_between_is_extradited_by_the_other(enricher):
+    assert events(enricher, "Marruecos entregó este jueves a España a un narcotraficante reclamado por la Audiencia Nacional.", "es",
+                  title="Entrega") == [("extradition", ["ES", "MA"], "MA")]
+    assert [(t, c) for t, c, _ in events(enricher, "Le trafiquant de cocaïne présumé a été remis mardi à la France par le Maroc.", "fr",
+                                         title="Remise")] == [("extradition", ["FR", "MA"])]
+
+
+def test_agreements_inked_or_subscribed_are_signed(enricher):
+    assert events(enricher, "Morocco and Spain inked a security cooperation pact on terrorism in Rabat on Monday.",
+                  title="Pact") == [("agreement", ["ES", "MA"], "MA")]
+    assert events(enricher, "España y Senegal suscribieron en Dakar un memorando de entendimiento contra la inmigración irregular.",
+                  "es", title="Memorando") == [("agreement", ["ES", "SN"], "SN")]
+
+
+def test_information_passed_on_by_a_service_is_intelligence_sharing_not_an_operation(enricher):
+    assert events(enricher, "Spanish police said the arrest was made possible by information passed on by Moroccan intelligence "
+                            "about a terrorist cell.", title="Arrest") == [("intelligence_sharing", ["ES", "MA"], None)]
+
+
+def test_a_service_alerting_its_foreign_counterparts_shares_intelligence(enricher):
+    assert [(t, c) for t, c, _ in events(enricher, "Les services marocains ont alerté leurs homologues espagnols de la présence "
+                                                   "d'un terroriste présumé à Gérone.", "fr", title="Alerte")] == [
+        ("intelligence_sharing", ["ES", "MA"])]
