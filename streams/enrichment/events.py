@@ -82,6 +82,7 @@ class EventLexicon:
         self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
         self.two_parties = compile_patterns(data["two_parties"])
         self.security_wordings = compile_patterns(data["security_wordings"])
+        self.security_forces = compile_patterns(data["security_forces"])
         self.cooperation_between = compile_patterns(data["cooperation_between"])
         self.together = compile_patterns(data["together"])
         participation = data["participation"]
@@ -610,7 +611,7 @@ class EventResolver:
         )
 
     def security_relevant(self, context: ArticleContext) -> bool:
-        if context.topics or self.lexicon.security_wordings.search(context.folded):
+        if context.topics or self.lexicon.security_wordings.search(context.folded) or self.names_security_forces(context):
             return True
         for mention in context.organization_mentions:
             if mention.key.startswith("institution:"):
@@ -619,6 +620,18 @@ class EventResolver:
                 if mention.key.split(":")[1] in SECURITY_PORTFOLIOS:
                     return True
             elif self.agencies.agencies[mention.key].kind in SECURITY_KINDS or mention.key in INTERNATIONAL_SECURITY:
+                return True
+        return False
+
+    def names_security_forces(self, context: ArticleContext) -> bool:
+        """A country's police, intelligence, army... named by a common noun next to the country
+        ('French police', 'les polices belge et neerlandaise', 'las policias de Espana y Marruecos')."""
+        folded = context.folded
+        for mention in context.countries:
+            if mention.kind not in (DEMONYM, NAME):
+                continue
+            near = " ".join(last_words(folded, mention.start, 3) + ["|"] + first_words(folded, mention.end, 2))
+            if self.lexicon.security_forces.search(near):
                 return True
         return False
 

@@ -693,3 +693,20 @@ def test_a_service_alerting_its_foreign_counterparts_shares_intelligence(enriche
     assert [(t, c) for t, c, _ in events(enricher, "Les services marocains ont alerté leurs homologues espagnols de la présence "
                                                    "d'un terroriste présumé à Gérone.", "fr", title="Alerte")] == [
         ("intelligence_sharing", ["ES", "MA"])]
+
+
+def test_a_host_welcoming_a_delegation_a_day_and_place_between_is_a_meeting(enricher):
+    assert ("meeting", ["BE", "MA"]) in [(t, c) for t, c, _ in events(
+        enricher, "Le ministre de l'Intérieur marocain a accueilli mardi à Rabat une délégation de la police fédérale belge.", "fr",
+        title="Rabat")]
+
+
+def test_a_countrys_police_named_by_a_common_noun_make_a_security_article(enricher):
+    # no threat topic and no named body: the countries' police say the article is about security
+    assert events(enricher, "French police, working hand in hand with their Spanish colleagues, arrested eight suspected smugglers "
+                            "on Tuesday.", title="Arrests") == [("joint_operation", ["ES", "FR"], None)]
+    assert [(t, c) for t, c, _ in events(enricher, "Los jefes de las policías de España y Marruecos mantuvieron este martes una "
+                                                   "reunión de trabajo en Tánger.", "es", title="Tánger")] == [("meeting", ["ES", "MA"])]
+    # the same words about trade officials stay outside security
+    assert events(enricher, "Los jefes de las cámaras de comercio de España y Marruecos mantuvieron este martes una reunión de "
+                            "trabajo en Tánger.", "es", title="Tánger") == []
