@@ -66,6 +66,11 @@ class EventLexicon:
         self.extradition_decided = patterns("extradition", "decided")
         self.investigation_team = patterns("joint_operation", "investigation_team")
         self.handover = patterns("training", "handover")
+        prefixes = sorted({fold(p) for words in load_yaml("countries.yaml")["prefixes"].values() for p in words}, key=len, reverse=True)
+        compound = r"(?<![\w])(?:" + "|".join(map(re.escape, prefixes)) + r")-[\w]+(?![\w-])"
+        noun = patterns("joint_operation", "compound_nouns").pattern
+        # the noun, at most one word between ('police'), then the compound, or the compound first
+        self.compound_operation = re.compile(rf"(?:{noun})(?:\s+[\w']+)?\s+{compound}|{compound}(?:\s+[\w']+)?\s+(?:{noun})")
         self.equipment = patterns("training", "equipment")
         self.preparing = patterns("meeting", "preparing")
         self.summit = patterns("meeting", "summit")
@@ -193,6 +198,8 @@ class EventExtractor:
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
             if gap and gap.end() in country_names:   # 'remis a la France': handed over to a country
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
+        for match in self.lex.compound_operation.finditer(folded_sentence):
+            found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
         for match in self.lex.handover.finditer(folded_sentence):
             if self.hands_over_equipment(folded_sentence, match.start(), match.end()):
                 found.append(Trigger("training", match.start(), match.end(), "strong"))

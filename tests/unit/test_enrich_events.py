@@ -710,3 +710,25 @@ def test_a_countrys_police_named_by_a_common_noun_make_a_security_article(enrich
     # the same words about trade officials stay outside security
     assert events(enricher, "Los jefes de las cámaras de comercio de España y Marruecos mantuvieron este martes una reunión de "
                             "trabajo en Tánger.", "es", title="Tánger") == []
+
+
+def test_an_operation_a_compound_nationality_qualifies_is_joint(enricher):
+    assert events(enricher, "Ocho personas han sido detenidas en una operación hispano-francesa contra una red de tráfico de "
+                            "migrantes.", "es", title="Detenidos") == [("joint_operation", ["ES", "FR"], None)]
+    assert events(enricher, "Joint Franco-Spanish police patrols began on Monday along the Pyrenees border to curb irregular "
+                            "migration.", title="Patrols") == [("joint_operation", ["ES", "FR"], None)]
+    assert events(enricher, "Sept passeurs présumés ont été arrêtés lors d'un coup de filet germano-autrichien.", "fr",
+                  title="Passeurs") == [("joint_operation", ["AT", "DE"], None)]
+
+
+def test_a_tip_from_a_foreign_service_is_intelligence_sharing(enricher):
+    assert events(enricher, "The suspect was detained in Madrid after a tip from Moroccan intelligence, Spanish police said.",
+                  title="Arrest") == [("intelligence_sharing", ["ES", "MA"], None)]
+    assert events(enricher, "El sospechoso fue detenido en Madrid tras un aviso de los servicios de inteligencia marroquíes, según "
+                            "la policía española.", "es", title="Detenido") == [("intelligence_sharing", ["ES", "MA"], None)]
+
+
+def test_ministers_putting_their_signatures_to_a_text_sign_it(enricher):
+    assert ("agreement", ["IT", "TN"]) in [(t, c) for t, c, _ in events(
+        enricher, "The Italian and Tunisian interior ministers put their signatures to a readmission protocol on migrant smuggling "
+                  "on Tuesday.", title="Protocol")]
