@@ -19,6 +19,9 @@ _PERSON_CLAUSE = re.compile(
     r"[^,;]*(?=[,;]|$)"
 )
 
+# 'their first meeting since 2021', 'la premiere reunion depuis 2021': the date of the one before
+_FIRST_SINCE = re.compile(r"(?:first|premier|premiere|primer|primera)\s[^,;]{0,80}?(?<!\w)(?:since|depuis|desde)\s+(?:(?:le|el|the|en|de)\s+)?$")
+
 
 class MonthFinder:
     """Finds the dates (a month, a year, or both) a sentence gives."""
@@ -39,7 +42,8 @@ class MonthFinder:
         """The date of the sentence closest to position ``near`` (its trigger): '2025-01',
         '-09' (no year given), '2021-' (no month given); None when it gives none."""
         states = [m.span() for m in _PERSON_CLAUSE.finditer(folded_sentence) if not m.start() <= near < m.end()]
-        dates = [m for m in self._regex.finditer(folded_sentence) if not any(start <= m.start() < end for start, end in states)]
+        dates = [m for m in self._regex.finditer(folded_sentence) if not any(start <= m.start() < end for start, end in states)
+                 and not _FIRST_SINCE.search(folded_sentence[max(0, m.start() - 100):m.start()])]
         closest = min(dates, key=lambda m: min(abs(m.start() - near), abs(m.end() - near)), default=None)
         if closest is None:
             return None

@@ -732,3 +732,29 @@ def test_ministers_putting_their_signatures_to_a_text_sign_it(enricher):
     assert ("agreement", ["IT", "TN"]) in [(t, c) for t, c, _ in events(
         enricher, "The Italian and Tunisian interior ministers put their signatures to a readmission protocol on migrant smuggling "
                   "on Tuesday.", title="Protocol")]
+
+
+def test_two_countries_services_foiling_a_plot_is_a_joint_operation(enricher):
+    assert [(t, c) for t, c, _ in events(enricher, "Un homme de 22 ans a été interpellé mardi à Liège.", "fr",
+                                         title="La DGSI et la VSSE déjouent un projet d'attentat")] == [("joint_operation", ["BE", "FR"])]
+
+
+def test_a_capital_hosting_a_foreign_minister_is_a_meeting(enricher):
+    assert ("meeting", ["ES", "MA"]) in [(t, c) for t, c, _ in events(
+        enricher, "Migration across the Strait fell by a third last year.", title="Rabat hosts Spanish interior minister")]
+
+
+def test_a_service_that_provided_the_information_shared_intelligence(enricher):
+    assert events(enricher, "C'est le FBI qui a fourni les informations ayant permis l'arrestation à Casablanca d'un homme "
+                            "soupçonné de préparer un attentat.", "fr", title="Attentat") == [("intelligence_sharing", ["MA", "US"], None)]
+
+
+def test_a_request_for_extradition_granted_is_an_extradition(enricher):
+    assert [(t, c) for t, c, _ in events(enricher, "Le Maroc a accédé à la demande d'extradition formulée par la Belgique pour un "
+                                                   "trafiquant de drogue.", "fr", title="Extradition")] == [("extradition", ["BE", "MA"])]
+
+
+def test_the_date_of_the_previous_one_does_not_date_the_first_since(enricher):
+    assert [(t, c) for t, c, _ in events(enricher, "Les ministres ont tenu lundi leur première réunion sur le terrorisme depuis "
+                                                   "2021.", "fr", title="Alger et Paris relancent leur coopération")] == [
+        ("meeting", ["DZ", "FR"])]
