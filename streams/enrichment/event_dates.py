@@ -8,6 +8,19 @@ import re
 
 _DAY = r"(?:\d{1,2}(?:er|st|nd|rd|th)?)"
 _YEAR = r"(?:(?:19|20)\d\d)"
+# A clause about a person: dated from when a state began ('X, qui dirige la DGSI depuis 2023,
+# etait a Rabat', 'Y, who has led the agency since 2021, met...'), or telling the crime he is
+# wanted for ('Z, recherche pour un meurtre commis a Fes en 2021'): its date is the person's or
+# the crime's, not the cooperation's.
+_PERSON_CLAUSE = re.compile(
+    r",\s*(?:(?:qui|who|quien|quienes|que)\s[^,;]*?(?<!\w)(?:depuis|since|desde)\s"
+    r"|(?:recherche|recherches|wanted|buscad[oa]s?|condamne|condamnes|convicted|sentenced|accuse|accuses|accused|acusad[oa]s?"
+    r"|soupconne|soupconnes|suspected|sospechos[oa]s?|poursuivi|poursuivis|charged|implique|impliques|implicated)\s)"
+    r"[^,;]*(?=[,;]|$)"
+)
+
+# 'their first meeting since 2021', 'la premiere reunion depuis 2021': the date of the one before
+_FIRST_SINCE = re.compile(r"(?:first|premier|premiere|primer|primera)\s[^,;]{0,80}?(?<!\w)(?:since|depuis|desde)\s+(?:(?:le|el|the|en|de)\s+)?$")
 
 
 class MonthFinder:
@@ -28,7 +41,10 @@ class MonthFinder:
     def when(self, folded_sentence: str, near: int = 0) -> str | None:
         """The date of the sentence closest to position ``near`` (its trigger): '2025-01',
         '-09' (no year given), '2021-' (no month given); None when it gives none."""
-        closest = min(self._regex.finditer(folded_sentence), key=lambda m: min(abs(m.start() - near), abs(m.end() - near)), default=None)
+        states = [m.span() for m in _PERSON_CLAUSE.finditer(folded_sentence) if not m.start() <= near < m.end()]
+        dates = [m for m in self._regex.finditer(folded_sentence) if not any(start <= m.start() < end for start, end in states)
+                 and not _FIRST_SINCE.search(folded_sentence[max(0, m.start() - 100):m.start()])]
+        closest = min(dates, key=lambda m: min(abs(m.start() - near), abs(m.end() - near)), default=None)
         if closest is None:
             return None
         name = closest.group("plain") or closest.group("s1") or closest.group("s2")

@@ -54,6 +54,7 @@ _HANDED_TO_NEAR = re.compile(r"^\W*(?:[\w-]+\W+){0,2}?(?:a|au|aux|al|a las|a los
 
 _HANDED_TO_TAIL = re.compile(r"(?:^|\W)(?:a|au|aux|al|a las|a los|to)\s+" + _ARTICLE
                              + r"(?:authorities|autorites|autoridades|justice|justicia|police|policia|policiers|agents|agentes)\s+(?:(?:de|of|d')\s*" + _ARTICLE + r")?$")
+_TO_AT_END = re.compile(r"\W(?:a|au|aux|al|to)\s+" + _ARTICLE + r"$")
 _DATELINE = re.compile(r"^\s*([A-ZÉ][A-Za-zÀ-ÿ'’ .-]{1,40}?)(?:,[^\n–—-]{0,40})?\s*(?:\([^)]{1,20}\))?\s*(?:\.?[–—-]|\.-)")
 _DATELINE_COMMA = re.compile(r"^\s*([A-ZÉ][\w'’.-]+(?:[ -][A-ZÉ][\w'’.-]+){0,2}),\s")
 _DATELINE_COLON = re.compile(r"^\s*([A-ZÉ][A-ZÉ'’ .-]{1,30}[A-ZÉ])\s*:\s")   # 'DOHA: ...'
@@ -145,8 +146,9 @@ def handing_over_country(actors: list[Actor], parties: set[str], folded: str, tr
 
 
 def _received_by_trigger(text: str) -> bool:
-    """The trigger itself names who receives ('remis aux autorites | francaises')."""
-    return len(text.split()) <= 8 and bool(_HANDED_TO_TAIL.search(text))
+    """The trigger itself names who receives ('remis aux autorites | francaises'), or ends with
+    the destination's preposition ('entrego este jueves a | Espana')."""
+    return len(text.split()) <= 8 and bool(_HANDED_TO_TAIL.search(text) or _TO_AT_END.search(text))
 
 
 def host_country(sentence: SentenceView, folded: str, actors: list[Actor], subject_of) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Callable
@@ -65,6 +66,13 @@ class EventLexicon:
         self.extradition_noun = re.compile(r"extradi(?:tion|cion|ction)(?:s|es)?")
         self.extradition_decided = patterns("extradition", "decided")
         self.investigation_team = patterns("joint_operation", "investigation_team")
+        self.handover = patterns("training", "handover")
+        prefixes = sorted({fold(p) for words in load_yaml("countries.yaml")["prefixes"].values() for p in words}, key=len, reverse=True)
+        compound = r"(?<![\w])(?:" + "|".join(map(re.escape, prefixes)) + r")-[\w]+(?![\w-])"
+        noun = patterns("joint_operation", "compound_nouns").pattern
+        # the noun, at most one word between ('police'), then the compound, or the compound first
+        self.compound_operation = re.compile(rf"(?:{noun})(?:\s+[\w']+)?\s+{compound}|{compound}(?:\s+[\w']+)?\s+(?:{noun})")
+        self.equipment = patterns("training", "equipment")
         self.preparing = patterns("meeting", "preparing")
         self.summit = patterns("meeting", "summit")
         self.virtual = patterns("meeting", "virtual")
@@ -79,6 +87,8 @@ class EventLexicon:
         self.crime_target = compile_patterns(data["crime_target"])
         self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
         self.two_parties = compile_patterns(data["two_parties"])
+        self.security_wordings = compile_patterns(data["security_wordings"])
+        self.security_forces = compile_patterns(data["security_forces"])
         self.cooperation_between = compile_patterns(data["cooperation_between"])
         self.together = compile_patterns(data["together"])
         participation = data["participation"]
@@ -156,7 +166,12 @@ class EventExtractor:
             after = " ".join(window_after[2:3])  # "British and Moroccan citizens"
         else:
             after = " ".join(window_after[:2])  # "Russian ransomware suspect"
-        return bool(self.lex.non_actor.search(before + " | " + after) or self.lex.criminals.search(after))
+        # French and Spanish put the nationality after the criminals it qualifies ('carteles
+        # mexicanos', 'des trafiquants marocains'); 'police criminelle' is no criminal
+        noun_before = before.split()[-1:]
+        criminals_before = kind == DEMONYM and bool(noun_before) and not noun_before[0].startswith("crimin") \
+            and bool(self.lex.criminals.search(noun_before[0]))
+        return bool(self.lex.non_actor.search(before + " | " + after) or self.lex.criminals.search(after) or criminals_before)
 
     def is_crime_place(self, folded: str, sentence_start: int, start: int) -> bool:
         """'groups operating in Syria', 'hashish from Morocco to Spain': where crime happens."""
@@ -184,6 +199,11 @@ class EventExtractor:
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
             if gap and gap.end() in country_names:   # 'remis a la France': handed over to a country
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
+        for match in self.lex.compound_operation.finditer(folded_sentence):
+            found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
+        for match in self.lex.handover.finditer(folded_sentence):
+            if self.hands_over_equipment(folded_sentence, match.start(), match.end()):
+                found.append(Trigger("training", match.start(), match.end(), "strong"))
         nouns = sorted([*self.lex.agreement_nouns.finditer(folded_sentence), *self.lex.arrangements.finditer(folded_sentence)], key=lambda m: m.start())
         if nouns and self.lex.agreement_verbs.search(folded_sentence):
             found.append(Trigger("agreement", nouns[0].start(), nouns[0].end(), "strong"))
@@ -193,6 +213,13 @@ class EventExtractor:
             if not any(start < t.end and t.start < end for start, end in excluded[None] + excluded.get(t.type, []))
         ]
         return sorted(found, key=lambda t: (t.kind in WEAK_KINDS, t.start))
+
+    def hands_over_equipment(self, fs: str, start: int, end: int) -> bool:
+        """A handing-over verb whose object is equipment: 'remet des equipements', 'a la remise
+        de vingt vehicules', 'donated 20 off-road vehicles', 'vehicles were handed over'."""
+        after = " ".join(first_words(fs, end, 8))
+        before = " ".join(last_words(fs, start, 3))
+        return bool(self.lex.equipment.search(after) or self.lex.equipment.search(before))
 
     def retained(self, found: list[Trigger], fs: str) -> list[Trigger]:
         """The triggers that make events: the first of each type (visits excepted); weak ones
@@ -539,7 +566,8 @@ class EventResolver:
         if not self.security_relevant(context):
             context.events = []
             return
-        extracted = self.extractor.extract(self.sentence_views(context), context.folded, self.discourse(context))
+        views = self.sentence_views(context)
+        extracted = self.extractor.extract(views, context.folded, self.discourse(context, views))
         article = context.article
         context.events = []
         seen: set[str] = set()
@@ -566,17 +594,24 @@ class EventResolver:
                 )
             )
 
-    def discourse(self, context: ArticleContext) -> Discourse:
-        top_actors = [code for code, _ in context.country_weights.most_common()]
+    def discourse(self, context: ArticleContext, views: list[SentenceView] | None = None) -> Discourse:
+        weights = context.country_weights
+        if views is not None:
+            # a country named only as the nationality of criminals or goods ('carteles mexicanos')
+            # is no party: it is not offered to an event whose sentence names one side only
+            acting = {a.code for view in views for a in view.actors}
+            weights = Counter({code: weight for code, weight in weights.items() if code in acting})
+        top_actors = [code for code, _ in weights.most_common()]
         for mention in context.organization_mentions:
             if mention.country and mention.country not in top_actors:
                 top_actors.append(mention.country)
+        top_actors += [code for code, _ in context.country_weights.most_common() if code not in top_actors]
         article = context.article
         # the year of a report of the day; none when the feed gave no date (the receive time is no publication year)
         published = article.published_at if article.published_at_source == "feed" else None
         return Discourse(
             top_actors=top_actors,
-            main_pair=main_pair(context.country_weights, top_actors),
+            main_pair=main_pair(weights, top_actors),
             dateline=self.dateline(context),
             year=published.year if published else None,
             keep_actor=relcl_filter(context.doc),
@@ -584,7 +619,7 @@ class EventResolver:
         )
 
     def security_relevant(self, context: ArticleContext) -> bool:
-        if context.topics:
+        if context.topics or self.lexicon.security_wordings.search(context.folded) or self.names_security_forces(context):
             return True
         for mention in context.organization_mentions:
             if mention.key.startswith("institution:"):
@@ -593,6 +628,18 @@ class EventResolver:
                 if mention.key.split(":")[1] in SECURITY_PORTFOLIOS:
                     return True
             elif self.agencies.agencies[mention.key].kind in SECURITY_KINDS or mention.key in INTERNATIONAL_SECURITY:
+                return True
+        return False
+
+    def names_security_forces(self, context: ArticleContext) -> bool:
+        """A country's police, intelligence, army... named by a common noun next to the country
+        ('French police', 'les polices belge et neerlandaise', 'las policias de Espana y Marruecos')."""
+        folded = context.folded
+        for mention in context.countries:
+            if mention.kind not in (DEMONYM, NAME):
+                continue
+            near = " ".join(last_words(folded, mention.start, 3) + ["|"] + first_words(folded, mention.end, 2))
+            if self.lexicon.security_forces.search(near):
                 return True
         return False
 

@@ -1,6 +1,9 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the two gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the three gold sets.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
+- ``incidents-dev2``: a second set, written to find where the event enrichment misses the
+  events of press reports (one-sided reports, passive voice, agencies named by acronym, the
+  event told in the second paragraph...) and tuned on for that;
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -20,8 +23,9 @@ from streams.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FLOORS = {
-    "incidents-dev": {"end_to_end": 0.89, "found_only": 0.98, "precision": 0.98},
-    "incidents-heldout": {"end_to_end": 0.78, "found_only": 0.86, "precision": 0.98},
+    "incidents-dev": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev2": {"end_to_end": 0.86, "found_only": 0.94, "precision": 0.98},
+    "incidents-heldout": {"end_to_end": 0.82, "found_only": 0.90, "precision": 0.98},
 }
 
 
