@@ -213,10 +213,14 @@ def isolated_settings(settings: Settings, run_id: str, *, workers: int) -> Setti
         "topic_enriched": f"{name}.news.enriched",
         "topic_deadletter": f"{name}.news.deadletter",
         "topic_mentions": f"{name}.news.mentions",
+        # the analysts' watches would otherwise match the run's articles and alert them
+        "topic_watches": f"{name}.news.watches",
+        "topic_alerts": f"{name}.news.alerts",
         "topic_partitions": partitions_for(workers, settings.topic_partitions),
         "articles_alias": f"{name}-news-articles",
         "events_alias": f"{name}-coop-events",
         "incidents_alias": f"{name}-coop-incidents",
+        "alerts_alias": f"{name}-watch-alerts",
     })
 
 
@@ -467,8 +471,9 @@ def remove_namespace(settings: Settings) -> list[str]:
         admin.close()
     client = elasticsearch_client(settings)
     try:
-        for alias in (settings.articles_alias, settings.events_alias, settings.incidents_alias):
-            client.options(ignore_status=404).indices.delete(index=index_name(alias, settings.index_version))
+        for alias, version in ((settings.articles_alias, settings.index_version), (settings.events_alias, settings.index_version),
+                               (settings.incidents_alias, settings.index_version), (settings.alerts_alias, 1)):
+            client.options(ignore_status=404).indices.delete(index=index_name(alias, version))
             client.options(ignore_status=404).indices.delete_index_template(name=alias)
     except Exception as error:  # noqa: BLE001
         problems.append(f"could not remove the indices of {settings.articles_alias}: {error}")

@@ -12,6 +12,9 @@ from .conftest import coopwatch
 
 
 def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behind(settings, es) -> None:
+    # an analyst's watch that most of the run's articles match: they must raise none of its alerts
+    watch = coopwatch(settings, "watch", "add", "everything", "police OR policía OR polizia OR ministre OR minister OR ministro")
+    assert watch.returncode == 0, watch.stderr
     result = coopwatch(settings, "bench", "--rate", "3", "--duration", "4", "--workers", "1", "--bound-texts", "12", "--index-documents", "60",
                        "--long-article-chars", "20000", "--json", timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -51,6 +54,8 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
         admin.close()
     es.indices.refresh(index=settings.articles_alias)
     assert es.count(index=settings.articles_alias, query={"term": {"source": "benchmark"}})["count"] == 0
+    alerts = coopwatch(settings, "alerts", "--watch", "everything", "--json")
+    assert alerts.returncode == 0 and '"benchmark"' not in alerts.stdout, alerts.stdout[-2000:]
 
 
 def test_bench_refuses_half_a_steady_rate(settings) -> None:

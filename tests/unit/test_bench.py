@@ -84,9 +84,12 @@ def test_eval_lines_and_raw_lines_are_both_read_and_bad_lines_skipped(tmp_path):
 def test_a_run_gets_a_namespace_of_its_own():
     settings = Settings()
     bench = isolated_settings(settings, "abc123", workers=2)
-    names = [bench.topic_raw, bench.topic_normalised, bench.topic_enriched, bench.topic_deadletter, bench.topic_mentions,
-             bench.articles_alias, bench.events_alias, bench.incidents_alias]
-    assert all("abc123" in name for name in names) and bench.app_id != settings.app_id
+    # every topic and index the workers write or read: none of the analysts' (their watches included)
+    names = {field: getattr(bench, field) for field in Settings.model_fields
+             if (field.startswith("topic_") and isinstance(getattr(bench, field), str)) or field.endswith("_alias")}
+    assert {"topic_watches", "topic_alerts", "alerts_alias", "topic_mentions", "incidents_alias"} <= names.keys()
+    assert all("abc123" in name for name in names.values()), names
+    assert bench.app_id != settings.app_id
     assert bench.articles_alias != settings.articles_alias and bench.topic_raw != settings.topic_raw
     assert bench.incidents_alias != settings.incidents_alias and bench.topic_mentions != settings.topic_mentions
     assert bench.topic_partitions % 2 == 0
