@@ -253,6 +253,22 @@ class Agreement:
         return score
 
 
+# Organized crime is the umbrella of every trade (drugs, arms, people, laundering): a report that
+# says only that does not contradict one that names the trade.
+UMBRELLA_TOPICS = frozenset({"organized_crime"})
+
+
+def topics_agree(incident_topics: set[str], mention_topics: set[str]) -> str:
+    """shared, disjoint or unknown: whether a report's threat domains agree with an incident's."""
+    if not (incident_topics and mention_topics):
+        return "unknown"
+    if incident_topics & mention_topics:
+        return "shared"
+    if not (incident_topics - UMBRELLA_TOPICS and mention_topics - UMBRELLA_TOPICS):
+        return "unknown"
+    return "disjoint"
+
+
 def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
     persons = {p for m in state.mentions for p in m.persons}
     agencies = {key for m in state.mentions for keys in m.agency_keys for key in keys}
@@ -266,7 +282,7 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         persons_disjoint=bool(persons and mention.persons and not shared_persons),
         organizations=sum(bool(agencies.intersection(keys)) for keys in mention.agency_keys),
         anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors),
-        topics="unknown" if not (topics and mention.topics) else "shared" if topics & set(mention.topics) else "disjoint",
+        topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
     )
 

@@ -17,6 +17,7 @@ from streams.incidents import (
     incident_actions,
     mentions_of,
     routing_key,
+    topics_agree,
 )
 from streams.settings import Settings
 
@@ -327,3 +328,11 @@ def test_an_agency_named_in_two_languages_is_listed_once_and_ministries_keep_the
     apply(store, second)
     (incident,) = incidents(store)
     assert incident.organizations == ["GC", "Ministry of the Interior (ES)", "Ministère de l'Intérieur (MA)"]
+
+
+def test_a_report_that_says_only_organized_crime_does_not_contradict_one_that_names_the_trade():
+    assert topics_agree({"drug_trafficking"}, {"organized_crime"}) == "unknown"
+    assert topics_agree({"organized_crime"}, {"arms_trafficking", "organized_crime"}) == "shared"
+    assert topics_agree({"drug_trafficking", "organized_crime"}, {"terrorism"}) == "disjoint"
+    assert topics_agree({"drug_trafficking"}, {"human_trafficking"}) == "disjoint"
+    assert topics_agree(set(), {"terrorism"}) == "unknown"
