@@ -43,6 +43,8 @@ def test_reindex_with_the_alias_swap(own, es, producer):
 
         # Yesterday's enrichment: a stale tag and a ghost event that the current code no longer produces.
         es.update(index=articles, id=ids[0], doc={"enricher_version": "yesterday"}, refresh=True)
+        # The events went in the same bulk, but each index refreshes on its own clock.
+        es.indices.refresh(index=events)
         ghost = {**es.search(index=events, query={"term": {"article_id": ids[0]}}, size=1)["hits"]["hits"][0]["_source"],
                  "event_id": f"{ids[0]}-ghost"}
         es.index(index=events, id=ghost["event_id"], document=ghost, refresh=True)
