@@ -39,6 +39,8 @@ from streams.watches import Matcher, WatchBook
 log = logging.getLogger(__name__)
 
 TEMPLATE_NAME = "watch-alerts"
+# The one version of the alerts index: a ledger of what was sent, never rebuilt (see ensure_alerts_index).
+ALERTS_INDEX_VERSION = 1
 
 
 def webhook_group(settings: Settings) -> str:
@@ -65,7 +67,7 @@ def ensure_alerts_index(client, settings: Settings) -> None:
         client.indices.put_mapping(index=settings.alerts_alias, properties=template["template"]["mappings"]["properties"])
         return
     try:
-        client.indices.create(index=index_name(settings.alerts_alias, 1), aliases={settings.alerts_alias: {"is_write_index": True}})
+        client.indices.create(index=index_name(settings.alerts_alias, ALERTS_INDEX_VERSION), aliases={settings.alerts_alias: {"is_write_index": True}})
     except BadRequestError as error:
         if error.error != "resource_already_exists_exception":  # another worker created it first
             raise

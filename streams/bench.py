@@ -454,6 +454,7 @@ def wait_for_group(settings: Settings, members: int, *, timeout: float, pool: Wo
 
 def remove_namespace(settings: Settings) -> list[str]:
     """Delete the run's topics (Faust's own included), consumer group, indices and templates."""
+    from streams.alerts import ALERTS_INDEX_VERSION
     from streams.clients import elasticsearch_client, kafka_admin
     from streams.index import index_name
 
@@ -472,7 +473,7 @@ def remove_namespace(settings: Settings) -> list[str]:
     client = elasticsearch_client(settings)
     try:
         for alias, version in ((settings.articles_alias, settings.index_version), (settings.events_alias, settings.index_version),
-                               (settings.incidents_alias, settings.index_version), (settings.alerts_alias, 1)):
+                               (settings.incidents_alias, settings.index_version), (settings.alerts_alias, ALERTS_INDEX_VERSION)):
             client.options(ignore_status=404).indices.delete(index=index_name(alias, version))
             client.options(ignore_status=404).indices.delete_index_template(name=alias)
     except Exception as error:  # noqa: BLE001
