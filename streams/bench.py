@@ -13,8 +13,9 @@ analysts' indices and never depends on a worker that happens to be running:
 4. then measures the bounds on the same texts: spaCy's ``nlp.pipe`` with the
    pipeline the enrichment uses (in one process and in as many processes as
    workers), the enrichment and normalisation functions alone, the index stage
-   alone (enriched articles published straight to its topic) and a bare
-   ``async_streaming_bulk`` of the same documents; and prints the ratios.
+   alone (enriched articles published straight to its topic, read by workers
+   running only that stage) and a bare ``async_streaming_bulk`` of the same
+   documents, in interleaved rounds; and prints the ratios.
 
 Visibility is observed, not inferred: a watcher thread searches the articles
 alias every ``--poll`` seconds for the ids still pending (an ``ids`` query, no
@@ -260,7 +261,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"bounds on {bounds['texts']} of the same texts: spaCy nlp.pipe {num(bounds['spacy_pipe_per_s'])}/s in one process "
         f"({num(bounds['spacy_pipe_per_cpu_s'])} per CPU second), {num(bounds['spacy_pipe_parallel_per_s'])}/s in "
         f"{bounds['spacy_processes']}; enrich {num(bounds['enrich_per_s'])}/s ({num(bounds['enrich_per_cpu_s'])} per CPU second), "
-        f"normalise {num(bounds['normalise_per_s'])}/s; on {bounds['index_documents']} documents: index stage alone "
+        f"normalise {num(bounds['normalise_per_s'])}/s; on {bounds['index_documents']} documents: index stage alone (workers running only it) "
         f"{num(bounds['index_stage_per_s'])}/s, bare async_streaming_bulk {num(bounds['bare_bulk_per_s'])}/s",
         f"ratios: enrich / spaCy {num(ratios['enrich_to_spacy'], digits=3)} in CPU time ({num(ratios['enrich_to_spacy_wall'], digits=3)} wall); "
         f"end to end / NLP bound ({bounds['spacy_processes']} processes) {num(ratios['end_to_end_to_nlp_bound'], digits=3)} wall "
@@ -397,6 +398,7 @@ class WorkerPool:
 
     settings: Settings
     count: int
+    stages: Sequence[str] = ()   # all of them when empty
     processes: list[subprocess.Popen] = field(default_factory=list)
     log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="coopwatch-bench-")))
 
@@ -405,8 +407,9 @@ class WorkerPool:
             # each worker its own table store, as on separate machines
             state = self.settings.model_copy(update={"state_dir": str(self.log_dir / f"state-{n}")})
             with (self.log_dir / f"worker-{n}.log").open("w") as log:
+                only = ["--stages", ",".join(self.stages)] if self.stages else []
                 self.processes.append(subprocess.Popen(
-                    [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning"],
+                    [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning", *only],
                     env=settings_environment(state), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                 ))
 
@@ -529,9 +532,12 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         warm_up(bench, sources, run_id, pool, client, options)
         say(f"workers ready; publishing {len(articles)} articles")
         result = measure_pipeline(bench, articles, schedule, pool, client, options)
+        # The bounds are measured with the pipeline's workers gone: they would take CPU from
+        # spaCy, and their incidents stage would share Elasticsearch with the bulk bound.
+        pool.stop()
         if options.bound_texts:
             say("measuring the bounds on the same texts")
-            bounds = measure_bounds(bench, articles[: options.bound_texts], pool, client, options, run_id)
+            bounds = measure_bounds(bench, articles[: options.bound_texts], client, options, run_id)
         else:
             bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers,
                                                      "long_article": None}
@@ -726,7 +732,7 @@ def rss_report(samples: list[tuple[float, list[float | None]]], pids: Sequence[i
 
 
 # ---------------------------------------------------------------- bounds
-def measure_bounds(settings: Settings, articles: list[dict], pool: WorkerPool, client, options: BenchOptions, run_id: str) -> dict[str, Any]:
+def measure_bounds(settings: Settings, articles: list[dict], client, options: BenchOptions, run_id: str) -> dict[str, Any]:
     from datetime import datetime, timezone
 
     from streams.enrich import Enricher
@@ -761,8 +767,7 @@ def measure_bounds(settings: Settings, articles: list[dict], pool: WorkerPool, c
     parallel = parallel_nlp_rate(settings, texts_by_language, processes)
     # Indexing is fast next to the NLP: enough copies that one refresh interval is not the measure.
     copies = [renamed(article, f"-{n}") for n in range(math.ceil(options.index_documents / max(1, len(enriched)))) for article in enriched]
-    index_stage = index_stage_rate(settings, copies, client, f"-i{run_id}", options)
-    bare = bare_bulk_rate(settings, copies, client, f"-b{run_id}", options)
+    index_stage, bare = index_bounds(settings, copies, client, options, run_id)
     return {
         "texts": len(articles),
         "index_documents": len(copies),
@@ -803,6 +808,7 @@ def long_article_timing(enricher, articles: list[dict], chars: int, settings: Se
 BOUNDS = ("spacy_pipe_per_s", "spacy_pipe_per_cpu_s", "spacy_pipe_parallel_per_s", "enrich_per_s", "enrich_per_cpu_s",
           "normalise_per_s", "index_stage_per_s", "bare_bulk_per_s")
 BOUND_ROUNDS = 2
+INDEX_BOUND_ROUNDS = 3
 
 
 @dataclass
@@ -883,6 +889,32 @@ def wait_visible(client, settings: Settings, ids: Sequence[str], started: float,
     if watcher.outstanding() or not watcher.visible:
         return None
     return len(ids) / (max(watcher.visible.values()) - started)
+
+
+def index_bounds(settings: Settings, enriched: list, client, options: BenchOptions, run_id: str) -> tuple[float | None, float | None]:
+    """(index stage, bare bulk) in articles/s: the best of interleaved rounds, so that a moment
+    of load on the machine weighs on neither side of the ratio.
+
+    The index stage runs in workers of its own that run nothing else (``--stages index``, as
+    when the stages are scaled apart): the bare bulk has no incidents stage beside it either.
+    """
+    pool = WorkerPool(settings, max(1, options.workers), stages=("index",))
+    stage_rates, bare_rates = [], []
+    try:
+        pool.start()
+        wait_for_group(settings, pool.count, timeout=300, pool=pool)
+        for n in range(INDEX_BOUND_ROUNDS):
+            stage_rates.append(index_stage_rate(settings, enriched, client, f"-i{n}{run_id}", options))
+            bare_rates.append(bare_bulk_rate(settings, enriched, client, f"-b{n}{run_id}", options))
+    finally:
+        pool.stop()
+        shutil.rmtree(pool.log_dir, ignore_errors=True)
+    return best(stage_rates), best(bare_rates)
+
+
+def best(rates: Sequence[float | None]) -> float | None:
+    """The highest rate, or None when a round did not finish (its figure would mean nothing)."""
+    return None if not rates or any(rate is None for rate in rates) else max(rates)
 
 
 def index_stage_rate(settings: Settings, enriched: list, client, suffix: str, options: BenchOptions) -> float | None:

@@ -114,6 +114,14 @@ def test_timing_keeps_the_best_of_its_runs():
     assert timing.wall == first and timing.rate(10) == 10 / first and timing.rate(10, cpu=True) > 0
 
 
+def test_the_index_bounds_keep_their_best_round_and_no_figure_from_an_unfinished_one():
+    from streams.bench import best
+
+    assert best([120.0, 180.5, 150.0]) == 180.5
+    assert best([120.0, None, 150.0]) is None, "a round whose articles never became visible leaves no figure"
+    assert best([]) is None
+
+
 def test_lag_and_rss_reports():
     lag = lag_report([(100.0, {"normalise": 5, "enrich": 9, "index": 0}), (101.0, {"normalise": 0, "enrich": 3, "index": 2})])
     assert lag["max"] == {"normalise": 5, "enrich": 9, "index": 2}
