@@ -25,6 +25,7 @@ from typing import Any, Iterable, MutableMapping, get_args
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz
+from text_to_num import alpha2digit
 
 from schemas.articles import ArticleMentions, EnrichedArticle, EventType, Incident, IncidentMention
 from streams.enrichment.text import fold_key
@@ -63,8 +64,15 @@ _ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.IGNORECASE)   # l'Adriatiqu
 _POSSESSIVE = re.compile(r"['’]s?$")                              # Tuesday's, Morocco's
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
 _SENTENCE_ENDS = frozenset('.!?:;«»"“”\n')
-# English writes weekdays and months with a capital; every report of one day shares them.
-_CALENDAR_WORDS = frozenset(fold_key(w) for w in list(calendar.day_name) + list(calendar.month_name) if w)
+# English writes weekdays and months with a capital, in full or short ('Sept 15'); every report
+# of one day shares them.
+_CALENDAR_WORDS = frozenset(
+    fold_key(w) for w in [*calendar.day_name, *calendar.month_name, *calendar.day_abbr, *calendar.month_abbr, "Sept"] if w)
+# A wire's credit in its dateline, 'DAKAR, June 17 (Dakar Wire) -': the outlet, not the event
+# (every report of that wire carries it), and no person.
+_OUTLET_CREDIT = re.compile(r"\(([^()\d]{2,40})\)\s*[-–—:]")
+# Languages whose counts in words become figures ('seven suspects', 'sept membres', 'siete detenidos').
+_NUMBER_WORD_LANGUAGES = frozenset({"en", "fr", "es", "pt", "de", "nl", "it"})
 
 
 @lru_cache(maxsize=1)
@@ -102,12 +110,33 @@ def _starts_sentence(text: str, position: int) -> bool:
     return text[before - 1] in _SENTENCE_ENDS
 
 
-def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countries: Iterable[str] = ()) -> list[str]:
+def outlet_credits(text: str) -> list[str]:
+    """The outlets a dateline credits at the start of a text: 'DAKAR, June 17 (Dakar Wire) - ...'."""
+    return [m.group(1).strip() for m in _OUTLET_CREDIT.finditer(text[:200])]
+
+
+def figures(text: str, language: str | None = None) -> list[str]:
+    """The figures of a text, years left out, with counts written in words ('seven', 'sept',
+    'trente') as figures: reports in two languages, or one in words and one in digits, agree."""
+    if language in _NUMBER_WORD_LANGUAGES:
+        text = alpha2digit(text, language)
+    found = []
+    for match in _NUMBER.finditer(text):
+        number = match.group(0).replace(",", ".")
+        if not (len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100):   # years
+            found.append(number)
+    return found
+
+
+def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countries: Iterable[str] = (),
+                 language: str | None = None) -> list[str]:
     """The proper names and figures of some sentences, folded: the language-neutral part of
-    what a report says ("Tanger", "2.3", "Algeciras"). Sentence-initial words, the names of
-    the cooperating ``countries``, weekdays and months, and words of names already compared on their own
-    (``known_names``: persons, agencies) are left out."""
-    known = {token for name in known_names for token in fold_key(name).split()}
+    what a report says ("Tanger", "2.3", "Algeciras", "7" for "seven"). Sentence-initial words, the names of
+    the cooperating ``countries``, weekdays and months, an outlet's credit, and words of names already
+    compared on their own (``known_names``: persons, agencies) are left out."""
+    texts = list(texts)
+    credits = [credit for text in texts for credit in outlet_credits(text)]
+    known = {token for name in [*known_names, *credits] for token in fold_key(name).split()}
     found: dict[str, None] = {}
     for text in texts:
         excluded = _country_word_spans(text, countries)
@@ -121,10 +150,8 @@ def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countrie
             ):
                 continue
             found.setdefault(key)
-        for match in _NUMBER.finditer(text):
-            number = match.group(0).replace(",", ".")
-            if not (len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100):   # years
-                found.setdefault(number)
+        for number in figures(text, language):
+            found.setdefault(number)
     return list(found)
 
 
@@ -143,9 +170,12 @@ def agency_label(organization) -> str:
 
 
 def mention_of(event, article: EnrichedArticle) -> IncidentMention:
-    names = [p.name for p in article.persons] + [m for p in article.persons for m in p.mentions]
+    lede = article.text[:600]
+    credits = outlet_credits(lede)
+    # a wire's credit the person model took for a name ('(Dakar Wire)') names no participant
+    persons = [p for p in article.persons if not any(_names_match(p.name, credit) for credit in credits)]
+    names = [p.name for p in persons] + [m for p in persons for m in p.mentions]
     names += [o.label for o in article.organizations] + [m for o in article.organizations for m in o.mentions]
-    lede = article.text.split("\n", 1)[0][:600]
     texts = ([] if _is_title_case(article.title) else [article.title]) + [lede] + ([event.evidence] if event.evidence not in lede else [])
     return IncidentMention(
         mention_id=event.event_id,
@@ -159,11 +189,11 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         title=article.title,
         url=article.url,
         language=article.language,
-        persons=list(dict.fromkeys(p.name for p in article.persons)),
+        persons=list(dict.fromkeys(p.name for p in persons)),
         organizations=[agency_label(o) for o in article.organizations],
         agency_keys=[agency_keys(o) for o in article.organizations],
         topics=sorted({t.topic for t in article.topics}),
-        anchors=anchor_terms(texts, names, event.countries),
+        anchors=anchor_terms(texts, names, event.countries, article.language),
     )
 
 

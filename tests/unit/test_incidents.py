@@ -12,6 +12,8 @@ from streams.incident_eval import Item, pairwise
 from streams.incidents import (
     IncidentStore,
     anchor_terms,
+    figures,
+    outlet_credits,
     apply_mentions,
     countries_agree,
     incident_actions,
@@ -77,6 +79,23 @@ def test_anchors_are_proper_names_and_figures_not_the_pair_weekdays_or_sentence_
                           "Quatorze suspects ont été arrêtés à Tanger."], known_names=["Guardia Civil"], countries=["ES", "MA"])
     assert {"algeciras", "tangier", "tanger", "2.3", "italy"} <= set(terms)
     assert not {"spanish", "tuesday", "2021", "quatorze"} & set(terms)
+
+
+def test_counts_in_words_are_the_figures_of_another_report_in_another_language():
+    english = anchor_terms(["Police said seven suspects were detained in Linz."], language="en")
+    french = anchor_terms(["Des policiers ont interpellé sept passeurs à Passau."], language="fr")
+    assert "7" in english and "7" in french
+    # 'Sept' is a month in an English dateline, and 'deux pays' is no count of suspects
+    assert figures("DAKAR, Sept 15 - the two countries", "en") == ["15"]
+    assert figures("les deux pays", "fr") == []
+
+
+def test_a_wires_dateline_credit_is_neither_an_anchor_nor_a_name():
+    text = "DAKAR, June 17 (Dakar Wire) - FBI instructors train police in Thies."
+    assert outlet_credits(text) == ["Dakar Wire"]
+    terms = anchor_terms([text], language="en")
+    assert "thies" in terms and not {"dakar", "wire"} & set(terms)
+    assert outlet_credits("Seven (7) suspects were held (police said).") == []
 
 
 def test_countries_agree_when_one_set_contains_the_other():
