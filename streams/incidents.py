@@ -252,6 +252,26 @@ def _names_match(a: str, b: str) -> bool:
     return fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90
 
 
+def named_among(name: str, terms: Iterable[str]) -> bool:
+    """Whether every word of a person's name (two at least) is among a report's proper names:
+    the person model missed the name there ('Secretary of State Javier Olmedo'), the anchors did not."""
+    words = [w for w in fold_key(name).split() if len(w) >= 3]
+    terms = list(terms)
+    return len(words) >= 2 and all(any(_terms_match(w, t) for t in terms) for w in words)
+
+
+def shared_person_count(persons: Iterable[str], anchors: Iterable[str], other_persons: Iterable[str],
+                        other_anchors: Iterable[str]) -> int:
+    """The persons two reports share: named by both, or named by one and found among the other's
+    proper names (each person once)."""
+    persons, anchors, other_persons, other_anchors = list(persons), list(anchors), list(other_persons), list(other_anchors)
+    shared = [p for p in persons if any(_names_match(p, q) for q in other_persons) or named_among(p, other_anchors)]
+    for q in other_persons:
+        if named_among(q, anchors) and not any(_names_match(q, p) for p in shared + persons):
+            shared.append(q)
+    return len(shared)
+
+
 def _terms_match(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -305,7 +325,7 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
     anchors = {a for m in state.mentions for a in m.anchors}
     topics = {t for m in state.mentions for t in m.topics}
     location = _majority_location(state.mentions)
-    shared_persons = sum(any(_names_match(p, q) for q in persons) for p in mention.persons)
+    shared_persons = shared_person_count(mention.persons, mention.anchors, persons, anchors)
     return Agreement(
         type=mention.type,
         persons=shared_persons,

@@ -14,6 +14,7 @@ from streams.incidents import (
     anchor_terms,
     figures,
     outlet_credits,
+    shared_person_count,
     apply_mentions,
     countries_agree,
     incident_actions,
@@ -355,3 +356,13 @@ def test_a_report_that_says_only_organized_crime_does_not_contradict_one_that_na
     assert topics_agree({"drug_trafficking", "organized_crime"}, {"terrorism"}) == "disjoint"
     assert topics_agree({"drug_trafficking"}, {"human_trafficking"}) == "disjoint"
     assert topics_agree(set(), {"terrorism"}) == "unknown"
+
+
+def test_a_person_one_report_names_and_another_only_writes_among_its_proper_names_is_shared():
+    # the person model missed the name in the second report; its anchors kept its words
+    assert shared_person_count(["Javier Olmedo"], ["nouakchott"], [], ["secretary", "javier", "olmedo", "canary"]) == 1
+    assert shared_person_count([], ["javier", "olmedo"], ["Javier Olmedo", "Sidi Ould Cheikh"], []) == 1
+    assert shared_person_count(["Javier Olmedo"], [], ["Javier Olmedo"], ["javier", "olmedo"]) == 1   # once
+    # one word is not enough: a surname alone may be a place ('Vidal', 'Olmedo')
+    assert shared_person_count(["Olmedo"], [], [], ["olmedo"]) == 0
+    assert shared_person_count(["Javier Olmedo"], [], [], ["olmedo", "madrid"]) == 0
