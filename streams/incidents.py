@@ -291,6 +291,12 @@ class Agreement:
     location: str    # same | differs | unknown
     persons_disjoint: bool = False   # both name persons, none in common
 
+    def strong(self, min_agreement: float) -> bool:
+        """Twice the evidence a report needs to join, named persons or agencies among it, and
+        nothing against: enough to join a lasting event beyond the usual window."""
+        return (self.score >= 2 * min_agreement and bool(self.persons or self.organizations)
+                and not self.persons_disjoint and self.topics != "disjoint" and self.location != "differs")
+
     @property
     def score(self) -> float:
         score = 2.0 * min(self.persons, 2) + 1.0 * min(self.organizations, 2) + 0.75 * min(self.anchors, 4)
@@ -348,15 +354,36 @@ def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) 
     )
 
 
+# Events that last days: a course, a visit or a summit is reported when it opens and again when
+# it closes, a working week later. An arrest, a handover or a signing happens at one moment.
+LASTING_TYPES = frozenset({"training", "visit", "meeting"})
+
+
+def reach(settings: Settings) -> timedelta:
+    """How far from a report the incidents it may join can lie: the window, or the follow-up
+    window of a lasting event."""
+    return timedelta(days=max(settings.incident_window_days, settings.incident_follow_up_days))
+
+
+def joins(mention: IncidentMention, state: IncidentState, found: Agreement, settings: Settings) -> bool:
+    """Whether what the report says agrees enough for it to join this incident at its distance:
+    within the window, enough agreement; beyond it, up to the follow-up window of a lasting
+    event, strong agreement."""
+    if found.score < settings.incident_min_agreement:
+        return False
+    if time_gap(mention, state) <= timedelta(days=settings.incident_window_days):
+        return True
+    return mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement)
+
+
 def best_incident(mention: IncidentMention, candidates: Iterable[IncidentState], settings: Settings) -> IncidentState | None:
     """The candidate whose reports agree most with the mention, if they agree enough."""
-    window = timedelta(days=settings.incident_window_days)
     scored = [
-        (agreement(mention, state).score, state)
+        (found.score, state)
         for state in candidates
-        if eligible(mention, state, window)
+        if eligible(mention, state, reach(settings))
+        and joins(mention, state, found := agreement(mention, state), settings)
     ]
-    scored = [(score, state) for score, state in scored if score >= settings.incident_min_agreement]
     if not scored:
         return None
     return max(scored, key=lambda item: (item[0], -item[1].first.timestamp(), item[1].incident_id))[1]
@@ -517,7 +544,7 @@ def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
     applying it again over any prefix of its own writes (a worker killed mid-message):
     a redelivered or replayed message never counts a report twice.
     """
-    window = timedelta(days=settings.incident_window_days)
+    window = reach(settings)
     unique = {m.mention_id: m for m in message.mentions if m.type == message.type}
     touched: set[str] = set()
     for incident_id in sorted(held_incidents(store, message, window)):

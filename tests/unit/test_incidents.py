@@ -172,8 +172,36 @@ def test_a_bilateral_report_joins_the_multilateral_incident_and_a_wider_report_w
 
 def test_reports_beyond_the_window_do_not_join():
     store = IncidentStore({})
-    apply(store, mention("a", persons=["Youssef Alaoui"]))
-    apply(store, mention("b", when=DAY + timedelta(days=SETTINGS.incident_window_days, hours=1), persons=["Youssef Alaoui"]))
+    apply(store, mention("a", persons=["Youssef Alaoui"], location=None, topics=()))
+    apply(store, mention("b", when=DAY + timedelta(days=SETTINGS.incident_window_days, hours=1), persons=["Youssef Alaoui"],
+                         location=None, topics=()))
+    assert len(incidents(store)) == 2
+
+
+def test_the_close_of_a_course_days_later_joins_it_on_strong_agreement_and_a_one_off_event_does_not():
+    four_days_later = DAY + timedelta(days=4)
+    assert SETTINGS.incident_window_days < 4 < SETTINGS.incident_follow_up_days
+    fbi, police = "US:fbi", "SN:police nationale"
+    for type_, expected in (("training", 1), ("joint_operation", 2)):
+        store = IncidentStore({})
+        apply(store, mention("a", type_=type_, countries=("SN", "US"), location="SN", agencies=[fbi, police],
+                             topics=["cybercrime"], anchors=["dakar"]), type_=type_)
+        apply(store, mention("b", type_=type_, countries=("SN", "US"), location="SN", agencies=[police, fbi],
+                             topics=["cybercrime"], anchors=["dakar"], when=four_days_later), type_=type_)
+        assert len(incidents(store)) == expected, type_
+
+    # what would do within the window is not enough beyond it
+    store = IncidentStore({})
+    weak = dict(type_="training", countries=("SN", "US"), location=None, topics=(), agencies=[fbi], anchors=["dakar"])
+    apply(store, mention("a", **weak), type_="training")
+    apply(store, mention("b", when=four_days_later, **weak), type_="training")
+    assert len(incidents(store)) == 2
+
+    # nor does strong agreement reach past the follow-up window
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"], agencies=[DGSI, DGSN]))
+    apply(store, mention("b", persons=["Youssef Alaoui"], agencies=[DGSI, DGSN],
+                         when=DAY + timedelta(days=SETTINGS.incident_follow_up_days, hours=1)))
     assert len(incidents(store)) == 2
 
 
