@@ -20,7 +20,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any, Iterable, MutableMapping, get_args
 
 from pydantic import BaseModel
@@ -75,11 +74,10 @@ _OUTLET_CREDIT = re.compile(r"\(([^()\d]{2,40})\)\s*[-–—:]")
 _NUMBER_WORD_LANGUAGES = frozenset({"en", "fr", "es", "pt", "de", "nl", "it"})
 
 
-@lru_cache(maxsize=1)
 def _country_lexicon():
-    from streams.enrichment.countries import CountryLexicon
+    from streams.enrichment.countries import shared_lexicon
 
-    return CountryLexicon()
+    return shared_lexicon()
 
 
 def _country_word_spans(text: str, countries: Iterable[str]) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pycountry
 
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention, OrgMention
+from streams.enrichment.countries import shared_lexicon
 from streams.enrichment.events import EventExtractor, EventResolver
 
 _QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de los|de las|del|de|d'|d’|des|of the|of)\s+)?")
@@ -164,6 +165,44 @@ def outlet_country(url: str | None) -> str | None:
         return None
     code = "GB" if tld == "uk" else tld.upper()
     return code if pycountry.countries.get(alpha_2=code) else None
+
+
+def source_name_country(source: str | None) -> str | None:
+    """The country of the one place an outlet's name carries ('buenos-aires-diario' -> AR,
+    'dakar-wire' -> SN, 'dutch-news-digest' -> NL): outlets are often named after their city."""
+    if not source:
+        return None
+    name = re.sub(r"[-_.]+", " ", source).title()   # the lexicon wants capitals: 'Paris', not 'paris'
+    codes = {m.code for m in shared_lexicon().find(name) if m.kind in (NAME, DEMONYM, CAPITAL, CITY)}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def outlet_home(article) -> str | None:
+    """The outlet's country: its country-code domain, else the place its name carries."""
+    return outlet_country(article.url) or source_name_country(article.source)
+
+
+# English is the wires' and many countries' language: it tells nothing of its reader's country.
+_NO_READER_COUNTRY = frozenset({"en"})
+
+
+def language_country(language: str | None) -> str | None:
+    """The country most speakers of a language live in, as CLDR's likely subtags give it
+    ('es' -> ES, 'fr' -> FR); None for English."""
+    from babel.core import get_global
+
+    if not language or language in _NO_READER_COUNTRY:
+        return None
+    likely = get_global("likely_subtags").get(language, "")
+    territory = likely.split("_")[-1] if likely.count("_") >= 1 else ""
+    return territory if len(territory) == 2 and territory.isalpha() else None
+
+
+def reader_country(context: ArticleContext) -> str | None:
+    """The country an article is written for, when a sentence takes it for granted ('the
+    Interior Minister met his Moroccan counterpart'): its dateline, its outlet's, else, as a
+    last guess, its language's main country."""
+    return dateline_country(context) or outlet_home(context.article) or language_country(context.article.language)
 
 
 def article_home(context: ArticleContext) -> str | None:
