@@ -4,9 +4,8 @@ from collections import Counter
 
 from tests.unit.conftest import context_before
 
-from streams.enrichment.attribution import (
-    context_country, language_country, qualifier_country, seat_or_preceding_country, source_name_country,
-)
+from streams.enrichment.attribution import context_country, qualifier_country, seat_or_preceding_country
+from streams.enrichment.outlets import language_country, source_name_country
 from streams.enrichment.context import OrgMention
 
 
@@ -45,7 +44,8 @@ def test_seat_written_after_the_body_else_the_country_named_before(enricher):
 
 
 # ---------------------------------------------------------------- what shows where a body belongs
-from streams.enrichment.attribution import article_home, home_evidence, outlet_country
+from streams.enrichment.attribution import article_home, home_evidence
+from streams.enrichment.outlets import outlet_country
 
 
 def evidence_codes(enricher, text, language="en"):
