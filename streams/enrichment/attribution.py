@@ -145,11 +145,13 @@ def dateline_country(context: ArticleContext) -> str | None:
     return None
 
 
-def reader_country(context: ArticleContext) -> str | None:
-    """The country an article is written for, when a sentence takes it for granted ('the
-    Interior Minister met his Moroccan counterpart'): its dateline, its outlet's, else, as a
-    last guess, its language's main country."""
-    return dateline_country(context) or outlet_home(context.article) or language_country(context.article.language)
+def own_side(context: ArticleContext, other: str) -> str | None:
+    """The country of a body the report takes for granted, facing ``other`` ('the Interior
+    Minister met his Moroccan counterpart'): where it is written (dateline, outlet), else
+    another country it names, else, as a last guess, its language's main country."""
+    candidates = [dateline_country(context), outlet_home(context.article),
+                  *(code for code, _ in context.country_weights.most_common()), language_country(context.article.language)]
+    return next((code for code in candidates if code and code != other), None)
 
 
 def article_home(context: ArticleContext) -> str | None:
