@@ -767,3 +767,9 @@ def test_a_report_naming_only_the_foreign_party_takes_its_outlets_country_as_the
     assert not enricher.enrich(article).events   # no second country: no cooperation between two
     from_bogota = enricher.enrich(article.model_copy(update={"source": "bogota-hoy"}))
     assert [(e.type, e.countries) for e in from_bogota.events] == [("extradition", ["CO", "ES"])]
+
+
+def test_a_person_handed_over_to_a_countrys_authorities_is_a_security_report(enricher):
+    article = make_article("Remis au Maroc", "Samir Haddad a été remis jeudi aux autorités marocaines à l'aéroport.", "fr")
+    events = enricher.enrich(article.model_copy(update={"source": "tunis-hebdo"})).events
+    assert [(e.type, e.countries) for e in events] == [("extradition", ["MA", "TN"])]
