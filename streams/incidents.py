@@ -20,8 +20,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Iterable, MutableMapping, get_args
 
+from babel.core import UnknownLocaleError
+from babel.dates import get_day_names
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 from text_to_num import alpha2digit
@@ -153,6 +156,35 @@ def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countrie
     return list(found)
 
 
+@lru_cache(maxsize=32)
+def _weekday_names(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
+    """The weekdays' names in a language, folded, from CLDR ('mardi', 'miercoles', 'Wednesday')."""
+    try:
+        names = {fold_key(name): day for day, name in get_day_names("wide", locale=language).items()}
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    return re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"), names
+
+
+def event_day(texts: Iterable[str], language: str, published_at: datetime) -> date | None:
+    """The day a report dates its event to by a weekday ('mardi', 'on Tuesday', 'este lunes'):
+    the last such day up to publication. The first text that names exactly one weekday tells;
+    reports of one event name its day, so two reports naming two days tell two events.
+    A report's local date may run a day ahead of its UTC time, hence the day of slack."""
+    found = _weekday_names(language)
+    if found is None:
+        return None
+    pattern, names = found
+    latest = published_at.date() + timedelta(days=1)
+    for text in texts:
+        days = {names[m.group(1)] for m in pattern.finditer(fold_key(text))}
+        if len(days) == 1:
+            return latest - timedelta(days=(latest.weekday() - days.pop()) % 7)
+        if days:
+            return None
+    return None
+
+
 def agency_keys(organization) -> list[str]:
     """An agency's names in every language the gazetteer knows, with its country: "Garde civile"
     and "Guardia Civil" are one body, France's and Morocco's interior ministries two."""
@@ -192,6 +224,7 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         agency_keys=[agency_keys(o) for o in article.organizations],
         topics=sorted({t.topic for t in article.topics}),
         anchors=anchor_terms(texts, names, event.countries, article.language),
+        event_day=event_day([event.evidence, lede], article.language, article.published_at),
     )
 
 
@@ -277,6 +310,11 @@ def _terms_match(a: str, b: str) -> bool:
     return a[0].isalpha() and b[0].isalpha() and min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85
 
 
+# Events that last days: a course, a visit or a summit is reported when it opens and again when
+# it closes, a working week later. An arrest, a handover or a signing happens at one moment.
+LASTING_TYPES = frozenset({"training", "visit", "meeting"})
+
+
 @dataclass(frozen=True)
 class Agreement:
     """How far what a report says agrees with what an incident's reports said."""
@@ -288,6 +326,7 @@ class Agreement:
     topics: str      # shared | disjoint | unknown
     location: str    # same | differs | unknown
     persons_disjoint: bool = False   # both name persons, none in common
+    day: str = "unknown"             # same | differs | unknown: the day the reports date the event to
 
     def strong(self, min_agreement: float) -> bool:
         """Twice the evidence a report needs to join, named persons or agencies among it, and
@@ -304,6 +343,9 @@ class Agreement:
             score -= 3.0 if self.type == "extradition" else 1.0
         score += {"shared": 0.5, "disjoint": -2.0}.get(self.topics, 0.0)
         score += {"same": 0.5, "differs": -0.5}.get(self.location, 0.0)
+        # The same day is weak evidence (every report of that day shares it); another day is none
+        # against: a later report often dates its own news ('praised on Wednesday', 'charged on Saturday').
+        score += 0.5 if self.day == "same" else 0.0
         return score
 
 
@@ -338,7 +380,15 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors),
         topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
+        day=days_agree({m.event_day for m in state.mentions if m.event_day}, mention.event_day),
     )
+
+
+def days_agree(incident_days: set[date], day: date | None) -> str:
+    """same, differs or unknown: whether a report dates the event to a day the incident's reports do."""
+    if not (incident_days and day):
+        return "unknown"
+    return "same" if day in incident_days else "differs"
 
 
 def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) -> bool:
@@ -350,11 +400,6 @@ def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) 
         and time_gap(mention, state) <= window
         and all(m.article_id != mention.article_id for m in state.mentions)
     )
-
-
-# Events that last days: a course, a visit or a summit is reported when it opens and again when
-# it closes, a working week later. An arrest, a handover or a signing happens at one moment.
-LASTING_TYPES = frozenset({"training", "visit", "meeting"})
 
 
 def reach(settings: Settings) -> timedelta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,7 +11,9 @@ from schemas.articles import ArticleMentions, IncidentMention
 from streams.incident_eval import Item, pairwise
 from streams.incidents import (
     IncidentStore,
+    agreement,
     anchor_terms,
+    event_day,
     figures,
     outlet_credits,
     shared_person_count,
@@ -45,6 +47,12 @@ def mention(article: str, *, type_: str = "meeting", countries=("FR", "MA"), whe
 def apply(store: IncidentStore, *mentions: IncidentMention, article: str | None = None, type_: str = "meeting"):
     article = article or mentions[0].article_id
     return apply_mentions(store, ArticleMentions(article_id=article, type=type_, mentions=list(mentions)), SETTINGS)
+
+
+def incidents_states(store: IncidentStore):
+    from streams.incidents import IncidentState
+
+    return [IncidentState.model_validate_json(v) for k, v in sorted(store.table.items()) if k.startswith("incident|")]
 
 
 def incidents(store: IncidentStore):
@@ -394,3 +402,34 @@ def test_a_person_one_report_names_and_another_only_writes_among_its_proper_name
     # one word is not enough: a surname alone may be a place ('Vidal', 'Olmedo')
     assert shared_person_count(["Olmedo"], [], [], ["olmedo"]) == 0
     assert shared_person_count(["Javier Olmedo"], [], [], ["olmedo", "madrid"]) == 0
+
+
+def test_a_report_dates_its_event_by_the_weekday_it_names_up_to_its_publication():
+    wednesday_evening = datetime(2026, 2, 11, 18, 30, tzinfo=timezone.utc)
+    assert event_day(["Seven suspects were arrested on Wednesday in Linz."], "en", wednesday_evening) == date(2026, 2, 11)
+    assert event_day(["Sept passeurs ont été interpellés mercredi."], "fr", wednesday_evening + timedelta(days=1)) == date(2026, 2, 11)
+    assert event_day(["El ministro se reunió este lunes en Rabat."], "es", wednesday_evening) == date(2026, 2, 9)
+    # published just before midnight UTC, read the next morning where it was written
+    assert event_day(["Les ministres se sont entretenus jeudi."], "fr", wednesday_evening.replace(hour=23)) == date(2026, 2, 12)
+    # two days named, or none: no day
+    assert event_day(["Arrested on Monday, he was charged on Friday."], "en", wednesday_evening) is None
+    assert event_day(["No weekday here."], "en", wednesday_evening) is None
+    # the first text that names one day tells: the event's sentence before the lede
+    assert event_day(["Raids on Tuesday.", "Police said on Wednesday."], "en", wednesday_evening) == date(2026, 2, 10)
+
+
+def test_reports_dating_the_event_to_the_same_day_agree_more_and_another_day_is_not_held_against():
+    store = IncidentStore({})
+    tuesday, wednesday = date(2024, 3, 12), date(2024, 3, 13)
+    common = dict(type_="joint_operation", location=None, topics=(), anchors=["14"])
+    a = mention("a", **common).model_copy(update={"event_day": tuesday})
+    apply(store, a, type_="joint_operation")
+    same_day = mention("b", when=DAY + timedelta(hours=8), **common).model_copy(update={"event_day": tuesday})
+    other_day = same_day.model_copy(update={"event_day": wednesday})
+    state = incidents_states(store)[0]
+    assert agreement(same_day, state).score == agreement(other_day, state).score + 0.5
+    assert agreement(other_day, state).score == agreement(same_day.model_copy(update={"event_day": None}), state).score
+    apply(store, other_day, type_="joint_operation", article="b")
+    assert len(incidents(store)) == 2   # a figure alone is not enough
+    apply(store, same_day, type_="joint_operation")
+    assert len(incidents(store)) == 1   # a figure and the day are
