@@ -303,6 +303,14 @@ def shared_person_count(persons: Iterable[str], anchors: Iterable[str], other_pe
     return len(shared)
 
 
+def surnames_among(persons: Iterable[str], terms: Iterable[str]) -> int:
+    """How many of the persons have their surname (the last word of their name, four letters at
+    least) among a report's proper names ('Vidal', where the person model missed 'Martín Vidal')."""
+    terms = list(terms)
+    surnames = {words[-1] for p in persons if (words := fold_key(p).split()) and len(words[-1]) >= 4}
+    return sum(any(_terms_match(surname, t) for t in terms) for surname in surnames)
+
+
 def _terms_match(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -372,12 +380,14 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
     topics = {t for m in state.mentions for t in m.topics}
     location = _majority_location(state.mentions)
     shared_persons = shared_person_count(mention.persons, mention.anchors, persons, anchors)
+    # no person in common: a surname one report gives as a person and another only writes is a shared name
+    surnames = 0 if shared_persons else surnames_among(mention.persons, anchors) + surnames_among(persons, mention.anchors)
     return Agreement(
         type=mention.type,
         persons=shared_persons,
-        persons_disjoint=bool(persons and mention.persons and not shared_persons),
+        persons_disjoint=bool(persons and mention.persons and not shared_persons and not surnames),
         organizations=sum(bool(agencies.intersection(keys)) for keys in mention.agency_keys),
-        anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors),
+        anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors) + surnames,
         topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
         day=days_agree({m.event_day for m in state.mentions if m.event_day}, mention.event_day),

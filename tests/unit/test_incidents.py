@@ -17,6 +17,7 @@ from streams.incidents import (
     figures,
     outlet_credits,
     shared_person_count,
+    surnames_among,
     apply_mentions,
     countries_agree,
     incident_actions,
@@ -433,3 +434,15 @@ def test_reports_dating_the_event_to_the_same_day_agree_more_and_another_day_is_
     assert len(incidents(store)) == 2   # a figure alone is not enough
     apply(store, same_day, type_="joint_operation")
     assert len(incidents(store)) == 1   # a figure and the day are
+
+
+def test_a_surname_one_report_writes_without_the_person_model_seeing_it_is_a_shared_name():
+    assert surnames_among(["Martín Vidal"], ["vidal", "valencia"]) == 1
+    assert surnames_among(["Martín Vidal", "Ana Vidal"], ["vidal"]) == 1   # one surname, counted once
+    assert surnames_among(["Li Wu"], ["wu"]) == 0                          # too short to tell
+    store = IncidentStore({})
+    apply(store, mention("a", type_="extradition", persons=["Martín Vidal"], location=None, topics=()), type_="extradition")
+    later = mention("b", type_="extradition", persons=["Carlos Ortega"], anchors=["vidal", "ezeiza"], location=None, topics=(),
+                    when=DAY + timedelta(hours=6))
+    found = agreement(later, incidents_states(store)[0])
+    assert found.anchors == 1 and not found.persons_disjoint   # the other name is not another person extradited
