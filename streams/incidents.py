@@ -83,14 +83,16 @@ def _country_lexicon():
     return shared_lexicon()
 
 
-def _country_word_spans(text: str, countries: Iterable[str]) -> list[tuple[int, int]]:
-    """Names, demonyms and prefixes of the cooperating countries: every report of the pair
-    shares them, so they say nothing about which incident a report tells (other countries,
-    capitals and cities do)."""
+def _country_words(text: str, countries: Iterable[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Where the text names the cooperating countries (names, demonyms, prefixes: every report of
+    the pair shares them, so they say nothing about which incident a report tells), and where it
+    names a capital, with its country: one capital in any language ('Alger', 'Algiers', 'Argel')."""
     from streams.enrichment.countries import CAPITAL, CITY
 
     codes = set(countries)
-    return [(m.start, m.end) for m in _country_lexicon().find(text) if m.kind not in (CAPITAL, CITY) and m.code in codes]
+    found = _country_lexicon().find(text)
+    pair = [(m.start, m.end) for m in found if m.kind not in (CAPITAL, CITY) and m.code in codes]
+    return pair, [(m.start, m.end, m.code) for m in found if m.kind == CAPITAL]
 
 
 def _is_title_case(title: str) -> bool:
@@ -140,10 +142,13 @@ def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countrie
     known = {token for name in [*known_names, *credits] for token in fold_key(name).split()}
     found: dict[str, None] = {}
     for text in texts:
-        excluded = _country_word_spans(text, countries)
+        excluded, capitals = _country_words(text, countries)
         for match in _WORD.finditer(text):
             word = _POSSESSIVE.sub("", _ELISION.sub("", match.group(0))).strip("'’.-")
             key = fold_key(word)
+            capital = next((code for s, e, code in capitals if s <= match.start() < e), None)
+            if capital:
+                key = f"@{capital}"   # not a word: matched exactly, never fuzzily
             if (
                 len(key) < 3 or not word or not word[0].isupper() or key in known or key in _CALENDAR_WORDS
                 or _starts_sentence(text, match.start())

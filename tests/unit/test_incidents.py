@@ -446,3 +446,11 @@ def test_a_surname_one_report_writes_without_the_person_model_seeing_it_is_a_sha
                     when=DAY + timedelta(hours=6))
     found = agreement(later, incidents_states(store)[0])
     assert found.anchors == 1 and not found.persons_disjoint   # the other name is not another person extradited
+
+
+def test_a_capital_is_one_anchor_in_every_language():
+    french = anchor_terms(["Les deux ministres se sont entretenus à Alger lundi."], language="fr")
+    english = anchor_terms(["The two ministers met in Algiers on Monday."], language="en")
+    spanish = anchor_terms(["Los dos ministros se reunieron en Argel el lunes."], language="es")
+    assert set(french) & set(english) & set(spanish) == {"@DZ"}
+    assert anchor_terms(["Officials met in Buenos Aires."], language="en") == ["@AR"]
