@@ -10,7 +10,7 @@ coop-incidents   <- Incident           (one real-world event, consolidated from 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -211,6 +211,8 @@ class IncidentMention(BaseModel):
         default_factory=list, description="Per agency, COUNTRY:name for each of its names and aliases, to match across languages")
     topics: list[str] = Field(default_factory=list)
     anchors: list[str] = Field(default_factory=list, description="Folded proper names and figures of the title, lede and sentence")
+    event_day: date | None = Field(
+        default=None, description="The day the report says the event took place ('on Tuesday', 'mardi'), on or before publication")
 
 
 class ArticleMentions(BaseModel):

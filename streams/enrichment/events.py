@@ -21,6 +21,7 @@ from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, Art
 from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_time
 from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.event_parse import relcl_filter, subject_finder
+from streams.enrichment.outlets import outlet_home
 from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
 from streams.enrichment.text import compile_patterns, fold, load_yaml, mask
 
@@ -607,6 +608,11 @@ class EventResolver:
                 top_actors.append(mention.country)
         top_actors += [code for code, _ in context.country_weights.most_common() if code not in top_actors]
         article = context.article
+        home = outlet_home(article)
+        if home and home not in top_actors:
+            # last of all: the side a report that names only the foreign party takes for granted
+            # ('handed to Spanish police at Ezeiza airport', in a paper of Buenos Aires)
+            top_actors.append(home)
         # the year of a report of the day; none when the feed gave no date (the receive time is no publication year)
         published = article.published_at if article.published_at_source == "feed" else None
         return Discourse(

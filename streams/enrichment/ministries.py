@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from streams.enrichment.attribution import as_country_mentions, context_country, home_evidence, qualifier_country
+from streams.enrichment.attribution import as_country_mentions, context_country, home_evidence, own_side, qualifier_country
 from streams.enrichment.context import DEMONYM, NAME, PERSON_LABELS, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.institutions import acronym_after
 from streams.enrichment.persons import PARTICLES
@@ -329,6 +329,12 @@ class MinistryResolver:
             if not previous:
                 continue
             source = previous[-1]
+            if code is not None and code == source.country and source.country_source == "context":
+                # 'El ministro del Interior ... su homólogo marroquí': the minister is not Moroccan;
+                # unqualified, he is of the side the article takes for granted
+                home = own_side(context, code)
+                if home:
+                    source.country, source.country_source = home, "own side"
             if code is None:
                 code = _other_party(context, sentence, source.country)
             if code is not None:

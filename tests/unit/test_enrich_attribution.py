@@ -5,6 +5,7 @@ from collections import Counter
 from tests.unit.conftest import context_before
 
 from streams.enrichment.attribution import context_country, qualifier_country, seat_or_preceding_country
+from streams.enrichment.outlets import language_country, source_name_country
 from streams.enrichment.context import OrgMention
 
 
@@ -43,7 +44,8 @@ def test_seat_written_after_the_body_else_the_country_named_before(enricher):
 
 
 # ---------------------------------------------------------------- what shows where a body belongs
-from streams.enrichment.attribution import article_home, home_evidence, outlet_country
+from streams.enrichment.attribution import article_home, home_evidence
+from streams.enrichment.outlets import outlet_country
 
 
 def evidence_codes(enricher, text, language="en"):
@@ -93,3 +95,15 @@ def test_an_unqualified_ministry_is_that_of_the_country_the_article_is_written_f
     context = context_before(enricher, "ministry countries", text, "es")
     enricher.ministries.resolve(context)
     assert [m.country for m in context.organization_mentions] == ["ES"]    # where he travelled is not his country
+
+
+def test_an_outlet_named_after_its_city_or_nationality_has_its_country():
+    assert source_name_country("buenos-aires-diario") == "AR"
+    assert source_name_country("dutch-news-digest") == "NL"
+    assert source_name_country("Le Matin du Sud") is None
+    assert source_name_country("iberia-wire") is None and source_name_country(None) is None
+
+
+def test_a_languages_country_is_where_most_of_its_speakers_live_except_for_english():
+    assert (language_country("es"), language_country("fr"), language_country("de")) == ("ES", "FR", "DE")
+    assert language_country("en") is None and language_country(None) is None

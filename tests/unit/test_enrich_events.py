@@ -1,6 +1,6 @@
 """EventResolver: cooperation events of a security article, with their countries and place."""
 
-from tests.unit.conftest import context_before
+from tests.unit.conftest import context_before, make_article
 
 from streams.enrichment.events import relcl_filter
 
@@ -758,3 +758,18 @@ def test_the_date_of_the_previous_one_does_not_date_the_first_since(enricher):
     assert [(t, c) for t, c, _ in events(enricher, "Les ministres ont tenu lundi leur première réunion sur le terrorisme depuis "
                                                    "2021.", "fr", title="Alger et Paris relancent leur coopération")] == [
         ("meeting", ["DZ", "FR"])]
+
+
+def test_a_report_naming_only_the_foreign_party_takes_its_outlets_country_as_the_other(enricher):
+    text = ("El presunto narcotraficante Hernán Ruiz fue entregado este jueves a agentes de la Policía Nacional española "
+            "en el aeropuerto, tras la aprobación de su extradición.")
+    article = make_article("Entregado el narco Hernán Ruiz", text, "es")
+    assert not enricher.enrich(article).events   # no second country: no cooperation between two
+    from_bogota = enricher.enrich(article.model_copy(update={"source": "bogota-hoy"}))
+    assert [(e.type, e.countries) for e in from_bogota.events] == [("extradition", ["CO", "ES"])]
+
+
+def test_a_person_handed_over_to_a_countrys_authorities_is_a_security_report(enricher):
+    article = make_article("Remis au Maroc", "Samir Haddad a été remis jeudi aux autorités marocaines à l'aéroport.", "fr")
+    events = enricher.enrich(article.model_copy(update={"source": "tunis-hebdo"})).events
+    assert [(e.type, e.countries) for e in events] == [("extradition", ["MA", "TN"])]

@@ -100,3 +100,24 @@ def test_ministries_are_looked_for_only_around_the_word_and_found_as_a_whole_tex
     assert len(whole) >= 5
     assert [(m.span(), m.group(0)) for m in finder._matches(text)] == whole
     assert [m.text for m in finder.find(text)][-1] == "Ministère des Affaires étrangères"
+
+
+def test_an_unqualified_minister_facing_a_counterpart_of_the_country_named_is_of_the_readers_country(enricher):
+    # the Spanish report never names Spain: the minister is not Moroccan, he is the reader's own
+    text = "El ministro del Interior, Rafael Quintana, se reunió este lunes en Rabat con su homólogo marroquí, Abdelkrim Lahlou."
+    assert ministries(enricher, text, "es") == [("ministry:interior", "ES", "own side"), ("ministry:interior", "MA", "counterpart")]
+
+
+def test_the_outlet_tells_the_readers_country_before_the_language(enricher):
+    text = "Le ministre de l'Intérieur s'est entretenu lundi à Rabat avec son homologue marocain."
+    context = context_before(enricher, "ministry countries", text, "fr")
+    context.article = context.article.model_copy(update={"source": "tunis-hebdo"})
+    enricher.ministries.resolve(context)
+    found = [(m.country, m.country_source) for m in context.organization_mentions if m.key == "ministry:interior"]
+    assert found == [("TN", "own side"), ("MA", "counterpart")]
+
+
+def test_a_country_the_report_names_comes_before_its_languages(enricher):
+    text = ("Le ministre de l'Intérieur s'est entretenu mardi à Madrid avec son homologue espagnol. "
+            "Les deux ministres ont parlé de la coopération entre le Maroc et l'Espagne.")
+    assert ministries(enricher, text, "fr") == [("ministry:interior", "MA", "own side"), ("ministry:interior", "ES", "counterpart")]

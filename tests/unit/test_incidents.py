@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,7 +11,13 @@ from schemas.articles import ArticleMentions, IncidentMention
 from streams.incident_eval import Item, pairwise
 from streams.incidents import (
     IncidentStore,
+    agreement,
     anchor_terms,
+    event_day,
+    figures,
+    outlet_credits,
+    shared_person_count,
+    surnames_among,
     apply_mentions,
     countries_agree,
     incident_actions,
@@ -42,6 +48,12 @@ def mention(article: str, *, type_: str = "meeting", countries=("FR", "MA"), whe
 def apply(store: IncidentStore, *mentions: IncidentMention, article: str | None = None, type_: str = "meeting"):
     article = article or mentions[0].article_id
     return apply_mentions(store, ArticleMentions(article_id=article, type=type_, mentions=list(mentions)), SETTINGS)
+
+
+def incidents_states(store: IncidentStore):
+    from streams.incidents import IncidentState
+
+    return [IncidentState.model_validate_json(v) for k, v in sorted(store.table.items()) if k.startswith("incident|")]
 
 
 def incidents(store: IncidentStore):
@@ -77,6 +89,23 @@ def test_anchors_are_proper_names_and_figures_not_the_pair_weekdays_or_sentence_
                           "Quatorze suspects ont été arrêtés à Tanger."], known_names=["Guardia Civil"], countries=["ES", "MA"])
     assert {"algeciras", "tangier", "tanger", "2.3", "italy"} <= set(terms)
     assert not {"spanish", "tuesday", "2021", "quatorze"} & set(terms)
+
+
+def test_counts_in_words_are_the_figures_of_another_report_in_another_language():
+    english = anchor_terms(["Police said seven suspects were detained in Linz."], language="en")
+    french = anchor_terms(["Des policiers ont interpellé sept passeurs à Passau."], language="fr")
+    assert "7" in english and "7" in french
+    # 'Sept' is a month in an English dateline, and 'deux pays' is no count of suspects
+    assert figures("DAKAR, Sept 15 - the two countries", "en") == ["15"]
+    assert figures("les deux pays", "fr") == []
+
+
+def test_a_wires_dateline_credit_is_neither_an_anchor_nor_a_name():
+    text = "DAKAR, June 17 (Dakar Wire) - FBI instructors train police in Thies."
+    assert outlet_credits(text) == ["Dakar Wire"]
+    terms = anchor_terms([text], language="en")
+    assert "thies" in terms and not {"dakar", "wire"} & set(terms)
+    assert outlet_credits("Seven (7) suspects were held (police said).") == []
 
 
 def test_countries_agree_when_one_set_contains_the_other():
@@ -152,8 +181,36 @@ def test_a_bilateral_report_joins_the_multilateral_incident_and_a_wider_report_w
 
 def test_reports_beyond_the_window_do_not_join():
     store = IncidentStore({})
-    apply(store, mention("a", persons=["Youssef Alaoui"]))
-    apply(store, mention("b", when=DAY + timedelta(days=SETTINGS.incident_window_days, hours=1), persons=["Youssef Alaoui"]))
+    apply(store, mention("a", persons=["Youssef Alaoui"], location=None, topics=()))
+    apply(store, mention("b", when=DAY + timedelta(days=SETTINGS.incident_window_days, hours=1), persons=["Youssef Alaoui"],
+                         location=None, topics=()))
+    assert len(incidents(store)) == 2
+
+
+def test_the_close_of_a_course_days_later_joins_it_on_strong_agreement_and_a_one_off_event_does_not():
+    four_days_later = DAY + timedelta(days=4)
+    assert SETTINGS.incident_window_days < 4 < SETTINGS.incident_follow_up_days
+    fbi, police = "US:fbi", "SN:police nationale"
+    for type_, expected in (("training", 1), ("joint_operation", 2)):
+        store = IncidentStore({})
+        apply(store, mention("a", type_=type_, countries=("SN", "US"), location="SN", agencies=[fbi, police],
+                             topics=["cybercrime"], anchors=["dakar"]), type_=type_)
+        apply(store, mention("b", type_=type_, countries=("SN", "US"), location="SN", agencies=[police, fbi],
+                             topics=["cybercrime"], anchors=["dakar"], when=four_days_later), type_=type_)
+        assert len(incidents(store)) == expected, type_
+
+    # what would do within the window is not enough beyond it
+    store = IncidentStore({})
+    weak = dict(type_="training", countries=("SN", "US"), location=None, topics=(), agencies=[fbi], anchors=["dakar"])
+    apply(store, mention("a", **weak), type_="training")
+    apply(store, mention("b", when=four_days_later, **weak), type_="training")
+    assert len(incidents(store)) == 2
+
+    # nor does strong agreement reach past the follow-up window
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"], agencies=[DGSI, DGSN]))
+    apply(store, mention("b", persons=["Youssef Alaoui"], agencies=[DGSI, DGSN],
+                         when=DAY + timedelta(days=SETTINGS.incident_follow_up_days, hours=1)))
     assert len(incidents(store)) == 2
 
 
@@ -336,3 +393,64 @@ def test_a_report_that_says_only_organized_crime_does_not_contradict_one_that_na
     assert topics_agree({"drug_trafficking", "organized_crime"}, {"terrorism"}) == "disjoint"
     assert topics_agree({"drug_trafficking"}, {"human_trafficking"}) == "disjoint"
     assert topics_agree(set(), {"terrorism"}) == "unknown"
+
+
+def test_a_person_one_report_names_and_another_only_writes_among_its_proper_names_is_shared():
+    # the person model missed the name in the second report; its anchors kept its words
+    assert shared_person_count(["Javier Olmedo"], ["nouakchott"], [], ["secretary", "javier", "olmedo", "canary"]) == 1
+    assert shared_person_count([], ["javier", "olmedo"], ["Javier Olmedo", "Sidi Ould Cheikh"], []) == 1
+    assert shared_person_count(["Javier Olmedo"], [], ["Javier Olmedo"], ["javier", "olmedo"]) == 1   # once
+    # one word is not enough: a surname alone may be a place ('Vidal', 'Olmedo')
+    assert shared_person_count(["Olmedo"], [], [], ["olmedo"]) == 0
+    assert shared_person_count(["Javier Olmedo"], [], [], ["olmedo", "madrid"]) == 0
+
+
+def test_a_report_dates_its_event_by_the_weekday_it_names_up_to_its_publication():
+    wednesday_evening = datetime(2026, 2, 11, 18, 30, tzinfo=timezone.utc)
+    assert event_day(["Seven suspects were arrested on Wednesday in Linz."], "en", wednesday_evening) == date(2026, 2, 11)
+    assert event_day(["Sept passeurs ont été interpellés mercredi."], "fr", wednesday_evening + timedelta(days=1)) == date(2026, 2, 11)
+    assert event_day(["El ministro se reunió este lunes en Rabat."], "es", wednesday_evening) == date(2026, 2, 9)
+    # published just before midnight UTC, read the next morning where it was written
+    assert event_day(["Les ministres se sont entretenus jeudi."], "fr", wednesday_evening.replace(hour=23)) == date(2026, 2, 12)
+    # two days named, or none: no day
+    assert event_day(["Arrested on Monday, he was charged on Friday."], "en", wednesday_evening) is None
+    assert event_day(["No weekday here."], "en", wednesday_evening) is None
+    # the first text that names one day tells: the event's sentence before the lede
+    assert event_day(["Raids on Tuesday.", "Police said on Wednesday."], "en", wednesday_evening) == date(2026, 2, 10)
+
+
+def test_reports_dating_the_event_to_the_same_day_agree_more_and_another_day_is_not_held_against():
+    store = IncidentStore({})
+    tuesday, wednesday = date(2024, 3, 12), date(2024, 3, 13)
+    common = dict(type_="joint_operation", location=None, topics=(), anchors=["14"])
+    a = mention("a", **common).model_copy(update={"event_day": tuesday})
+    apply(store, a, type_="joint_operation")
+    same_day = mention("b", when=DAY + timedelta(hours=8), **common).model_copy(update={"event_day": tuesday})
+    other_day = same_day.model_copy(update={"event_day": wednesday})
+    state = incidents_states(store)[0]
+    assert agreement(same_day, state).score == agreement(other_day, state).score + 0.5
+    assert agreement(other_day, state).score == agreement(same_day.model_copy(update={"event_day": None}), state).score
+    apply(store, other_day, type_="joint_operation", article="b")
+    assert len(incidents(store)) == 2   # a figure alone is not enough
+    apply(store, same_day, type_="joint_operation")
+    assert len(incidents(store)) == 1   # a figure and the day are
+
+
+def test_a_surname_one_report_writes_without_the_person_model_seeing_it_is_a_shared_name():
+    assert surnames_among(["Martín Vidal"], ["vidal", "valencia"]) == 1
+    assert surnames_among(["Martín Vidal", "Ana Vidal"], ["vidal"]) == 1   # one surname, counted once
+    assert surnames_among(["Li Wu"], ["wu"]) == 0                          # too short to tell
+    store = IncidentStore({})
+    apply(store, mention("a", type_="extradition", persons=["Martín Vidal"], location=None, topics=()), type_="extradition")
+    later = mention("b", type_="extradition", persons=["Carlos Ortega"], anchors=["vidal", "ezeiza"], location=None, topics=(),
+                    when=DAY + timedelta(hours=6))
+    found = agreement(later, incidents_states(store)[0])
+    assert found.anchors == 1 and not found.persons_disjoint   # the other name is not another person extradited
+
+
+def test_a_capital_is_one_anchor_in_every_language():
+    french = anchor_terms(["Les deux ministres se sont entretenus à Alger lundi."], language="fr")
+    english = anchor_terms(["The two ministers met in Algiers on Monday."], language="en")
+    spanish = anchor_terms(["Los dos ministros se reunieron en Argel el lunes."], language="es")
+    assert set(french) & set(english) & set(spanish) == {"@DZ"}
+    assert anchor_terms(["Officials met in Buenos Aires."], language="en") == ["@AR"]
