@@ -1,5 +1,5 @@
 """Where an article comes from: the country of its outlet (its domain, the place its name
-carries) and the country its language is mostly read in. Evidence of the side a report
+carries) and the country CLDR takes as its language's likely one. Evidence of the side a report
 takes for granted when it never names it."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ _NO_READER_COUNTRY = frozenset({"en"})
 
 
 def language_country(language: str | None) -> str | None:
-    """The country most speakers of a language live in, as CLDR's likely subtags give it
+    """The country CLDR's likely subtags give a language (its usual default, not where most speakers live)
     ('es' -> ES, 'fr' -> FR); None for English."""
     if not language or language in _NO_READER_COUNTRY:
         return None

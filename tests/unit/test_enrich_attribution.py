@@ -104,6 +104,6 @@ def test_an_outlet_named_after_its_city_or_nationality_has_its_country():
     assert source_name_country("iberia-wire") is None and source_name_country(None) is None
 
 
-def test_a_languages_country_is_where_most_of_its_speakers_live_except_for_english():
+def test_a_languages_country_is_the_likely_one_cldr_gives_except_for_english():
     assert (language_country("es"), language_country("fr"), language_country("de")) == ("ES", "FR", "DE")
     assert language_country("en") is None and language_country(None) is None
