@@ -174,6 +174,21 @@ def wait_for_document(es, index: str, doc_id: str, *, timeout: float) -> dict | 
     return None
 
 
+def wait_for_events(es, alias: str, article_id: str, *, until, timeout: float = 30.0) -> list[dict]:
+    """The article's events (sources) once ``until`` holds of them, or as they are at the timeout.
+
+    An article a real-time get finds may be ahead of its events: one bulk writes both, but
+    each index's shard applies it on its own, and a refresh may come between the two.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        es.indices.refresh(index=alias)
+        events = [hit["_source"] for hit in es.search(index=alias, query={"term": {"article_id": article_id}}, size=100)["hits"]["hits"]]
+        if until(events) or time.monotonic() > deadline:
+            return events
+        time.sleep(0.2)
+
+
 @pytest.fixture
 def own(settings, es, producer):
     """Isolated settings for one test, with their topics and indices; removed afterwards."""

@@ -12,7 +12,7 @@ from streams.publish import expected_article_id, wait_until_accounted
 
 from tests.shared_files import shared_file
 
-from .conftest import coopwatch, publish, raw_message, wait_for_document
+from .conftest import coopwatch, publish, raw_message, wait_for_document, wait_for_events
 
 SAMPLE_FEED = Path(__file__).resolve().parents[2] / "deploy" / "sample" / "feed.jsonl"
 
@@ -44,10 +44,12 @@ def test_seed_is_searchable_within_30_seconds_with_its_entities_and_event(settin
     assert document["countries"] == ["FR", "MA"]
     assert document["language"] == "fr"
 
-    es.indices.refresh(index=settings.events_alias)
-    events = es.search(index=settings.events_alias, query={"term": {"article_id": article_id}}, size=50)["hits"]["hits"]
-    fr_ma_in_morocco = [e["_source"] for e in events if e["_source"]["country_pair"] == "FR-MA" and e["_source"]["location"] == "MA"]
-    assert fr_ma_in_morocco, f"no FR-MA event located in MA among {[e['_source'] for e in events]}"
+    def fr_ma_in(events: list[dict]) -> list[dict]:
+        return [e for e in events if e["country_pair"] == "FR-MA" and e["location"] == "MA"]
+
+    events = wait_for_events(es, settings.events_alias, article_id, until=fr_ma_in)
+    fr_ma_in_morocco = fr_ma_in(events)
+    assert fr_ma_in_morocco, f"no FR-MA event located in MA among {events}"
     assert all(len(e["evidence"]) > 20 for e in fr_ma_in_morocco)
     assert any("Maroc" in e["evidence"] for e in fr_ma_in_morocco)
 

@@ -12,7 +12,7 @@ from elasticsearch.helpers import bulk
 from streams.index import alias_targets, bulk_actions, index_name
 from streams.publish import expected_article_id, wait_until_accounted
 
-from .conftest import coopwatch, raw_message, start_worker, stop_worker, wait_for_document
+from .conftest import coopwatch, raw_message, start_worker, stop_worker, wait_for_document, wait_for_events
 from .faults import feed, publish_all
 from ..unit.test_index_actions import enriched
 
@@ -43,10 +43,7 @@ def test_reindex_with_the_alias_swap(own, es, producer):
 
         # Yesterday's enrichment: a stale tag and a ghost event that the current code no longer produces.
         es.update(index=articles, id=ids[0], doc={"enricher_version": "yesterday"}, refresh=True)
-        # The events went in the same bulk, but each index refreshes on its own clock.
-        es.indices.refresh(index=events)
-        ghost = {**es.search(index=events, query={"term": {"article_id": ids[0]}}, size=1)["hits"]["hits"][0]["_source"],
-                 "event_id": f"{ids[0]}-ghost"}
+        ghost = {**wait_for_events(es, events, ids[0], until=bool)[0], "event_id": f"{ids[0]}-ghost"}
         es.index(index=events, id=ghost["event_id"], document=ghost, refresh=True)
         # An article the normalised topic no longer holds (retention): it must not vanish from the next version.
         gone = enriched(article_id=f"gone-{uuid.uuid4().hex[:8]}", events=[])
