@@ -17,7 +17,7 @@ import os
 import time
 import weakref
 from concurrent.futures import Executor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
@@ -107,6 +107,7 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         self._fetched: dict[TP, list[int]] = {}        # offsets of the last fetch, by partition
         self._read_again_from: dict[TP, int] = {}     # seeks waiting for the next fetch
         self._last_read_again: dict[TP, tuple[int, float]] = {}
+        self._buffer_drained = asyncio.Event()
 
     async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
         # Faust takes a jump in the offsets it reads for a gap of a compacted or
@@ -115,9 +116,20 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         return None
 
     async def _wait_next_records(self, timeout: float) -> Any:
+        if self.flow_active and not self._get_active_partitions() and self._buffered_partitions:
+            # Every partition is held back for a full stream buffer, and Faust would sleep a
+            # whole second before fetching again; resume as soon as the agent drains the buffer.
+            self._buffer_drained.clear()
+            with suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._buffer_drained.wait(), timeout)
         records, active_partitions = await super()._wait_next_records(timeout)
         self._fetched = {tp: [record.offset for record in batch] for tp, batch in (records or {}).items()}
         return records, active_partitions
+
+    def on_buffer_drop(self, tp: TP) -> None:
+        super().on_buffer_drop(tp)
+        self._buffer_drained.set()
+        wake_waiting_fetch(self._thread)
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
         """Faust's getmany, after the seeks asked for since the last fetch (never while a
@@ -194,6 +206,29 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
 
 
 READ_AGAIN_AFTER_SECONDS = 10.0
+
+
+def wake_waiting_fetch(consumer_thread: Any) -> None:
+    """Have a fetch waiting in the consumer's thread look again at the records it already holds.
+
+    A fetch waits for new data or its one-second timeout, and aiokafka fetches nothing
+    new for a partition whose records it holds. When Faust holds a partition back for a
+    full stream buffer, its records keep arriving meanwhile; once the buffer drains and
+    the partition is let through again, the waiting fetch would sit out its second with
+    them in hand, and the agent would wait with it (a quarter of the index stage's time
+    in a burst).
+    """
+    consumer = getattr(consumer_thread, "_consumer", None)
+    fetcher = getattr(consumer, "_fetcher", None)
+    if fetcher is None:
+        return
+
+    def wake() -> None:
+        for waiter in list(fetcher._fetch_waiters):
+            if not waiter.done():
+                waiter.set_result(None)
+
+    consumer_thread.thread_loop.call_soon_threadsafe(wake)
 
 
 def undelivered_from(fetched: Sequence[int], last_handed: int | None) -> int | None:

@@ -6,6 +6,7 @@ agents must await, and fails as aiokafka does (timeouts, a message too large).
 
 import asyncio
 import json
+import threading
 from types import SimpleNamespace
 
 import faust
@@ -19,7 +20,7 @@ from schemas.articles import NormalisedArticle
 
 from streams.app import (CoopwatchApp, Outbox, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
                          SETTLED, faust_options, first_dropped, index_events, normalise_event, settle,
-                         undelivered_from)
+                         undelivered_from, wake_waiting_fetch)
 from streams.deadletters import parse_dead_letter
 from streams.index import BatchResult, Fault, IndexingHalted, Outcome
 from streams.settings import Settings
@@ -356,3 +357,32 @@ def test_records_fetched_and_not_handed_over_are_fetched_again_from_the_first_of
     assert undelivered_from([5, 6, 7], None) == 5
     assert undelivered_from([5, 6, 7], 7) is None
     assert undelivered_from([], None) is None
+
+
+def test_a_fetch_waiting_in_the_consumer_thread_looks_again_once_the_stream_buffer_drains():
+    # The consumer's fetches run on a loop in a thread of their own; a waiting fetch that is
+    # never woken sits out its whole timeout with the records of a resumed partition in hand.
+    loop = asyncio.new_event_loop()
+    runner = threading.Thread(target=loop.run_forever, daemon=True)
+    runner.start()
+    waiters: set[asyncio.Future] = set()
+    registered = threading.Event()
+
+    async def waiting_fetch() -> bool:
+        waiter = loop.create_future()
+        waiters.add(waiter)
+        registered.set()
+        done, _ = await asyncio.wait([waiter], timeout=20)
+        return bool(done)
+
+    try:
+        fetch = asyncio.run_coroutine_threadsafe(waiting_fetch(), loop)
+        assert registered.wait(10)
+        consumer_thread = SimpleNamespace(_consumer=SimpleNamespace(_fetcher=SimpleNamespace(_fetch_waiters=waiters)), thread_loop=loop)
+        wake_waiting_fetch(consumer_thread)
+        assert fetch.result(timeout=30) is True, "the waiting fetch ran out its timeout instead of looking again"
+        wake_waiting_fetch(SimpleNamespace(_consumer=None, thread_loop=loop))  # a consumer not started yet: nothing to wake
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        runner.join(10)
+        loop.close()
