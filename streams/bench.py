@@ -919,19 +919,26 @@ def best(rates: Sequence[float | None]) -> float | None:
 
 def index_stage_rate(settings: Settings, enriched: list, client, suffix: str, options: BenchOptions) -> float | None:
     """The workers' index stage alone: enriched articles published at once to its input topic."""
-    from streams.clients import kafka_producer
+    from streams.clients import async_kafka_producer
 
     articles = [renamed(article, suffix) for article in enriched]
     values = [article.model_dump_json().encode("utf-8") for article in articles]
-    # Large producer batches: the publisher must not be what this bound measures.
-    producer = kafka_producer(settings, linger_ms=5, batch_size=PUBLISH_BATCH_BYTES)
-    started = time.time()
-    try:
-        for article, value in zip(articles, values):
-            producer.send(settings.topic_enriched, key=article.article_id.encode(), value=value)
-        producer.flush()
-    finally:
-        producer.close()
+
+    async def publish() -> float:
+        # aiokafka and large batches: the publisher must not be what this bound measures
+        # (kafka-python took 0.3 s for 1,000 documents, a fifth of the bare bulk's time).
+        producer = async_kafka_producer(settings, linger_ms=5, max_batch_size=PUBLISH_BATCH_BYTES)
+        await producer.start()
+        try:
+            started = time.time()
+            deliveries = [await producer.send(settings.topic_enriched, key=article.article_id.encode(), value=value)
+                          for article, value in zip(articles, values)]
+            await asyncio.gather(*deliveries)
+            return started
+        finally:
+            await producer.stop()
+
+    started = asyncio.run(publish())
     return wait_visible(client, settings, [a.article_id for a in articles], started, options)
 
 

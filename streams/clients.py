@@ -46,6 +46,16 @@ def kafka_producer(settings: Settings, **options: Any):
     return KafkaProducer(**{**kafka_options(settings), **defaults, **options})
 
 
+def async_kafka_producer(settings: Settings, **options: Any):
+    """An aiokafka producer, to start in the loop that uses it: it builds record batches in C,
+    several times as fast as kafka-python when one burst must not be what is measured."""
+    from aiokafka import AIOKafkaProducer
+
+    check_kafka_accepts(settings)
+    defaults = {"acks": "all", "max_request_size": settings.max_message_bytes}
+    return AIOKafkaProducer(**{**kafka_options(settings), **defaults, **options})
+
+
 def kafka_consumer(settings: Settings, *topics: str, **options: Any):
     from kafka import KafkaConsumer
 
