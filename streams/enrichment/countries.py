@@ -97,7 +97,9 @@ class CountryLexicon:
 
         for key, code in self._names.items():
             add(key, code, NAME, False, True)
-        for code, by_lang in (data.get("demonyms") or {}).items():
+        # a city's demonym stands for its country: 'les enqueteurs anversois' are Belgium's
+        demonyms = [(code, by_lang) for section in ("demonyms", "city_demonyms") for code, by_lang in (data.get(section) or {}).items()]
+        for code, by_lang in demonyms:
             for lang, forms in (by_lang or {}).items():
                 for form in forms or []:
                     wildcard = form.endswith("*")
@@ -123,7 +125,7 @@ class CountryLexicon:
         self._automaton.make_automaton()
         self.demonym_forms = frozenset(
             fold(form.rstrip("*")) + suffix
-            for by_lang in (data.get("demonyms") or {}).values() for forms in (by_lang or {}).values() for form in forms or []
+            for _, by_lang in demonyms for forms in (by_lang or {}).values() for form in forms or []
             for suffix in (("", "e", "s", "es", "o", "a", "os", "as") if form.endswith("*") else ("",))
         )
 

@@ -105,6 +105,13 @@ class EventLexicon:
         return self.by_kind["weak"]
 
 
+def receivers(sentence: SentenceView) -> tuple[int, ...]:
+    """Where, in the sentence, a side can be named as the one something is handed to: a
+    country's name, its demonym ('to Italian police'), one of its bodies ('a la Policia Nacional')."""
+    return tuple(a.start - sentence.start for a in sentence.actors
+                 if a.kind in (NAME, DEMONYM) or a.source in ("agency", "ministry"))
+
+
 def _words_window(folded: str, start: int, end: int, words: int) -> str:
     left = last_words(folded, start, words)
     right = first_words(folded, end, words)
@@ -190,7 +197,8 @@ class EventExtractor:
     # ---------------------------------------------------------------- triggers
     def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = ()) -> list[Trigger]:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
-        ``country_names``: where the sentence names countries (offsets in it)."""
+        ``country_names``: where the sentence names a country or a country's side (its name, its
+        demonym, one of its bodies: offsets in it), see ``receivers``."""
         found = [
             Trigger(event_type, match.start(), match.end(), kind)
             for kind, regexes in self.lex.by_kind.items() for event_type, regex in regexes.items()
@@ -198,7 +206,10 @@ class EventExtractor:
         ]
         for match in self.lex.handed_to_country.finditer(folded_sentence):
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
-            if gap and gap.end() in country_names:   # 'remis a la France': handed over to a country
+            # 'remis a la France', 'handed him to Italian Carabinieri', 'entregaron a la Policia
+            # Nacional': a person handed over to a country or its police; equipment is no suspect
+            if gap and gap.end() in country_names and not self.hands_over_equipment(folded_sentence, match.start(), match.end()) \
+                    and not self.lex.equipment.search(match.group(0)):   # 'entrego diez todoterrenos a'
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
         for match in self.lex.compound_operation.finditer(folded_sentence):
             found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
@@ -290,7 +301,7 @@ class EventExtractor:
         previous: Event | None = None
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
-            found = self.triggers(fs, tuple(a.start - sentence.start for a in sentence.actors if a.kind == NAME))
+            found = self.triggers(fs, receivers(sentence))
             for trigger in self.retained(found, fs) if found else []:
                 for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]

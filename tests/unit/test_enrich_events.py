@@ -324,6 +324,15 @@ def test_a_suspect_handed_over_to_a_country_is_extradited(enricher):
                             "gendarmeries.", "fr") == []
 
 
+def test_a_suspect_handed_over_to_a_country_s_police_is_extradited(enricher):
+    assert events(enricher, "Greek police handed over Petros Alexiou to Bulgarian officers at the border on Monday.") == [
+        ("extradition", ["BG", "GR"], "GR")]
+    assert events(enricher, "Las autoridades portuguesas entregaron ayer a la Guardia Civil al presunto narcotraficante.", "es")[0][:2] == (
+        "extradition", ["ES", "PT"])
+    # equipment handed over is assistance, not a suspect
+    assert [e[0] for e in events(enricher, "Italian police handed over ten patrol boats to Tunisian coast guards.")] != ["extradition"]
+
+
 def test_parties_of_a_cooperation_in_a_relative_clause_are_kept(enricher):
     text = "Le réseau de passeurs a été démantelé, selon Europol qui salue une coopération étroite entre les polices de Belgique et des Pays-Bas."
     context = context_before(enricher, "events", text, "fr")
