@@ -171,21 +171,41 @@ def _weekday_names(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
     return re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"), names
 
 
+# Days named relative to publication ('hier', 'yesterday', 'anteayer'), folded, in days back.
+RELATIVE_DAYS = {"hier": 1, "yesterday": 1, "ayer": 1, "avant hier": 2, "anteayer": 2, "antier": 2,
+                 "day before yesterday": 2}
+_RELATIVE_DAY = re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True)) + r")\b")
+
+
+# A verb of saying right before a weekday dates the report, not the event ('said on Tuesday it
+# had dismantled', 'a-t-on appris mercredi', 'anuncio este martes'); folded text.
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|reported|confirmed|told|learned|learnt|revealed|appris|annonce|indique|precise|declare|affirme|"
+    r"rapporte|confirme|dijo|anuncio|informo|indico|confirmo|explico|senalo|afirmo|revelo)(?:\s+(?:on|ce|el|este|le))?\s+$")
+
+
 def event_day(texts: Iterable[str], language: str, published_at: datetime) -> date | None:
     """The day a report dates its event to by a weekday ('mardi', 'on Tuesday', 'este lunes'):
-    the last such day up to publication. The first text that names exactly one weekday tells;
-    reports of one event name its day, so two reports naming two days tell two events.
+    the last such day up to publication; else by a day relative to publication ('hier',
+    'yesterday', 'ayer'). The first text that names exactly one day tells; reports of one event
+    name its day, so two reports naming two days tell two events.
     A report's local date may run a day ahead of its UTC time, hence the day of slack."""
+    texts = [fold_key(text) for text in texts]
     found = _weekday_names(language)
-    if found is None:
-        return None
-    pattern, names = found
-    latest = published_at.date() + timedelta(days=1)
+    if found is not None:
+        pattern, names = found
+        latest = published_at.date() + timedelta(days=1)
+        for text in texts:
+            days = {names[m.group(1)] for m in pattern.finditer(text) if not _REPORTED_ON.search(text, 0, m.start())}
+            if len(days) == 1:
+                return latest - timedelta(days=(latest.weekday() - days.pop()) % 7)
+            if days:
+                return None
     for text in texts:
-        days = {names[m.group(1)] for m in pattern.finditer(fold_key(text))}
-        if len(days) == 1:
-            return latest - timedelta(days=(latest.weekday() - days.pop()) % 7)
-        if days:
+        back = {RELATIVE_DAYS[m.group(1)] for m in _RELATIVE_DAY.finditer(text.replace("-", " "))}
+        if len(back) == 1:
+            return published_at.date() - timedelta(days=back.pop())
+        if back:
             return None
     return None
 
@@ -285,7 +305,29 @@ def _majority_location(mentions: Iterable[IncidentMention]) -> str | None:
 
 def _names_match(a: str, b: str) -> bool:
     # "Ricardo van Dijk" and "Van Dijk", "Hélène Marchand" and "Helene Marchand"
-    return fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90
+    if fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90:
+        return True
+    # one name transliterated twice: "Abdelouahab"/"Abdel Wahab", "Mohammed Benali"/"Mohamed Ben Ali"
+    one, other = name_skeleton(a), name_skeleton(b)
+    return len(one) >= 6 and one == other and len(fold_key(a).split()) >= 2 and len(fold_key(b).split()) >= 2
+
+
+# Spellings a transliteration varies: digraphs for one sound, then vowels and semi-vowels
+# (ou/w/u, e/i, y) and doubled letters.
+_DIGRAPHS = (("dj", "j"), ("kh", "k"), ("ch", "sh"), ("sh", "s"), ("q", "k"), ("ph", "f"), ("th", "t"), ("gu", "g"))
+_VOWELS = re.compile(r"[aeiouwy]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def name_skeleton(name: str) -> str:
+    """A person's name as transliterations of one name share it: its words run together, its
+    first letter, then its consonants without repeats ('Abdel Wahab' and 'Abdelouahab' give 'abdlhb')."""
+    joined = re.sub(r"[^a-z]", "", fold_key(name))
+    if not joined:
+        return ""
+    for digraph, letter in _DIGRAPHS:
+        joined = joined.replace(digraph, letter)
+    return _REPEATS.sub(r"\1", joined[0] + _VOWELS.sub("", joined[1:]))
 
 
 def named_among(name: str, terms: Iterable[str]) -> bool:
@@ -434,15 +476,40 @@ def joins(mention: IncidentMention, state: IncidentState, found: Agreement, sett
     return mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement)
 
 
+def says_little(mentions: Iterable[IncidentMention]) -> bool:
+    """Reports that name no person and no proper name or figure: two reports that both do, and
+    share none, tell two events."""
+    return all(not (m.persons or m.anchors) for m in mentions)
+
+
+def sole_match(mention: IncidentMention, state: IncidentState, found: Agreement, settings: Settings) -> bool:
+    """Whether a report that says little (a brief naming no one: 'Spanish and Portuguese police
+    broke up a hashish ring') tells the one incident of its type between the same countries:
+    reported within a day or so of it, with some evidence for it and none against (another
+    day counts against here: with so little said, it is all there is to tell two events apart)."""
+    return (
+        (says_little([mention]) or says_little(state.mentions))
+        and set(mention.countries) == set(state.countries)
+        and time_gap(mention, state) <= timedelta(days=settings.incident_sole_gap_days)
+        and found.score >= settings.incident_sole_min_agreement
+        and not found.persons_disjoint and found.topics != "disjoint" and found.location != "differs" and found.day != "differs"
+    )
+
+
 def best_incident(mention: IncidentMention, candidates: Iterable[IncidentState], settings: Settings) -> IncidentState | None:
-    """The candidate whose reports agree most with the mention, if they agree enough."""
+    """The candidate whose reports agree most with the mention, if they agree enough; else the
+    only incident the mention could be, if it is a ``sole_match``."""
+    eligible_states = [state for state in candidates if eligible(mention, state, reach(settings))]
     scored = [
         (found.score, state)
-        for state in candidates
-        if eligible(mention, state, reach(settings))
-        and joins(mention, state, found := agreement(mention, state), settings)
+        for state in eligible_states
+        if joins(mention, state, found := agreement(mention, state), settings)
     ]
     if not scored:
+        window = timedelta(days=settings.incident_window_days)
+        near = [state for state in eligible_states if time_gap(mention, state) <= window]
+        if len(near) == 1 and sole_match(mention, near[0], agreement(mention, near[0]), settings):
+            return near[0]
         return None
     return max(scored, key=lambda item: (item[0], -item[1].first.timestamp(), item[1].incident_id))[1]
 
