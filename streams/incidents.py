@@ -118,9 +118,20 @@ def outlet_credits(text: str) -> list[str]:
     return [m.group(1).strip() for m in _OUTLET_CREDIT.finditer(text[:200])]
 
 
+# Round counts written as nouns ('une vingtaine de gendarmes', 'a dozen suspects', 'una decena de
+# detenidos'): the figure a report in digits gives ('20 gendarmes'), folded.
+APPROXIMATE_COUNTS = {
+    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "cinquantaine": 50,
+    "centaine": 100, "dozen": 12, "decena": 10, "docena": 12, "veintena": 20, "treintena": 30, "centenar": 100,
+}   # not 'quarantaine'/'cuarentena' (a quarantine) nor 'quincena' (a fortnight)
+_APPROXIMATE_COUNT = re.compile(r"\b(?:une|un|a|una|some|about)\s+(" + "|".join(APPROXIMATE_COUNTS) + r")s?\b", re.IGNORECASE)
+
+
 def figures(text: str, language: str | None = None) -> list[str]:
     """The figures of a text, years left out, with counts written in words ('seven', 'sept',
-    'trente') as figures: reports in two languages, or one in words and one in digits, agree."""
+    'trente', 'une vingtaine') as figures: reports in two languages, or one in words and one in
+    digits, agree."""
+    text = _APPROXIMATE_COUNT.sub(lambda m: str(APPROXIMATE_COUNTS[m.group(1).lower()]), text)
     if language in _NUMBER_WORD_LANGUAGES:
         text = alpha2digit(text, language)
     found = []

@@ -494,3 +494,9 @@ def test_a_brief_that_says_little_joins_the_only_incident_of_its_countries_repor
                          when=DAY + timedelta(hours=2)), type_="joint_operation")
     assert len(incidents_states(store)) == 2
     assert best_incident(brief, incidents_states(store), SETTINGS) is None
+
+
+def test_round_counts_written_as_nouns_are_figures():
+    assert figures("Une vingtaine de gendarmes et une dizaine de policiers.", "fr") == ["20", "10"]
+    assert figures("A dozen suspects were held.", "en") == ["12"]
+    assert figures("Una decena de detenidos, en cuarentena.", "es") == ["10"]
