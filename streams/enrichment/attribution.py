@@ -183,11 +183,13 @@ def context_country(mention: OrgMention, countries: list[CountryMention], contex
     locative = [c for c in in_sentence if EventExtractor.place_flags(folded, sentence_start, c.start)[0]]
     if locative and not office:
         return locative[0].code
-    if office and in_sentence:
-        facing = [c for c in in_sentence if faces_the_office(folded, sentence_start, c, mention)]
+    if in_sentence:
+        facing = [c for c in in_sentence if qualifies_another_body(c, mention, context)
+                  or (office and faces_the_office(folded, sentence_start, c, mention))]
         if len(facing) == len(in_sentence) and len({c.code for c in facing}) == 1:
             # 'the Secretary of State travelled to Nouakchott, where he met the Mauritanian
-            # minister': the sentence names only where he went and whom he met, the other side
+            # minister', 'la Policia Nacional y la Gendarmeria francesa': the sentence names only
+            # the other side (where he went, whom he met, the other body's nationality)
             side = own_side(context, facing[0].code)
             if side:
                 return side
@@ -203,6 +205,19 @@ def context_country(mention: OrgMention, countries: list[CountryMention], contex
     if before:
         return before[-1].code
     return weights.most_common(1)[0][0] if weights else None
+
+
+def qualifies_another_body(country: CountryMention, mention: OrgMention, context: ArticleContext) -> bool:
+    """A demonym written right after another body's name ('la Gendarmeria francesa') or right
+    before it ('the French Gendarmerie'): that body's nationality, not the mention's."""
+    if country.kind != DEMONYM:
+        return False
+    for other in (*context.agency_mentions, *context.ministry_mentions):
+        if (other.start, other.end) == (mention.start, mention.end) or other.start <= country.start < other.end:
+            continue
+        if 0 <= country.start - other.end <= 1 or 0 <= other.start - country.end <= 1:
+            return True
+    return False
 
 
 def faces_the_office(folded: str, sentence_start: int, country: CountryMention, office: OrgMention) -> bool:
