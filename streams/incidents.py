@@ -696,10 +696,15 @@ def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
 
     placed: list[str] = []
     for mention in sorted(unique.values(), key=_report_order):
-        best = best_incident(mention, store.candidates(mention, window), settings)
+        candidates = store.candidates(mention, window)
+        best = best_incident(mention, candidates, settings)
+        bridged = bridged_incidents(mention, best, candidates, settings) if best is not None else []
         if best is None:
             store.put(state := IncidentState(incident_id=new_incident_id(message.type, mention, store), type=message.type,
                                              mentions=[mention]))
+        elif bridged:
+            state = merge_incidents(store, [best, *bridged], mention)
+            touched.update(s.incident_id for s in bridged)
         else:
             # kept in report order, so that a replay leaves the state byte for byte as it was
             store.put(state := best.model_copy(update={"mentions": sorted(best.mentions + [mention], key=_report_order)}),
@@ -708,6 +713,47 @@ def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
         placed.append(state.incident_id)
     store.set_article_incidents(message.type, message.article_id, sorted(set(placed)))
     return touched
+
+
+def bridged_incidents(mention: IncidentMention, best: IncidentState, candidates: Iterable[IncidentState],
+                      settings: Settings) -> list[IncidentState]:
+    """The other incidents a multilateral report joins as well as ``best``: an action day told
+    first by two bilateral reports (FR-DE, BE-NL), then by Europol's naming all four countries,
+    is one operation. Each must lie among the report's countries and agree with it on its own."""
+    if len(set(mention.countries)) < 3:
+        return []
+    return [
+        state for state in candidates
+        if state.incident_id != best.incident_id and set(state.countries) <= set(mention.countries)
+        and eligible(mention, state, reach(settings)) and joins(mention, state, agreement(mention, state), settings)
+    ]
+
+
+def merge_incidents(store: IncidentStore, states: list[IncidentState], mention: IncidentMention) -> IncidentState:
+    """One incident of several and the report that joins them. The one kept is the one the
+    earliest report opened, whichever of them the report joined first: processed again after a
+    crash half-way (the kept one written, the others not yet removed), the same one is kept.
+    It is written first, then the articles of the others point to it, then the others go: no
+    report is ever out of reach."""
+    # the documents of the ones removed must go too, even if the worker dies before they do
+    store.mark_unindexed(mention.type, [state.incident_id for state in states])
+    mentions = {m.mention_id: m for state in states for m in state.mentions}
+    mentions[mention.mention_id] = mention
+    ordered = sorted(mentions.values(), key=_report_order)
+    earliest = ordered[0]
+    opened = hashlib.sha1(f"{mention.type}|{earliest.mention_id}".encode("utf-8")).hexdigest()[:20]
+    holders = [s for s in states if any(m.mention_id == earliest.mention_id for m in s.mentions)] or states
+    kept = next((s for s in holders if s.incident_id == opened), min(holders, key=lambda s: s.incident_id))
+    merged = kept.model_copy(update={"mentions": ordered})
+    store.put(merged, previous=kept)
+    for state in states:
+        if state.incident_id == kept.incident_id:
+            continue
+        for article_id in sorted({m.article_id for m in state.mentions}):
+            held = set(store.article_incidents(state.type, article_id)) - {state.incident_id}
+            store.set_article_incidents(state.type, article_id, sorted(held | {kept.incident_id}))
+        store.remove(state)
+    return merged
 
 
 def changes_for(store: IncidentStore, incident_ids: Iterable[str]) -> Changes:

@@ -500,3 +500,38 @@ def test_round_counts_written_as_nouns_are_figures():
     assert figures("Une vingtaine de gendarmes et une dizaine de policiers.", "fr") == ["20", "10"]
     assert figures("A dozen suspects were held.", "en") == ["12"]
     assert figures("Una decena de detenidos, en cuarentena.", "es") == ["10"]
+
+
+def _two_bilateral_reports_of_one_action_day():
+    store = IncidentStore({})
+    apply(store, mention("fr-de", type_="joint_operation", countries=("DE", "FR"), location=None, persons=["Lena Vogt"],
+                         anchors=["23", "manche"]), type_="joint_operation")
+    apply(store, mention("be-nl", type_="joint_operation", countries=("BE", "NL"), location=None, anchors=["23", "manche"],
+                         when=DAY + timedelta(hours=1)), type_="joint_operation")
+    four = mention("europol", type_="joint_operation", countries=("BE", "DE", "FR", "NL"), location=None, persons=["Lena Vogt"],
+                   anchors=["23", "manche"], when=DAY + timedelta(hours=5))
+    return store, ArticleMentions(article_id="europol", type="joint_operation", mentions=[four])
+
+
+def test_a_multilateral_report_joins_the_bilateral_incidents_it_spans_into_one():
+    store, message = _two_bilateral_reports_of_one_action_day()
+    assert len(incidents(store)) == 2   # FR-DE and BE-NL do not agree on their own
+    opened_by_the_first = {i.incident_id for i in incidents(store) if "fr-de" in i.article_ids}
+    changes = apply_mentions(store, message, SETTINGS)
+    [incident] = incidents(store)
+    assert incident.countries == ["BE", "DE", "FR", "NL"] and incident.article_ids == ["fr-de", "be-nl", "europol"]
+    assert {incident.incident_id} == opened_by_the_first
+    assert len(changes.deleted) == 1 and changes.upserted[0].incident_id == incident.incident_id
+    assert store.article_incidents("joint_operation", "be-nl") == [incident.incident_id]
+    # a bilateral report does not bridge
+    store, _ = _two_bilateral_reports_of_one_action_day()
+    apply(store, mention("fr-nl", type_="joint_operation", countries=("FR", "NL"), location=None, persons=["Lena Vogt"],
+                         anchors=["23", "manche"], when=DAY + timedelta(hours=5)), type_="joint_operation")
+    assert len(incidents(store)) >= 2
+
+
+def test_a_bridging_message_processed_again_over_any_prefix_of_its_writes_counts_once():
+    store, message = _two_bilateral_reports_of_one_action_day()
+    for cut, table, full in _replayed_after_every_prefix(dict(store.table), message):
+        assert {k: v for k, v in table.items() if not k.startswith("day|")} == \
+               {k: v for k, v in full.items() if not k.startswith("day|")}, f"after {cut} writes"
