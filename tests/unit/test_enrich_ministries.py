@@ -135,3 +135,9 @@ def test_an_office_is_not_of_the_country_it_travels_to_nor_of_the_minister_it_me
     text = ("El secretario de Estado de Seguridad, Tomás Ribera, viajó el jueves a Dakar, "
             "donde se reunió con el ministro del Interior senegalés.")
     assert ministries(enricher, text, "es")[0] == ("ministry:interior", "ES", "context")
+
+
+def test_the_press_s_names_for_a_minister_are_their_ministry(enricher):
+    # the Spanish report's minister visiting Rabat is not Moroccan
+    assert ministries(enricher, "El titular de Interior, Tomás Ribera, visitó Rabat.", "es")[0][:2] == ("ministry:interior", "ES")
+    assert ministries(enricher, "El titular de Justicia portugués firmó el convenio.", "es") == [("ministry:justice", "PT", "qualifier")]
