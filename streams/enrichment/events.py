@@ -40,6 +40,7 @@ _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
 _LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 _AGENT_OR_BREAK = re.compile(r"[,;:()]|\b(?:by|par|por|with|avec|con|and the|et les|y los)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:()\n]|[.!?](?=\s)")
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
@@ -159,7 +160,9 @@ class EventExtractor:
     # ---------------------------------------------------------------- actors
     def is_non_actor(self, folded: str, start: int, end: int, kind: str = DEMONYM) -> bool:
         """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish', 'Montenegro's clans'."""
-        clauses = re.split(r"[,;:()]", folded[max(0, start - 120):start])
+        # the words before, within the clause and never across a sentence end or the title's
+        # ('Police seize cocaine' + 'Italian and Albanian police...': no 'Moroccan hashish')
+        clauses = _CLAUSE_BREAK.split(folded[max(0, start - 120):start])
         before = " ".join(clauses[-1].split()[-2:])
         if len(clauses) > 1 and self.lex.elaboration.match(clauses[-1]):
             # 'ressortissants de pays subsahariens, notamment de Cote d'Ivoire': the noun elaborated on qualifies them

@@ -333,6 +333,12 @@ def test_a_suspect_handed_over_to_a_country_s_police_is_extradited(enricher):
     assert [e[0] for e in events(enricher, "Italian police handed over ten patrol boats to Tunisian coast guards.")] != ["extradition"]
 
 
+def test_the_title_s_last_word_does_not_qualify_the_body_s_first_demonym(enricher):
+    # 'cocaine' ends the title; 'Italian' opens the body: no 'Italian cocaine' there
+    text = "Italian and Albanian police seized a tonne of cocaine in Durres on Monday and arrested five people."
+    assert [(t, c) for t, c, _ in events(enricher, text, title="Police seize cocaine")] == [("joint_operation", ["AL", "IT"])]
+
+
 def test_parties_of_a_cooperation_in_a_relative_clause_are_kept(enricher):
     text = "Le réseau de passeurs a été démantelé, selon Europol qui salue une coopération étroite entre les polices de Belgique et des Pays-Bas."
     context = context_before(enricher, "events", text, "fr")
