@@ -38,6 +38,12 @@ _RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|le
                        r"\s+(?:de|du|des|d'|of|del)?\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?)?$")
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
+# what may stand between a handing-over verb and the side it hands to: 'a la France', 'to
+# Italian police', 'a las autoridades francesas', 'aux policiers de la Belgique'
+_GAP_ARTICLE = r"(?:(?:las|los|les|la|le|el|the)\s+|l'\s*)?"
+_RECEIVER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
+                           r"(?:(?:autorites|authorities|autoridades|police|policia|policias|policiers|agents|agentes|officers|"
+                           r"enqueteurs|investigators|investigadores)\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
 _LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 _AGENT_OR_BREAK = re.compile(r"[,;:()]|\b(?:by|par|por|with|avec|con|and the|et les|y los)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()\n]|[.!?](?=\s)")
@@ -208,7 +214,7 @@ class EventExtractor:
             for match in regex.finditer(folded_sentence)
         ]
         for match in self.lex.handed_to_country.finditer(folded_sentence):
-            gap = _ARTICLE_GAP.match(folded_sentence, match.end())
+            gap = _RECEIVER_GAP.match(folded_sentence, match.end())
             # 'remis a la France', 'handed him to Italian Carabinieri', 'entregaron a la Policia
             # Nacional': a person handed over to a country or its police; equipment is no suspect
             if gap and gap.end() in country_names and not self.hands_over_equipment(folded_sentence, match.start(), match.end()) \

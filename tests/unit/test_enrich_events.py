@@ -329,6 +329,8 @@ def test_a_suspect_handed_over_to_a_country_s_police_is_extradited(enricher):
         ("extradition", ["BG", "GR"], "GR")]
     assert events(enricher, "Las autoridades portuguesas entregaron ayer a la Guardia Civil al presunto narcotraficante.", "es")[0][:2] == (
         "extradition", ["ES", "PT"])
+    assert events(enricher, "El detenido fue entregado el viernes a las autoridades belgas por la policía marroquí.", "es")[0][:2] == (
+        "extradition", ["BE", "MA"])
     # equipment handed over is assistance, not a suspect
     assert [e[0] for e in events(enricher, "Italian police handed over ten patrol boats to Tunisian coast guards.")] != ["extradition"]
 
