@@ -118,9 +118,20 @@ def outlet_credits(text: str) -> list[str]:
     return [m.group(1).strip() for m in _OUTLET_CREDIT.finditer(text[:200])]
 
 
+# Round counts written as nouns ('une vingtaine de gendarmes', 'a dozen suspects', 'una decena de
+# detenidos'): the figure a report in digits gives ('20 gendarmes'), folded.
+APPROXIMATE_COUNTS = {
+    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "cinquantaine": 50,
+    "centaine": 100, "dozen": 12, "decena": 10, "docena": 12, "veintena": 20, "treintena": 30, "centenar": 100,
+}   # not 'quarantaine'/'cuarentena' (a quarantine) nor 'quincena' (a fortnight)
+_APPROXIMATE_COUNT = re.compile(r"\b(?:une|un|a|una|some|about)\s+(" + "|".join(APPROXIMATE_COUNTS) + r")s?\b", re.IGNORECASE)
+
+
 def figures(text: str, language: str | None = None) -> list[str]:
     """The figures of a text, years left out, with counts written in words ('seven', 'sept',
-    'trente') as figures: reports in two languages, or one in words and one in digits, agree."""
+    'trente', 'une vingtaine') as figures: reports in two languages, or one in words and one in
+    digits, agree."""
+    text = _APPROXIMATE_COUNT.sub(lambda m: str(APPROXIMATE_COUNTS[m.group(1).lower()]), text)
     if language in _NUMBER_WORD_LANGUAGES:
         text = alpha2digit(text, language)
     found = []
@@ -171,21 +182,41 @@ def _weekday_names(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
     return re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b"), names
 
 
+# Days named relative to publication ('hier', 'yesterday', 'anteayer'), folded, in days back.
+RELATIVE_DAYS = {"hier": 1, "yesterday": 1, "ayer": 1, "avant hier": 2, "anteayer": 2, "antier": 2,
+                 "day before yesterday": 2}
+_RELATIVE_DAY = re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True)) + r")\b")
+
+
+# A verb of saying right before a weekday dates the report, not the event ('said on Tuesday it
+# had dismantled', 'a-t-on appris mercredi', 'anuncio este martes'); folded text.
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|announced|reported|confirmed|told|learned|learnt|revealed|appris|annonce|indique|precise|declare|affirme|"
+    r"rapporte|confirme|dijo|anuncio|informo|indico|confirmo|explico|senalo|afirmo|revelo)(?:\s+(?:on|ce|el|este|le))?\s+$")
+
+
 def event_day(texts: Iterable[str], language: str, published_at: datetime) -> date | None:
     """The day a report dates its event to by a weekday ('mardi', 'on Tuesday', 'este lunes'):
-    the last such day up to publication. The first text that names exactly one weekday tells;
-    reports of one event name its day, so two reports naming two days tell two events.
+    the last such day up to publication; else by a day relative to publication ('hier',
+    'yesterday', 'ayer'). The first text that names exactly one day tells; reports of one event
+    name its day, so two reports naming two days tell two events.
     A report's local date may run a day ahead of its UTC time, hence the day of slack."""
+    texts = [fold_key(text) for text in texts]
     found = _weekday_names(language)
-    if found is None:
-        return None
-    pattern, names = found
-    latest = published_at.date() + timedelta(days=1)
+    if found is not None:
+        pattern, names = found
+        latest = published_at.date() + timedelta(days=1)
+        for text in texts:
+            days = {names[m.group(1)] for m in pattern.finditer(text) if not _REPORTED_ON.search(text, 0, m.start())}
+            if len(days) == 1:
+                return latest - timedelta(days=(latest.weekday() - days.pop()) % 7)
+            if days:
+                return None
     for text in texts:
-        days = {names[m.group(1)] for m in pattern.finditer(fold_key(text))}
-        if len(days) == 1:
-            return latest - timedelta(days=(latest.weekday() - days.pop()) % 7)
-        if days:
+        back = {RELATIVE_DAYS[m.group(1)] for m in _RELATIVE_DAY.finditer(text.replace("-", " "))}
+        if len(back) == 1:
+            return published_at.date() - timedelta(days=back.pop())
+        if back:
             return None
     return None
 
@@ -285,7 +316,29 @@ def _majority_location(mentions: Iterable[IncidentMention]) -> str | None:
 
 def _names_match(a: str, b: str) -> bool:
     # "Ricardo van Dijk" and "Van Dijk", "Hélène Marchand" and "Helene Marchand"
-    return fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90
+    if fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90:
+        return True
+    # one name transliterated twice: "Abdelouahab"/"Abdel Wahab", "Mohammed Benali"/"Mohamed Ben Ali"
+    one, other = name_skeleton(a), name_skeleton(b)
+    return len(one) >= 6 and one == other and len(fold_key(a).split()) >= 2 and len(fold_key(b).split()) >= 2
+
+
+# Spellings a transliteration varies: digraphs for one sound, then vowels and semi-vowels
+# (ou/w/u, e/i, y) and doubled letters.
+_DIGRAPHS = (("dj", "j"), ("kh", "k"), ("ch", "sh"), ("sh", "s"), ("q", "k"), ("ph", "f"), ("th", "t"), ("gu", "g"))
+_VOWELS = re.compile(r"[aeiouwy]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def name_skeleton(name: str) -> str:
+    """A person's name as transliterations of one name share it: its words run together, its
+    first letter, then its consonants without repeats ('Abdel Wahab' and 'Abdelouahab' give 'abdlhb')."""
+    joined = re.sub(r"[^a-z]", "", fold_key(name))
+    if not joined:
+        return ""
+    for digraph, letter in _DIGRAPHS:
+        joined = joined.replace(digraph, letter)
+    return _REPEATS.sub(r"\1", joined[0] + _VOWELS.sub("", joined[1:]))
 
 
 def named_among(name: str, terms: Iterable[str]) -> bool:
@@ -434,15 +487,40 @@ def joins(mention: IncidentMention, state: IncidentState, found: Agreement, sett
     return mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement)
 
 
+def says_little(mentions: Iterable[IncidentMention]) -> bool:
+    """Reports that name no person and no proper name or figure: two reports that both do, and
+    share none, tell two events."""
+    return all(not (m.persons or m.anchors) for m in mentions)
+
+
+def sole_match(mention: IncidentMention, state: IncidentState, found: Agreement, settings: Settings) -> bool:
+    """Whether a report that says little (a brief naming no one: 'Spanish and Portuguese police
+    broke up a hashish ring') tells the one incident of its type between the same countries:
+    reported within a day or so of it, with some evidence for it and none against (another
+    day counts against here: with so little said, it is all there is to tell two events apart)."""
+    return (
+        (says_little([mention]) or says_little(state.mentions))
+        and set(mention.countries) == set(state.countries)
+        and time_gap(mention, state) <= timedelta(days=settings.incident_sole_gap_days)
+        and found.score >= settings.incident_sole_min_agreement
+        and not found.persons_disjoint and found.topics != "disjoint" and found.location != "differs" and found.day != "differs"
+    )
+
+
 def best_incident(mention: IncidentMention, candidates: Iterable[IncidentState], settings: Settings) -> IncidentState | None:
-    """The candidate whose reports agree most with the mention, if they agree enough."""
+    """The candidate whose reports agree most with the mention, if they agree enough; else the
+    only incident the mention could be, if it is a ``sole_match``."""
+    eligible_states = [state for state in candidates if eligible(mention, state, reach(settings))]
     scored = [
         (found.score, state)
-        for state in candidates
-        if eligible(mention, state, reach(settings))
-        and joins(mention, state, found := agreement(mention, state), settings)
+        for state in eligible_states
+        if joins(mention, state, found := agreement(mention, state), settings)
     ]
     if not scored:
+        window = timedelta(days=settings.incident_window_days)
+        near = [state for state in eligible_states if time_gap(mention, state) <= window]
+        if len(near) == 1 and sole_match(mention, near[0], agreement(mention, near[0]), settings):
+            return near[0]
         return None
     return max(scored, key=lambda item: (item[0], -item[1].first.timestamp(), item[1].incident_id))[1]
 
@@ -618,10 +696,15 @@ def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
 
     placed: list[str] = []
     for mention in sorted(unique.values(), key=_report_order):
-        best = best_incident(mention, store.candidates(mention, window), settings)
+        candidates = store.candidates(mention, window)
+        best = best_incident(mention, candidates, settings)
+        bridged = bridged_incidents(mention, best, candidates, settings) if best is not None else []
         if best is None:
             store.put(state := IncidentState(incident_id=new_incident_id(message.type, mention, store), type=message.type,
                                              mentions=[mention]))
+        elif bridged:
+            state = merge_incidents(store, [best, *bridged], mention)
+            touched.update(s.incident_id for s in bridged)
         else:
             # kept in report order, so that a replay leaves the state byte for byte as it was
             store.put(state := best.model_copy(update={"mentions": sorted(best.mentions + [mention], key=_report_order)}),
@@ -630,6 +713,47 @@ def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
         placed.append(state.incident_id)
     store.set_article_incidents(message.type, message.article_id, sorted(set(placed)))
     return touched
+
+
+def bridged_incidents(mention: IncidentMention, best: IncidentState, candidates: Iterable[IncidentState],
+                      settings: Settings) -> list[IncidentState]:
+    """The other incidents a multilateral report joins as well as ``best``: an action day told
+    first by two bilateral reports (FR-DE, BE-NL), then by Europol's naming all four countries,
+    is one operation. Each must lie among the report's countries and agree with it on its own."""
+    if len(set(mention.countries)) < 3:
+        return []
+    return [
+        state for state in candidates
+        if state.incident_id != best.incident_id and set(state.countries) <= set(mention.countries)
+        and eligible(mention, state, reach(settings)) and joins(mention, state, agreement(mention, state), settings)
+    ]
+
+
+def merge_incidents(store: IncidentStore, states: list[IncidentState], mention: IncidentMention) -> IncidentState:
+    """One incident of several and the report that joins them. The one kept is the one the
+    earliest report opened, whichever of them the report joined first: processed again after a
+    crash half-way (the kept one written, the others not yet removed), the same one is kept.
+    It is written first, then the articles of the others point to it, then the others go: no
+    report is ever out of reach."""
+    # the documents of the ones removed must go too, even if the worker dies before they do
+    store.mark_unindexed(mention.type, [state.incident_id for state in states])
+    mentions = {m.mention_id: m for state in states for m in state.mentions}
+    mentions[mention.mention_id] = mention
+    ordered = sorted(mentions.values(), key=_report_order)
+    earliest = ordered[0]
+    opened = hashlib.sha1(f"{mention.type}|{earliest.mention_id}".encode("utf-8")).hexdigest()[:20]
+    holders = [s for s in states if any(m.mention_id == earliest.mention_id for m in s.mentions)] or states
+    kept = next((s for s in holders if s.incident_id == opened), min(holders, key=lambda s: s.incident_id))
+    merged = kept.model_copy(update={"mentions": ordered})
+    store.put(merged, previous=kept)
+    for state in states:
+        if state.incident_id == kept.incident_id:
+            continue
+        for article_id in sorted({m.article_id for m in state.mentions}):
+            held = set(store.article_incidents(state.type, article_id)) - {state.incident_id}
+            store.set_article_incidents(state.type, article_id, sorted(held | {kept.incident_id}))
+        store.remove(state)
+    return merged
 
 
 def changes_for(store: IncidentStore, incident_ids: Iterable[str]) -> Changes:

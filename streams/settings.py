@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     state_dir: str = Field(".local/state", description="Directory of the table stores; one per worker on a machine")
     incident_window_days: float = Field(3.0, gt=0, description="Reports of one incident lie at most this far from the others")
     incident_min_agreement: float = Field(1.25, description="Evidence score from which a mention joins an incident")
+    incident_sole_gap_days: float = Field(
+        1.5, gt=0, description="A report that says little joins the only incident of its type and countries this close to it")
+    incident_sole_min_agreement: float = Field(0.5, description="The evidence such a report still needs, with none against")
     incident_follow_up_days: float = Field(
         5.0, gt=0, description="How far a report of a lasting event (a course, a visit, a meeting) may lie from the others "
                                "when what it says agrees strongly: the close of a week-long course is reported days after its opening")

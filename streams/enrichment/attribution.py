@@ -183,6 +183,17 @@ def context_country(mention: OrgMention, countries: list[CountryMention], contex
     locative = [c for c in in_sentence if EventExtractor.place_flags(folded, sentence_start, c.start)[0]]
     if locative and not office:
         return locative[0].code
+    named = [c for c in context.countries if sentence_start <= c.start < sentence_end and c.kind != PREFIX]
+    if named:
+        facing = [c for c in named if qualifies_another_body(c, mention, context)
+                  or (office and faces_the_office(folded, sentence_start, c, mention))]
+        if len(facing) == len(named) and len({c.code for c in facing}) == 1:
+            # 'the Secretary of State travelled to Nouakchott, where he met the Mauritanian
+            # minister', 'la Policia Nacional y la Gendarmeria francesa': the sentence names only
+            # the other side (where he went, whom he met, the other body's nationality)
+            side = own_side(context, facing[0].code)
+            if side:
+                return side
     if in_sentence:
         return min(in_sentence, key=lambda c: abs(c.start - mention.start)).code
     if home:
@@ -195,6 +206,40 @@ def context_country(mention: OrgMention, countries: list[CountryMention], contex
     if before:
         return before[-1].code
     return weights.most_common(1)[0][0] if weights else None
+
+
+def qualifies_another_body(country: CountryMention, mention: OrgMention, context: ArticleContext) -> bool:
+    """A demonym written right after another body's name ('la Gendarmeria francesa') or right
+    before it ('the French Gendarmerie'): that body's nationality, not the mention's."""
+    if country.kind != DEMONYM:
+        return False
+    for other in (*context.agency_mentions, *context.ministry_mentions):
+        if (other.start, other.end) == (mention.start, mention.end) or other.start <= country.start < other.end:
+            continue
+        if 0 <= country.start - other.end <= 1 or 0 <= other.start - country.end <= 1:
+            return True
+    return False
+
+
+def faces_the_office(folded: str, sentence_start: int, country: CountryMention, office: OrgMention) -> bool:
+    """A country the sentence of an unqualified office names as that office's destination
+    ('viajó a Nuakchot', 'arrived in Mauritania': a country or its capital) or as another
+    minister's nationality ('le ministre mauritanien'), after the office: the other party, not
+    the office's own."""
+    if country.start < office.end:
+        return False
+    before = folded[max(sentence_start, country.start - 50):country.start]
+    if country.kind == DEMONYM:
+        return bool(_QUALIFIED_MINISTER.search(before) or _qualifies_a_minister(folded, country))
+    # a country or its capital, not a city: a minister tours his own country's cities
+    return country.kind in (NAME, CAPITAL) and bool(_TRAVELLED_TO.search(before))
+
+
+# a travel verb, a few words (a day), then the place reached: 'viajo el martes a', 'travelled to', 's'est rendu a', 'visito'
+_TRAVELLED_TO = re.compile(r"(?:^|\W)(?:(?:viaj\w*|lleg\w*|se desplaz\w*|travel\w*|arriv\w*|flew|rendu|rendue|se rend\w*)"
+                           r"(?:\s+[\w']+){0,3}?\s+(?:a|al|en|to|in|au|aux|a la|en la)|visit\w*)\s+(?:(?:la|le|les|el|los|las|the|l')\s*)?$")
+# a minister and his portfolio, then his nationality: 'ministro del Interior mauritano', 'ministre de l'Interieur tunisien'
+_QUALIFIED_MINISTER = re.compile(r"\bminist(?:re|ro|ra|er)s?\s+(?:(?:de|del|of|for|de la|de l'|du)\s*(?:the\s+)?[\w']+\s+)$")
 
 
 _MINISTER_AFTER = re.compile(r"^\s+(?:deputy\s+|vice[- ]?)?minist(?:er|ers)\b")

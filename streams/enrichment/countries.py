@@ -13,6 +13,7 @@ from functools import lru_cache
 import ahocorasick
 import pycountry
 from babel import Locale
+from babel.core import get_global
 
 from schemas.articles import CountryTag
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention
@@ -97,7 +98,9 @@ class CountryLexicon:
 
         for key, code in self._names.items():
             add(key, code, NAME, False, True)
-        for code, by_lang in (data.get("demonyms") or {}).items():
+        # a city's demonym stands for its country: 'les enqueteurs anversois' are Belgium's
+        demonyms = [(code, by_lang) for section in ("demonyms", "city_demonyms") for code, by_lang in (data.get(section) or {}).items()]
+        for code, by_lang in demonyms:
             for lang, forms in (by_lang or {}).items():
                 for form in forms or []:
                     wildcard = form.endswith("*")
@@ -111,6 +114,16 @@ class CountryLexicon:
         for code, forms in (data.get("cities") or {}).items():
             for form in forms:
                 add(fold(form), code, CITY, False, True)
+        # the French and Spanish names CLDR gives the cities of time zones ('Nuakchot', 'Abiyán',
+        # 'Uagadugú', 'Riad'): the capitals and big cities of Africa, Europe and Asia as the
+        # press of those languages writes them
+        known = {fold(form) for forms in (data.get("capitals") or {}).values() for form in forms}
+        known |= {fold(form) for forms in (data.get("cities") or {}).values() for form in forms}
+        skipped = excluded | {fold(x) for x in data.get("exclude_zone_cities", [])}
+        for code, city in zone_cities(("fr", "es")):
+            key = fold(city)
+            if key not in known and key not in skipped and key not in self._names and code:
+                add(key, code, CITY, False, True)
         # longer place names that hold a country's: 'New South Wales', 'New Mexico'
         for subdivision in pycountry.subdivisions:
             key = fold(subdivision.name)
@@ -123,7 +136,7 @@ class CountryLexicon:
         self._automaton.make_automaton()
         self.demonym_forms = frozenset(
             fold(form.rstrip("*")) + suffix
-            for by_lang in (data.get("demonyms") or {}).values() for forms in (by_lang or {}).values() for form in forms or []
+            for _, by_lang in demonyms for forms in (by_lang or {}).values() for form in forms or []
             for suffix in (("", "e", "s", "es", "o", "a", "os", "as") if form.endswith("*") else ("",))
         )
 
@@ -187,6 +200,21 @@ class CountryLexicon:
             return bool(match and self._nationality_nouns.fullmatch(match.group(1)))
         return False
 
+
+
+ZONE_REGIONS = ("Africa", "Europe", "Asia", "Atlantic", "Indian")
+
+
+def zone_cities(languages: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(country, city name) for the time-zone cities whose names CLDR translates into ``languages``."""
+    territories = get_global("zone_territories")
+    found = []
+    for language in languages:
+        for zone, names in sorted(Locale(language).time_zones.items()):
+            city = names.get("city")
+            if city and zone.split("/")[0] in ZONE_REGIONS and territories.get(zone):
+                found.append((territories[zone], city))
+    return found
 
 
 @lru_cache(maxsize=1)

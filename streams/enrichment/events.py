@@ -38,8 +38,15 @@ _RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|le
                        r"\s+(?:de|du|des|d'|of|del)?\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?)?$")
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
+# what may stand between a handing-over verb and the side it hands to: 'a la France', 'to
+# Italian police', 'a las autoridades francesas', 'aux policiers de la Belgique'
+_GAP_ARTICLE = r"(?:(?:las|los|les|la|le|el|the)\s+|l'\s*)?"
+_RECEIVER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
+                           r"(?:(?:autorites|authorities|autoridades|police|policia|policias|policiers|agents|agentes|officers|"
+                           r"enqueteurs|investigators|investigadores)\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
 _LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 _AGENT_OR_BREAK = re.compile(r"[,;:()]|\b(?:by|par|por|with|avec|con|and the|et les|y los)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:()\n]|[.!?](?=\s)")
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
@@ -105,6 +112,13 @@ class EventLexicon:
         return self.by_kind["weak"]
 
 
+def receivers(sentence: SentenceView) -> tuple[int, ...]:
+    """Where, in the sentence, a side can be named as the one something is handed to: a
+    country's name, its demonym ('to Italian police'), one of its bodies ('a la Policia Nacional')."""
+    return tuple(a.start - sentence.start for a in sentence.actors
+                 if a.kind in (NAME, DEMONYM) or a.source in ("agency", "ministry"))
+
+
 def _words_window(folded: str, start: int, end: int, words: int) -> str:
     left = last_words(folded, start, words)
     right = first_words(folded, end, words)
@@ -152,7 +166,9 @@ class EventExtractor:
     # ---------------------------------------------------------------- actors
     def is_non_actor(self, folded: str, start: int, end: int, kind: str = DEMONYM) -> bool:
         """'ressortissant marocain', 'a Spanish national', 'Moroccan hashish', 'Montenegro's clans'."""
-        clauses = re.split(r"[,;:()]", folded[max(0, start - 120):start])
+        # the words before, within the clause and never across a sentence end or the title's
+        # ('Police seize cocaine' + 'Italian and Albanian police...': no 'Moroccan hashish')
+        clauses = _CLAUSE_BREAK.split(folded[max(0, start - 120):start])
         before = " ".join(clauses[-1].split()[-2:])
         if len(clauses) > 1 and self.lex.elaboration.match(clauses[-1]):
             # 'ressortissants de pays subsahariens, notamment de Cote d'Ivoire': the noun elaborated on qualifies them
@@ -190,15 +206,19 @@ class EventExtractor:
     # ---------------------------------------------------------------- triggers
     def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = ()) -> list[Trigger]:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
-        ``country_names``: where the sentence names countries (offsets in it)."""
+        ``country_names``: where the sentence names a country or a country's side (its name, its
+        demonym, one of its bodies: offsets in it), see ``receivers``."""
         found = [
             Trigger(event_type, match.start(), match.end(), kind)
             for kind, regexes in self.lex.by_kind.items() for event_type, regex in regexes.items()
             for match in regex.finditer(folded_sentence)
         ]
         for match in self.lex.handed_to_country.finditer(folded_sentence):
-            gap = _ARTICLE_GAP.match(folded_sentence, match.end())
-            if gap and gap.end() in country_names:   # 'remis a la France': handed over to a country
+            gap = _RECEIVER_GAP.match(folded_sentence, match.end())
+            # 'remis a la France', 'handed him to Italian Carabinieri', 'entregaron a la Policia
+            # Nacional': a person handed over to a country or its police; equipment is no suspect
+            if gap and gap.end() in country_names and not self.hands_over_equipment(folded_sentence, match.start(), match.end()) \
+                    and not self.lex.equipment.search(match.group(0)):   # 'entrego diez todoterrenos a'
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
         for match in self.lex.compound_operation.finditer(folded_sentence):
             found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
@@ -290,7 +310,7 @@ class EventExtractor:
         previous: Event | None = None
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
-            found = self.triggers(fs, tuple(a.start - sentence.start for a in sentence.actors if a.kind == NAME))
+            found = self.triggers(fs, receivers(sentence))
             for trigger in self.retained(found, fs) if found else []:
                 for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]

@@ -129,6 +129,9 @@ class MinistryFinder:
         self._metonyms = [
             (re.compile(m["pattern"]), m["country"], m["portfolio"]) for m in data.get("metonyms") or []
         ]
+        # offices that stand for their ministry without naming it; their country comes from the text
+        self._offices = [(re.compile(pattern, re.IGNORECASE), portfolio)
+                         for portfolio, patterns in (data.get("offices") or {}).items() for pattern in patterns]
 
     def find(self, text: str, persons: list[tuple[int, int]] = (), places: list[tuple[int, int]] = ()) -> list[OrgMention]:
         """The ministries named in ``text``, each with the portfolios joined to its first; a name
@@ -151,7 +154,21 @@ class MinistryFinder:
                 mentions.append(
                     OrgMention(match.start(), match.end(), f"ministry:{portfolio}", match.group(0), country=country, country_source="qualifier")
                 )
+        mentions += self.offices(text, mentions)
         mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def offices(self, text: str, found: list[OrgMention] = ()) -> list[OrgMention]:
+        """Offices of a ministry named by their title alone ('secretario de Estado de Seguridad',
+        'secrétaire d'État espagnol à la Sécurité', 'state secretary for security'): the ministry,
+        its country still to be found like an unqualified ministry's."""
+        mentions: list[OrgMention] = []
+        for regex, portfolio in self._offices:
+            for match in regex.finditer(text):
+                if any(m.start < match.end() and match.start() < m.end for m in [*found, *mentions]):
+                    continue
+                mention = OrgMention(match.start(), match.end(), f"ministry:{portfolio}", match.group(0))
+                mentions.append(mention)
         return mentions
 
     def _matches(self, text: str):

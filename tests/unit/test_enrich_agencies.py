@@ -84,3 +84,9 @@ def test_regional_organisations(enricher):
     context = context_before(enricher, "agencies", "ASEAN ministers and the Lake Chad Basin Commission (LCBC) met in Jakarta.")
     enricher.agencies.find(context)
     assert [m.key for m in context.agency_mentions] == ["int-asean", "int-lcbc", "int-lcbc"]
+
+
+def test_a_generic_body_is_not_of_the_nationality_written_with_the_body_beside_it(enricher):
+    # 'francesa' is the Gendarmería's; the unqualified Policía Nacional is the Spanish report's own
+    found = agencies(enricher, "Agentes de la Policía Nacional y de la Gendarmería francesa detuvieron a cuatro hombres.", "es")
+    assert [(text, country) for text, country, _ in found] == [("Policía Nacional", "ES"), ("Gendarmería", "FR")]

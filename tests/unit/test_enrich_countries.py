@@ -56,3 +56,16 @@ def test_no_country_inside_the_name_of_a_sea_a_lake_a_river_or_a_region():
     assert codes("Un navire a été arraisonné dans le golfe de Guinée, près du lac Tchad.", "fr") == []
     assert codes("Police in New South Wales and along the Niger River said so.", "en") == []
     assert codes("La réunion de Rabat a réuni les ministres.", "fr") == [("Rabat", "MA")]
+
+
+def test_a_city_demonym_names_its_country():
+    lexicon = CountryLexicon()
+    text = "Les enquêteurs anversois et leurs collègues rotterdamois ont saisi la drogue."
+    assert [(m.code, m.kind) for m in lexicon.find(text, language="fr")] == [("BE", "demonym"), ("NL", "demonym")]
+    assert [m.code for m in lexicon.find("La policía madrileña detuvo a un londinense.", language="es")] == ["ES", "GB"]
+
+
+def test_the_french_and_spanish_names_of_capitals_and_big_cities_come_from_cldr():
+    assert codes("El ministro viajó a Yamena y después a Uagadugú.", "es") == [("Yamena", "TD"), ("Uagadugú", "BF")]
+    assert codes("Le suspect a été interpellé à Riad.", "fr") == [("Riad", "SA")]
+    assert codes("Des inondations dans la Vienne.", "fr") == []   # a French department, not Vienna

@@ -324,6 +324,32 @@ def test_a_suspect_handed_over_to_a_country_is_extradited(enricher):
                             "gendarmeries.", "fr") == []
 
 
+def test_a_suspect_handed_over_to_a_country_s_police_is_extradited(enricher):
+    assert events(enricher, "Greek police handed over Petros Alexiou to Bulgarian officers at the border on Monday.") == [
+        ("extradition", ["BG", "GR"], "GR")]
+    assert events(enricher, "Las autoridades portuguesas entregaron ayer a la Guardia Civil al presunto narcotraficante.", "es")[0][:2] == (
+        "extradition", ["ES", "PT"])
+    assert events(enricher, "El detenido fue entregado el viernes a las autoridades belgas por la policía marroquí.", "es")[0][:2] == (
+        "extradition", ["BE", "MA"])
+    # equipment handed over is assistance, not a suspect
+    assert [e[0] for e in events(enricher, "Italian police handed over ten patrol boats to Tunisian coast guards.")] != ["extradition"]
+
+
+def test_reports_that_name_the_event_by_a_noun(enricher):
+    # 'the signing of' a police cooperation agreement: a security article without a threat named
+    assert events(enricher, "The signing of a police cooperation agreement between Belgium and Morocco took place in Brussels.") == [
+        ("agreement", ["BE", "MA"], "BE")]
+    # 'la detención de', the side named by the Catalan police's short name
+    text = "La detención en Gerona de un yihadista fue posible gracias a la colaboración de la DGSN marroquí con los Mossos."
+    assert [(t, c) for t, c, _ in events(enricher, text, "es")] == [("joint_operation", ["ES", "MA"])]
+
+
+def test_the_title_s_last_word_does_not_qualify_the_body_s_first_demonym(enricher):
+    # 'cocaine' ends the title; 'Italian' opens the body: no 'Italian cocaine' there
+    text = "Italian and Albanian police seized a tonne of cocaine in Durres on Monday and arrested five people."
+    assert [(t, c) for t, c, _ in events(enricher, text, title="Police seize cocaine")] == [("joint_operation", ["AL", "IT"])]
+
+
 def test_parties_of_a_cooperation_in_a_relative_clause_are_kept(enricher):
     text = "Le réseau de passeurs a été démantelé, selon Europol qui salue une coopération étroite entre les polices de Belgique et des Pays-Bas."
     context = context_before(enricher, "events", text, "fr")

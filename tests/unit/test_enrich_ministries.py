@@ -121,3 +121,23 @@ def test_a_country_the_report_names_comes_before_its_languages(enricher):
     text = ("Le ministre de l'Intérieur s'est entretenu mardi à Madrid avec son homologue espagnol. "
             "Les deux ministres ont parlé de la coopération entre le Maroc et l'Espagne.")
     assert ministries(enricher, text, "fr") == [("ministry:interior", "MA", "own side"), ("ministry:interior", "ES", "counterpart")]
+
+
+def test_an_office_named_by_its_title_alone_is_its_ministry(enricher):
+    text = "La secretaria de Estado de Seguridad, Lucía Ferrer, presentó el balance del año en Madrid."
+    assert ministries(enricher, text, "es") == [("ministry:interior", "ES", "context")]
+    text = "Le secrétaire d'État portugais à la Sécurité a présidé la réunion."
+    assert ministries(enricher, text, "fr") == [("ministry:interior", "PT", "qualifier")]
+
+
+def test_an_office_is_not_of_the_country_it_travels_to_nor_of_the_minister_it_meets(enricher):
+    # the report never names the traveller's side: it is the reader's, not Senegal's
+    text = ("El secretario de Estado de Seguridad, Tomás Ribera, viajó el jueves a Dakar, "
+            "donde se reunió con el ministro del Interior senegalés.")
+    assert ministries(enricher, text, "es")[0] == ("ministry:interior", "ES", "context")
+
+
+def test_the_press_s_names_for_a_minister_are_their_ministry(enricher):
+    # the Spanish report's minister visiting Rabat is not Moroccan
+    assert ministries(enricher, "El titular de Interior, Tomás Ribera, visitó Rabat.", "es")[0][:2] == ("ministry:interior", "ES")
+    assert ministries(enricher, "El titular de Justicia portugués firmó el convenio.", "es") == [("ministry:justice", "PT", "qualifier")]

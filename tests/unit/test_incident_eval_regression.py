@@ -1,9 +1,13 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the three gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the four gold sets.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
 - ``incidents-dev2``: a second set, written to find where the event enrichment misses the
   events of press reports (one-sided reports, passive voice, agencies named by acronym, the
   event told in the second paragraph...) and tuned on for that;
+- ``incidents-dev3``: a third set, written for the ways reports of one event fail to meet
+  (city demonyms and office titles for a side, acronyms only, transliterated names, days
+  relative to publication, briefs that name no one, a course reported at its opening and its
+  close, outlets of a third country) and tuned on for that;
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -24,7 +28,8 @@ from streams.settings import Settings
 DATA = Path(__file__).resolve().parents[1] / "data"
 FLOORS = {
     "incidents-dev": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
-    "incidents-dev2": {"end_to_end": 0.96, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev2": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev3": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.82, "found_only": 0.90, "precision": 0.98},
 }
 

@@ -15,10 +15,12 @@ from streams.incidents import (
     anchor_terms,
     event_day,
     figures,
+    name_skeleton,
     outlet_credits,
     shared_person_count,
     surnames_among,
     apply_mentions,
+    best_incident,
     countries_agree,
     incident_actions,
     mentions_of,
@@ -454,3 +456,82 @@ def test_a_capital_is_one_anchor_in_every_language():
     spanish = anchor_terms(["Los dos ministros se reunieron en Argel el lunes."], language="es")
     assert set(french) & set(english) & set(spanish) == {"@DZ"}
     assert anchor_terms(["Officials met in Buenos Aires."], language="en") == ["@AR"]
+
+
+def test_a_report_dates_its_event_by_a_day_relative_to_its_publication_and_not_by_the_day_it_was_said():
+    thursday = datetime(2026, 2, 12, 9, 0, tzinfo=timezone.utc)
+    assert event_day(["Huit passeurs ont été interpellés hier à Calais."], "fr", thursday) == date(2026, 2, 11)
+    assert event_day(["La policía detuvo ayer a seis personas."], "es", thursday) == date(2026, 2, 11)
+    assert event_day(["The suspects were held the day before yesterday."], "en", thursday) == date(2026, 2, 10)
+    # a weekday after a verb of saying dates the statement: the raid itself is undated
+    assert event_day(["Police said on Wednesday they had dismantled the ring."], "en", thursday) is None
+    assert event_day(["Un réseau a été démantelé, a-t-on appris mercredi."], "fr", thursday) is None
+    assert event_day(["El Ministerio anunció este martes que la red fue desarticulada ayer."], "es", thursday) == date(2026, 2, 11)
+
+
+def test_transliterations_of_one_name_are_one_person():
+    assert name_skeleton("Abdel Wahab Lamine") == name_skeleton("Abdelouahab Lamine")
+    assert shared_person_count(["Mohammed Benkirane"], [], ["Mohamed Ben Kirane"], []) == 1
+    assert shared_person_count(["Youssef Amrani"], [], ["Yusuf Amrani"], []) == 1
+    # other names, or too little of one to tell, stay apart
+    assert shared_person_count(["Mohamed Benali"], [], ["Mohamed Bennani"], []) == 0
+    assert shared_person_count(["Ali Salem"], [], ["Ali Slim"], []) == 0
+
+
+def test_a_brief_that_says_little_joins_the_only_incident_of_its_countries_reported_the_same_day():
+    store = IncidentStore({})
+    apply(store, mention("a", type_="joint_operation", agencies=[DGSI], topics=("drug_trafficking",), location=None, anchors=["tanger", "12"]),
+          type_="joint_operation")
+    brief = mention("b", type_="joint_operation", topics=("drug_trafficking",), location=None, when=DAY + timedelta(hours=20))
+    assert agreement(brief, incidents_states(store)[0]).score < SETTINGS.incident_min_agreement
+    assert best_incident(brief, incidents_states(store), SETTINGS) is not None
+    # nothing in common, another trade, or a day later than the rule allows: a new incident
+    for other in (brief.model_copy(update={"topics": []}), brief.model_copy(update={"topics": ["migrant_smuggling"]}),
+                  brief.model_copy(update={"published_at": DAY + timedelta(days=2)})):
+        assert best_incident(other, incidents_states(store), SETTINGS) is None
+    # two incidents it could be: it joins neither
+    apply(store, mention("c", type_="joint_operation", topics=("drug_trafficking",), location=None, anchors=["ceuta", "9"],
+                         when=DAY + timedelta(hours=2)), type_="joint_operation")
+    assert len(incidents_states(store)) == 2
+    assert best_incident(brief, incidents_states(store), SETTINGS) is None
+
+
+def test_round_counts_written_as_nouns_are_figures():
+    assert figures("Une vingtaine de gendarmes et une dizaine de policiers.", "fr") == ["20", "10"]
+    assert figures("A dozen suspects were held.", "en") == ["12"]
+    assert figures("Una decena de detenidos, en cuarentena.", "es") == ["10"]
+
+
+def _two_bilateral_reports_of_one_action_day():
+    store = IncidentStore({})
+    apply(store, mention("fr-de", type_="joint_operation", countries=("DE", "FR"), location=None, persons=["Lena Vogt"],
+                         anchors=["23", "manche"]), type_="joint_operation")
+    apply(store, mention("be-nl", type_="joint_operation", countries=("BE", "NL"), location=None, anchors=["23", "manche"],
+                         when=DAY + timedelta(hours=1)), type_="joint_operation")
+    four = mention("europol", type_="joint_operation", countries=("BE", "DE", "FR", "NL"), location=None, persons=["Lena Vogt"],
+                   anchors=["23", "manche"], when=DAY + timedelta(hours=5))
+    return store, ArticleMentions(article_id="europol", type="joint_operation", mentions=[four])
+
+
+def test_a_multilateral_report_joins_the_bilateral_incidents_it_spans_into_one():
+    store, message = _two_bilateral_reports_of_one_action_day()
+    assert len(incidents(store)) == 2   # FR-DE and BE-NL do not agree on their own
+    opened_by_the_first = {i.incident_id for i in incidents(store) if "fr-de" in i.article_ids}
+    changes = apply_mentions(store, message, SETTINGS)
+    [incident] = incidents(store)
+    assert incident.countries == ["BE", "DE", "FR", "NL"] and incident.article_ids == ["fr-de", "be-nl", "europol"]
+    assert {incident.incident_id} == opened_by_the_first
+    assert len(changes.deleted) == 1 and changes.upserted[0].incident_id == incident.incident_id
+    assert store.article_incidents("joint_operation", "be-nl") == [incident.incident_id]
+    # a bilateral report does not bridge
+    store, _ = _two_bilateral_reports_of_one_action_day()
+    apply(store, mention("fr-nl", type_="joint_operation", countries=("FR", "NL"), location=None, persons=["Lena Vogt"],
+                         anchors=["23", "manche"], when=DAY + timedelta(hours=5)), type_="joint_operation")
+    assert len(incidents(store)) >= 2
+
+
+def test_a_bridging_message_processed_again_over_any_prefix_of_its_writes_counts_once():
+    store, message = _two_bilateral_reports_of_one_action_day()
+    for cut, table, full in _replayed_after_every_prefix(dict(store.table), message):
+        assert {k: v for k, v in table.items() if not k.startswith("day|")} == \
+               {k: v for k, v in full.items() if not k.startswith("day|")}, f"after {cut} writes"
