@@ -10,6 +10,7 @@ import ahocorasick
 
 from streams.enrichment.attribution import context_country, home_evidence, qualifier_country
 from streams.enrichment.context import DEMONYM, ArticleContext, CountryMention, OrgMention
+from streams.enrichment.outlets import outlet_home
 from streams.enrichment.text import fold, fold_key, load_yaml
 
 
@@ -69,6 +70,9 @@ class AgencyGazetteer:
         self._names = ahocorasick.Automaton()
         keys: dict[str, list[tuple[str, str]]] = {}
         acronyms: dict[str, list[str]] = {}
+        # a body's own-language name is a proper name ('Salvamento Marítimo'): written all in lower
+        # case it is the common noun ('un curso de salvamento marítimo'), not the body
+        self._proper_names: set[str] = set()
         for entry in data["agencies"]:
             agency = Agency(
                 id=entry["id"],
@@ -86,6 +90,8 @@ class AgencyGazetteer:
                 for value in values:
                     for variant in _name_variants(value):
                         keys.setdefault(fold(variant), []).append((agency.id, lang))
+                    if lang == "xx" and not value.islower():
+                        self._proper_names.add(fold(value))
             for form in agency.forms:
                 keys.setdefault(fold(form), []).append((agency.id, "form"))
             for acronym in agency.acronyms:
@@ -169,6 +175,8 @@ class AgencyGazetteer:
             for agency_id, lang in values:
                 surface = text[start:end]
                 if lang == "en" and not surface[:1].isupper():
+                    continue
+                if lang == "xx" and surface.islower() and key in self._proper_names:
                     continue
                 candidates.append((start, end, agency_id, None, lang))
         for match in self._acronym_re.finditer(text):
@@ -254,7 +262,10 @@ class AgencyResolver:
                     mention.key = named[0]
                 else:
                     specific = [o for o in options if not agencies[o].generic]
-                    by_weight = sorted(specific or options, key=lambda o: -weights.get(agencies[o].country or "", 0))
+                    # a name several countries' bodies share, the text naming none of them: the outlet's own
+                    home = outlet_home(context.article)
+                    by_weight = sorted(specific or options, key=lambda o: (-weights.get(agencies[o].country or "", 0),
+                                                                           agencies[o].country != home))
                     mention.key = by_weight[0]
             if not mention.acronym:
                 present_names.add(mention.key)

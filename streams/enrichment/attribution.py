@@ -14,6 +14,7 @@ from streams.enrichment.events import EventExtractor, EventResolver
 from streams.enrichment.outlets import language_country, outlet_country, outlet_home
 
 _QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de los|de las|del|de|d'|d’|des|of the|of)\s+)?")
+_OF_A_PLACE = re.compile(r"^\s*(?:du|de|d'|d’|of)\s+$")
 _POSSESSIVE_END = re.compile(r"['’]s?\s+$")
 _PARTNER = re.compile(r"(?:^|\W)(?:with|avec|con|aupres de|along with|alongside)\s+(?:(?:the|la|le|les|el|los|las|l')\s*)?(?:(?:authorities|autorites|autoridades)\s+(?:of|de|d')\s*)?$")
 _NOT_SPACE = re.compile(r"\S")
@@ -58,6 +59,8 @@ def qualifier_country(mention: OrgMention, countries: list[CountryMention], text
     # Only countries from just before the mention to the qualifier's place can be it.
     index = _by_start(countries)
     for country in index.between(mention.start - 4 - index.longest, max(position, direct)):
+        if country.kind in (CAPITAL, CITY) and country.start == position and _OF_A_PLACE.match(text[mention.end:position]):
+            return country.code   # a body's branch in a city ('la police judiciaire de Nador') is that city's country's
         if country.kind in (CAPITAL, CITY, PREFIX):
             continue
         if country.start == position and (country.kind == NAME or country.start == direct or text[mention.end:country.start].strip().startswith("(")):

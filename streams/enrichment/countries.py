@@ -37,6 +37,14 @@ _FEATURE_BEFORE = re.compile(
 _FEATURE_AFTER = re.compile(r"^\s+(?:river|basin|sea|gulf|canal|lake|desert|delta)\b")
 
 
+def inflected(language: str, forms: list[str]) -> list[str]:
+    """The lexicon's forms and the plurals it leaves out: a Spanish demonym in '-és' has its
+    masculine plural in '-eses' ('neerlandés' -> 'los investigadores neerlandeses'), which a
+    wildcard cannot give without also matching other words."""
+    extra = [form[:-2] + "eses" for form in forms if language == "es" and form.endswith("és")]
+    return list(dict.fromkeys(forms + extra))
+
+
 def _in_a_place_name(folded: str, mention: CountryMention) -> bool:
     if mention.kind not in (NAME, CAPITAL):
         return False
@@ -100,9 +108,10 @@ class CountryLexicon:
             add(key, code, NAME, False, True)
         # a city's demonym stands for its country: 'les enqueteurs anversois' are Belgium's
         demonyms = [(code, by_lang) for section in ("demonyms", "city_demonyms") for code, by_lang in (data.get(section) or {}).items()]
+        demonyms = [(code, {lang: inflected(lang, forms or []) for lang, forms in (by_lang or {}).items()}) for code, by_lang in demonyms]
         for code, by_lang in demonyms:
-            for lang, forms in (by_lang or {}).items():
-                for form in forms or []:
+            for lang, forms in by_lang.items():
+                for form in forms:
                     wildcard = form.endswith("*")
                     add(fold(form.rstrip("*")), code, DEMONYM, wildcard, lang == "en", lang)
         for code, forms in (data.get("prefixes") or {}).items():

@@ -1,6 +1,6 @@
 """AgencyResolver: gazetteer agencies in the text, and the country of each."""
 
-from tests.unit.conftest import context_before
+from tests.unit.conftest import context_before, make_article
 
 
 def agencies(enricher, text, language="en", title="Note"):
@@ -90,3 +90,31 @@ def test_a_generic_body_is_not_of_the_nationality_written_with_the_body_beside_i
     # 'francesa' is the Gendarmería's; the unqualified Policía Nacional is the Spanish report's own
     found = agencies(enricher, "Agentes de la Policía Nacional y de la Gendarmería francesa detuvieron a cuatro hombres.", "es")
     assert [(text, country) for text, country, _ in found] == [("Policía Nacional", "ES"), ("Gendarmería", "FR")]
+
+
+def test_a_body_s_own_language_name_in_lower_case_is_the_common_noun(enricher):
+    # 'Salvamento Marítimo' is Spain's maritime rescue agency; 'salvamento marítimo' is sea rescue
+    context = context_before(enricher, "agencies", "Instructores italianos imparten un curso de salvamento marítimo a guardacostas tunecinos.", "es")
+    enricher.agencies.find(context)
+    assert [m.key for m in context.agency_mentions] == []
+    context = context_before(enricher, "agencies", "Salvamento Marítimo rescató a 40 personas frente a Almería.", "es")
+    enricher.agencies.find(context)
+    assert [m.key for m in context.agency_mentions] == ["es-salvamento"]
+
+
+def test_a_body_s_branch_in_a_city_belongs_to_that_city_s_country(enricher):
+    # 'police judiciaire' is France's by default; the one of Casablanca is Morocco's
+    assert agencies(enricher, "La police judiciaire de Casablanca a interpellé deux hommes avec l'aide de la police espagnole.", "fr")[0] == (
+        "police judiciaire", "MA", "qualifier")
+    assert agencies(enricher, "La police judiciaire a interpellé deux hommes à Casablanca.", "fr")[0][1] == "FR"
+
+
+def test_a_body_several_countries_name_alike_is_the_outlet_s_own_when_the_text_names_none(enricher):
+    # Morocco, Algeria, Tunisia and Mauritania each have a 'Direction générale de la sûreté nationale'
+    text = "Le directeur général de la sûreté nationale a été reçu mardi à Rome par le chef de la police italienne."
+    def country_of_the_body(source):
+        article = make_article("Coopération policière", text, "fr").model_copy(update={"source": source})
+        enriched = enricher.enrich(article)
+        return next(o.country for o in enriched.organizations if "sûreté nationale" in o.name.lower())
+    assert country_of_the_body("tunis-hebdo") == "TN"
+    assert country_of_the_body("alger-soir") == "DZ"

@@ -69,3 +69,10 @@ def test_the_french_and_spanish_names_of_capitals_and_big_cities_come_from_cldr(
     assert codes("El ministro viajó a Yamena y después a Uagadugú.", "es") == [("Yamena", "TD"), ("Uagadugú", "BF")]
     assert codes("Le suspect a été interpellé à Riad.", "fr") == [("Riad", "SA")]
     assert codes("Des inondations dans la Vienne.", "fr") == []   # a French department, not Vienna
+
+
+def test_a_spanish_demonym_in_es_is_found_in_its_masculine_plural(enricher):
+    # the lexicon writes 'neerlandés' and 'irlandés'; the press writes 'los agentes neerlandeses'
+    context = context_before(enricher, "countries", "Los agentes neerlandeses e irlandeses detuvieron a diez personas.", "es")
+    enricher.countries.find(context)
+    assert [(m.code, m.text) for m in context.countries] == [("NL", "neerlandeses"), ("IE", "irlandeses")]

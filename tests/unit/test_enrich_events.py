@@ -799,3 +799,45 @@ def test_a_person_handed_over_to_a_countrys_authorities_is_a_security_report(enr
     article = make_article("Remis au Maroc", "Samir Haddad a été remis jeudi aux autorités marocaines à l'aéroport.", "fr")
     events = enricher.enrich(article.model_copy(update={"source": "tunis-hebdo"})).events
     assert [(e.type, e.countries) for e in events] == [("extradition", ["MA", "TN"])]
+
+
+# ---------------------------------------------------------------- events told without the usual trigger words
+def test_a_meeting_told_by_an_indirect_verb_is_a_meeting(enricher):
+    assert ("meeting", ["DZ", "IT"]) in [(t, c) for t, c, _ in events(
+        enricher, "Algeria's police chief sat down on Friday with Italian Interior Minister Paolo Renzi in Rome to discuss "
+                  "migrant smuggling.")]
+    assert ("meeting", ["ES", "SN"]) in [(t, c) for t, c, _ in events(
+        enricher, "Le chef de la police sénégalaise a été accueilli jeudi à Madrid par le ministre espagnol de l'Intérieur "
+                  "pour évoquer la migration irrégulière.", "fr")]
+    assert ("meeting", ["BE", "MA"]) in [(t, c) for t, c, _ in events(
+        enricher, "El ministro del Interior marroquí recibió el viernes en Rabat a la ministra belga de Justicia para "
+                  "hablar del terrorismo.", "es")]
+
+
+def test_a_working_trip_or_a_stay_at_an_invitation_is_a_visit(enricher):
+    assert ("visit", ["GH", "NG"]) in [(t, c) for t, c, _ in events(
+        enricher, "Nigeria's police chief began a three-day working trip to Ghana on Sunday focused on kidnapping gangs.")]
+    assert ("visit", ["DE", "TN"]) in [(t, c) for t, c, _ in events(
+        enricher, "Le directeur de la police tunisienne se trouve depuis mardi à Berlin à l'invitation de la police "
+                  "fédérale allemande.", "fr")]
+
+
+def test_an_arrest_made_on_another_service_s_information_is_intelligence_sharing(enricher):
+    assert events(enricher, "Acting on information from the Spanish police, Dutch officers arrested a suspected jihadist "
+                            "in Utrecht on Friday.")[0][:2] == ("intelligence_sharing", ["ES", "NL"])
+    assert events(enricher, "Alertés par leurs collègues suisses, les policiers français ont interpellé samedi un homme "
+                            "soupçonné de préparer un attentat.", "fr")[0][:2] == ("intelligence_sharing", ["CH", "FR"])
+
+
+def test_a_network_brought_down_by_two_countries_police_is_an_operation(enricher):
+    assert events(enricher, "Les polices suisse et italienne ont fait tomber mercredi un réseau de trafic d'armes.", "fr") == [
+        ("joint_operation", ["CH", "IT"], None)]
+
+
+def test_a_wanted_man_handed_over_to_a_country_is_an_extradition_whatever_his_crime(enricher):
+    # no threat topic and no body named: the person wanted by the courts makes it security work
+    assert [(t, c) for t, c, _ in events(enricher, "Portugal on Friday handed over to Brazil a man wanted for a double "
+                                                   "murder in Sao Paulo.")] == [("extradition", ["BR", "PT"])]
+    assert [(t, c) for t, c, _ in events(enricher, "Recherché pour un meurtre commis à Liège, un homme a été remis "
+                                                   "vendredi par l'Espagne aux autorités belges.", "fr")] == [
+        ("extradition", ["BE", "ES"])]

@@ -8,6 +8,10 @@
   (city demonyms and office titles for a side, acronyms only, transliterated names, days
   relative to publication, briefs that name no one, a course reported at its opening and its
   close, outlets of a third country) and tuned on for that;
+- ``incidents-dev4``: a fourth set, written before any change for it, for events told without
+  the usual trigger words (indirect verbs, nominal headlines, the passive, agencies named by an
+  acronym or a paraphrase, countries named through a capital, short briefs), then tuned on
+  (0.650 end to end when it was written);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -30,6 +34,7 @@ FLOORS = {
     "incidents-dev": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev2": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev3": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev4": {"end_to_end": 0.88, "found_only": 0.96, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.82, "found_only": 0.90, "precision": 0.98},
 }
 
