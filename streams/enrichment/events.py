@@ -87,6 +87,7 @@ class EventLexicon:
         self.negation = compile_patterns(data["negation"])
         self.modality = compile_patterns(data["modality"])
         self.future = {part: compile_patterns(words) for part, words in data["future"].items()}
+        self.recalled = {part: compile_patterns(words) for part, words in data["recalled"].items()}
         self.non_actor = compile_patterns(data["non_actor"])
         self.place_nouns = compile_patterns(data["place_nouns"])
         self.elaboration = re.compile(r"^\s*" + compile_patterns(data["elaboration"]).pattern)
@@ -278,7 +279,7 @@ class EventExtractor:
             window = fs
         else:
             window = _words_window(fs, trigger.start, trigger.end, 6)
-        if self.lex.negation.search(window) or self.foretold(trigger, fs):
+        if self.lex.negation.search(window) or self.foretold(trigger, fs) or self.recalled(trigger, fs):
             return False
         if trigger.type == "meeting" and self.lex.preparing.search(_words_window(fs, trigger.end, trigger.end, 8)):
             return False
@@ -301,6 +302,14 @@ class EventExtractor:
             or future["time"].search(" ".join(last_words(fs, start, 10) + first_words(fs, end, 4)))
             for start, end in spans
         )
+
+    def recalled(self, trigger: Trigger, fs: str) -> bool:
+        """The trigger recalls an earlier event as the background of this report: 'praised last
+        year's joint operation', 'l'operation conjointe de l'an dernier', 'puso como ejemplo la
+        desarticulacion de una red'."""
+        recalled = self.lex.recalled
+        return bool(recalled["before"].search(" ".join(last_words(fs, trigger.start, 4)))
+                    or recalled["after"].search(" ".join(first_words(fs, trigger.end, 5))))
 
     # ---------------------------------------------------------------- events
     def extract(self, sentences: list[SentenceView], folded: str, discourse: Discourse) -> list[Event]:

@@ -841,3 +841,53 @@ def test_a_wanted_man_handed_over_to_a_country_is_an_extradition_whatever_his_cr
     assert [(t, c) for t, c, _ in events(enricher, "Recherché pour un meurtre commis à Liège, un homme a été remis "
                                                    "vendredi par l'Espagne aux autorités belges.", "fr")] == [
         ("extradition", ["BE", "ES"])]
+
+
+def types_and_pairs(enricher, text, language="en"):
+    return [(t, c) for t, c, _ in events(enricher, text, language)]
+
+
+def test_a_closed_session_conferring_or_hosting_a_counterpart_is_a_meeting(enricher):
+    assert ("meeting", ["KE", "UG"]) in types_and_pairs(
+        enricher, "Kenya's police chief and his Ugandan counterpart held a closed-door session in Kampala on Tuesday on "
+                  "cross-border terrorism.")
+    assert ("meeting", ["GH", "NG"]) in types_and_pairs(
+        enricher, "The Nigerian and Ghanaian police chiefs conferred in Accra on Thursday about kidnapping gangs.")
+    assert ("meeting", ["BE", "NL"]) in types_and_pairs(
+        enricher, "Le patron de la police belge a été l'hôte mardi de son homologue néerlandais à Bruxelles pour faire le "
+                  "point sur le trafic de cocaïne.", "fr")
+
+
+def test_flying_or_going_to_a_capital_is_a_visit(enricher):
+    assert ("visit", ["IT", "LY"]) in types_and_pairs(
+        enricher, "Italy's interior minister flew to Tripoli on Sunday for talks with Libyan officials on migrant smuggling.")
+    assert ("visit", ["ES", "PT"]) in types_and_pairs(
+        enricher, "La ministra del Interior de Portugal se desplazó el viernes a Madrid para reunirse con responsables "
+                  "policiales españoles.", "es")
+
+
+def test_one_piece_of_information_passed_on_is_intelligence_sharing(enricher):
+    assert types_and_pairs(enricher, "C'est grâce à un renseignement transmis par la police espagnole que les gendarmes ont "
+                                     "intercepté un camion de cannabis près de Perpignan.", "fr") == [("intelligence_sharing", ["ES", "FR"])]
+    assert types_and_pairs(enricher, "La Guardia Civil detuvo en Valencia a un yihadista gracias a los datos aportados por la "
+                                     "inteligencia marroquí.", "es") == [("intelligence_sharing", ["ES", "MA"])]
+
+
+def test_a_workshop_given_to_another_country_s_police_is_training(enricher):
+    assert types_and_pairs(enricher, "Expertos de la Policía Nacional española impartieron en Nuakchot un taller sobre "
+                                     "documentos falsos a policías mauritanos.", "es") == [("training", ["ES", "MR"])]
+
+
+def test_a_fugitive_sent_back_to_a_country_is_an_extradition(enricher):
+    assert types_and_pairs(enricher, "Brazil sent back to Portugal on Monday a fugitive convicted of fraud in Lisbon.") == [
+        ("extradition", ["BR", "PT"])]
+
+
+def test_an_earlier_event_recalled_as_background_is_not_the_report_s_event(enricher):
+    assert events(enricher, "Spain's interior minister praised on Monday last year's joint operation with Morocco against "
+                            "hashish traffickers.") == []
+    assert events(enricher, "El ministro del Interior puso como ejemplo la desarticulación de una red de hachís por la "
+                            "Guardia Civil y la policía marroquí.", "es") == []
+    # the report's own event is still one
+    assert types_and_pairs(enricher, "Spanish and Moroccan police dismantled a hashish ring on Monday, a year after a "
+                                     "similar joint operation.") == [("joint_operation", ["ES", "MA"])]
