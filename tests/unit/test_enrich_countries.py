@@ -76,3 +76,13 @@ def test_a_spanish_demonym_in_es_is_found_in_its_masculine_plural(enricher):
     context = context_before(enricher, "countries", "Los agentes neerlandeses e irlandeses detuvieron a diez personas.", "es")
     enricher.countries.find(context)
     assert [(m.code, m.text) for m in context.countries] == [("NL", "neerlandeses"), ("IE", "irlandeses")]
+
+
+def test_the_press_s_other_names_for_a_nationality_name_its_country(enricher):
+    # 'la policía gala' (French), 'las autoridades alauíes' (Moroccan), 'les carabiniers transalpins' (Italian)
+    context = context_before(enricher, "countries", "La policía gala y los agentes lusos colaboraron con la policía alauí.", "es")
+    enricher.countries.find(context)
+    assert [m.code for m in context.countries] == ["FR", "PT", "MA"]
+    context = context_before(enricher, "countries", "Les carabiniers transalpins et la police helvétique ont saisi les services chérifiens.", "fr")
+    enricher.countries.find(context)
+    assert [m.code for m in context.countries] == ["IT", "CH", "MA"]
