@@ -891,3 +891,26 @@ def test_an_earlier_event_recalled_as_background_is_not_the_report_s_event(enric
     # the report's own event is still one
     assert types_and_pairs(enricher, "Spanish and Moroccan police dismantled a hashish ring on Monday, a year after a "
                                      "similar joint operation.") == [("joint_operation", ["ES", "MA"])]
+
+
+def test_capitals_standing_for_governments_hand_over_a_suspect(enricher):
+    assert types_and_pairs(enricher, "Un narcotrafiquant recherché par la justice française a été livré mercredi par Madrid "
+                                     "à Paris.", "fr") == [("extradition", ["ES", "FR"])]
+
+
+def test_ministers_who_spoke_to_each_other_met(enricher):
+    assert ("meeting", ["DZ", "FR"]) in types_and_pairs(
+        enricher, "Les ministres de l'Intérieur français et algérien se sont parlé lundi à Alger de l'immigration "
+                  "irrégulière.", "fr")
+
+
+def test_a_suspect_flagged_by_another_country_s_service_is_intelligence_sharing(enricher):
+    assert types_and_pairs(enricher, "La police fédérale belge a arrêté samedi un homme signalé par la DGST.", "fr") == [
+        ("intelligence_sharing", ["BE", "MA"])]
+    assert ("intelligence_sharing", ["ES", "MA"]) in types_and_pairs(
+        enricher, "Spanish police arrested a suspect in Barcelona on Saturday after Moroccan intelligence had flagged him.")
+
+
+def test_experts_coaching_another_country_s_officers_is_training(enricher):
+    assert types_and_pairs(enricher, "Experts from the Dutch police spent a week in Rabat coaching officers of Morocco's "
+                                     "cybercrime unit.") == [("training", ["MA", "NL"])]
