@@ -47,6 +47,8 @@ _RECEIVER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
 _LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 _AGENT_OR_BREAK = re.compile(r"[,;:()]|\b(?:by|par|por|with|avec|con|and the|et les|y los)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()\n]|[.!?](?=\s)")
+# prepositions after which a nationality names the side something goes to, not the noun before them
+_HANDED_TO = frozenset({"to", "a", "au", "aux", "al"})
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
@@ -172,6 +174,8 @@ class EventExtractor:
         # ('Police seize cocaine' + 'Italian and Albanian police...': no 'Moroccan hashish')
         clauses = _CLAUSE_BREAK.split(folded[max(0, start - 120):start])
         before = " ".join(clauses[-1].split()[-2:])
+        if before.split()[-1:] and before.split()[-1] in _HANDED_TO:
+            before = ""   # 'handed the suspect to Italian officers': the nationality is the receiver's, not the suspect's
         if len(clauses) > 1 and self.lex.elaboration.match(clauses[-1]):
             # 'ressortissants de pays subsahariens, notamment de Cote d'Ivoire': the noun elaborated on qualifies them
             before = " ".join(clauses[-2].split()[-4:]) + " " + before

@@ -914,3 +914,11 @@ def test_a_suspect_flagged_by_another_country_s_service_is_intelligence_sharing(
 def test_experts_coaching_another_country_s_officers_is_training(enricher):
     assert types_and_pairs(enricher, "Experts from the Dutch police spent a week in Rabat coaching officers of Morocco's "
                                      "cybercrime unit.") == [("training", ["MA", "NL"])]
+
+
+def test_a_nationality_after_to_names_the_receiver_not_the_suspect(enricher):
+    # 'the suspect' before the preposition is not what 'Italian' qualifies
+    assert types_and_pairs(enricher, "Spanish police handed the suspect to Italian officers at the border on Friday.") == [
+        ("extradition", ["ES", "IT"])]
+    # after the noun it still qualifies the suspect: no Italian side
+    assert events(enricher, "Spanish police arrested an Italian suspect in Malaga on Friday.") == []
