@@ -922,3 +922,27 @@ def test_a_nationality_after_to_names_the_receiver_not_the_suspect(enricher):
         ("extradition", ["ES", "IT"])]
     # after the noun it still qualifies the suspect: no Italian side
     assert events(enricher, "Spanish police arrested an Italian suspect in Malaga on Friday.") == []
+
+
+def test_the_police_of_both_countries_acting_is_a_joint_operation(enricher):
+    assert types_and_pairs(enricher, "Neuf personnes ont été arrêtées jeudi à Ceuta et à Tétouan par les polices des deux "
+                                     "pays dans une affaire de trafic de migrants.", "fr") == [("joint_operation", ["ES", "MA"])]
+
+
+def test_one_service_alerting_or_tipping_another_is_intelligence_sharing(enricher):
+    assert ("intelligence_sharing", ["ES", "PT"]) in types_and_pairs(
+        enricher, "La policía portuguesa alertó a la Guardia Civil de la llegada de una narcolancha a Huelva, donde fueron "
+                  "detenidos tres hombres.", "es")
+    assert types_and_pairs(enricher, "French investigators were tipped by their Belgian colleagues about the terrorist cell, "
+                                     "a source said.") == [("intelligence_sharing", ["BE", "FR"])]
+
+
+def test_chiefs_who_met_behind_closed_doors_met(enricher):
+    assert ("meeting", ["ES", "MA"]) in types_and_pairs(
+        enricher, "Moroccan and Spanish security chiefs met behind closed doors in Tangier on Friday to review cooperation "
+                  "against drug trafficking.")
+
+
+def test_instruction_given_to_another_country_s_gendarmes_is_training(enricher):
+    assert types_and_pairs(enricher, "Spain's Civil Guard delivered a week of instruction to Senegalese gendarmes in "
+                                     "Saint-Louis on maritime surveillance.") == [("training", ["ES", "SN"])]
