@@ -117,10 +117,9 @@ class EventLexicon:
 
 def receivers(sentence: SentenceView) -> tuple[int, ...]:
     """Where, in the sentence, a side can be named as the one something is handed to: a
-    country's name, its demonym ('to Italian police'), one of its bodies ('a la Policia Nacional'),
-    its capital standing for its government ('livre par Madrid a Paris')."""
+    country's name, its demonym ('to Italian police'), one of its bodies ('a la Policia Nacional')."""
     return tuple(a.start - sentence.start for a in sentence.actors
-                 if a.kind in (NAME, DEMONYM, CAPITAL) or a.source in ("agency", "ministry"))
+                 if a.kind in (NAME, DEMONYM) or a.source in ("agency", "ministry"))
 
 
 def _words_window(folded: str, start: int, end: int, words: int) -> str:

@@ -893,9 +893,9 @@ def test_an_earlier_event_recalled_as_background_is_not_the_report_s_event(enric
                                      "similar joint operation.") == [("joint_operation", ["ES", "MA"])]
 
 
-def test_capitals_standing_for_governments_hand_over_a_suspect(enricher):
-    assert types_and_pairs(enricher, "Un narcotrafiquant recherché par la justice française a été livré mercredi par Madrid "
-                                     "à Paris.", "fr") == [("extradition", ["ES", "FR"])]
+def test_the_handing_country_named_between_the_verb_and_the_receiver(enricher):
+    assert types_and_pairs(enricher, "Un narcotrafiquant recherché par la justice française a été livré mercredi par "
+                                     "l'Espagne à la France.", "fr") == [("extradition", ["ES", "FR"])]
 
 
 def test_ministers_who_spoke_to_each_other_met(enricher):
@@ -905,8 +905,8 @@ def test_ministers_who_spoke_to_each_other_met(enricher):
 
 
 def test_a_suspect_flagged_by_another_country_s_service_is_intelligence_sharing(enricher):
-    assert types_and_pairs(enricher, "La police fédérale belge a arrêté samedi un homme signalé par la DGST.", "fr") == [
-        ("intelligence_sharing", ["BE", "MA"])]
+    assert types_and_pairs(enricher, "La police fédérale belge a arrêté samedi un homme signalé par les services "
+                                     "marocains.", "fr") == [("intelligence_sharing", ["BE", "MA"])]
     assert ("intelligence_sharing", ["ES", "MA"]) in types_and_pairs(
         enricher, "Spanish police arrested a suspect in Barcelona on Saturday after Moroccan intelligence had flagged him.")
 
@@ -946,3 +946,17 @@ def test_chiefs_who_met_behind_closed_doors_met(enricher):
 def test_instruction_given_to_another_country_s_gendarmes_is_training(enricher):
     assert types_and_pairs(enricher, "Spain's Civil Guard delivered a week of instruction to Senegalese gendarmes in "
                                      "Saint-Louis on maritime surveillance.") == [("training", ["ES", "SN"])]
+
+
+def test_national_police_work_told_with_these_words_is_no_cooperation(enricher):
+    # a suspect's nationality is no party: released, handed to a prosecutor, a prefect's welcome, a neighbour's tip
+    for text, language in (
+            ("Un trafiquant marocain a été arrêté par la police française à Marseille. Il a été remis mardi en liberté à "
+             "Paris sous contrôle judiciaire.", "fr"),
+            ("Un Algérien interpellé à Lyon pour trafic de drogue. Il a été remis lundi au parquet à Paris.", "fr"),
+            ("La policía detuvo en Madrid a un ciudadano marroquí por tráfico de drogas. La policía alertó a la población "
+             "de Madrid sobre estafas.", "es"),
+            ("La police judiciaire de Marseille a démantelé un réseau de trafiquants algériens. Le ministre a été accueilli "
+             "par le préfet à Marseille.", "fr"),
+            ("French police arrested a Tunisian suspect in Nice. Investigators were tipped by a neighbour.", "en")):
+        assert events(enricher, text, language) == [], text
