@@ -86,3 +86,9 @@ def test_the_press_s_other_names_for_a_nationality_name_its_country(enricher):
     context = context_before(enricher, "countries", "Les carabiniers transalpins et la police helvétique ont saisi les services chérifiens.", "fr")
     enricher.countries.find(context)
     assert [m.code for m in context.countries] == ["IT", "CH", "MA"]
+
+
+def test_moroccan_cities_in_their_spanish_names_name_morocco(enricher):
+    context = context_before(enricher, "countries", "Detenidos en Tetuán, Alhucemas y Castillejos.", "es")
+    enricher.countries.find(context)
+    assert [m.code for m in context.countries] == ["MA", "MA", "MA"]
