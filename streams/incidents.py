@@ -270,8 +270,20 @@ def mentions_of(article: EnrichedArticle) -> list[ArticleMentions]:
     by_type: dict[str, list[IncidentMention]] = {t: [] for t in EVENT_TYPES}
     for event in article.events:
         if len(set(event.countries)) > 1:   # cooperation needs two countries
-            by_type[event.type].append(mention_of(event, article))
+            mention = mention_of(event, article)
+            if not any(told_twice(mention, earlier) for earlier in by_type[event.type]):
+                by_type[event.type].append(mention)
     return [ArticleMentions(article_id=article.article_id, type=t, mentions=by_type[t]) for t in EVENT_TYPES]
+
+
+def told_twice(mention: IncidentMention, earlier: IncidentMention) -> bool:
+    """Whether an article's second mention of a type is its first one told again: the same
+    countries, dated to the same day or not dated apart ('a reçu vendredi son homologue italien...
+    les entretiens ont porté sur le retour des migrants en Italie' is one meeting, whatever
+    place each sentence suggests). Two incidents there would leave a phantom one that later
+    reports, agreeing with both, split between. The earlier telling, the title's or the lede's, stands."""
+    return (set(mention.countries) == set(earlier.countries)
+            and (mention.event_day is None or earlier.event_day is None or mention.event_day == earlier.event_day))
 
 
 # ---------------------------------------------------------------- when two reports tell one event
@@ -393,6 +405,7 @@ class Agreement:
     location: str    # same | differs | unknown
     persons_disjoint: bool = False   # both name persons, none in common
     day: str = "unknown"             # same | differs | unknown: the day the reports date the event to
+    roles: int = 0                   # offices of one role, not matched as one body (see ``shared_roles``)
 
     def strong(self, min_agreement: float) -> bool:
         """Twice the evidence a report needs to join, named persons or agencies among it, and
@@ -403,6 +416,7 @@ class Agreement:
     @property
     def score(self) -> float:
         score = 2.0 * min(self.persons, 2) + 1.0 * min(self.organizations, 2) + 0.75 * min(self.anchors, 4)
+        score += 0.5 * min(self.roles, 2)
         if self.persons_disjoint:
             # An extradition is of one person: two extraditions of two named persons are two
             # incidents. Elsewhere reports often name different participants of one event.
@@ -445,10 +459,32 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         persons=shared_persons,
         persons_disjoint=bool(persons and mention.persons and not shared_persons and not surnames),
         organizations=sum(bool(agencies.intersection(keys)) for keys in mention.agency_keys),
+        roles=shared_roles(mention.agency_keys, [keys for m in state.mentions for keys in m.agency_keys],
+                           set(mention.countries) | set(state.countries)),
         anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors) + surnames,
         topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
         day=days_agree({m.event_day for m in state.mentions if m.event_day}, mention.event_day),
+    )
+
+
+def _role_names(keys: Iterable[str], countries: set[str]) -> set[str]:
+    """An agency's names without its country, if that country is one of the cooperating ones."""
+    split = [key.split(":", 1) for key in keys]
+    return {name for country, name in split if country in countries}
+
+
+def shared_roles(agency_keys: list[list[str]], other_agency_keys: list[list[str]], countries: set[str]) -> int:
+    """The agencies of a report that another report names as the same office of one side or the
+    other, and not as the same body: "le ministre de l'Intérieur a reçu son homologue" told as
+    the French ministry by one outlet and the Moroccan by another, a chief of staff of either
+    army. Across a pair, one office is evidence the reports tell one event (the interior
+    ministers' talks, not the army chiefs' that week), though weaker than one body."""
+    others = [set(keys) for keys in other_agency_keys]
+    other_roles = set().union(*(_role_names(keys, countries) for keys in others)) if others else set()
+    return sum(
+        1 for keys in agency_keys
+        if not any(other & set(keys) for other in others) and _role_names(keys, countries) & other_roles
     )
 
 

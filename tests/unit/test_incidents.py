@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from schemas.articles import ArticleMentions, IncidentMention
+from schemas.articles import ArticleMentions, CooperationEvent, EnrichedArticle, IncidentMention, Organization
 from streams.incident_eval import Item, pairwise
 from streams.incidents import (
     IncidentStore,
@@ -535,3 +535,51 @@ def test_a_bridging_message_processed_again_over_any_prefix_of_its_writes_counts
     for cut, table, full in _replayed_after_every_prefix(dict(store.table), message):
         assert {k: v for k, v in table.items() if not k.startswith("day|")} == \
                {k: v for k, v in full.items() if not k.startswith("day|")}, f"after {cut} writes"
+
+
+def _meeting_event(article, number: int, location: str, evidence: str) -> CooperationEvent:
+    return CooperationEvent(event_id=f"{article.article_id}-meeting-{number}", article_id=article.article_id, type="meeting",
+                            countries=["IT", "TN"], location=location, evidence=evidence, published_at=article.published_at)
+
+
+def test_an_article_that_tells_one_meeting_twice_is_one_report_of_it():
+    received = "Le ministre de l'Intérieur a reçu lundi à Tunis son homologue italien."
+    talks = "Les entretiens ont porté sur le retour des migrants tunisiens en situation irrégulière en Italie."
+    base = make_article("Le ministre reçoit son homologue italien", f"{received} {talks}", "fr", "tn-1")
+    interior = Organization(name="Ministère de l'Intérieur", aliases=["Ministerio del Interior"], country="IT", kind="ministry")
+    article = EnrichedArticle(**base.model_dump(), enriched_at=base.published_at, enricher_version="test", organizations=[interior],
+                              events=[_meeting_event(base, 1, "TN", received), _meeting_event(base, 2, "IT", talks)])
+    [meetings] = [m for m in mentions_of(article) if m.type == "meeting"]
+    assert [m.location for m in meetings.mentions] == ["TN"]   # the lede's telling, not a second incident placed in Italy
+    # a later report placed in Italy by its reading has one incident to join, not a phantom one to split over
+    store = IncidentStore({})
+    apply_mentions(store, meetings, SETTINGS)
+    later = mention("es-1", countries=("IT", "TN"), location="IT", agencies=["IT:ministerio del interior"], topics=(), anchors=["@TN"],
+                    when=article.published_at + timedelta(days=1)).model_copy(update={"event_day": date(2024, 4, 29)})
+    apply(store, later)
+    assert len(incidents(store)) == 1
+    # two meetings on two days are two, even in one article
+    met_again = "Les deux ministres s'étaient déjà vus mercredi à Rome."
+    two = article.model_copy(update={"events": [_meeting_event(base, 1, "TN", received), _meeting_event(base, 2, "IT", met_again)]})
+    [meetings] = [m for m in mentions_of(two) if m.type == "meeting"]
+    assert len(meetings.mentions) == 2
+
+
+def test_one_office_of_either_side_is_evidence_the_reports_tell_one_event():
+    # 'le ministre de l'Intérieur a reçu son homologue': one outlet's reading gives the French
+    # ministry, another's the Moroccan; the army chiefs' talks that day are another event
+    store = IncidentStore({})
+    # each names something of its own: none is a brief that joins the only incident there is
+    apply(store, mention("a", agencies=["FR:ministere de l interieur"], anchors=["beauvau"]))
+    state = incidents_states(store)[0]
+    other_side = mention("b", agencies=["MA:ministere de l interieur"], anchors=["skhirat"], when=DAY + timedelta(hours=6))
+    army = mention("c", agencies=["MA:etat major general des forces armees"], anchors=["kenitra"], when=DAY + timedelta(hours=6))
+    third_country = mention("d", agencies=["ES:ministere de l interieur"], when=DAY + timedelta(hours=6))
+    same_body = mention("e", agencies=["FR:ministere de l interieur"], when=DAY + timedelta(hours=6))
+    assert agreement(other_side, state).roles == 1
+    assert agreement(army, state).roles == agreement(third_country, state).roles == 0
+    assert (agreement(same_body, state).organizations, agreement(same_body, state).roles) == (1, 0)   # counted once, as one body
+    assert agreement(army, state).score < SETTINGS.incident_min_agreement <= agreement(other_side, state).score
+    apply(store, army)
+    apply(store, other_side)
+    assert sorted(i.article_ids for i in incidents(store)) == [["a", "b"], ["c"]]
