@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Iterable, MutableMapping, get_args
 
 from babel.core import UnknownLocaleError
-from babel.dates import get_day_names
+from babel.dates import get_day_names, get_month_names
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 from text_to_num import alpha2digit
@@ -128,16 +128,21 @@ _APPROXIMATE_COUNT = re.compile(r"\b(?:une|un|a|una|some|about)\s+(" + "|".join(
 
 
 def figures(text: str, language: str | None = None) -> list[str]:
-    """The figures of a text, years left out, with counts written in words ('seven', 'sept',
-    'trente', 'une vingtaine') as figures: reports in two languages, or one in words and one in
-    digits, agree."""
+    """The figures of a text, years and the days of dates left out ('le 13 octobre' is a day, and
+    the event's day is compared on its own; a dateline's is the report's), with counts written in
+    words ('seven', 'sept', 'trente', 'une vingtaine') as figures: reports in two languages, or
+    one in words and one in digits, agree."""
+    text = without_dateline(text)
+    days = Counter(str(day) for _, day, _, _ in explicit_dates(fold_key(text), language)) if language else Counter()
     text = _APPROXIMATE_COUNT.sub(lambda m: str(APPROXIMATE_COUNTS[m.group(1).lower()]), text)
     if language in _NUMBER_WORD_LANGUAGES:
         text = alpha2digit(text, language)
     found = []
     for match in _NUMBER.finditer(text):
         number = match.group(0).replace(",", ".")
-        if not (len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100):   # years
+        if days[number] > 0:
+            days[number] -= 1
+        elif not (len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100):   # years
             found.append(number)
     return found
 
@@ -195,17 +200,76 @@ _REPORTED_ON = re.compile(
     r"rapporte|confirme|dijo|anuncio|informo|indico|confirmo|explico|senalo|afirmo|revelo)(?:\s+(?:on|ce|el|este|le))?\s+$")
 
 
+# 'il y a deux jours', 'two days ago', 'hace tres días' (folded): days back from publication.
+_DAYS_AGO = re.compile(r"\b(?:il y a|hace)\s+(\d{1,2}|deux|trois|quatre|dos|tres|cuatro)\s+(?:jours|dias)\b"
+                       r"|\b(\d{1,2}|two|three|four)\s+days\s+ago\b")
+_SMALL_COUNTS = {"two": 2, "deux": 2, "dos": 2, "three": 3, "trois": 3, "tres": 3, "four": 4, "quatre": 4, "cuatro": 4}
+
+# A wire's dateline, 'RABAT, Sept 8 (North Africa Wire) -' or 'MADRID, 17 sept. -': its date is
+# the report's, not the event's, and its day is no figure.
+_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]+,\s*[^\n()–—-]{0,25}?(?:\([^()\n]{2,40}\))?\s*[-–—]\s")
+
+
+def without_dateline(text: str) -> str:
+    return _DATELINE.sub("", text, count=1)
+
+
+@lru_cache(maxsize=32)
+def _dates_pattern(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
+    """Dates written with a day and a month in a language, over folded text: '13 octobre',
+    '1er octobre', '10 de septiembre de 2026', 'September 10', 'Sept 10, 2026' (CLDR's names)."""
+    try:
+        months = {fold_key(name): number for width in ("wide", "abbreviated")
+                  for number, name in get_month_names(width, locale=language).items() if len(fold_key(name)) >= 3}
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    if language == "en":
+        months["sept"] = 9
+    names = "|".join(map(re.escape, sorted(months, key=len, reverse=True)))
+    day = r"(\d{1,2})(?:er|st|nd|rd|th)?"
+    year = r"(?:\s+(?:de\s+|del\s+)?((?:19|20)\d\d))?"
+    return re.compile(rf"\b(?:{day}\s+(?:de\s+)?({names}){year}|({names})\s+{day}{year})\b"), months
+
+
+def explicit_dates(text: str, language: str) -> list[tuple[int, int, int | None, tuple[int, int]]]:
+    """(month, day, year or None, span) of the dates a folded text writes out."""
+    found = _dates_pattern(language)
+    if found is None:
+        return []
+    pattern, months = found
+    dates = []
+    for m in pattern.finditer(text):
+        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        if 1 <= int(day) <= 31:
+            dates.append((months[month], int(day), int(year) if year else None, m.span()))
+    return dates
+
+
+def _date_up_to(month: int, day: int, year: int | None, latest: date) -> date | None:
+    """The date on or before ``latest`` a month and day (and maybe a year) name; None for a date
+    to come ('sera extradé le 20 octobre') or one that does not exist. Without a year, a date
+    more than half a year ahead is last year's ('le 30 décembre', read in January)."""
+    try:
+        candidate = date(year or latest.year, month, day)
+        if not year and (candidate - latest).days > 183:
+            candidate = date(latest.year - 1, month, day)
+    except ValueError:
+        return None
+    return candidate if candidate <= latest else None
+
+
 def event_day(texts: Iterable[str], language: str, published_at: datetime) -> date | None:
     """The day a report dates its event to by a weekday ('mardi', 'on Tuesday', 'este lunes'):
     the last such day up to publication; else by a day relative to publication ('hier',
-    'yesterday', 'ayer'). The first text that names exactly one day tells; reports of one event
-    name its day, so two reports naming two days tell two events.
-    A report's local date may run a day ahead of its UTC time, hence the day of slack."""
-    texts = [fold_key(text) for text in texts]
+    'yesterday', 'ayer', 'il y a deux jours'); else by a date written out ('le 13 octobre',
+    'Sept. 10', 'el 10 de septiembre'), a wire's dateline left out. The first text that names
+    exactly one day tells; reports of one event name its day, so two reports naming two days
+    tell two events. A report's local date may run a day ahead of its UTC time, hence the day of slack."""
+    texts = [fold_key(without_dateline(text)) for text in texts]
+    latest = published_at.date() + timedelta(days=1)
     found = _weekday_names(language)
     if found is not None:
         pattern, names = found
-        latest = published_at.date() + timedelta(days=1)
         for text in texts:
             days = {names[m.group(1)] for m in pattern.finditer(text) if not _REPORTED_ON.search(text, 0, m.start())}
             if len(days) == 1:
@@ -214,9 +278,16 @@ def event_day(texts: Iterable[str], language: str, published_at: datetime) -> da
                 return None
     for text in texts:
         back = {RELATIVE_DAYS[m.group(1)] for m in _RELATIVE_DAY.finditer(text.replace("-", " "))}
+        back |= {int(n) if n.isdigit() else _SMALL_COUNTS[n] for m in _DAYS_AGO.finditer(text) for n in [m.group(1) or m.group(2)]}
         if len(back) == 1:
             return published_at.date() - timedelta(days=back.pop())
         if back:
+            return None
+    for text in texts:
+        days = {_date_up_to(month, day, year, latest) for month, day, year, _ in explicit_dates(text, language)}
+        if len(days) == 1:
+            return days.pop()   # None for a date to come: an announcement, not a report
+        if days:
             return None
     return None
 

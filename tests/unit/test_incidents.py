@@ -97,8 +97,11 @@ def test_counts_in_words_are_the_figures_of_another_report_in_another_language()
     english = anchor_terms(["Police said seven suspects were detained in Linz."], language="en")
     french = anchor_terms(["Des policiers ont interpellé sept passeurs à Passau."], language="fr")
     assert "7" in english and "7" in french
-    # 'Sept' is a month in an English dateline, and 'deux pays' is no count of suspects
-    assert figures("DAKAR, Sept 15 - the two countries", "en") == ["15"]
+    # 'Sept' is a month in an English dateline, not seven; a date's day is no count of suspects,
+    # nor is 'deux pays'
+    assert figures("DAKAR, Sept 15 - the two countries", "en") == []
+    assert figures("Police held 15 suspects on Sept 15.", "en") == ["15"]
+    assert figures("Le 13 octobre, treize passeurs ont été arrêtés.", "fr") == ["13"]
     assert figures("les deux pays", "fr") == []
 
 
@@ -583,3 +586,23 @@ def test_one_office_of_either_side_is_evidence_the_reports_tell_one_event():
     apply(store, army)
     apply(store, other_side)
     assert sorted(i.article_ids for i in incidents(store)) == [["a", "b"], ["c"]]
+
+
+def test_a_report_dates_its_event_by_a_date_it_writes_out_and_not_by_its_dateline():
+    thursday = datetime(2026, 10, 15, 9, 0, tzinfo=timezone.utc)
+    tuesday_evening = datetime(2026, 10, 13, 19, 0, tzinfo=timezone.utc)
+    extradited = date(2026, 10, 13)
+    # a date written out, in any of the three languages, is the day a weekday gives another report
+    assert event_day(["Sofiane K. a été remis mardi aux autorités algériennes."], "fr", tuesday_evening) == extradited
+    assert event_day(["Sofiane K. a été extradé le 13 octobre vers l'Algérie."], "fr", thursday) == extradited
+    assert event_day(["Fue extraditado el 13 de octubre de 2026."], "es", thursday) == extradited
+    assert event_day(["He was handed over on Oct. 13 in Algiers."], "en", thursday) == extradited
+    assert event_day(["Huit passeurs ont été interpellés il y a deux jours."], "fr", thursday) == extradited
+    assert event_day(["Police arrested eight smugglers two days ago."], "en", thursday) == extradited
+    # a wire's dateline dates the report, not the event
+    assert event_day(["ALGIERS, Oct 14 (North Africa Wire) - France has extradited a suspect to Algeria."], "en", thursday) is None
+    # a date to come, or two dates: no day
+    assert event_day(["Il sera présenté au juge le 20 octobre."], "fr", thursday) is None
+    assert event_day(["Arrêté le 2 octobre, il a été extradé le 13 octobre."], "fr", thursday) is None
+    # a weekday still tells first: 'leur rencontre du 2 octobre' is the meeting before
+    assert event_day(["Les ministres se sont revus mardi, après leur rencontre du 2 octobre."], "fr", thursday) == extradited
