@@ -462,6 +462,7 @@ def _terms_match(a: str, b: str) -> bool:
 # Events that last days: a course, a visit or a summit is reported when it opens and again when
 # it closes, a working week later. An arrest, a handover or a signing happens at one moment.
 LASTING_TYPES = frozenset({"training", "visit", "meeting"})
+TALKS_TYPES = frozenset({"meeting", "visit"})
 
 
 @dataclass(frozen=True)
@@ -492,7 +493,9 @@ class Agreement:
             # An extradition is of one person: two extraditions of two named persons are two
             # incidents. Elsewhere reports often name different participants of one event.
             score -= 3.0 if self.type == "extradition" else 1.0
-        score += {"shared": 0.5, "disjoint": -2.0}.get(self.topics, 0.0)
+        # An operation or an extradition is about one trade; talks have an agenda, of which each
+        # outlet reports what its readers care about (border security here, terrorism there).
+        score += {"shared": 0.5, "disjoint": -1.0 if self.type in TALKS_TYPES else -2.0}.get(self.topics, 0.0)
         score += {"same": 0.5, "differs": -0.5}.get(self.location, 0.0)
         # The same day is weak evidence (every report of that day shares it); another day is none
         # against: a later report often dates its own news ('praised on Wednesday', 'charged on Saturday').

@@ -606,3 +606,12 @@ def test_a_report_dates_its_event_by_a_date_it_writes_out_and_not_by_its_datelin
     assert event_day(["Arrêté le 2 octobre, il a été extradé le 13 octobre."], "fr", thursday) is None
     # a weekday still tells first: 'leur rencontre du 2 octobre' is the meeting before
     assert event_day(["Les ministres se sont revus mardi, après leur rencontre du 2 octobre."], "fr", thursday) == extradited
+
+
+def test_reports_of_talks_may_tell_different_items_of_the_agenda_but_an_operation_is_about_one_trade():
+    for type_, expected in (("meeting", 1), ("joint_operation", 2)):
+        store = IncidentStore({})
+        common = dict(type_=type_, countries=("MR", "SN"), location="MR", persons=["Cheikh Tidiane Ndour"])
+        apply(store, mention("a", topics=["border_security"], **common), type_=type_)
+        apply(store, mention("b", topics=["terrorism"], when=DAY + timedelta(hours=12), **common), type_=type_)
+        assert len(incidents(store)) == expected, type_
