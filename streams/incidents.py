@@ -482,8 +482,12 @@ class Agreement:
     def strong(self, min_agreement: float) -> bool:
         """Twice the evidence a report needs to join, named persons or agencies among it, and
         nothing against: enough to join a lasting event beyond the usual window."""
-        return (self.score >= 2 * min_agreement and bool(self.persons or self.organizations)
-                and not self.persons_disjoint and self.topics != "disjoint" and self.location != "differs")
+        return self.score >= 2 * min_agreement and bool(self.persons or self.organizations) and not self.contradicted
+
+    @property
+    def contradicted(self) -> bool:
+        """Other named persons, another trade or agenda, or another place."""
+        return self.persons_disjoint or self.topics == "disjoint" or self.location == "differs"
 
     @property
     def score(self) -> float:
@@ -588,13 +592,17 @@ def reach(settings: Settings) -> timedelta:
 
 def joins(mention: IncidentMention, state: IncidentState, found: Agreement, settings: Settings) -> bool:
     """Whether what the report says agrees enough for it to join this incident at its distance:
-    within the window, enough agreement; beyond it, up to the follow-up window of a lasting
-    event, strong agreement."""
+    within the window, enough agreement; beyond it, up to the follow-up window, strong agreement
+    for a lasting event, or, for any event, a report that dates it to the day the incident's
+    reports do with nothing against (a weekly round-up, a paper's follow-up days later: 'samedi
+    dernier', 'le 13 octobre')."""
     if found.score < settings.incident_min_agreement:
         return False
     if time_gap(mention, state) <= timedelta(days=settings.incident_window_days):
         return True
-    return mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement)
+    if mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement):
+        return True
+    return found.day == "same" and not found.contradicted
 
 
 def says_little(mentions: Iterable[IncidentMention]) -> bool:
@@ -613,7 +621,7 @@ def sole_match(mention: IncidentMention, state: IncidentState, found: Agreement,
         and set(mention.countries) == set(state.countries)
         and time_gap(mention, state) <= timedelta(days=settings.incident_sole_gap_days)
         and found.score >= settings.incident_sole_min_agreement
-        and not found.persons_disjoint and found.topics != "disjoint" and found.location != "differs" and found.day != "differs"
+        and not found.contradicted and found.day != "differs"
     )
 
 

@@ -615,3 +615,24 @@ def test_reports_of_talks_may_tell_different_items_of_the_agenda_but_an_operatio
         apply(store, mention("a", topics=["border_security"], **common), type_=type_)
         apply(store, mention("b", topics=["terrorism"], when=DAY + timedelta(hours=12), **common), type_=type_)
         assert len(incidents(store)) == expected, type_
+
+
+def test_a_round_up_days_later_joins_the_operation_it_dates_to_the_same_day_and_an_undated_one_does_not():
+    four_days_later = DAY + timedelta(days=4)
+    assert SETTINGS.incident_window_days < 4 < SETTINGS.incident_follow_up_days
+    monday = DAY.date()
+    common = dict(type_="joint_operation", countries=("BE", "NL"), location=None, topics=("drug_trafficking",),
+                  agencies=["BE:pjf"], anchors=["anvers", "rotterdam", "15", "3"])
+    for round_up_day, expected in ((monday, 1), (None, 2), (monday - timedelta(days=7), 2)):
+        store = IncidentStore({})
+        apply(store, mention("a", **common).model_copy(update={"event_day": monday}), type_="joint_operation")
+        round_up = mention("week", when=four_days_later, **common).model_copy(update={"event_day": round_up_day})
+        apply(store, round_up, type_="joint_operation")
+        assert len(incidents(store)) == expected, round_up_day
+    # nothing against is part of it: another trade that day is another operation
+    store = IncidentStore({})
+    apply(store, mention("a", **common).model_copy(update={"event_day": monday}), type_="joint_operation")
+    arms = mention("week", when=four_days_later, **{**common, "topics": ("arms_trafficking",)}).model_copy(update={"event_day": monday})
+    assert agreement(arms, incidents_states(store)[0]).score >= SETTINGS.incident_min_agreement
+    apply(store, arms, type_="joint_operation")
+    assert len(incidents(store)) == 2
