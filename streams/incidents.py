@@ -292,6 +292,31 @@ def event_day(texts: Iterable[str], language: str, published_at: datetime) -> da
     return None
 
 
+# The week a report places its event in when it names no day: a weekly round-up's 'cette semaine',
+# 'earlier this week', 'la semana pasada' (folded), in weeks back from publication.
+RELATIVE_WEEKS = {"cette semaine": 0, "en debut de semaine": 0, "this week": 0, "esta semana": 0,
+                  "a principios de semana": 0, "semaine derniere": 1, "semaine passee": 1, "last week": 1,
+                  "semana pasada": 1, "pasada semana": 1}
+_RELATIVE_WEEK = re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_WEEKS), key=len, reverse=True)) + r")\b")
+
+
+def week_of(day: date) -> date:
+    """The Monday of a day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def event_week(texts: Iterable[str], published_at: datetime) -> date | None:
+    """The Monday of the week a report places its event in by 'cette semaine', 'last week', 'esta
+    semana' (the first text that names one week tells)."""
+    for text in texts:
+        back = {RELATIVE_WEEKS[m.group(1)] for m in _RELATIVE_WEEK.finditer(fold_key(text))}
+        if len(back) == 1:
+            return week_of(published_at.date()) - timedelta(weeks=back.pop())
+        if back:
+            return None
+    return None
+
+
 def agency_keys(organization) -> list[str]:
     """An agency's names in every language the gazetteer knows, with its country: "Garde civile"
     and "Guardia Civil" are one body, France's and Morocco's interior ministries two."""
@@ -331,7 +356,8 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         agency_keys=[agency_keys(o) for o in article.organizations],
         topics=sorted({t.topic for t in article.topics}),
         anchors=anchor_terms(texts, names, event.countries, article.language),
-        event_day=event_day([event.evidence, lede], article.language, article.published_at),
+        event_day=(day := event_day([event.evidence, lede], article.language, article.published_at)),
+        event_week=None if day else event_week([event.evidence, lede], article.published_at),
     )
 
 
@@ -478,6 +504,7 @@ class Agreement:
     persons_disjoint: bool = False   # both name persons, none in common
     day: str = "unknown"             # same | differs | unknown: the day the reports date the event to
     roles: int = 0                   # offices of one role, not matched as one body (see ``shared_roles``)
+    week: str = "unknown"            # same | differs | unknown: the week, for a report that names no day
 
     def strong(self, min_agreement: float) -> bool:
         """Twice the evidence a report needs to join, named persons or agencies among it, and
@@ -543,6 +570,7 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
         day=days_agree({m.event_day for m in state.mentions if m.event_day}, mention.event_day),
+        week=weeks_agree(state.mentions, mention),
     )
 
 
@@ -573,6 +601,16 @@ def days_agree(incident_days: set[date], day: date | None) -> str:
     return "same" if day in incident_days else "differs"
 
 
+def weeks_agree(mentions: Iterable[IncidentMention], mention: IncidentMention) -> str:
+    """same, differs or unknown: whether a report that names only a week ('cette semaine') places
+    the event in a week the incident's reports date it to, or the other way round."""
+    weeks = {m.event_week or week_of(m.event_day) for m in mentions if m.event_week or m.event_day}
+    week = mention.event_week or (week_of(mention.event_day) if mention.event_day else None)
+    if not (weeks and week):
+        return "unknown"
+    return "same" if week in weeks else "differs"
+
+
 def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) -> bool:
     """Same type, countries that agree, dates within the window, and not another event of the
     same article (an article that reports two meetings reports two incidents)."""
@@ -595,14 +633,15 @@ def joins(mention: IncidentMention, state: IncidentState, found: Agreement, sett
     within the window, enough agreement; beyond it, up to the follow-up window, strong agreement
     for a lasting event, or, for any event, a report that dates it to the day the incident's
     reports do with nothing against (a weekly round-up, a paper's follow-up days later: 'samedi
-    dernier', 'le 13 octobre')."""
+    dernier', 'le 13 octobre'), or that names no day but their week ('cette semaine')."""
     if found.score < settings.incident_min_agreement:
         return False
     if time_gap(mention, state) <= timedelta(days=settings.incident_window_days):
         return True
     if mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement):
         return True
-    return found.day == "same" and not found.contradicted
+    dated_alike = found.day == "same" or (found.day == "unknown" and found.week == "same")
+    return dated_alike and not found.contradicted
 
 
 def says_little(mentions: Iterable[IncidentMention]) -> bool:

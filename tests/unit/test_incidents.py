@@ -14,6 +14,7 @@ from streams.incidents import (
     agreement,
     anchor_terms,
     event_day,
+    event_week,
     figures,
     name_skeleton,
     outlet_credits,
@@ -636,3 +637,21 @@ def test_a_round_up_days_later_joins_the_operation_it_dates_to_the_same_day_and_
     assert agreement(arms, incidents_states(store)[0]).score >= SETTINGS.incident_min_agreement
     apply(store, arms, type_="joint_operation")
     assert len(incidents(store)) == 2
+
+
+def test_a_weekly_round_up_that_names_only_the_week_joins_the_operation_of_that_week():
+    sunday = datetime(2026, 9, 27, 8, 0, tzinfo=timezone.utc)
+    assert event_week(["Justice : quinze arrestations cette semaine dans le dossier du port d'Anvers."], sunday) == date(2026, 9, 21)
+    assert event_week(["Spanish police arrested nine smugglers last week."], sunday) == date(2026, 9, 14)
+    assert event_week(["La policía detuvo a nueve personas la semana pasada."], sunday) == date(2026, 9, 14)
+    assert event_week(["Cette semaine, et la semaine dernière aussi."], sunday) is None
+    thursday = date(2026, 9, 24)
+    common = dict(type_="joint_operation", countries=("BE", "NL"), location=None, topics=("drug_trafficking",),
+                  agencies=["BE:pjf"], anchors=["anvers", "15"])
+    for week, expected in ((date(2026, 9, 21), 1), (date(2026, 9, 14), 2), (None, 2)):
+        store = IncidentStore({})
+        apply(store, mention("a", when=datetime(2026, 9, 24, 18, tzinfo=timezone.utc), **common)
+              .model_copy(update={"event_day": thursday}), type_="joint_operation")
+        round_up = mention("week", when=datetime(2026, 9, 28, 20, tzinfo=timezone.utc), **common)
+        apply(store, round_up.model_copy(update={"event_week": week}), type_="joint_operation")
+        assert len(incidents(store)) == expected, week
