@@ -552,7 +552,7 @@ def topics_agree(incident_topics: set[str], mention_topics: set[str]) -> str:
 
 def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
     persons = {p for m in state.mentions for p in m.persons}
-    agencies = {key for m in state.mentions for keys in m.agency_keys for key in keys}
+    agencies = [keys for m in state.mentions for keys in m.agency_keys]
     anchors = {a for m in state.mentions for a in m.anchors}
     topics = {t for m in state.mentions for t in m.topics}
     location = _majority_location(state.mentions)
@@ -563,15 +563,38 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         type=mention.type,
         persons=shared_persons,
         persons_disjoint=bool(persons and mention.persons and not shared_persons and not surnames),
-        organizations=sum(bool(agencies.intersection(keys)) for keys in mention.agency_keys),
-        roles=shared_roles(mention.agency_keys, [keys for m in state.mentions for keys in m.agency_keys],
-                           set(mention.countries) | set(state.countries)),
+        organizations=shared_agency_count(mention.agency_keys, mention.anchors, agencies, anchors),
+        roles=shared_roles(mention.agency_keys, agencies, set(mention.countries) | set(state.countries)),
         anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors) + surnames,
         topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
         day=days_agree({m.event_day for m in state.mentions if m.event_day}, mention.event_day),
         week=weeks_agree(state.mentions, mention),
     )
+
+
+def _anchor_words(anchors: Iterable[str]) -> set[str]:
+    """A report's proper names and the words of those written as one ('dgsn dgst' of 'DGSN-DGST')."""
+    anchors = list(anchors)
+    return set(anchors) | {word for anchor in anchors for word in anchor.split() if len(word) >= 3}
+
+
+def _named_among(keys: Iterable[str], words: set[str]) -> bool:
+    return any(key.split(":", 1)[1] in words for key in keys)
+
+
+def shared_agency_count(agency_keys: list[list[str]], anchors: Iterable[str], other_agency_keys: list[list[str]],
+                        other_anchors: Iterable[str]) -> int:
+    """The agencies two reports share: named by both (in any of the gazetteer's languages), or
+    named by one and written by the other among its proper names where the tagger did not see
+    it ('DGSN-DGST', 'la Chancellerie' for the French justice ministry, 'Europol-coordinated')."""
+    keys_of_others = set().union(*map(set, other_agency_keys)) if other_agency_keys else set()
+    own_keys = set().union(*map(set, agency_keys)) if agency_keys else set()
+    other_words, words = _anchor_words(other_anchors), _anchor_words(anchors)
+    shared = sum(1 for keys in agency_keys if keys_of_others.intersection(keys) or _named_among(keys, other_words))
+    written = {key.split(":", 1)[1] for keys in other_agency_keys if not own_keys.intersection(keys)
+               for key in keys if key.split(":", 1)[1] in words}
+    return shared + len(written)
 
 
 def _role_names(keys: Iterable[str], countries: set[str]) -> set[str]:

@@ -18,6 +18,7 @@ from streams.incidents import (
     figures,
     name_skeleton,
     outlet_credits,
+    shared_agency_count,
     shared_person_count,
     surnames_among,
     apply_mentions,
@@ -655,3 +656,19 @@ def test_a_weekly_round_up_that_names_only_the_week_joins_the_operation_of_that_
         round_up = mention("week", when=datetime(2026, 9, 28, 20, tzinfo=timezone.utc), **common)
         apply(store, round_up.model_copy(update={"event_week": week}), type_="joint_operation")
         assert len(incidents(store)) == expected, week
+
+
+def test_an_agency_one_report_names_and_another_only_writes_among_its_proper_names_is_shared():
+    # the tagger saw 'DGSN' in one report; the other wrote 'DGSN-DGST' or 'la Chancellerie' unseen
+    assert shared_agency_count([["MA:dgsn", "MA:surete nationale"]], [], [], ["dgsn dgst", "rabat"]) == 1
+    assert shared_agency_count([], ["chancellerie", "alger"], [["FR:ministere de la justice", "FR:chancellerie"]], []) == 1
+    # named by both: once, however the others write it
+    assert shared_agency_count([["MA:dgsn"]], ["dgsn dgst"], [["MA:dgsn"]], ["dgsn"]) == 1
+    # a word that is no agency's name, or a name's word alone, is not one
+    assert shared_agency_count([["ES:guardia civil", "ES:gc"]], [], [], ["civil", "guardia", "algeciras"]) == 0
+    store = IncidentStore({})
+    apply(store, mention("a", type_="joint_operation", agencies=["MA:dgsn"], anchors=["nador"], topics=(), location=None),
+          type_="joint_operation")
+    unseen = mention("b", type_="joint_operation", anchors=["dgsn dgst", "almeria"], topics=(), location=None,
+                     when=DAY + timedelta(hours=6))
+    assert agreement(unseen, incidents_states(store)[0]).organizations == 1
