@@ -133,7 +133,7 @@ def figures(text: str, language: str | None = None) -> list[str]:
     words ('seven', 'sept', 'trente', 'une vingtaine') as figures: reports in two languages, or
     one in words and one in digits, agree."""
     text = without_dateline(text)
-    days = Counter(str(day) for _, day, _, _ in explicit_dates(fold_key(text), language)) if language else Counter()
+    days = Counter(str(day) for _, day, _ in explicit_dates(fold_key(text), language)) if language else Counter()
     text = _APPROXIMATE_COUNT.sub(lambda m: str(APPROXIMATE_COUNTS[m.group(1).lower()]), text)
     if language in _NUMBER_WORD_LANGUAGES:
         text = alpha2digit(text, language)
@@ -231,8 +231,8 @@ def _dates_pattern(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
     return re.compile(rf"\b(?:{day}\s+(?:de\s+)?({names}){year}|({names})\s+{day}{year})\b"), months
 
 
-def explicit_dates(text: str, language: str) -> list[tuple[int, int, int | None, tuple[int, int]]]:
-    """(month, day, year or None, span) of the dates a folded text writes out."""
+def explicit_dates(text: str, language: str) -> list[tuple[int, int, int | None]]:
+    """(month, day, year or None) of the dates a folded text writes out."""
     found = _dates_pattern(language)
     if found is None:
         return []
@@ -241,7 +241,7 @@ def explicit_dates(text: str, language: str) -> list[tuple[int, int, int | None,
     for m in pattern.finditer(text):
         day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
         if 1 <= int(day) <= 31:
-            dates.append((months[month], int(day), int(year) if year else None, m.span()))
+            dates.append((months[month], int(day), int(year) if year else None))
     return dates
 
 
@@ -284,7 +284,7 @@ def event_day(texts: Iterable[str], language: str, published_at: datetime) -> da
         if back:
             return None
     for text in texts:
-        days = {_date_up_to(month, day, year, latest) for month, day, year, _ in explicit_dates(text, language)}
+        days = {_date_up_to(month, day, year, latest) for month, day, year in explicit_dates(text, language)}
         if len(days) == 1:
             return days.pop()   # None for a date to come: an announcement, not a report
         if days:
