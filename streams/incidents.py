@@ -351,7 +351,7 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         title=article.title,
         url=article.url,
         language=article.language,
-        persons=list(dict.fromkeys(p.name for p in persons)),
+        persons=with_initialled_names([p.name for p in persons], [article.title, lede]),
         organizations=[agency_label(o) for o in article.organizations],
         agency_keys=[agency_keys(o) for o in article.organizations],
         topics=sorted({t.topic for t in article.topics}),
@@ -423,10 +423,38 @@ def _majority_location(mentions: Iterable[IncidentMention]) -> str | None:
     return max(places, key=lambda place: (counts[place], -places.index(place))) if places else None
 
 
+# A suspect named by the press with the initial of his surname ('Nabil F.', 'Sofiane K., 38 ans',
+# 'José Luis M.'): given names, then one capital and a full stop, not followed by a name (a middle
+# initial: 'John F. Kennedy').
+_INITIALLED_NAME = re.compile(r"(?<![\w.])((?:[A-ZÀ-Ý][a-zà-ÿ]{2,}[ -]){1,2}[A-Z])\.(?!\s*[A-ZÀ-Ý][a-zà-ÿ]|\w)")
+
+
+def initialled_names(texts: Iterable[str]) -> list[str]:
+    """The names a report gives with the initial of the surname only: 'Nabil F.'"""
+    return list(dict.fromkeys(m.group(1).strip() + "." for text in texts for m in _INITIALLED_NAME.finditer(text)))
+
+
+def with_initialled_names(persons: list[str], texts: Iterable[str]) -> list[str]:
+    """The persons of a report, and those it names by their initial that the person model did not see."""
+    persons = list(dict.fromkeys(persons))
+    return persons + [n for n in initialled_names(texts) if not any(_names_match(n, p) for p in persons)]
+
+
+def _initial_matches(initialled: str, full: str) -> bool:
+    """'Nabil F.' and 'Nabil Ferhat': the same given names, the surname's initial."""
+    *given, initial = fold_key(initialled).split()
+    words = fold_key(full).split()
+    return (len(initial) == 1 and len(words) > len(given) and words[:len(given)] == given
+            and words[len(given)].startswith(initial))
+
+
 def _names_match(a: str, b: str) -> bool:
     # "Ricardo van Dijk" and "Van Dijk", "Hélène Marchand" and "Helene Marchand"
     if fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90:
         return True
+    # the press's "Nabil F." and "Nabil Ferhat"
+    if a.endswith(".") != b.endswith("."):
+        return _initial_matches(a, b) if a.endswith(".") else _initial_matches(b, a)
     # one name transliterated twice: "Abdelouahab"/"Abdel Wahab", "Mohammed Benali"/"Mohamed Ben Ali"
     one, other = name_skeleton(a), name_skeleton(b)
     return len(one) >= 6 and one == other and len(fold_key(a).split()) >= 2 and len(fold_key(b).split()) >= 2

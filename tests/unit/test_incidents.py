@@ -16,6 +16,7 @@ from streams.incidents import (
     event_day,
     event_week,
     figures,
+    initialled_names,
     name_skeleton,
     outlet_credits,
     shared_agency_count,
@@ -672,3 +673,19 @@ def test_an_agency_one_report_names_and_another_only_writes_among_its_proper_nam
     unseen = mention("b", type_="joint_operation", anchors=["dgsn dgst", "almeria"], topics=(), location=None,
                      when=DAY + timedelta(hours=6))
     assert agreement(unseen, incidents_states(store)[0]).organizations == 1
+
+
+def test_a_suspect_the_press_names_by_the_initial_of_his_surname_is_the_person_another_report_names_in_full():
+    assert initialled_names(["Nabil F., 38 ans, a été extradé jeudi.", "José Luis M. fue entregado ayer."]) == ["Nabil F.", "José Luis M."]
+    assert initialled_names(["John F. Kennedy airport", "la PJ. Les enquêteurs"]) == []   # a middle initial, an acronym
+    assert shared_person_count(["Nabil F."], [], ["Nabil Ferhat"], []) == 1
+    assert shared_person_count(["José Luis M."], [], ["José Luis Martínez Ruiz"], []) == 1
+    assert shared_person_count(["Nabil F."], [], ["Karim Ferhat"], []) == 0          # another given name
+    assert shared_person_count(["Nabil F."], [], ["Nabil Kaddour"], []) == 0         # another initial
+    store = IncidentStore({})
+    apply(store, mention("a", type_="extradition", countries=("DZ", "FR"), location="FR", persons=["Nabil Ferhat"], topics=()),
+          type_="extradition")
+    initialled = mention("b", type_="extradition", countries=("DZ", "FR"), location="FR", persons=["Nabil F."], topics=(),
+                         anchors=["lyon"], when=DAY + timedelta(days=1))
+    found = agreement(initialled, incidents_states(store)[0])
+    assert found.persons == 1 and not found.persons_disjoint
