@@ -213,6 +213,8 @@ class IncidentMention(BaseModel):
     anchors: list[str] = Field(default_factory=list, description="Folded proper names and figures of the title, lede and sentence")
     event_day: date | None = Field(
         default=None, description="The day the report says the event took place ('on Tuesday', 'mardi'), on or before publication")
+    event_week: date | None = Field(
+        default=None, description="The Monday of the week a report without a day places the event in ('cette semaine', 'last week')")
 
 
 class ArticleMentions(BaseModel):

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any, Iterable, MutableMapping, get_args
 
 from babel.core import UnknownLocaleError
-from babel.dates import get_day_names
+from babel.dates import get_day_names, get_month_names
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 from text_to_num import alpha2digit
@@ -128,16 +128,21 @@ _APPROXIMATE_COUNT = re.compile(r"\b(?:une|un|a|una|some|about)\s+(" + "|".join(
 
 
 def figures(text: str, language: str | None = None) -> list[str]:
-    """The figures of a text, years left out, with counts written in words ('seven', 'sept',
-    'trente', 'une vingtaine') as figures: reports in two languages, or one in words and one in
-    digits, agree."""
+    """The figures of a text, years and the days of dates left out ('le 13 octobre' is a day, and
+    the event's day is compared on its own; a dateline's is the report's), with counts written in
+    words ('seven', 'sept', 'trente', 'une vingtaine') as figures: reports in two languages, or
+    one in words and one in digits, agree."""
+    text = without_dateline(text)
+    days = Counter(str(day) for _, day, _ in explicit_dates(fold_key(text), language)) if language else Counter()
     text = _APPROXIMATE_COUNT.sub(lambda m: str(APPROXIMATE_COUNTS[m.group(1).lower()]), text)
     if language in _NUMBER_WORD_LANGUAGES:
         text = alpha2digit(text, language)
     found = []
     for match in _NUMBER.finditer(text):
         number = match.group(0).replace(",", ".")
-        if not (len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100):   # years
+        if days[number] > 0:
+            days[number] -= 1
+        elif not (len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100):   # years
             found.append(number)
     return found
 
@@ -195,17 +200,76 @@ _REPORTED_ON = re.compile(
     r"rapporte|confirme|dijo|anuncio|informo|indico|confirmo|explico|senalo|afirmo|revelo)(?:\s+(?:on|ce|el|este|le))?\s+$")
 
 
+# 'il y a deux jours', 'two days ago', 'hace tres días' (folded): days back from publication.
+_DAYS_AGO = re.compile(r"\b(?:il y a|hace)\s+(\d{1,2}|deux|trois|quatre|dos|tres|cuatro)\s+(?:jours|dias)\b"
+                       r"|\b(\d{1,2}|two|three|four)\s+days\s+ago\b")
+_SMALL_COUNTS = {"two": 2, "deux": 2, "dos": 2, "three": 3, "trois": 3, "tres": 3, "four": 4, "quatre": 4, "cuatro": 4}
+
+# A wire's dateline, 'RABAT, Sept 8 (North Africa Wire) -' or 'MADRID, 17 sept. -': its date is
+# the report's, not the event's, and its day is no figure.
+_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]+,\s*[^\n()–—-]{0,25}?(?:\([^()\n]{2,40}\))?\s*[-–—]\s")
+
+
+def without_dateline(text: str) -> str:
+    return _DATELINE.sub("", text, count=1)
+
+
+@lru_cache(maxsize=32)
+def _dates_pattern(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
+    """Dates written with a day and a month in a language, over folded text: '13 octobre',
+    '1er octobre', '10 de septiembre de 2026', 'September 10', 'Sept 10, 2026' (CLDR's names)."""
+    try:
+        months = {fold_key(name): number for width in ("wide", "abbreviated")
+                  for number, name in get_month_names(width, locale=language).items() if len(fold_key(name)) >= 3}
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    if language == "en":
+        months["sept"] = 9
+    names = "|".join(map(re.escape, sorted(months, key=len, reverse=True)))
+    day = r"(\d{1,2})(?:er|st|nd|rd|th)?"
+    year = r"(?:\s+(?:de\s+|del\s+)?((?:19|20)\d\d))?"
+    return re.compile(rf"\b(?:{day}\s+(?:de\s+)?({names}){year}|({names})\s+{day}{year})\b"), months
+
+
+def explicit_dates(text: str, language: str) -> list[tuple[int, int, int | None]]:
+    """(month, day, year or None) of the dates a folded text writes out."""
+    found = _dates_pattern(language)
+    if found is None:
+        return []
+    pattern, months = found
+    dates = []
+    for m in pattern.finditer(text):
+        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        if 1 <= int(day) <= 31:
+            dates.append((months[month], int(day), int(year) if year else None))
+    return dates
+
+
+def _date_up_to(month: int, day: int, year: int | None, latest: date) -> date | None:
+    """The date on or before ``latest`` a month and day (and maybe a year) name; None for a date
+    to come ('sera extradé le 20 octobre') or one that does not exist. Without a year, a date
+    more than half a year ahead is last year's ('le 30 décembre', read in January)."""
+    try:
+        candidate = date(year or latest.year, month, day)
+        if not year and (candidate - latest).days > 183:
+            candidate = date(latest.year - 1, month, day)
+    except ValueError:
+        return None
+    return candidate if candidate <= latest else None
+
+
 def event_day(texts: Iterable[str], language: str, published_at: datetime) -> date | None:
     """The day a report dates its event to by a weekday ('mardi', 'on Tuesday', 'este lunes'):
     the last such day up to publication; else by a day relative to publication ('hier',
-    'yesterday', 'ayer'). The first text that names exactly one day tells; reports of one event
-    name its day, so two reports naming two days tell two events.
-    A report's local date may run a day ahead of its UTC time, hence the day of slack."""
-    texts = [fold_key(text) for text in texts]
+    'yesterday', 'ayer', 'il y a deux jours'); else by a date written out ('le 13 octobre',
+    'Sept. 10', 'el 10 de septiembre'), a wire's dateline left out. The first text that names
+    exactly one day tells; reports of one event name its day, so two reports naming two days
+    tell two events. A report's local date may run a day ahead of its UTC time, hence the day of slack."""
+    texts = [fold_key(without_dateline(text)) for text in texts]
+    latest = published_at.date() + timedelta(days=1)
     found = _weekday_names(language)
     if found is not None:
         pattern, names = found
-        latest = published_at.date() + timedelta(days=1)
         for text in texts:
             days = {names[m.group(1)] for m in pattern.finditer(text) if not _REPORTED_ON.search(text, 0, m.start())}
             if len(days) == 1:
@@ -214,8 +278,40 @@ def event_day(texts: Iterable[str], language: str, published_at: datetime) -> da
                 return None
     for text in texts:
         back = {RELATIVE_DAYS[m.group(1)] for m in _RELATIVE_DAY.finditer(text.replace("-", " "))}
+        back |= {int(n) if n.isdigit() else _SMALL_COUNTS[n] for m in _DAYS_AGO.finditer(text) for n in [m.group(1) or m.group(2)]}
         if len(back) == 1:
             return published_at.date() - timedelta(days=back.pop())
+        if back:
+            return None
+    for text in texts:
+        days = {_date_up_to(month, day, year, latest) for month, day, year in explicit_dates(text, language)}
+        if len(days) == 1:
+            return days.pop()   # None for a date to come: an announcement, not a report
+        if days:
+            return None
+    return None
+
+
+# The week a report places its event in when it names no day: a weekly round-up's 'cette semaine',
+# 'earlier this week', 'la semana pasada' (folded), in weeks back from publication.
+RELATIVE_WEEKS = {"cette semaine": 0, "en debut de semaine": 0, "this week": 0, "esta semana": 0,
+                  "a principios de semana": 0, "semaine derniere": 1, "semaine passee": 1, "last week": 1,
+                  "semana pasada": 1, "pasada semana": 1}
+_RELATIVE_WEEK = re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_WEEKS), key=len, reverse=True)) + r")\b")
+
+
+def week_of(day: date) -> date:
+    """The Monday of a day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def event_week(texts: Iterable[str], published_at: datetime) -> date | None:
+    """The Monday of the week a report places its event in by 'cette semaine', 'last week', 'esta
+    semana' (the first text that names one week tells)."""
+    for text in texts:
+        back = {RELATIVE_WEEKS[m.group(1)] for m in _RELATIVE_WEEK.finditer(fold_key(text))}
+        if len(back) == 1:
+            return week_of(published_at.date()) - timedelta(weeks=back.pop())
         if back:
             return None
     return None
@@ -255,12 +351,13 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         title=article.title,
         url=article.url,
         language=article.language,
-        persons=list(dict.fromkeys(p.name for p in persons)),
+        persons=with_initialled_names([p.name for p in persons], [article.title, lede]),
         organizations=[agency_label(o) for o in article.organizations],
         agency_keys=[agency_keys(o) for o in article.organizations],
         topics=sorted({t.topic for t in article.topics}),
         anchors=anchor_terms(texts, names, event.countries, article.language),
-        event_day=event_day([event.evidence, lede], article.language, article.published_at),
+        event_day=(day := event_day([event.evidence, lede], article.language, article.published_at)),
+        event_week=None if day else event_week([event.evidence, lede], article.published_at),
     )
 
 
@@ -270,8 +367,20 @@ def mentions_of(article: EnrichedArticle) -> list[ArticleMentions]:
     by_type: dict[str, list[IncidentMention]] = {t: [] for t in EVENT_TYPES}
     for event in article.events:
         if len(set(event.countries)) > 1:   # cooperation needs two countries
-            by_type[event.type].append(mention_of(event, article))
+            mention = mention_of(event, article)
+            if not any(told_twice(mention, earlier) for earlier in by_type[event.type]):
+                by_type[event.type].append(mention)
     return [ArticleMentions(article_id=article.article_id, type=t, mentions=by_type[t]) for t in EVENT_TYPES]
+
+
+def told_twice(mention: IncidentMention, earlier: IncidentMention) -> bool:
+    """Whether an article's second mention of a type is its first one told again: the same
+    countries, dated to the same day or not dated apart ('a reçu vendredi son homologue italien...
+    les entretiens ont porté sur le retour des migrants en Italie' is one meeting, whatever
+    place each sentence suggests). Two incidents there would leave a phantom one that later
+    reports, agreeing with both, split between. The earlier telling, the title's or the lede's, stands."""
+    return (set(mention.countries) == set(earlier.countries)
+            and (mention.event_day is None or earlier.event_day is None or mention.event_day == earlier.event_day))
 
 
 # ---------------------------------------------------------------- when two reports tell one event
@@ -314,10 +423,38 @@ def _majority_location(mentions: Iterable[IncidentMention]) -> str | None:
     return max(places, key=lambda place: (counts[place], -places.index(place))) if places else None
 
 
+# A suspect named by the press with the initial of his surname ('Nabil F.', 'Sofiane K., 38 ans',
+# 'José Luis M.'): given names, then one capital and a full stop, not followed by a name (a middle
+# initial: 'John F. Kennedy').
+_INITIALLED_NAME = re.compile(r"(?<![\w.])((?:[A-ZÀ-Ý][a-zà-ÿ]{2,}[ -]){1,2}[A-Z])\.(?!\s*[A-ZÀ-Ý][a-zà-ÿ]|\w)")
+
+
+def initialled_names(texts: Iterable[str]) -> list[str]:
+    """The names a report gives with the initial of the surname only: 'Nabil F.'"""
+    return list(dict.fromkeys(m.group(1).strip() + "." for text in texts for m in _INITIALLED_NAME.finditer(text)))
+
+
+def with_initialled_names(persons: list[str], texts: Iterable[str]) -> list[str]:
+    """The persons of a report, and those it names by their initial that the person model did not see."""
+    persons = list(dict.fromkeys(persons))
+    return persons + [n for n in initialled_names(texts) if not any(_names_match(n, p) for p in persons)]
+
+
+def _initial_matches(initialled: str, full: str) -> bool:
+    """'Nabil F.' and 'Nabil Ferhat': the same given names, the surname's initial."""
+    *given, initial = fold_key(initialled).split()
+    words = fold_key(full).split()
+    return (len(initial) == 1 and len(words) > len(given) and words[:len(given)] == given
+            and words[len(given)].startswith(initial))
+
+
 def _names_match(a: str, b: str) -> bool:
     # "Ricardo van Dijk" and "Van Dijk", "Hélène Marchand" and "Helene Marchand"
     if fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90:
         return True
+    # the press's "Nabil F." and "Nabil Ferhat"
+    if a.endswith(".") != b.endswith("."):
+        return _initial_matches(a, b) if a.endswith(".") else _initial_matches(b, a)
     # one name transliterated twice: "Abdelouahab"/"Abdel Wahab", "Mohammed Benali"/"Mohamed Ben Ali"
     one, other = name_skeleton(a), name_skeleton(b)
     return len(one) >= 6 and one == other and len(fold_key(a).split()) >= 2 and len(fold_key(b).split()) >= 2
@@ -379,6 +516,7 @@ def _terms_match(a: str, b: str) -> bool:
 # Events that last days: a course, a visit or a summit is reported when it opens and again when
 # it closes, a working week later. An arrest, a handover or a signing happens at one moment.
 LASTING_TYPES = frozenset({"training", "visit", "meeting"})
+TALKS_TYPES = frozenset({"meeting", "visit"})
 
 
 @dataclass(frozen=True)
@@ -393,21 +531,30 @@ class Agreement:
     location: str    # same | differs | unknown
     persons_disjoint: bool = False   # both name persons, none in common
     day: str = "unknown"             # same | differs | unknown: the day the reports date the event to
+    roles: int = 0                   # offices of one role, not matched as one body (see ``shared_roles``)
+    week: str = "unknown"            # same | differs | unknown: the week, for a report that names no day
 
     def strong(self, min_agreement: float) -> bool:
         """Twice the evidence a report needs to join, named persons or agencies among it, and
         nothing against: enough to join a lasting event beyond the usual window."""
-        return (self.score >= 2 * min_agreement and bool(self.persons or self.organizations)
-                and not self.persons_disjoint and self.topics != "disjoint" and self.location != "differs")
+        return self.score >= 2 * min_agreement and bool(self.persons or self.organizations) and not self.contradicted
+
+    @property
+    def contradicted(self) -> bool:
+        """Other named persons, another trade or agenda, or another place."""
+        return self.persons_disjoint or self.topics == "disjoint" or self.location == "differs"
 
     @property
     def score(self) -> float:
         score = 2.0 * min(self.persons, 2) + 1.0 * min(self.organizations, 2) + 0.75 * min(self.anchors, 4)
+        score += 0.5 * min(self.roles, 2)
         if self.persons_disjoint:
             # An extradition is of one person: two extraditions of two named persons are two
             # incidents. Elsewhere reports often name different participants of one event.
             score -= 3.0 if self.type == "extradition" else 1.0
-        score += {"shared": 0.5, "disjoint": -2.0}.get(self.topics, 0.0)
+        # An operation or an extradition is about one trade; talks have an agenda, of which each
+        # outlet reports what its readers care about (border security here, terrorism there).
+        score += {"shared": 0.5, "disjoint": -1.0 if self.type in TALKS_TYPES else -2.0}.get(self.topics, 0.0)
         score += {"same": 0.5, "differs": -0.5}.get(self.location, 0.0)
         # The same day is weak evidence (every report of that day shares it); another day is none
         # against: a later report often dates its own news ('praised on Wednesday', 'charged on Saturday').
@@ -433,7 +580,7 @@ def topics_agree(incident_topics: set[str], mention_topics: set[str]) -> str:
 
 def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
     persons = {p for m in state.mentions for p in m.persons}
-    agencies = {key for m in state.mentions for keys in m.agency_keys for key in keys}
+    agencies = [keys for m in state.mentions for keys in m.agency_keys]
     anchors = {a for m in state.mentions for a in m.anchors}
     topics = {t for m in state.mentions for t in m.topics}
     location = _majority_location(state.mentions)
@@ -444,11 +591,57 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         type=mention.type,
         persons=shared_persons,
         persons_disjoint=bool(persons and mention.persons and not shared_persons and not surnames),
-        organizations=sum(bool(agencies.intersection(keys)) for keys in mention.agency_keys),
+        organizations=shared_agency_count(mention.agency_keys, mention.anchors, agencies, anchors),
+        roles=shared_roles(mention.agency_keys, agencies, set(mention.countries) | set(state.countries)),
         anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors) + surnames,
         topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
         day=days_agree({m.event_day for m in state.mentions if m.event_day}, mention.event_day),
+        week=weeks_agree(state.mentions, mention),
+    )
+
+
+def _anchor_words(anchors: Iterable[str]) -> set[str]:
+    """A report's proper names and the words of those written as one ('dgsn dgst' of 'DGSN-DGST')."""
+    anchors = list(anchors)
+    return set(anchors) | {word for anchor in anchors for word in anchor.split() if len(word) >= 3}
+
+
+def _named_among(keys: Iterable[str], words: set[str]) -> bool:
+    return any(key.split(":", 1)[1] in words for key in keys)
+
+
+def shared_agency_count(agency_keys: list[list[str]], anchors: Iterable[str], other_agency_keys: list[list[str]],
+                        other_anchors: Iterable[str]) -> int:
+    """The agencies two reports share: named by both (in any of the gazetteer's languages), or
+    named by one and written by the other among its proper names where the tagger did not see
+    it ('DGSN-DGST', 'la Chancellerie' for the French justice ministry, 'Europol-coordinated')."""
+    keys_of_others = set().union(*map(set, other_agency_keys)) if other_agency_keys else set()
+    own_keys = set().union(*map(set, agency_keys)) if agency_keys else set()
+    other_words, words = _anchor_words(other_anchors), _anchor_words(anchors)
+    shared = sum(1 for keys in agency_keys if keys_of_others.intersection(keys) or _named_among(keys, other_words))
+    written = {key.split(":", 1)[1] for keys in other_agency_keys if not own_keys.intersection(keys)
+               for key in keys if key.split(":", 1)[1] in words}
+    return shared + len(written)
+
+
+def _role_names(keys: Iterable[str], countries: set[str]) -> set[str]:
+    """An agency's names without its country, if that country is one of the cooperating ones."""
+    split = [key.split(":", 1) for key in keys]
+    return {name for country, name in split if country in countries}
+
+
+def shared_roles(agency_keys: list[list[str]], other_agency_keys: list[list[str]], countries: set[str]) -> int:
+    """The agencies of a report that another report names as the same office of one side or the
+    other, and not as the same body: "le ministre de l'Intérieur a reçu son homologue" told as
+    the French ministry by one outlet and the Moroccan by another, a chief of staff of either
+    army. Across a pair, one office is evidence the reports tell one event (the interior
+    ministers' talks, not the army chiefs' that week), though weaker than one body."""
+    others = [set(keys) for keys in other_agency_keys]
+    other_roles = set().union(*(_role_names(keys, countries) for keys in others)) if others else set()
+    return sum(
+        1 for keys in agency_keys
+        if not any(other & set(keys) for other in others) and _role_names(keys, countries) & other_roles
     )
 
 
@@ -457,6 +650,16 @@ def days_agree(incident_days: set[date], day: date | None) -> str:
     if not (incident_days and day):
         return "unknown"
     return "same" if day in incident_days else "differs"
+
+
+def weeks_agree(mentions: Iterable[IncidentMention], mention: IncidentMention) -> str:
+    """same, differs or unknown: whether a report that names only a week ('cette semaine') places
+    the event in a week the incident's reports date it to, or the other way round."""
+    weeks = {m.event_week or week_of(m.event_day) for m in mentions if m.event_week or m.event_day}
+    week = mention.event_week or (week_of(mention.event_day) if mention.event_day else None)
+    if not (weeks and week):
+        return "unknown"
+    return "same" if week in weeks else "differs"
 
 
 def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) -> bool:
@@ -478,13 +681,18 @@ def reach(settings: Settings) -> timedelta:
 
 def joins(mention: IncidentMention, state: IncidentState, found: Agreement, settings: Settings) -> bool:
     """Whether what the report says agrees enough for it to join this incident at its distance:
-    within the window, enough agreement; beyond it, up to the follow-up window of a lasting
-    event, strong agreement."""
+    within the window, enough agreement; beyond it, up to the follow-up window, strong agreement
+    for a lasting event, or, for any event, a report that dates it to the day the incident's
+    reports do with nothing against (a weekly round-up, a paper's follow-up days later: 'samedi
+    dernier', 'le 13 octobre'), or that names no day but their week ('cette semaine')."""
     if found.score < settings.incident_min_agreement:
         return False
     if time_gap(mention, state) <= timedelta(days=settings.incident_window_days):
         return True
-    return mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement)
+    if mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement):
+        return True
+    dated_alike = found.day == "same" or (found.day == "unknown" and found.week == "same")
+    return dated_alike and not found.contradicted
 
 
 def says_little(mentions: Iterable[IncidentMention]) -> bool:
@@ -503,7 +711,7 @@ def sole_match(mention: IncidentMention, state: IncidentState, found: Agreement,
         and set(mention.countries) == set(state.countries)
         and time_gap(mention, state) <= timedelta(days=settings.incident_sole_gap_days)
         and found.score >= settings.incident_sole_min_agreement
-        and not found.persons_disjoint and found.topics != "disjoint" and found.location != "differs" and found.day != "differs"
+        and not found.contradicted and found.day != "differs"
     )
 
 

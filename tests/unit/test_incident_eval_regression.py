@@ -1,4 +1,4 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the four gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the five gold sets.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
 - ``incidents-dev2``: a second set, written to find where the event enrichment misses the
@@ -12,6 +12,10 @@
   the usual trigger words (indirect verbs, nominal headlines, the passive, agencies named by an
   acronym or a paraphrase, countries named through a capital, short briefs), then tuned on
   (0.650 end to end when it was written);
+- ``incidents-dev5``: written before it was tuned on (0.928 end to end, 0.975 found only then), for
+  how outlets disagree on one event (titles for names, acronyms and paraphrases for agencies,
+  relative days and weekly round-ups, city, country or venue, side talks at a summit) beside
+  look-alikes (the same persons meeting again weeks later, three pairs meeting the same day);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -35,6 +39,7 @@ FLOORS = {
     "incidents-dev2": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev3": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev4": {"end_to_end": 0.88, "found_only": 0.96, "precision": 0.98},
+    "incidents-dev5": {"end_to_end": 0.94, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.82, "found_only": 0.90, "precision": 0.98},
 }
 

@@ -7,16 +7,19 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from schemas.articles import ArticleMentions, IncidentMention
+from schemas.articles import ArticleMentions, CooperationEvent, EnrichedArticle, IncidentMention, Organization
 from streams.incident_eval import Item, pairwise
 from streams.incidents import (
     IncidentStore,
     agreement,
     anchor_terms,
     event_day,
+    event_week,
     figures,
+    initialled_names,
     name_skeleton,
     outlet_credits,
+    shared_agency_count,
     shared_person_count,
     surnames_among,
     apply_mentions,
@@ -97,8 +100,11 @@ def test_counts_in_words_are_the_figures_of_another_report_in_another_language()
     english = anchor_terms(["Police said seven suspects were detained in Linz."], language="en")
     french = anchor_terms(["Des policiers ont interpellé sept passeurs à Passau."], language="fr")
     assert "7" in english and "7" in french
-    # 'Sept' is a month in an English dateline, and 'deux pays' is no count of suspects
-    assert figures("DAKAR, Sept 15 - the two countries", "en") == ["15"]
+    # 'Sept' is a month in an English dateline, not seven; a date's day is no count of suspects,
+    # nor is 'deux pays'
+    assert figures("DAKAR, Sept 15 - the two countries", "en") == []
+    assert figures("Police held 15 suspects on Sept 15.", "en") == ["15"]
+    assert figures("Le 13 octobre, treize passeurs ont été arrêtés.", "fr") == ["13"]
     assert figures("les deux pays", "fr") == []
 
 
@@ -535,3 +541,151 @@ def test_a_bridging_message_processed_again_over_any_prefix_of_its_writes_counts
     for cut, table, full in _replayed_after_every_prefix(dict(store.table), message):
         assert {k: v for k, v in table.items() if not k.startswith("day|")} == \
                {k: v for k, v in full.items() if not k.startswith("day|")}, f"after {cut} writes"
+
+
+def _meeting_event(article, number: int, location: str, evidence: str) -> CooperationEvent:
+    return CooperationEvent(event_id=f"{article.article_id}-meeting-{number}", article_id=article.article_id, type="meeting",
+                            countries=["IT", "TN"], location=location, evidence=evidence, published_at=article.published_at)
+
+
+def test_an_article_that_tells_one_meeting_twice_is_one_report_of_it():
+    received = "Le ministre de l'Intérieur a reçu lundi à Tunis son homologue italien."
+    talks = "Les entretiens ont porté sur le retour des migrants tunisiens en situation irrégulière en Italie."
+    base = make_article("Le ministre reçoit son homologue italien", f"{received} {talks}", "fr", "tn-1")
+    interior = Organization(name="Ministère de l'Intérieur", aliases=["Ministerio del Interior"], country="IT", kind="ministry")
+    article = EnrichedArticle(**base.model_dump(), enriched_at=base.published_at, enricher_version="test", organizations=[interior],
+                              events=[_meeting_event(base, 1, "TN", received), _meeting_event(base, 2, "IT", talks)])
+    [meetings] = [m for m in mentions_of(article) if m.type == "meeting"]
+    assert [m.location for m in meetings.mentions] == ["TN"]   # the lede's telling, not a second incident placed in Italy
+    # a later report placed in Italy by its reading has one incident to join, not a phantom one to split over
+    store = IncidentStore({})
+    apply_mentions(store, meetings, SETTINGS)
+    later = mention("es-1", countries=("IT", "TN"), location="IT", agencies=["IT:ministerio del interior"], topics=(), anchors=["@TN"],
+                    when=article.published_at + timedelta(days=1)).model_copy(update={"event_day": date(2024, 4, 29)})
+    apply(store, later)
+    assert len(incidents(store)) == 1
+    # two meetings on two days are two, even in one article
+    met_again = "Les deux ministres s'étaient déjà vus mercredi à Rome."
+    two = article.model_copy(update={"events": [_meeting_event(base, 1, "TN", received), _meeting_event(base, 2, "IT", met_again)]})
+    [meetings] = [m for m in mentions_of(two) if m.type == "meeting"]
+    assert len(meetings.mentions) == 2
+
+
+def test_one_office_of_either_side_is_evidence_the_reports_tell_one_event():
+    # 'le ministre de l'Intérieur a reçu son homologue': one outlet's reading gives the French
+    # ministry, another's the Moroccan; the army chiefs' talks that day are another event
+    store = IncidentStore({})
+    # each names something of its own: none is a brief that joins the only incident there is
+    apply(store, mention("a", agencies=["FR:ministere de l interieur"], anchors=["beauvau"]))
+    state = incidents_states(store)[0]
+    other_side = mention("b", agencies=["MA:ministere de l interieur"], anchors=["skhirat"], when=DAY + timedelta(hours=6))
+    army = mention("c", agencies=["MA:etat major general des forces armees"], anchors=["kenitra"], when=DAY + timedelta(hours=6))
+    third_country = mention("d", agencies=["ES:ministere de l interieur"], when=DAY + timedelta(hours=6))
+    same_body = mention("e", agencies=["FR:ministere de l interieur"], when=DAY + timedelta(hours=6))
+    assert agreement(other_side, state).roles == 1
+    assert agreement(army, state).roles == agreement(third_country, state).roles == 0
+    assert (agreement(same_body, state).organizations, agreement(same_body, state).roles) == (1, 0)   # counted once, as one body
+    assert agreement(army, state).score < SETTINGS.incident_min_agreement <= agreement(other_side, state).score
+    apply(store, army)
+    apply(store, other_side)
+    assert sorted(i.article_ids for i in incidents(store)) == [["a", "b"], ["c"]]
+
+
+def test_a_report_dates_its_event_by_a_date_it_writes_out_and_not_by_its_dateline():
+    thursday = datetime(2026, 10, 15, 9, 0, tzinfo=timezone.utc)
+    tuesday_evening = datetime(2026, 10, 13, 19, 0, tzinfo=timezone.utc)
+    extradited = date(2026, 10, 13)
+    # a date written out, in any of the three languages, is the day a weekday gives another report
+    assert event_day(["Sofiane K. a été remis mardi aux autorités algériennes."], "fr", tuesday_evening) == extradited
+    assert event_day(["Sofiane K. a été extradé le 13 octobre vers l'Algérie."], "fr", thursday) == extradited
+    assert event_day(["Fue extraditado el 13 de octubre de 2026."], "es", thursday) == extradited
+    assert event_day(["He was handed over on Oct. 13 in Algiers."], "en", thursday) == extradited
+    assert event_day(["Huit passeurs ont été interpellés il y a deux jours."], "fr", thursday) == extradited
+    assert event_day(["Police arrested eight smugglers two days ago."], "en", thursday) == extradited
+    # a wire's dateline dates the report, not the event
+    assert event_day(["ALGIERS, Oct 14 (North Africa Wire) - France has extradited a suspect to Algeria."], "en", thursday) is None
+    # a date to come, or two dates: no day
+    assert event_day(["Il sera présenté au juge le 20 octobre."], "fr", thursday) is None
+    assert event_day(["Arrêté le 2 octobre, il a été extradé le 13 octobre."], "fr", thursday) is None
+    # a weekday still tells first: 'leur rencontre du 2 octobre' is the meeting before
+    assert event_day(["Les ministres se sont revus mardi, après leur rencontre du 2 octobre."], "fr", thursday) == extradited
+
+
+def test_reports_of_talks_may_tell_different_items_of_the_agenda_but_an_operation_is_about_one_trade():
+    for type_, expected in (("meeting", 1), ("joint_operation", 2)):
+        store = IncidentStore({})
+        common = dict(type_=type_, countries=("MR", "SN"), location="MR", persons=["Cheikh Tidiane Ndour"])
+        apply(store, mention("a", topics=["border_security"], **common), type_=type_)
+        apply(store, mention("b", topics=["terrorism"], when=DAY + timedelta(hours=12), **common), type_=type_)
+        assert len(incidents(store)) == expected, type_
+
+
+def test_a_round_up_days_later_joins_the_operation_it_dates_to_the_same_day_and_an_undated_one_does_not():
+    four_days_later = DAY + timedelta(days=4)
+    assert SETTINGS.incident_window_days < 4 < SETTINGS.incident_follow_up_days
+    monday = DAY.date()
+    common = dict(type_="joint_operation", countries=("BE", "NL"), location=None, topics=("drug_trafficking",),
+                  agencies=["BE:pjf"], anchors=["anvers", "rotterdam", "15", "3"])
+    for round_up_day, expected in ((monday, 1), (None, 2), (monday - timedelta(days=7), 2)):
+        store = IncidentStore({})
+        apply(store, mention("a", **common).model_copy(update={"event_day": monday}), type_="joint_operation")
+        round_up = mention("week", when=four_days_later, **common).model_copy(update={"event_day": round_up_day})
+        apply(store, round_up, type_="joint_operation")
+        assert len(incidents(store)) == expected, round_up_day
+    # nothing against is part of it: another trade that day is another operation
+    store = IncidentStore({})
+    apply(store, mention("a", **common).model_copy(update={"event_day": monday}), type_="joint_operation")
+    arms = mention("week", when=four_days_later, **{**common, "topics": ("arms_trafficking",)}).model_copy(update={"event_day": monday})
+    assert agreement(arms, incidents_states(store)[0]).score >= SETTINGS.incident_min_agreement
+    apply(store, arms, type_="joint_operation")
+    assert len(incidents(store)) == 2
+
+
+def test_a_weekly_round_up_that_names_only_the_week_joins_the_operation_of_that_week():
+    sunday = datetime(2026, 9, 27, 8, 0, tzinfo=timezone.utc)
+    assert event_week(["Justice : quinze arrestations cette semaine dans le dossier du port d'Anvers."], sunday) == date(2026, 9, 21)
+    assert event_week(["Spanish police arrested nine smugglers last week."], sunday) == date(2026, 9, 14)
+    assert event_week(["La policía detuvo a nueve personas la semana pasada."], sunday) == date(2026, 9, 14)
+    assert event_week(["Cette semaine, et la semaine dernière aussi."], sunday) is None
+    thursday = date(2026, 9, 24)
+    common = dict(type_="joint_operation", countries=("BE", "NL"), location=None, topics=("drug_trafficking",),
+                  agencies=["BE:pjf"], anchors=["anvers", "15"])
+    for week, expected in ((date(2026, 9, 21), 1), (date(2026, 9, 14), 2), (None, 2)):
+        store = IncidentStore({})
+        apply(store, mention("a", when=datetime(2026, 9, 24, 18, tzinfo=timezone.utc), **common)
+              .model_copy(update={"event_day": thursday}), type_="joint_operation")
+        round_up = mention("week", when=datetime(2026, 9, 28, 20, tzinfo=timezone.utc), **common)
+        apply(store, round_up.model_copy(update={"event_week": week}), type_="joint_operation")
+        assert len(incidents(store)) == expected, week
+
+
+def test_an_agency_one_report_names_and_another_only_writes_among_its_proper_names_is_shared():
+    # the tagger saw 'DGSN' in one report; the other wrote 'DGSN-DGST' or 'la Chancellerie' unseen
+    assert shared_agency_count([["MA:dgsn", "MA:surete nationale"]], [], [], ["dgsn dgst", "rabat"]) == 1
+    assert shared_agency_count([], ["chancellerie", "alger"], [["FR:ministere de la justice", "FR:chancellerie"]], []) == 1
+    # named by both: once, however the others write it
+    assert shared_agency_count([["MA:dgsn"]], ["dgsn dgst"], [["MA:dgsn"]], ["dgsn"]) == 1
+    # a word that is no agency's name, or a name's word alone, is not one
+    assert shared_agency_count([["ES:guardia civil", "ES:gc"]], [], [], ["civil", "guardia", "algeciras"]) == 0
+    store = IncidentStore({})
+    apply(store, mention("a", type_="joint_operation", agencies=["MA:dgsn"], anchors=["nador"], topics=(), location=None),
+          type_="joint_operation")
+    unseen = mention("b", type_="joint_operation", anchors=["dgsn dgst", "almeria"], topics=(), location=None,
+                     when=DAY + timedelta(hours=6))
+    assert agreement(unseen, incidents_states(store)[0]).organizations == 1
+
+
+def test_a_suspect_the_press_names_by_the_initial_of_his_surname_is_the_person_another_report_names_in_full():
+    assert initialled_names(["Nabil F., 38 ans, a été extradé jeudi.", "José Luis M. fue entregado ayer."]) == ["Nabil F.", "José Luis M."]
+    assert initialled_names(["John F. Kennedy airport", "la PJ. Les enquêteurs"]) == []   # a middle initial, an acronym
+    assert shared_person_count(["Nabil F."], [], ["Nabil Ferhat"], []) == 1
+    assert shared_person_count(["José Luis M."], [], ["José Luis Martínez Ruiz"], []) == 1
+    assert shared_person_count(["Nabil F."], [], ["Karim Ferhat"], []) == 0          # another given name
+    assert shared_person_count(["Nabil F."], [], ["Nabil Kaddour"], []) == 0         # another initial
+    store = IncidentStore({})
+    apply(store, mention("a", type_="extradition", countries=("DZ", "FR"), location="FR", persons=["Nabil Ferhat"], topics=()),
+          type_="extradition")
+    initialled = mention("b", type_="extradition", countries=("DZ", "FR"), location="FR", persons=["Nabil F."], topics=(),
+                         anchors=["lyon"], when=DAY + timedelta(days=1))
+    found = agreement(initialled, incidents_states(store)[0])
+    assert found.persons == 1 and not found.persons_disjoint
