@@ -43,8 +43,6 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    import faust
-
     from streams.app import create_app
     from streams.clients import elasticsearch_client
     from streams.index import ensure_indices
@@ -55,8 +53,22 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         ensure_indices(elasticsearch_client(settings), settings)
     Path(settings.state_dir).mkdir(parents=True, exist_ok=True)
     app = create_app(settings, stages=args.stages)
-    faust.Worker(app, loglevel=args.loglevel).execute_from_commandline()
+    faust_worker(app, args.loglevel).execute_from_commandline()
     return 0
+
+
+def faust_worker(app, loglevel: str):
+    """The Faust worker of ``app``, without its start-up spinner.
+
+    At ``--loglevel warning`` or ``error`` the spinner sets the root logger to DEBUG (to spin
+    on every record) and never sets it back: every debug line of aiokafka and Faust, several
+    per message, would be formatted and then dropped for as long as the worker runs.
+    """
+    import faust
+
+    worker = faust.Worker(app, loglevel=loglevel)
+    worker.spinner = None
+    return worker
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:

@@ -161,6 +161,8 @@ def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countrie
         excluded, capitals = _country_words(text, countries)
         for match in _WORD.finditer(text):
             word = _POSSESSIVE.sub("", _ELISION.sub("", match.group(0))).strip("'’.-")
+            if not word or not word[0].isupper():
+                continue   # most words: no need to fold them
             key = fold_key(word)
             capital = next((code for s, e, code in capitals if s <= match.start() < e), None)
             if capital:

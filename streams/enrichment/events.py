@@ -23,7 +23,7 @@ from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Eve
 from streams.enrichment.event_parse import relcl_filter, subject_finder
 from streams.enrichment.outlets import outlet_home
 from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
-from streams.enrichment.text import compile_patterns, fold, load_yaml, mask
+from streams.enrichment.text import Lexicons, compile_patterns, fold, load_yaml, mask
 
 if TYPE_CHECKING:
     from streams.enrichment.agencies import AgencyGazetteer
@@ -97,6 +97,16 @@ class EventLexicon:
         self.crime_place = compile_patterns(data["crime_place"])
         self.crime_target = compile_patterns(data["crime_target"])
         self.excluded = {None: compile_patterns(data["excluded"]), "extradition": patterns("extradition", "not_an_extradition")}
+        # Every sentence is read by all the lexicons above that make or unmake a trigger: one
+        # scan of it finds where any of them can match, instead of one regex pass each.
+        self.trigger_scan = Lexicons({
+            **{f"{kind}:{t}": spec[t][kind] for kind, regexes in self.by_kind.items() for t in regexes},
+            **{f"agreement:{key}": spec["agreement"][key] for key in ("nouns", "arrangements", "verbs")},
+            "extradition:handed_to_country": spec["extradition"]["handed_to_country"],
+            "training:handover": spec["training"]["handover"],
+            "excluded": data["excluded"],
+            "excluded:extradition": spec["extradition"]["not_an_extradition"],
+        })
         self.two_parties = compile_patterns(data["two_parties"])
         self.security_wordings = compile_patterns(data["security_wordings"])
         self.security_forces = compile_patterns(data["security_forces"])
@@ -213,12 +223,13 @@ class EventExtractor:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
         ``country_names``: where the sentence names a country or a country's side (its name, its
         demonym, one of its bodies: offsets in it), see ``receivers``."""
+        matches = self.lex.trigger_scan.finditer(folded_sentence)
         found = [
             Trigger(event_type, match.start(), match.end(), kind)
-            for kind, regexes in self.lex.by_kind.items() for event_type, regex in regexes.items()
-            for match in regex.finditer(folded_sentence)
+            for kind, regexes in self.lex.by_kind.items() for event_type in regexes
+            for match in matches.get(f"{kind}:{event_type}", ())
         ]
-        for match in self.lex.handed_to_country.finditer(folded_sentence):
+        for match in matches.get("extradition:handed_to_country", ()):
             gap = _RECEIVER_GAP.match(folded_sentence, match.end())
             # 'remis a la France', 'handed him to Italian Carabinieri', 'entregaron a la Policia
             # Nacional': a person handed over to a country or its police; equipment is no suspect
@@ -227,16 +238,17 @@ class EventExtractor:
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
         for match in self.lex.compound_operation.finditer(folded_sentence):
             found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
-        for match in self.lex.handover.finditer(folded_sentence):
+        for match in matches.get("training:handover", ()):
             if self.hands_over_equipment(folded_sentence, match.start(), match.end()):
                 found.append(Trigger("training", match.start(), match.end(), "strong"))
-        nouns = sorted([*self.lex.agreement_nouns.finditer(folded_sentence), *self.lex.arrangements.finditer(folded_sentence)], key=lambda m: m.start())
-        if nouns and self.lex.agreement_verbs.search(folded_sentence):
+        nouns = sorted([*matches.get("agreement:nouns", ()), *matches.get("agreement:arrangements", ())], key=lambda m: m.start())
+        if nouns and matches.get("agreement:verbs"):
             found.append(Trigger("agreement", nouns[0].start(), nouns[0].end(), "strong"))
-        excluded = {kind: [m.span() for m in regex.finditer(folded_sentence)] for kind, regex in self.lex.excluded.items()}
+        excluded = [m.span() for m in matches.get("excluded", ())]
+        excluded_by_type = {"extradition": [m.span() for m in matches.get("excluded:extradition", ())]}
         found = [
             t for t in found
-            if not any(start < t.end and t.start < end for start, end in excluded[None] + excluded.get(t.type, []))
+            if not any(start < t.end and t.start < end for start, end in excluded + excluded_by_type.get(t.type, []))
         ]
         return sorted(found, key=lambda t: (t.kind in WEAK_KINDS, t.start))
 

@@ -42,6 +42,7 @@ class _FoldTable(dict):
 
 _FOLD_TABLE = _FoldTable()
 _NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD_CHAR = re.compile(r"\W")
 
 
 def fold(text: str) -> str:
@@ -95,10 +96,12 @@ def compile_patterns(patterns: list[str]) -> re.Pattern[str]:
 class Lexicons:
     """Named lexicons, all found in one pass over a text.
 
-    Every match of a lexicon pattern starts with its first word's literal stem, so
-    an Aho-Corasick automaton of those stems finds, in one scan, every place where
-    some lexicon can match; each lexicon's own regex (``compile_patterns``) is then
-    tried only there. The matches are exactly those of ``regex.finditer(text)``.
+    Every match of a lexicon pattern starts a word with its first word's literal stem, so
+    an Aho-Corasick automaton of those stems, each after a space, run over the text with
+    every non-word character made a space, finds in one scan every place where some
+    lexicon can match; each lexicon's own regex (``compile_patterns``) is then tried only
+    there. The matches are exactly those of ``regex.finditer(text)``. (Without the space,
+    stems such as 'a' or 'la' would stop the scan inside most words.)
     """
 
     def __init__(self, lexicons: dict[str, list[str]]) -> None:
@@ -108,26 +111,28 @@ class Lexicons:
         anchors: dict[str, set[str]] = {}
         for name, patterns in lexicons.items():
             for pattern in patterns:
-                anchors.setdefault(fold(pattern).split()[0].rstrip("*"), set()).add(name)
+                stem = fold(pattern).split()[0].rstrip("*")
+                anchors.setdefault(" " + _NON_WORD_CHAR.sub(" ", stem), set()).add(name)
         self._automaton = ahocorasick.Automaton()
-        for stem, names in anchors.items():
-            self._automaton.add_word(stem, (len(stem), tuple(sorted(names))))
+        for anchor, names in anchors.items():
+            self._automaton.add_word(anchor, (len(anchor), tuple(sorted(names))))
         self._automaton.make_automaton()
 
     def finditer(self, text: str) -> dict[str, list[re.Match[str]]]:
         """name -> its matches in ``text``, in order, for the lexicons that match at all."""
         starts: dict[str, set[int]] = {}
-        for last, (length, names) in self._automaton.iter(text):
+        # an anchor (a space, then the stem) ending at ``last`` of ' ' + text starts its stem at ``last - length + 1`` of text
+        for last, (length, names) in self._automaton.iter(" " + _NON_WORD_CHAR.sub(" ", text)):
             for name in names:
                 starts.setdefault(name, set()).add(last - length + 1)
         found: dict[str, list[re.Match[str]]] = {}
-        for name, regex in self.regexes.items():
-            after = 0
-            for start in sorted(starts.get(name, ())):
+        for name, positions in starts.items():
+            regex, after = self.regexes[name], 0
+            for start in sorted(positions):
                 if start >= after and (match := regex.match(text, start)):
                     found.setdefault(name, []).append(match)
                     after = match.end()
-        return found
+        return {name: found[name] for name in self.regexes if name in found}
 
 
 @dataclass(frozen=True)

@@ -182,3 +182,18 @@ def test_each_round_through_the_sources_tells_events_a_week_earlier():
     dated = [read_date(a["published_at"], received_at=now).moment for a in articles if a["title"] == "T"]
     assert dated == [datetime(2024, 3, 5, 9, 30, tzinfo=timezone.utc) - timedelta(weeks=n) for n in range(3)]
     assert {a["published_at"] for a in articles if a["title"] == "U"} == {"the day after the summit"}   # kept as it came
+
+
+def test_a_piecewise_timing_sums_the_best_run_of_each_piece():
+    from streams.bench import PiecewiseTiming, Timing
+
+    timing = PiecewiseTiming(2)
+    assert timing.total().rate(10) is None, "no figure before every piece ran"
+    timing.pieces[0] = Timing(wall=3.0, cpu=2.0)
+    timing.pieces[1] = Timing(wall=0.001, cpu=0.001)
+    assert timing.measure(0, lambda: "result") == "result"
+    assert timing.pieces[0].wall < 3.0, "a quicker run of a piece replaces its slower one"
+    timing.pieces[0] = Timing(wall=1.5, cpu=1.0)
+    timing.measure(1, lambda: sum(range(10**6)))   # a slower run of piece 1 is not kept
+    total = timing.total()
+    assert (total.wall, total.cpu) == (1.501, 1.001) and round(total.rate(10, cpu=True), 6) == round(10 / 1.001, 6)

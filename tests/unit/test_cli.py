@@ -62,3 +62,21 @@ def test_an_impossible_watch_is_refused_before_any_service_is_asked(tmp_path):
     result = subprocess.run([sys.executable, "-m", "streams.cli", "watch", "add", "x", "*"],
                             capture_output=True, text=True, timeout=60, env={"COOPWATCH_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "PATH": ""})
     assert result.returncode == 2 and "would alert on every article" in result.stderr
+
+
+@pytest.mark.parametrize("loglevel", ["warning", "error"])
+def test_a_quiet_worker_keeps_debug_lines_off(loglevel):
+    import logging
+
+    import faust
+
+    from streams.cli import faust_worker
+
+    worker = faust_worker(faust.App("quiet-worker-test"), loglevel)
+    root = logging.Logger("root-under-test")
+    root.addHandler(logging.StreamHandler())
+    level = logging.getLevelName(loglevel.upper())
+    root.setLevel(level)
+    worker.on_setup_root_logger(root, level)   # what the worker does when it configures logging
+    assert root.getEffectiveLevel() == level, "debug records of every Kafka request would be built and dropped"
+    assert not root.isEnabledFor(logging.DEBUG)

@@ -68,3 +68,19 @@ def test_words_around_a_position_read_only_what_they_need(count):
 def test_the_pipelines_run_only_what_the_enrichment_reads(enricher):
     for language in ("fr", "en"):
         assert set(enricher.pipeline(language).pipe_names) <= {"tok2vec", "parser", "ner", "coopwatch_sentences"}
+
+
+def test_the_event_triggers_scan_each_sentence_once_with_the_event_lexicons_own_patterns():
+    from streams.enrichment.events import EventLexicon
+
+    lexicon = EventLexicon()
+    scan = lexicon.trigger_scan.regexes
+    for kind, regexes in lexicon.by_kind.items():
+        for event_type, regex in regexes.items():
+            assert scan[f"{kind}:{event_type}"].pattern == regex.pattern
+    assert scan["agreement:verbs"].pattern == lexicon.agreement_verbs.pattern
+    assert scan["excluded"].pattern == lexicon.excluded[None].pattern
+    assert scan["excluded:extradition"].pattern == lexicon.excluded["extradition"].pattern
+    for text in project_texts()[:40]:
+        found = lexicon.trigger_scan.finditer(text)
+        assert [m.span() for m in found.get("strong:meeting", ())] == [m.span() for m in lexicon.by_kind["strong"]["meeting"].finditer(text)]
