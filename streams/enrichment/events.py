@@ -103,6 +103,7 @@ class EventLexicon:
             **{f"{kind}:{t}": spec[t][kind] for kind, regexes in self.by_kind.items() for t in regexes},
             **{f"agreement:{key}": spec["agreement"][key] for key in ("nouns", "arrangements", "verbs")},
             "extradition:handed_to_country": spec["extradition"]["handed_to_country"],
+            "meeting:met_party": spec["meeting"]["met_party"],
             "training:handover": spec["training"]["handover"],
             "excluded": data["excluded"],
             "excluded:extradition": spec["extradition"]["not_an_extradition"],
@@ -219,10 +220,11 @@ class EventExtractor:
     place_flags = staticmethod(event_places.place_flags)
 
     # ---------------------------------------------------------------- triggers
-    def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = ()) -> list[Trigger]:
+    def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = (), persons: tuple[int, ...] = ()) -> list[Trigger]:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
         ``country_names``: where the sentence names a country or a country's side (its name, its
-        demonym, one of its bodies: offsets in it), see ``receivers``."""
+        demonym, one of its bodies: offsets in it), see ``receivers``; ``persons``: where it
+        names a person."""
         matches = self.lex.trigger_scan.finditer(folded_sentence)
         found = [
             Trigger(event_type, match.start(), match.end(), kind)
@@ -236,6 +238,10 @@ class EventExtractor:
             if gap and gap.end() in country_names and not self.hands_over_equipment(folded_sentence, match.start(), match.end()) \
                     and not self.lex.equipment.search(match.group(0)):   # 'entrego diez todoterrenos a'
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
+        for match in matches.get("meeting:met_party", ()):
+            gap = _ARTICLE_GAP.match(folded_sentence, match.end())
+            if gap.end() > match.end() and (gap.end() in country_names or gap.end() in persons):
+                found.append(Trigger("meeting", match.start(), match.end(), "strong"))
         for match in self.lex.compound_operation.finditer(folded_sentence):
             found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
         for match in matches.get("training:handover", ()):
@@ -335,7 +341,7 @@ class EventExtractor:
         previous: Event | None = None
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
-            found = self.triggers(fs, receivers(sentence))
+            found = self.triggers(fs, receivers(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons))
             for trigger in self.retained(found, fs) if found else []:
                 for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]

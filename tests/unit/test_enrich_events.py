@@ -899,3 +899,20 @@ def test_an_earlier_event_recalled_as_background_is_not_the_report_s_event(enric
 def test_national_police_work_told_with_these_words_is_no_cooperation(enricher, text, language):
     # a suspect's nationality is no party: released, handed to a prosecutor, a prefect's welcome, a neighbour's tip
     assert events(enricher, text, language) == []
+
+
+@pytest.mark.parametrize("text", [
+    "British Home Secretary Helen Marchbank met French Interior Minister Etienne Vasseur on Tuesday.",
+    "Helen Marchbank, the British Home Secretary, met Etienne Vasseur, the French Interior Minister, on Tuesday.",
+    "Portugal's interior minister meets Spain's interior minister in Badajoz on Monday.",
+])
+def test_met_then_a_party_the_sentence_names_is_a_meeting(enricher, text):
+    assert [(t, c) for t, c, _ in events(enricher, text)][:1] in ([("meeting", ["FR", "GB"])], [("meeting", ["ES", "PT"])])
+
+
+@pytest.mark.parametrize("text", [
+    "French police met resistance from the gang in Marseille on Tuesday.",
+    "Spanish police met the deadline set by the court in Madrid.",
+])
+def test_met_before_no_party_is_no_meeting(enricher, text):
+    assert [e for e in events(enricher, text) if e[0] == "meeting"] == []
