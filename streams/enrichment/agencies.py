@@ -304,8 +304,10 @@ class AgencyResolver:
         if earlier:
             return earlier.country, "context"
         weights = context.country_weights
-        bearers = [c for c in self.gazetteer.countries_calling(mention.text) | {agency.country} if c and weights.get(c, 0) > 0]
+        bearers = sorted(c for c in self.gazetteer.countries_calling(mention.text) | {agency.country} if c and weights.get(c, 0) > 0)
         if bearers:
-            return max(bearers, key=lambda c: weights[c]), "default"
+            # equally named countries: the gazetteer's own body, then the first code, never the
+            # order of a set, which changes from one process to the next
+            return max(bearers, key=lambda c: (weights[c], c == agency.country)), "default"
         code = context_country(mention, home_evidence(context), context)
         return (code, "context") if code else (agency.country, "default")

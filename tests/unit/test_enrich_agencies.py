@@ -118,3 +118,26 @@ def test_a_body_several_countries_name_alike_is_the_outlet_s_own_when_the_text_n
         return next(o.country for o in enriched.organizations if "sûreté nationale" in o.name.lower())
     assert country_of_the_body("tunis-hebdo") == "TN"
     assert country_of_the_body("alger-soir") == "DZ"
+
+
+def test_a_generic_body_of_two_equally_named_countries_is_the_same_in_every_process():
+    # 'la Policía Nacional' in an article naming Spain and Peru alike: the gazetteer's own body
+    # (Spain's), whatever order a process's string hashing gives a set of countries
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from tests.unit.conftest import make_article\n"
+        "from streams.enrich import Enricher\n"
+        "from streams.settings import Settings\n"
+        "article = make_article('Cooperación policial', 'Los ministros de España y de Perú reforzaron la cooperación "
+        "contra el narcotráfico. La Policía Nacional participó en la reunión.', 'es')\n"
+        "print(sorted((o.name, o.country) for o in Enricher(Settings()).enrich(article).organizations))\n"
+    )
+    answers = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2")
+    }
+    assert answers == {"[('Cuerpo Nacional de Policía', 'ES')]\n"}
