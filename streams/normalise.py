@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -134,6 +135,14 @@ def is_whole_page(body: str) -> bool:
     if _PAGE_STRUCTURE.search(body):
         return True
     return len(body) >= PAGE_MIN_CHARS_BY_LINKS and len(_LINK.findall(body)) >= PAGE_MIN_LINKS
+
+
+# The extractor logs a page it finds no text in as errors ("empty HTML tree"), though nothing
+# failed: the article keeps its whole text and says so in its warnings. An operator reading
+# the worker's log should not see an error for every such article.
+EXTRACTOR_LOGGERS = ("trafilatura", "htmldate")
+for _name in EXTRACTOR_LOGGERS:
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 
 def main_text(page: str) -> str:

@@ -28,6 +28,11 @@ def deadletter_max_bytes(settings: Settings) -> int:
     return settings.max_message_bytes + DEADLETTER_HEADROOM_BYTES
 
 
+def faust_leader_topic(settings: Settings) -> str:
+    """The topic Faust's assignor elects its leader with (one partition, named after the group)."""
+    return f"{settings.app_id}-__assignor-__leader"
+
+
 def topic_specs(settings: Settings) -> list[TopicSpec]:
     # Every topic takes messages as large as the raw topic does, and the dead-letter
     # topic a little more: an oversize article must reach it whole, not be refused.
@@ -41,6 +46,11 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
     # Watches are a table, not a stream: compaction keeps the last version of
     # each name (a tombstone removes it); one partition keeps them in one order.
     specs.append(TopicSpec(settings.topic_watches, 1, settings.topic_replicas, {**config, "cleanup.policy": "compact"}))
+    # Faust subscribes to its leader topic but, topics being ours to declare, never creates
+    # it. A broker that creates topics on first use did, after the workers had joined, and
+    # the workers' next metadata refresh (five minutes later) saw a new topic among their
+    # subscriptions and made the group rebalance: every table partition was recovered anew.
+    specs.append(TopicSpec(faust_leader_topic(settings), 1, settings.topic_replicas, config))
     deadletter_config = {"max.message.bytes": str(deadletter_max_bytes(settings))}
     return specs + [TopicSpec(settings.topic_deadletter, settings.topic_partitions, settings.topic_replicas, deadletter_config)]
 

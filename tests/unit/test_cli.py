@@ -4,7 +4,7 @@ import sys
 import pytest
 
 from streams.cli import build_parser
-from streams.topics import topic_specs
+from streams.topics import faust_leader_topic, topic_specs
 from streams.settings import Settings
 
 
@@ -40,7 +40,8 @@ def test_settings_come_from_coopwatch_variables(monkeypatch):
     monkeypatch.setenv("COOPWATCH_TOPIC_PARTITIONS", "6")
     settings = Settings()
     assert settings.kafka_servers == ["k1:9092", "k2:9092"]
-    assert {spec.partitions for spec in topic_specs(settings) if spec.name != settings.topic_watches} == {6}
+    single = {settings.topic_watches, faust_leader_topic(settings)}
+    assert {spec.partitions for spec in topic_specs(settings) if spec.name not in single} == {6}
     limits = {spec.name: int(spec.config["max.message.bytes"]) for spec in topic_specs(settings)}
     deadletter_limit = limits.pop(settings.topic_deadletter)
     assert set(limits.values()) == {settings.max_message_bytes}
@@ -51,6 +52,14 @@ def test_watches_are_a_compacted_topic_and_alerts_a_stream():
     specs = {spec.name: spec for spec in topic_specs(Settings())}
     assert specs["news.watches"].config["cleanup.policy"] == "compact" and specs["news.watches"].partitions == 1
     assert "cleanup.policy" not in specs["news.alerts"].config
+
+
+def test_the_workers_leader_topic_exists_before_they_join():
+    """Created on first use instead, it appeared among the workers' subscriptions after they had
+    joined, and their next metadata refresh made the whole group rebalance."""
+    settings = Settings(app_id="coopwatch-eu")
+    specs = {spec.name: spec for spec in topic_specs(settings)}
+    assert specs["coopwatch-eu-__assignor-__leader"].partitions == 1
 
 
 def test_watch_filters_repeat():

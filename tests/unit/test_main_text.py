@@ -6,6 +6,7 @@ share buttons, a table, a related-articles list, a newsletter form and a footer.
 """
 
 import json
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -100,6 +101,14 @@ def test_a_long_body_full_of_links_is_a_page_even_without_page_tags():
     body = links + "<div>" + "<p>Un paragraphe de l'article sur la coopération policière. </p>" * 60 + "</div>"
     assert len(body) > 3000 and is_whole_page(body)
     assert not is_whole_page("<p>" + "Un long texte sans liens. " * 200 + "</p>")
+
+
+def test_a_page_the_extractor_cannot_read_logs_no_error(caplog):
+    # Plain text that names a page tag is taken for a page; the extractor finds no tree in it.
+    with caplog.at_level(logging.WARNING):
+        text, warnings = body_text("Une dépêche qui cite la balise <footer> sans en être une.", title="t")
+    assert warnings == ["main_text_not_found"] and "dépêche" in text
+    assert [r.getMessage() for r in caplog.records] == []
 
 
 def test_a_page_whose_main_text_cannot_be_found_keeps_its_text_and_says_so():

@@ -167,7 +167,7 @@ def test_worker_acls_cover_only_the_configured_topics_and_group():
     acls = worker_acls(settings)
     assert {(a.resource_type, a.name, a.pattern) for a in acls} == {
         ("TOPIC", "a.raw", "LITERAL"), ("TOPIC", "a.n", "LITERAL"), ("TOPIC", "a.e", "LITERAL"), ("TOPIC", "a.d", "LITERAL"),
-        ("TOPIC", "a.m", "LITERAL"), ("TOPIC", "cw-incidents-changelog", "LITERAL"),
+        ("TOPIC", "a.m", "LITERAL"), ("TOPIC", "cw-incidents-changelog", "LITERAL"), ("TOPIC", "cw-__assignor-__leader", "LITERAL"),
         ("TOPIC", "news.alerts", "LITERAL"), ("TOPIC", "news.watches", "LITERAL"),
         ("TOPIC", "cw-", "PREFIXED"), ("GROUP", "cw", "LITERAL")}
     assert not {a.operation for a in acls} & {"ALL", "DELETE", "ALTER", "ALTER_CONFIGS", "CLUSTER_ACTION"}
