@@ -120,6 +120,19 @@ def test_a_body_several_countries_name_alike_is_the_outlet_s_own_when_the_text_n
     assert country_of_the_body("alger-soir") == "DZ"
 
 
+def test_a_name_other_countries_bodies_share_is_the_outlet_s_own_when_the_text_places_none(enricher):
+    # France and Senegal each have a 'Direction générale de la police nationale'; a paper of Abidjan
+    # means Côte d'Ivoire's, a paper of Dakar Senegal's, even when Accra is where its head went
+    text = ("Le directeur général de la police nationale a pris part mardi à Accra aux travaux des chefs de police du Ghana "
+            "et du Togo consacrés au terrorisme.")
+    def country_of_the_body(source):
+        article = make_article("Sécurité régionale", text, "fr").model_copy(update={"source": source})
+        enriched = enricher.enrich(article)
+        return next(o.country for o in enriched.organizations if "police nationale" in o.name.lower())
+    assert country_of_the_body("abidjan-matin") == "CI"
+    assert country_of_the_body("dakar-matin") == "SN"
+
+
 def test_a_generic_body_of_two_equally_named_countries_is_the_same_in_every_process():
     # 'la Policía Nacional' in an article naming Spain and Peru alike: the gazetteer's own body
     # (Spain's), whatever order a process's string hashing gives a set of countries

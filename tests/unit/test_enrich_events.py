@@ -972,6 +972,15 @@ def test_met_before_no_party_is_no_meeting(enricher, text):
     ("Les responsables sécuritaires tunisiens et algériens ont entériné un protocole sur la surveillance de la frontière contre "
      "la contrebande.", "fr", ("agreement", ["DZ", "TN"])),
     ("Italia y Túnez sellaron en Roma un pacto sobre la devolución de migrantes irregulares.", "es", ("agreement", ["IT", "TN"])),
+    # ministers gathering on migration policy, agreeing on a day in a place; a course run by a foreign unit; a haul found
+    ("El ministro del Interior español y sus homólogos de Portugal, Francia e Italia se dieron cita el jueves en Lisboa para "
+     "hablar de la política migratoria europea.", "es", ("meeting", ["ES", "FR", "IT", "PT"])),
+    ("La ministra de Justicia francesa y el titular de Justicia argelino acordaron el martes en Argel reactivar la cooperación "
+     "judicial entre ambos países.", "es", ("meeting", ["DZ", "FR"])),
+    ("Forty Ivorian gendarmes completed a counter-terrorism course run by France's GIGN gendarmerie unit in Abidjan.", "en",
+     ("training", ["CI", "FR"])),
+    ("Dutch and Spanish investigators have found four tonnes of cocaine in a container in Algeciras.", "en",
+     ("joint_operation", ["ES", "NL"])),
 ])
 def test_cooperation_told_as_a_review_a_call_a_return_or_work_with_a_partner_is_found(enricher, text, language, expected):
     assert expected in types_and_pairs(enricher, text, language)
@@ -988,6 +997,10 @@ def test_cooperation_told_as_a_review_a_call_a_return_or_work_with_a_partner_is_
     ("L'opération a été menée avec succès par la police française contre le trafic de cocaïne.", "fr"),
     # a suspect's phone call is no meeting
     ("French police arrested a Moroccan suspect in Lyon after he spoke by phone with his brother.", "en"),
+    # findings are no haul; one government's plan, its migration policy, are no meeting
+    ("French investigators found that the Spanish network had sold four tonnes of cocaine.", "en"),
+    ("El Gobierno español acordó el martes en Madrid un plan contra el narcotráfico.", "es"),
+    ("Le ministre de l'Intérieur a présenté sa politique migratoire devant les députés à Paris.", "fr"),
 ])
 def test_reviews_returns_and_work_without_a_foreign_partner_are_no_cooperation(enricher, text, language):
     assert events(enricher, text, language) == []
