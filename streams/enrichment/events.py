@@ -83,6 +83,11 @@ class EventLexicon:
         self.handover = patterns("training", "handover")
         returned = spec["extradition"]["returned"]
         self.returned_suspect = compile_patterns(returned["suspect"])
+        self.returned_goods = compile_patterns(returned["goods"])
+        review = spec["meeting"]["review"]
+        # a verb of reviewing (the trigger), at most ten words within the clause, then what was reviewed
+        self.review = re.compile(rf"(?:{compile_patterns(review['verbs']).pattern})(?=(?:[^\w.;:!?]+[\w'-]+){{0,10}}?[^\w.;:!?]+"
+                                 rf"(?:{compile_patterns(review['objects']).pattern}))")
         done_with = spec["joint_operation"]["done_with"]
         self.done_with = {
             event_type: self.done_with_construction(nouns, done_with)
@@ -263,6 +268,8 @@ class EventExtractor:
         for match in matches.get("extradition:returned", ()):
             if self.returned_to_country(folded_sentence, match.start(), match.end(), set(country_names) | set(capitals)):
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
+        for match in self.lex.review.finditer(folded_sentence):
+            found.append(Trigger("meeting", match.start(), match.end(), "strong"))
         for event_type, construction in self.lex.done_with.items():
             for match in construction.finditer(folded_sentence):
                 found.append(Trigger(event_type, match.start(), match.end(), "strong"))
@@ -290,9 +297,13 @@ class EventExtractor:
         """A suspect brought back, flown back or sent to a country, its capital or its police:
         'a ete ramene jeudi en Belgique', 'sent a suspected trafficker to France', 'traslado ... a
         Paises Bajos', 'puesto a disposicion de la policia neerlandesa'. The suspect is told before
-        the country or just after it (a person wanted, accused, on trial); equipment is no suspect."""
+        the country or just after it (a person wanted, accused, on trial); equipment, money, drugs or a
+        file sent are none."""
         if self.hands_over_equipment(fs, start, end):
             return False
+        sent = " ".join(first_words(fs, end, 3))
+        if self.lex.returned_goods.search(sent) and not self.lex.returned_suspect.search(sent):
+            return False   # 'transferred millions to Spain', 'sent the file to France': no person
         last_word = fs[start:end].split()[-1]
         ends = [end] if last_word in _OF or last_word.startswith("d'") else []   # 'puesto a disposicion de' + the receiver
         ends += [m.end() for m in _TOWARDS.finditer(fs, end, min(len(fs), end + 120)) if len(fs[end:m.start()].split()) <= 10]

@@ -991,8 +991,9 @@ def test_cooperation_told_as_a_review_a_call_a_return_or_work_with_a_partner_is_
     ("Le procureur a fait le point mardi sur l'enquête sur le trafic de cocaïne à Marseille.", "fr"),
     ("Le ministre de l'Intérieur a fait le point sur la lutte contre le terrorisme devant les préfets à Paris.", "fr"),
     ("Spain's interior minister returned to Madrid on Tuesday after talks on suspected traffickers.", "en"),
-    # migrants sent back are no suspects handed over; equipment is no suspect
+    # migrants sent back are no suspects handed over; money or a file sent are no person
     ("Migrants were sent back to Morocco from Spain on Tuesday, Spanish police said.", "en"),
+    ("The suspected money launderers transferred millions to Spain from a Moroccan bank, Spanish police said.", "en"),
     # done with success, not with a partner
     ("L'opération a été menée avec succès par la police française contre le trafic de cocaïne.", "fr"),
     # a suspect's phone call is no meeting
@@ -1004,6 +1005,16 @@ def test_cooperation_told_as_a_review_a_call_a_return_or_work_with_a_partner_is_
 ])
 def test_reviews_returns_and_work_without_a_foreign_partner_are_no_cooperation(enricher, text, language):
     assert events(enricher, text, language) == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("La police espagnole et la police marocaine ont démantelé un réseau de hachich. Les enquêteurs ont passé en revue les "
+     "vidéos de surveillance.", "fr"),
+    ("Spanish and Moroccan police dismantled a hashish ring. Investigators took stock of the damage to the warehouse.", "en"),
+    ("Las policías de España y Marruecos desarticularon una red de hachís. Los agentes hicieron balance de los daños.", "es"),
+])
+def test_reviewing_footage_or_damage_after_an_operation_is_no_meeting(enricher, text, language):
+    assert [t for t, _ in types_and_pairs(enricher, text, language)] == ["joint_operation"]
 
 
 def test_a_drill_recalled_from_last_year_is_not_the_report_s_event(enricher):
