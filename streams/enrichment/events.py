@@ -88,6 +88,9 @@ class EventLexicon:
         # a verb of reviewing (the trigger), at most ten words within the clause, then what was reviewed
         self.review = re.compile(rf"(?:{compile_patterns(review['verbs']).pattern})(?=(?:[^\w.;:!?]+[\w'-]+){{0,10}}?[^\w.;:!?]+"
                                  rf"(?:{compile_patterns(review['objects']).pattern}))")
+        # or the two officials, at most two words (an adverb, a day), then the verb
+        self.pair_review = re.compile(rf"(?:{compile_patterns(review['pair_subjects']).pattern})(?:\W+[\w'-]+){{0,2}}?\W+"
+                                      rf"(?:{compile_patterns(review['pair_verbs']).pattern})")
         done_with = spec["joint_operation"]["done_with"]
         self.done_with = {
             event_type: self.done_with_construction(nouns, done_with)
@@ -268,7 +271,7 @@ class EventExtractor:
         for match in matches.get("extradition:returned", ()):
             if self.returned_to_country(folded_sentence, match.start(), match.end(), set(country_names) | set(capitals)):
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
-        for match in self.lex.review.finditer(folded_sentence):
+        for match in [*self.lex.review.finditer(folded_sentence), *self.lex.pair_review.finditer(folded_sentence)]:
             found.append(Trigger("meeting", match.start(), match.end(), "strong"))
         for event_type, construction in self.lex.done_with.items():
             for match in construction.finditer(folded_sentence):

@@ -972,6 +972,11 @@ def test_met_before_no_party_is_no_meeting(enricher, text):
     ("Les responsables sécuritaires tunisiens et algériens ont entériné un protocole sur la surveillance de la frontière contre "
      "la contrebande.", "fr", ("agreement", ["DZ", "TN"])),
     ("Italia y Túnez sellaron en Roma un pacto sobre la devolución de migrantes irregulares.", "es", ("agreement", ["IT", "TN"])),
+    # the two ministers reviewing, whatever they reviewed; officials in charge of security signing
+    ("La ministre italienne de l'Intérieur est revenue mercredi à Tunis. Les deux ministres ont dressé un premier bilan des "
+     "retours de migrants.", "fr", ("meeting", ["IT", "TN"])),
+    ("Les responsables sécuritaires tunisiens et algériens ont apposé leur paraphe au bas d'un protocole sur la bande "
+     "frontalière.", "fr", ("agreement", ["DZ", "TN"])),
     # ministers gathering on migration policy, agreeing on a day in a place; a course run by a foreign unit; a haul found
     ("El ministro del Interior español y sus homólogos de Portugal, Francia e Italia se dieron cita el jueves en Lisboa para "
      "hablar de la política migratoria europea.", "es", ("meeting", ["ES", "FR", "IT", "PT"])),
@@ -1012,6 +1017,7 @@ def test_reviews_returns_and_work_without_a_foreign_partner_are_no_cooperation(e
      "vidéos de surveillance.", "fr"),
     ("Spanish and Moroccan police dismantled a hashish ring. Investigators took stock of the damage to the warehouse.", "en"),
     ("Las policías de España y Marruecos desarticularon una red de hachís. Los agentes hicieron balance de los daños.", "es"),
+    ("Spanish and Moroccan police dismantled a hashish ring. The two men arrested in Tangier had reviewed the shipments.", "en"),
 ])
 def test_reviewing_footage_or_damage_after_an_operation_is_no_meeting(enricher, text, language):
     assert [t for t, _ in types_and_pairs(enricher, text, language)] == ["joint_operation"]
