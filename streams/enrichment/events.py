@@ -362,13 +362,23 @@ class EventExtractor:
             window = _words_window(fs, trigger.start, trigger.end, 6)
         if self.lex.negation.search(window) or self.foretold(trigger, fs) or self.recalled(trigger, fs):
             return False
-        if trigger.type == "meeting" and self.lex.preparing.search(_words_window(fs, trigger.end, trigger.end, 8)):
+        if trigger.type == "meeting" and self.prepares_an_operation(fs, trigger):
             return False
         if trigger.type == "joint_operation" and "extradition" in found_types and not any(r.search(fs) for r in self.lex.weak.values()):
             return False
         if trigger.kind in WEAK_KINDS and _PURPOSE.search(fs[max(0, trigger.start - 12):trigger.start]):
             return False   # 'a direct line to intercept boats': a purpose, not an operation
         return True
+
+    def prepares_an_operation(self, fs: str, trigger: Trigger) -> bool:
+        """A meeting held to prepare an operation is part of it (SPEC); one held to prepare a
+        summit or another meeting ('pour preparer le sommet europeen') is a meeting of its own."""
+        window = _words_window(fs, trigger.end, trigger.end, 8)
+        preparing = self.lex.preparing.search(window)
+        if preparing is None:
+            return False
+        prepared = " ".join(first_words(window, preparing.end(), 3))
+        return not self.lex.refers_to["meeting"].search(prepared)
 
     def foretold(self, trigger: Trigger, fs: str) -> bool:
         """The trigger tells what is planned, expected or possible, not what took place:

@@ -972,6 +972,9 @@ def test_met_before_no_party_is_no_meeting(enricher, text):
     ("Les responsables sécuritaires tunisiens et algériens ont entériné un protocole sur la surveillance de la frontière contre "
      "la contrebande.", "fr", ("agreement", ["DZ", "TN"])),
     ("Italia y Túnez sellaron en Roma un pacto sobre la devolución de migrantes irregulares.", "es", ("agreement", ["IT", "TN"])),
+    # ministers meeting to prepare a summit: a meeting of its own, unlike one preparing an operation
+    ("Le ministre français de l'Intérieur a retrouvé jeudi à Lisbonne ses homologues portugais et espagnol pour préparer le "
+     "sommet européen consacré aux migrations.", "fr", ("meeting", ["ES", "FR", "PT"])),
     # the two ministers reviewing, whatever they reviewed; officials in charge of security signing
     ("La ministre italienne de l'Intérieur est revenue mercredi à Tunis. Les deux ministres ont dressé un premier bilan des "
      "retours de migrants.", "fr", ("meeting", ["IT", "TN"])),
