@@ -975,6 +975,9 @@ def test_met_before_no_party_is_no_meeting(enricher, text):
     # ministers meeting to prepare a summit: a meeting of its own, unlike one preparing an operation
     ("Le ministre français de l'Intérieur a retrouvé jeudi à Lisbonne ses homologues portugais et espagnol pour préparer le "
      "sommet européen consacré aux migrations.", "fr", ("meeting", ["ES", "FR", "PT"])),
+    # the two chiefs seeing each other in a place
+    ("Leurs deux chefs, le directeur de la police sénégalaise et l'inspecteur de la police gambienne, se sont vus lundi à "
+     "Dakar.", "fr", ("meeting", ["GM", "SN"])),
     # the two ministers reviewing, whatever they reviewed; officials in charge of security signing
     ("La ministre italienne de l'Intérieur est revenue mercredi à Tunis. Les deux ministres ont dressé un premier bilan des "
      "retours de migrants.", "fr", ("meeting", ["IT", "TN"])),
@@ -1006,6 +1009,12 @@ def test_cooperation_told_as_a_review_a_call_a_return_or_work_with_a_partner_is_
     ("L'opération a été menée avec succès par la police française contre le trafic de cocaïne.", "fr"),
     # a suspect's phone call is no meeting
     ("French police arrested a Moroccan suspect in Lyon after he spoke by phone with his brother.", "en"),
+    # justice administered, care given, a refusal suffered, a court's review are no course, meeting or call
+    ("Los jueces españoles imparten justicia en Ceuta en causas de narcotráfico con Marruecos.", "es"),
+    ("Les soins dispensés par des médecins espagnols aux migrants marocains ont été salués par la police.", "fr"),
+    ("Des migrants marocains se sont vus refuser l'entrée en Espagne par la police espagnole.", "fr"),
+    ("A Spanish court reviewed the extradition agreement with Morocco before ruling on the case of a suspected drug "
+     "trafficker.", "en"),
     # findings are no haul; one government's plan, its migration policy, are no meeting
     ("French investigators found that the Spanish network had sold four tonnes of cocaine.", "en"),
     ("El Gobierno español acordó el martes en Madrid un plan contra el narcotráfico.", "es"),
