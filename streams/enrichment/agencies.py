@@ -253,6 +253,7 @@ class AgencyResolver:
         resolved: list[OrgMention] = []
         for mention in mentions:
             options = [mention.key] + mention.extra_names
+            outlets_own = None   # a name several countries' bodies share, the article placing none of them: the outlet's
             if len(options) > 1:
                 named = [o for o in options if o in present_names]
                 qualified = [o for o in options if agencies[o].country == qualifier_country(mention, countries, text)]
@@ -267,6 +268,10 @@ class AgencyResolver:
                     by_weight = sorted(specific or options, key=lambda o: (-weights.get(agencies[o].country or "", 0),
                                                                            agencies[o].country != home))
                     mention.key = by_weight[0]
+                    bearers = {agencies[o].country for o in options}
+                    if home and len(bearers) > 1 and None not in bearers and home not in bearers \
+                            and not any(weights.get(code, 0) for code in bearers):
+                        outlets_own = home
             if not mention.acronym:
                 present_names.add(mention.key)
             agency = agencies[mention.key]
@@ -283,6 +288,10 @@ class AgencyResolver:
                 mention.country, mention.country_source = previous.country, previous.country_source
             elif qualifier and agency.country is not None or (qualifier and agency.generic):
                 mention.country, mention.country_source = qualifier, "qualifier"
+            elif outlets_own:
+                # 'le directeur general de la police nationale' in a paper of Abidjan: an administration's
+                # usual name, the outlet's country's body, not whichever gazetteer entry bears it
+                mention.country, mention.country_source = outlets_own, "context"
             elif agency.generic:
                 mention.country, mention.country_source = self._generic_country(mention, agency, resolved, context)
             elif agency.country is not None:

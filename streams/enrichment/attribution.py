@@ -226,12 +226,14 @@ def qualifies_another_body(country: CountryMention, mention: OrgMention, context
 
 def faces_the_office(folded: str, sentence_start: int, country: CountryMention, office: OrgMention) -> bool:
     """A country the sentence of an unqualified office names as that office's destination
-    ('viajó a Nuakchot', 'arrived in Mauritania': a country or its capital) or as another
-    minister's nationality ('le ministre mauritanien'), after the office: the other party, not
-    the office's own."""
+    ('viajó a Nuakchot', 'arrived in Mauritania': a country or its capital), as another
+    minister's nationality ('le ministre mauritanien') or as a counterpart's ('su homólogo de
+    Senegal'), after the office: the other party, not the office's own."""
     if country.start < office.end:
         return False
     before = folded[max(sentence_start, country.start - 50):country.start]
+    if country.kind != CITY and _COUNTERPART_OF.search(before):
+        return True   # 'con su homologo de Senegal', 'avec son homologue espagnol': whom the minister faces
     if country.kind == DEMONYM:
         return bool(_QUALIFIED_MINISTER.search(before) or _qualifies_a_minister(folded, country))
     # a country or its capital, not a city: a minister tours his own country's cities
@@ -241,6 +243,8 @@ def faces_the_office(folded: str, sentence_start: int, country: CountryMention, 
 # a travel verb, a few words (a day), then the place reached: 'viajo el martes a', 'travelled to', 's'est rendu a', 'visito'
 _TRAVELLED_TO = re.compile(r"(?:^|\W)(?:(?:viaj\w*|lleg\w*|se desplaz\w*|travel\w*|arriv\w*|flew|rendu|rendue|se rend\w*)"
                            r"(?:\s+[\w']+){0,3}?\s+(?:a|al|en|to|in|au|aux|a la|en la)|visit\w*)\s+(?:(?:la|le|les|el|los|las|the|l')\s*)?$")
+# a counterpart's country: 'his Moroccan counterpart', 'su homologo de Senegal', 'son homologue du Mali'
+_COUNTERPART_OF = re.compile(r"(?:homologues?|counterparts?|homolog[oa]s?)\s+(?:(?:de|of|d'|del|du|from)\s*)?(?:(?:la|las|los|les|le|el|the|l')\s*)?$")
 # a minister and his portfolio, then his nationality: 'ministro del Interior mauritano', 'ministre de l'Interieur tunisien'
 _QUALIFIED_MINISTER = re.compile(r"\bminist(?:re|ro|ra|er)s?\s+(?:(?:de|del|of|for|de la|de l'|du)\s*(?:the\s+)?[\w']+\s+)$")
 

@@ -49,6 +49,10 @@ _AGENT_OR_BREAK = re.compile(r"[,;:()]|\b(?:by|par|por|with|avec|con|and the|et 
 _CLAUSE_BREAK = re.compile(r"[,;:()\n]|[.!?](?=\s)")
 # prepositions after which a nationality names the side something goes to, not the noun before them
 _HANDED_TO = frozenset({"to", "a", "au", "aux", "al"})
+# where a suspect is brought: 'en Belgique', 'to the Netherlands', 'a Paises Bajos', 'vers Paris'; or, after
+# a verb ending in its preposition ('puesto a disposicion de'), the receiver at once
+_TOWARDS = re.compile(r"(?<!\w)(?:to|a|al|au|aux|en|vers|hacia)\s+")
+_OF = frozenset({"de", "del", "du", "des", "of"})
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
@@ -77,6 +81,21 @@ class EventLexicon:
         self.extradition_decided = patterns("extradition", "decided")
         self.investigation_team = patterns("joint_operation", "investigation_team")
         self.handover = patterns("training", "handover")
+        returned = spec["extradition"]["returned"]
+        self.returned_suspect = compile_patterns(returned["suspect"])
+        self.returned_goods = compile_patterns(returned["goods"])
+        review = spec["meeting"]["review"]
+        # a verb of reviewing (the trigger), at most ten words within the clause, then what was reviewed
+        self.review = re.compile(rf"(?:{compile_patterns(review['verbs']).pattern})(?=(?:[^\w.;:!?]+[\w'-]+){{0,10}}?[^\w.;:!?]+"
+                                 rf"(?:{compile_patterns(review['objects']).pattern}))")
+        # or the two officials, at most two words (an adverb, a day), then the verb
+        self.pair_review = re.compile(rf"(?:{compile_patterns(review['pair_subjects']).pattern})(?:\W+[\w'-]+){{0,2}}?\W+"
+                                      rf"(?:{compile_patterns(review['pair_verbs']).pattern})")
+        done_with = spec["joint_operation"]["done_with"]
+        self.done_with = {
+            event_type: self.done_with_construction(nouns, done_with)
+            for event_type, nouns in (("joint_operation", spec["joint_operation"]["compound_nouns"]), ("training", done_with["training_nouns"]))
+        }
         prefixes = sorted({fold(p) for words in load_yaml("countries.yaml")["prefixes"].values() for p in words}, key=len, reverse=True)
         compound = r"(?<![\w])(?:" + "|".join(map(re.escape, prefixes)) + r")-[\w]+(?![\w-])"
         noun = patterns("joint_operation", "compound_nouns").pattern
@@ -103,6 +122,7 @@ class EventLexicon:
             **{f"{kind}:{t}": spec[t][kind] for kind, regexes in self.by_kind.items() for t in regexes},
             **{f"agreement:{key}": spec["agreement"][key] for key in ("nouns", "arrangements", "verbs")},
             "extradition:handed_to_country": spec["extradition"]["handed_to_country"],
+            "extradition:returned": spec["extradition"]["returned"]["verbs"],
             "meeting:met_party": spec["meeting"]["met_party"],
             "training:handover": spec["training"]["handover"],
             "excluded": data["excluded"],
@@ -120,6 +140,15 @@ class EventLexicon:
         self.refers_to = {t: compile_patterns(words) for t, words in participation["refers_to"].items()}
         self.members = {key: set(codes) for key, codes in (data.get("members") or {}).items()}
         self.months = MonthFinder(data["months"])
+
+    @staticmethod
+    def done_with_construction(nouns: list[str], done_with: dict) -> re.Pattern[str]:
+        """An activity noun, a few words, a participle of doing, at most one word, then a partner
+        ('patrouille organisee avec', 'investigation was carried out hand in hand by')."""
+        def body(patterns: list[str]) -> str:
+            return compile_patterns(patterns).pattern
+        return re.compile(rf"(?:{body(nouns)})(?:\W+[\w'-]+){{0,4}}?\W+(?:{body(done_with['participles'])})(?:\W+[\w'-]+)?\W+"
+                          rf"(?:{body(done_with['partners'])})(?!\W+(?:{body(done_with['not_partners'])}))")
 
     @property
     def weak(self) -> dict:
@@ -220,11 +249,12 @@ class EventExtractor:
     place_flags = staticmethod(event_places.place_flags)
 
     # ---------------------------------------------------------------- triggers
-    def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = (), persons: tuple[int, ...] = ()) -> list[Trigger]:
+    def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = (), persons: tuple[int, ...] = (),
+                 capitals: tuple[int, ...] = ()) -> list[Trigger]:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
         ``country_names``: where the sentence names a country or a country's side (its name, its
         demonym, one of its bodies: offsets in it), see ``receivers``; ``persons``: where it
-        names a person."""
+        names a person; ``capitals``: where it names a capital."""
         matches = self.lex.trigger_scan.finditer(folded_sentence)
         found = [
             Trigger(event_type, match.start(), match.end(), kind)
@@ -238,6 +268,14 @@ class EventExtractor:
             if gap and gap.end() in country_names and not self.hands_over_equipment(folded_sentence, match.start(), match.end()) \
                     and not self.lex.equipment.search(match.group(0)):   # 'entrego diez todoterrenos a'
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
+        for match in matches.get("extradition:returned", ()):
+            if self.returned_to_country(folded_sentence, match.start(), match.end(), set(country_names) | set(capitals)):
+                found.append(Trigger("extradition", match.start(), match.end(), "strong"))
+        for match in [*self.lex.review.finditer(folded_sentence), *self.lex.pair_review.finditer(folded_sentence)]:
+            found.append(Trigger("meeting", match.start(), match.end(), "strong"))
+        for event_type, construction in self.lex.done_with.items():
+            for match in construction.finditer(folded_sentence):
+                found.append(Trigger(event_type, match.start(), match.end(), "strong"))
         for match in matches.get("meeting:met_party", ()):
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
             if gap.end() > match.end() and (gap.end() in country_names or gap.end() in persons):
@@ -257,6 +295,27 @@ class EventExtractor:
             if not any(start < t.end and t.start < end for start, end in excluded + excluded_by_type.get(t.type, []))
         ]
         return sorted(found, key=lambda t: (t.kind in WEAK_KINDS, t.start))
+
+    def returned_to_country(self, fs: str, start: int, end: int, places: set[int]) -> bool:
+        """A suspect brought back, flown back or sent to a country, its capital or its police:
+        'a ete ramene jeudi en Belgique', 'sent a suspected trafficker to France', 'traslado ... a
+        Paises Bajos', 'puesto a disposicion de la policia neerlandesa'. The suspect is told before
+        the country or just after it (a person wanted, accused, on trial); equipment, money, drugs or a
+        file sent are none."""
+        if self.hands_over_equipment(fs, start, end):
+            return False
+        sent = " ".join(first_words(fs, end, 3))
+        if self.lex.returned_goods.search(sent) and not self.lex.returned_suspect.search(sent):
+            return False   # 'transferred millions to Spain', 'sent the file to France': no person
+        last_word = fs[start:end].split()[-1]
+        ends = [end] if last_word in _OF or last_word.startswith("d'") else []   # 'puesto a disposicion de' + the receiver
+        ends += [m.end() for m in _TOWARDS.finditer(fs, end, min(len(fs), end + 120)) if len(fs[end:m.start()].split()) <= 10]
+        for at in ends:
+            gap = _RECEIVER_GAP.match(fs, at)
+            if gap and gap.end() in places:
+                # Spanish names the person after the place: 'traslado a Paises Bajos a un presunto sicario'
+                return bool(self.lex.returned_suspect.search(fs, 0, gap.end() + 60))
+        return False
 
     def hands_over_equipment(self, fs: str, start: int, end: int) -> bool:
         """A handing-over verb whose object is equipment: 'remet des equipements', 'a la remise
@@ -303,13 +362,23 @@ class EventExtractor:
             window = _words_window(fs, trigger.start, trigger.end, 6)
         if self.lex.negation.search(window) or self.foretold(trigger, fs) or self.recalled(trigger, fs):
             return False
-        if trigger.type == "meeting" and self.lex.preparing.search(_words_window(fs, trigger.end, trigger.end, 8)):
+        if trigger.type == "meeting" and self.prepares_an_operation(fs, trigger):
             return False
         if trigger.type == "joint_operation" and "extradition" in found_types and not any(r.search(fs) for r in self.lex.weak.values()):
             return False
         if trigger.kind in WEAK_KINDS and _PURPOSE.search(fs[max(0, trigger.start - 12):trigger.start]):
             return False   # 'a direct line to intercept boats': a purpose, not an operation
         return True
+
+    def prepares_an_operation(self, fs: str, trigger: Trigger) -> bool:
+        """A meeting held to prepare an operation is part of it (SPEC); one held to prepare a
+        summit or another meeting ('pour preparer le sommet europeen') is a meeting of its own."""
+        window = _words_window(fs, trigger.end, trigger.end, 8)
+        preparing = self.lex.preparing.search(window)
+        if preparing is None:
+            return False
+        prepared = " ".join(first_words(window, preparing.end(), 3))
+        return not self.lex.refers_to["meeting"].search(prepared)
 
     def foretold(self, trigger: Trigger, fs: str) -> bool:
         """The trigger tells what is planned, expected or possible, not what took place:
@@ -341,7 +410,8 @@ class EventExtractor:
         previous: Event | None = None
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
-            found = self.triggers(fs, receivers(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons))
+            found = self.triggers(fs, receivers(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons),
+                                  tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL))
             for trigger in self.retained(found, fs) if found else []:
                 for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]

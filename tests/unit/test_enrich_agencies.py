@@ -109,15 +109,26 @@ def test_a_body_s_branch_in_a_city_belongs_to_that_city_s_country(enricher):
     assert agencies(enricher, "La police judiciaire a interpellé deux hommes à Casablanca.", "fr")[0][1] == "FR"
 
 
+def country_of_the_body(enricher, text, source, name_part):
+    """The country given to the body whose name holds ``name_part``, in ``text`` published by ``source``."""
+    article = make_article("Coopération policière", text, "fr").model_copy(update={"source": source})
+    return next(o.country for o in enricher.enrich(article).organizations if name_part in o.name.lower())
+
+
 def test_a_body_several_countries_name_alike_is_the_outlet_s_own_when_the_text_names_none(enricher):
     # Morocco, Algeria, Tunisia and Mauritania each have a 'Direction générale de la sûreté nationale'
     text = "Le directeur général de la sûreté nationale a été reçu mardi à Rome par le chef de la police italienne."
-    def country_of_the_body(source):
-        article = make_article("Coopération policière", text, "fr").model_copy(update={"source": source})
-        enriched = enricher.enrich(article)
-        return next(o.country for o in enriched.organizations if "sûreté nationale" in o.name.lower())
-    assert country_of_the_body("tunis-hebdo") == "TN"
-    assert country_of_the_body("alger-soir") == "DZ"
+    assert country_of_the_body(enricher, text, "tunis-hebdo", "sûreté nationale") == "TN"
+    assert country_of_the_body(enricher, text, "alger-soir", "sûreté nationale") == "DZ"
+
+
+def test_a_name_other_countries_bodies_share_is_the_outlet_s_own_when_the_text_places_none(enricher):
+    # France and Senegal each have a 'Direction générale de la police nationale'; a paper of Abidjan
+    # means Côte d'Ivoire's, a paper of Dakar Senegal's, even when Accra is where its head went
+    text = ("Le directeur général de la police nationale a pris part mardi à Accra aux travaux des chefs de police du Ghana "
+            "et du Togo consacrés au terrorisme.")
+    assert country_of_the_body(enricher, text, "abidjan-matin", "police nationale") == "CI"
+    assert country_of_the_body(enricher, text, "dakar-matin", "police nationale") == "SN"
 
 
 def test_a_generic_body_of_two_equally_named_countries_is_the_same_in_every_process():

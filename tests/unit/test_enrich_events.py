@@ -916,3 +916,130 @@ def test_met_then_a_party_the_sentence_names_is_a_meeting(enricher, text):
 ])
 def test_met_before_no_party_is_no_meeting(enricher, text):
     assert [e for e in events(enricher, text) if e[0] == "meeting"] == []
+
+
+# ---------------------------------------------------------------- reviews, calls, returns, work done with a partner
+@pytest.mark.parametrize("text, language, expected", [
+    # the parties reviewing their cooperation, their portfolios named or not
+    ("La ministre belge de la Justice et son homologue marocain ont fait le point mardi à Bruxelles sur la lutte contre le "
+     "trafic de drogue.", "fr", ("meeting", ["BE", "MA"])),
+    ("The Belgian and Moroccan justice ministers took stock on Tuesday of their fight against drug trafficking.", "en",
+     ("meeting", ["BE", "MA"])),
+    ("Los ministros de Justicia de Bélgica y Marruecos pasaron revista el martes a la lucha contra el narcotráfico.", "es",
+     ("meeting", ["BE", "MA"])),
+    ("Le ministre algérien et son homologue tunisien ont passé en revue mercredi la lutte contre le terrorisme à la frontière.",
+     "fr", ("meeting", ["DZ", "TN"])),
+    ("Tunisia's interior minister and his Algerian counterpart compared notes on Wednesday on smuggling along the border.", "en",
+     ("meeting", ["DZ", "TN"])),
+    # a telephone call, the minister's own side left to the language of a report that names only the other
+    ("Senegal's interior minister spoke by phone with Spain's interior minister about migrant boats.", "en", ("meeting", ["ES", "SN"])),
+    ("El ministro del Interior mantuvo una conversación telefónica con su homólogo de Senegal sobre los cayucos de migrantes.",
+     "es", ("meeting", ["ES", "SN"])),
+    # a suspect brought back, flown back, transferred or sent to the country that wants him
+    ("Soupçonné de trafic de cocaïne, un homme a été ramené jeudi en Belgique depuis le Maroc.", "fr", ("extradition", ["BE", "MA"])),
+    ("A man suspected of two killings was flown back to the Netherlands from Spain by Dutch police on Wednesday.", "en",
+     ("extradition", ["ES", "NL"])),
+    ("Colombia sent a suspected cocaine trafficker to France on Wednesday.", "en", ("extradition", ["CO", "FR"])),
+    ("La Policía Nacional trasladó desde Málaga a Países Bajos a un presunto sicario.", "es", ("extradition", ["ES", "NL"])),
+    ("El presunto narcotraficante fue puesto a disposición de la policía francesa por la Guardia Civil en Irún.", "es",
+     ("extradition", ["ES", "FR"])),
+    # an operation, a patrol, an inquiry done with a partner
+    ("Une pirogue a été interceptée au large de Saint-Louis lors d'une patrouille organisée avec la Guardia Civil espagnole, "
+     "a indiqué la gendarmerie sénégalaise.", "fr", ("joint_operation", ["ES", "SN"])),
+    ("Nine smugglers were arrested in Dunkirk in an investigation led with French border police, the National Crime Agency said.",
+     "en", ("joint_operation", ["FR", "GB"])),
+    ("Once personas fueron detenidas en una operación desarrollada junto a la Policía Judicial francesa y la Guardia Civil.", "es",
+     ("joint_operation", ["ES", "FR"])),
+    ("The inquiry was carried out hand in hand by Dutch detectives and Spain's National Police, leading to six arrests.", "en",
+     ("joint_operation", ["ES", "NL"])),
+    # a drill, manoeuvres, a course given by another country's experts
+    ("Portugal's navy hosted two Moroccan patrol vessels for a search-and-rescue drill off Sines.", "en", ("training", ["MA", "PT"])),
+    ("Des patrouilleurs marocains ont pris part à des manœuvres de sauvetage conduites avec la marine portugaise.", "fr",
+     ("training", ["MA", "PT"])),
+    ("Las armadas de Portugal y Marruecos realizaron un ejercicio conjunto de salvamento de migrantes frente a Sines.", "es",
+     ("training", ["MA", "PT"])),
+    ("Expertos de la Guardia Civil imparten en Nuakchot un programa sobre documentos falsos a gendarmes de Mauritania.", "es",
+     ("training", ["ES", "MR"])),
+    ("Un module sur les faux documents, dispensé par des experts de la Guardia Civil espagnole, a débuté à Nouakchott pour des "
+     "gendarmes mauritaniens.", "fr", ("training", ["ES", "MR"])),
+    # information passed on, told in the passive
+    ("Il a été localisé grâce à des éléments fournis par la police espagnole, a indiqué la police française.", "fr",
+     ("intelligence_sharing", ["ES", "FR"])),
+    ("French investigators acted on intelligence passed along by Spain's National Police to arrest a suspected jihadist.", "en",
+     ("intelligence_sharing", ["ES", "FR"])),
+    # an agreement put to paper, endorsed, sealed
+    ("Algeria and Tunisia put pen to paper on a protocol on border security patrols.", "en", ("agreement", ["DZ", "TN"])),
+    ("Les responsables sécuritaires tunisiens et algériens ont entériné un protocole sur la surveillance de la frontière contre "
+     "la contrebande.", "fr", ("agreement", ["DZ", "TN"])),
+    ("Italia y Túnez sellaron en Roma un pacto sobre la devolución de migrantes irregulares.", "es", ("agreement", ["IT", "TN"])),
+    # ministers meeting to prepare a summit: a meeting of its own, unlike one preparing an operation
+    ("Le ministre français de l'Intérieur a retrouvé jeudi à Lisbonne ses homologues portugais et espagnol pour préparer le "
+     "sommet européen consacré aux migrations.", "fr", ("meeting", ["ES", "FR", "PT"])),
+    # the two chiefs seeing each other in a place
+    ("Leurs deux chefs, le directeur de la police sénégalaise et l'inspecteur de la police gambienne, se sont vus lundi à "
+     "Dakar.", "fr", ("meeting", ["GM", "SN"])),
+    # the two ministers reviewing, whatever they reviewed; officials in charge of security signing
+    ("La ministre italienne de l'Intérieur est revenue mercredi à Tunis. Les deux ministres ont dressé un premier bilan des "
+     "retours de migrants.", "fr", ("meeting", ["IT", "TN"])),
+    ("Les responsables sécuritaires tunisiens et algériens ont apposé leur paraphe au bas d'un protocole sur la bande "
+     "frontalière.", "fr", ("agreement", ["DZ", "TN"])),
+    # ministers gathering on migration policy, agreeing on a day in a place; a course run by a foreign unit; a haul found
+    ("El ministro del Interior español y sus homólogos de Portugal, Francia e Italia se dieron cita el jueves en Lisboa para "
+     "hablar de la política migratoria europea.", "es", ("meeting", ["ES", "FR", "IT", "PT"])),
+    ("La ministra de Justicia francesa y el titular de Justicia argelino acordaron el martes en Argel reactivar la cooperación "
+     "judicial entre ambos países.", "es", ("meeting", ["DZ", "FR"])),
+    ("Forty Ivorian gendarmes completed a counter-terrorism course run by France's GIGN gendarmerie unit in Abidjan.", "en",
+     ("training", ["CI", "FR"])),
+    ("Dutch and Spanish investigators have found four tonnes of cocaine in a container in Algeciras.", "en",
+     ("joint_operation", ["ES", "NL"])),
+])
+def test_cooperation_told_as_a_review_a_call_a_return_or_work_with_a_partner_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    # one side reviewing its own work, a briefing, a minister going home
+    ("Le procureur a fait le point mardi sur l'enquête sur le trafic de cocaïne à Marseille.", "fr"),
+    ("Le ministre de l'Intérieur a fait le point sur la lutte contre le terrorisme devant les préfets à Paris.", "fr"),
+    ("Spain's interior minister returned to Madrid on Tuesday after talks on suspected traffickers.", "en"),
+    # migrants sent back are no suspects handed over; money or a file sent are no person
+    ("Migrants were sent back to Morocco from Spain on Tuesday, Spanish police said.", "en"),
+    ("The suspected money launderers transferred millions to Spain from a Moroccan bank, Spanish police said.", "en"),
+    # done with success, not with a partner
+    ("L'opération a été menée avec succès par la police française contre le trafic de cocaïne.", "fr"),
+    # a suspect's phone call is no meeting
+    ("French police arrested a Moroccan suspect in Lyon after he spoke by phone with his brother.", "en"),
+    # justice administered, care given, a refusal suffered, a court's review are no course, meeting or call
+    ("Los jueces españoles imparten justicia en Ceuta en causas de narcotráfico con Marruecos.", "es"),
+    ("Les soins dispensés par des médecins espagnols aux migrants marocains ont été salués par la police.", "fr"),
+    ("Des migrants marocains se sont vus refuser l'entrée en Espagne par la police espagnole.", "fr"),
+    ("A Spanish court reviewed the extradition agreement with Morocco before ruling on the case of a suspected drug "
+     "trafficker.", "en"),
+    # findings are no haul; one government's plan, its migration policy, are no meeting
+    ("French investigators found that the Spanish network had sold four tonnes of cocaine.", "en"),
+    ("El Gobierno español acordó el martes en Madrid un plan contra el narcotráfico.", "es"),
+    ("Le ministre de l'Intérieur a présenté sa politique migratoire devant les députés à Paris.", "fr"),
+])
+def test_reviews_returns_and_work_without_a_foreign_partner_are_no_cooperation(enricher, text, language):
+    assert events(enricher, text, language) == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("La police espagnole et la police marocaine ont démantelé un réseau de hachich. Les enquêteurs ont passé en revue les "
+     "vidéos de surveillance.", "fr"),
+    ("Spanish and Moroccan police dismantled a hashish ring. Investigators took stock of the damage to the warehouse.", "en"),
+    ("Las policías de España y Marruecos desarticularon una red de hachís. Los agentes hicieron balance de los daños.", "es"),
+    ("Spanish and Moroccan police dismantled a hashish ring. The two men arrested in Tangier had reviewed the shipments.", "en"),
+])
+def test_reviewing_footage_or_damage_after_an_operation_is_no_meeting(enricher, text, language):
+    assert [t for t, _ in types_and_pairs(enricher, text, language)] == ["joint_operation"]
+
+
+def test_a_drill_recalled_from_last_year_is_not_the_report_s_event(enricher):
+    assert events(enricher, "Portugal's navy said last year's search-and-rescue drill with Moroccan vessels had been useful "
+                            "against migrant smuggling.") == []
+
+
+def test_a_call_is_held_nowhere(enricher):
+    assert events(enricher, "Senegal's interior minister spoke by phone with Spain's interior minister in Dakar about migrant "
+                            "boats.") == [("meeting", ["ES", "SN"], None)]

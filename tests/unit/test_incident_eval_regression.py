@@ -1,4 +1,4 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the five gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the seven gold sets.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
 - ``incidents-dev2``: a second set, written to find where the event enrichment misses the
@@ -16,6 +16,11 @@
   how outlets disagree on one event (titles for names, acronyms and paraphrases for agencies,
   relative days and weekly round-ups, city, country or venue, side talks at a summit) beside
   look-alikes (the same persons meeting again weeks later, three pairs meeting the same day);
+- ``incidents-dev6``: a development set written before any change for it (0.131 end to end then:
+  most of its events were not found at all), for cooperation told in wordings the event rules
+  did not know (a review of cooperation, a phone call, a suspect brought back or transferred, an
+  operation or a drill done with a partner, an agreement sealed, information passed along),
+  beside same-country look-alikes, then tuned on;
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -38,8 +43,9 @@ FLOORS = {
     "incidents-dev": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev2": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev3": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
-    "incidents-dev4": {"end_to_end": 0.88, "found_only": 0.96, "precision": 0.98},
-    "incidents-dev5": {"end_to_end": 0.94, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev4": {"end_to_end": 0.92, "found_only": 0.96, "precision": 0.98},
+    "incidents-dev5": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev6": {"end_to_end": 0.92, "found_only": 0.96, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
 }
 
