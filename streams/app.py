@@ -99,6 +99,13 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     earlier one neither acknowledged nor in an agent's hands was dropped. The
     partition is then read again from its commit point, before the next fetch
     (the messages after it are processed twice, which every stage tolerates).
+
+    A rebalance ends all of that: the partitions are sought to their committed
+    offsets when they are assigned again, and what was noted about them before
+    (where a partition never committed began, seeks not yet made, a fetch under
+    way) no longer holds. Kept, it sent a partition that had been committed
+    meanwhile back to its very first message, and the whole topic was processed
+    again after every rebalance.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -108,6 +115,7 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         self._read_again_from: dict[TP, int] = {}     # seeks waiting for the next fetch
         self._last_read_again: dict[TP, tuple[int, float]] = {}
         self._buffer_drained = asyncio.Event()
+        self._rebalances = 0                          # fetches that span one hand nothing back to read again
 
     async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
         # Faust takes a jump in the offsets it reads for a gap of a compacted or
@@ -137,18 +145,42 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         pending, self._read_again_from = self._read_again_from, {}
         for tp, offset in pending.items():
             await self._seek_if_assigned(tp, offset)
+        rebalances = self._rebalances
         handed: dict[TP, int] = {}
         async for tp, message in super().getmany(timeout):
             handed[tp] = message.offset
             yield tp, message
+        if rebalances != self._rebalances:
+            self._fetched = {}   # the partitions were sought to their commits since
+            return
         for tp, offsets in self._fetched.items():
             undelivered = undelivered_from(offsets, handed.get(tp))
             if undelivered is not None and self.app.topics.acks_enabled_for(tp.topic):
                 self._read_again(tp, undelivered, "was fetched and not handed over")
         self._fetched = {}
 
+    async def on_partitions_revoked(self, revoked: set[TP]) -> None:
+        self.forget_positions(revoked)
+        await super().on_partitions_revoked(revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
+        self.forget_positions(set(self._read_again_from) | set(self._start_offsets))
+        await super().on_partitions_assigned(assigned, generation_id=generation_id)
+
+    def forget_positions(self, partitions: Iterable[TP]) -> None:
+        """What this consumer noted about where to read these partitions from: void after a rebalance."""
+        self._rebalances += 1
+        for tp in partitions:
+            for positions in (self._start_offsets, self._read_again_from, self._last_read_again, self._fetched):
+                positions.pop(tp, None)
+
     async def seek_to_committed(self) -> Mapping[TP, int]:
+        # every partition goes to its commit point now: earlier seeks asked for are moot
+        self._read_again_from.clear()
         committed = await super().seek_to_committed()
+        for tp, offset in committed.items():
+            if offset:
+                self._start_offsets.pop(tp, None)
         never_committed = [ensure_aiokafka_TP(tp) for tp, offset in committed.items()
                            if not offset and self.app.topics.acks_enabled_for(tp.topic)]
         if never_committed:

@@ -339,6 +339,19 @@ def test_a_partition_never_committed_waits_for_its_oldest_message_in_flight():
     assert consumer2._new_offset(tp2) == 4
 
 
+def test_after_a_rebalance_a_partition_is_not_sent_back_to_its_first_message():
+    # Never committed when this worker first had it, the partition was revoked and
+    # committed by another worker meanwhile: a fetch under way when it came back, or a
+    # message found dropped, reads it again from there, never from offset 0.
+    consumer, tp, _ = consumer_with([], committed=None)
+    consumer._start_offsets[tp] = 0
+    consumer._read_again_from[tp] = 0
+    consumer.forget_positions({tp})
+    assert consumer._read_again_from == {}
+    consumer._read_again(tp, 1630, "was fetched and not handed over")
+    assert consumer._read_again_from == {tp: 1630}
+
+
 def test_first_dropped():
     assert first_dropped(head=11, committed=10, in_flight=[]) == 10
     assert first_dropped(head=11, committed=10, in_flight=[10]) is None  # still being processed
