@@ -51,6 +51,10 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+# The names of the gazetteers and the common words are keyed hundreds of times per article,
+# the same few thousand strings again and again. Bounded, so that a long-running worker
+# reading new words does not grow.
+@lru_cache(maxsize=16384)
 def fold_key(text: str) -> str:
     """A comparison key: folded, punctuation removed, spaces collapsed."""
     return " ".join(_NON_WORD.sub(" ", fold(text)).split())
