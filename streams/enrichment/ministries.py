@@ -95,6 +95,15 @@ def _windows(positions, length: int):
         yield tuple(current)
 
 
+def leading_letters(adjectives: list[str]) -> str | None:
+    """The letters a ministry's name can start with: those of 'minist...', 'federal ...',
+    'vice...' and of the adjectives of 'interior ministry' (lexicon regexes); None when an
+    adjective may start otherwise than with its first letter ('a?b', 'x|y', '(?:the )?x')."""
+    if not all(adjective[:2].isalpha() and "|" not in adjective for adjective in adjectives):
+        return None
+    return "".join(sorted({"m", "f", "v"} | {adjective[0].lower() for adjective in adjectives}))
+
+
 class MinistryFinder:
     """Ministries by portfolio: 'ministère espagnol de l'Intérieur', 'Italian Interior Minister',
     'Morocco's Ministry of the Interior', 'Ministerio del Interior'."""
@@ -105,6 +114,7 @@ class MinistryFinder:
         self.portfolios: dict[str, Portfolio] = {}
         self.by_country: dict[str, dict[str, dict]] = data.get("countries") or {}
         patterns: list[str] = []
+        adjectives: list[str] = []
         for key, spec in data["portfolios"].items():
             self.portfolios[key] = Portfolio(key, spec["names"], list(spec.get("aliases") or []))
             kw = spec["keywords"]
@@ -112,6 +122,7 @@ class MinistryFinder:
             fr = "|".join(kw.get("fr", []))
             en = "|".join(kw.get("en", []))
             es = "|".join(kw.get("es", []))
+            adjectives += spec.get("en_adj", [])
             adj = "|".join(spec.get("en_adj", []))
             alternatives = []
             if fr:
@@ -125,7 +136,11 @@ class MinistryFinder:
             if es:
                 alternatives.append(rf"(?P<{group}_es>(?:vice)?minist(?:erio|ro|ra)s?(?:\s+(?P<{group}_esq>[a-záéíóúñü]+))?\s+(?:del?\s+)?(?:{es}))")
             patterns.extend(alternatives)
-        self._regex = re.compile("|".join(patterns), re.IGNORECASE)
+        alternation = "|".join(patterns)
+        letters = leading_letters(adjectives)
+        # Tried at every position, the dozens of alternatives cost microseconds each time; most
+        # positions are ruled out at once by the letter a name must start with (same matches).
+        self._regex = re.compile(f"(?=[{letters}])(?:{alternation})" if letters else alternation, re.IGNORECASE)
         self._metonyms = [
             (re.compile(m["pattern"]), m["country"], m["portfolio"]) for m in data.get("metonyms") or []
         ]
