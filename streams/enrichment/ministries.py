@@ -81,27 +81,38 @@ _AFTER_MINIST = 240   # 'ministres espagnol et marocain de l'Intérieur': the mo
 
 
 def _windows(positions, length: int):
-    """Merged spans around each position: where a name containing the word found there can lie."""
+    """Merged spans around each position, where a name containing the word found there can lie:
+    (start, end, the last position inside)."""
     current: list[int] | None = None
     for position in positions:
         start, end = max(0, position - _BEFORE_MINIST), min(length, position + _AFTER_MINIST)
         if current and start <= current[1]:
-            current[1] = end
+            current[1], current[2] = end, position
             continue
         if current:
             yield tuple(current)
-        current = [start, end]
+        current = [start, end, position]
     if current:
         yield tuple(current)
 
 
-def leading_letters(adjectives: list[str]) -> str | None:
-    """The letters a ministry's name can start with: those of 'minist...', 'federal ...',
-    'vice...' and of the adjectives of 'interior ministry' (lexicon regexes); None when an
-    adjective may start otherwise than with its first letter ('a?b', 'x|y', '(?:the )?x')."""
-    if not all(adjective[:2].isalpha() and "|" not in adjective for adjective in adjectives):
-        return None
-    return "".join(sorted({"m", "f", "v"} | {adjective[0].lower() for adjective in adjectives}))
+_LETTERS = re.compile(r"[^\W\d_]*")
+
+
+def name_starts(adjectives: list[str]) -> list[str] | None:
+    """What a ministry's name found by the portfolio regex starts with: 'minist...', 'federal
+    ...', 'vice...' or the first letters of an adjective of 'interior ministry' (lexicon
+    regexes: 'home\\s+affairs' -> 'home'); None when an adjective may start otherwise ('x|y',
+    '(?:the )?x', '[Dd]efence')."""
+    starts = {"minist", "federal", "vice"}
+    for adjective in adjectives:
+        letters = _LETTERS.match(adjective).group(0)
+        if adjective[len(letters):len(letters) + 1] in ("?", "*", "{"):
+            letters = letters[:-1]   # 'defences?': the last letter is optional
+        if not letters or "|" in adjective:
+            return None
+        starts.add(letters.lower())
+    return sorted(starts)
 
 
 class MinistryFinder:
@@ -136,11 +147,9 @@ class MinistryFinder:
             if es:
                 alternatives.append(rf"(?P<{group}_es>(?:vice)?minist(?:erio|ro|ra)s?(?:\s+(?P<{group}_esq>[a-záéíóúñü]+))?\s+(?:del?\s+)?(?:{es}))")
             patterns.extend(alternatives)
-        alternation = "|".join(patterns)
-        letters = leading_letters(adjectives)
-        # Tried at every position, the dozens of alternatives cost microseconds each time; most
-        # positions are ruled out at once by the letter a name must start with (same matches).
-        self._regex = re.compile(f"(?=[{letters}])(?:{alternation})" if letters else alternation, re.IGNORECASE)
+        self._regex = re.compile("|".join(patterns), re.IGNORECASE)
+        starts = name_starts(adjectives)
+        self._may_start = re.compile("|".join(map(re.escape, starts)) if starts else r"(?s:.)", re.IGNORECASE)
         self._metonyms = [
             (re.compile(m["pattern"]), m["country"], m["portfolio"]) for m in data.get("metonyms") or []
         ]
@@ -190,14 +199,22 @@ class MinistryFinder:
         """The portfolio regex's matches, as ``finditer`` over the whole text would give them.
 
         Every name contains 'minist', and starts at most a few words before it ('federal home
-        affairs ministry'): the regex, dozens of alternatives tried at each position, only runs
-        around those words. Most of a long article has none, and it cost a third of the resolvers' time.
+        affairs ministry'): the regex only runs around those words. Most of a long article has
+        none, and it cost a third of the resolvers' time. Within such a span, the regex (dozens
+        of alternatives, microseconds to fail at one position) is tried only where a name can
+        start: at one of its first words (``name_starts``), no later than the last 'minist'.
         """
         last_end = 0
-        for start, end in _windows((word.start() for word in _MINIST.finditer(text)), len(text)):
-            for match in self._regex.finditer(text, max(start, last_end), end):
-                last_end = match.end()
-                yield match
+        for start, end, last in _windows((word.start() for word in _MINIST.finditer(text)), len(text)):
+            position = max(start, last_end)
+            while (candidate := self._may_start.search(text, position, end)) is not None and candidate.start() <= last:
+                # the window's end bounds the match as it bounded finditer's
+                match = self._regex.match(text, candidate.start(), end)
+                if match:
+                    last_end = position = match.end()
+                    yield match
+                else:
+                    position = candidate.start() + 1
 
     @staticmethod
     def _literal_name(surface: str, portfolio: str) -> str | None:
