@@ -97,15 +97,26 @@ def compile_patterns(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in ordered))
 
 
+def lexicon_anchor(pattern: str) -> str:
+    """What a text, every non-word character made a space and a space put before and after it,
+    holds where ``pattern`` (lexicon syntax) can match: a space, its first word's stem, and a
+    space after a whole word ('la', not 'trafi*': ``pattern_regex`` wants no letter after
+    it). Without the first space, stems such as 'a' or 'la' would stop the scan inside most
+    words; without the last one, at most words they start ('a' at 'arrest', 'and', 'after')."""
+    first = fold(pattern).split()[0]
+    stem = first.rstrip("*")
+    anchor = " " + _NON_WORD_CHAR.sub(" ", stem)
+    return anchor + " " if stem == first and not _NON_WORD_CHAR.match(stem[-1]) else anchor
+
+
 class Lexicons:
     """Named lexicons, all found in one pass over a text.
 
     Every match of a lexicon pattern starts a word with its first word's literal stem, so
-    an Aho-Corasick automaton of those stems, each after a space, run over the text with
-    every non-word character made a space, finds in one scan every place where some
-    lexicon can match; each lexicon's own regex (``compile_patterns``) is then tried only
-    there. The matches are exactly those of ``regex.finditer(text)``. (Without the space,
-    stems such as 'a' or 'la' would stop the scan inside most words.)
+    an Aho-Corasick automaton of those stems (``lexicon_anchor``) run over the text with
+    every non-word character made a space finds in one scan every place where some lexicon
+    can match; each lexicon's own regex (``compile_patterns``) is then tried only there. The
+    matches are exactly those of ``regex.finditer(text)``.
     """
 
     def __init__(self, lexicons: dict[str, list[str]]) -> None:
@@ -115,8 +126,7 @@ class Lexicons:
         anchors: dict[str, set[str]] = {}
         for name, patterns in lexicons.items():
             for pattern in patterns:
-                stem = fold(pattern).split()[0].rstrip("*")
-                anchors.setdefault(" " + _NON_WORD_CHAR.sub(" ", stem), set()).add(name)
+                anchors.setdefault(lexicon_anchor(pattern), set()).add(name)
         self._automaton = ahocorasick.Automaton()
         for anchor, names in anchors.items():
             self._automaton.add_word(anchor, (len(anchor), tuple(sorted(names))))
@@ -125,8 +135,9 @@ class Lexicons:
     def finditer(self, text: str) -> dict[str, list[re.Match[str]]]:
         """name -> its matches in ``text``, in order, for the lexicons that match at all."""
         starts: dict[str, set[int]] = {}
-        # an anchor (a space, then the stem) ending at ``last`` of ' ' + text starts its stem at ``last - length + 1`` of text
-        for last, (length, names) in self._automaton.iter(" " + _NON_WORD_CHAR.sub(" ", text)):
+        # an anchor (a space, the stem, maybe a space) ending at ``last`` of ' ' + text + ' ' starts
+        # its stem at ``last - length + 1`` of text
+        for last, (length, names) in self._automaton.iter(" " + _NON_WORD_CHAR.sub(" ", text) + " "):
             for name in names:
                 starts.setdefault(name, set()).add(last - length + 1)
         found: dict[str, list[re.Match[str]]] = {}
