@@ -242,7 +242,8 @@ class EventExtractor:
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
             if gap.end() > match.end() and (gap.end() in country_names or gap.end() in persons):
                 found.append(Trigger("meeting", match.start(), match.end(), "strong"))
-        for match in self.lex.compound_operation.finditer(folded_sentence):
+        # the compound ('operation franco-espagnole') has a hyphen, which most sentences lack
+        for match in self.lex.compound_operation.finditer(folded_sentence) if "-" in folded_sentence else ():
             found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
         for match in matches.get("training:handover", ()):
             if self.hands_over_equipment(folded_sentence, match.start(), match.end()):

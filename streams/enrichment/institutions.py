@@ -169,14 +169,17 @@ _SHAPED_AT = re.compile(
     rf"\s+(?:de|du|des|del|pour|contre|sur|para|contra|d['’])\s*{_ARTICLE}(?P<object>[^\W\d_][\w-]+)"
     rf"(?:\s+(?:de|du|des|del|d['’])\s*{_ARTICLE}(?P<place>[A-ZÀ-Ý][\w-]+))?"
 )
-_SHAPED = re.compile(r"(?<![\w])(?=([^\W\d_][\w-]+\s))")   # every word start, for overlapping matches
+_HEAD_ANYWHERE = re.compile(_SHAPE_HEADS.pattern)   # in the folded text: where a head word may start
 
 
 def shaped_names(context: ArticleContext) -> list[tuple[int, int]]:
     """Bodies written in lower or sentence case that the model does not tag: spans."""
-    found = []
-    for match in _SHAPED.finditer(context.text):   # overlapping: 'les stagiaires de l'école nationale de police'
-        match = _SHAPED_AT.match(context.text, match.start(1))
+    text, found, position = context.text, [], 0
+    # A name opens with a head word: the pattern is tried only where the folded text has one
+    # (overlapping: 'les stagiaires de l'école nationale de police'), not at every word.
+    while (head := _HEAD_ANYWHERE.search(context.folded, position)) is not None:
+        position = head.start() + 1
+        match = _SHAPED_AT.match(text, head.start())
         if match is None:
             continue
         adjective = fold(match.group("adjective"))
