@@ -43,6 +43,7 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 _NON_WORD = re.compile(r"[^\w]+")
 _NON_WORD_CHAR = re.compile(r"\W")
+_WORD_CHAR = re.compile(r"\w")
 
 
 def fold(text: str) -> str:
@@ -148,6 +149,35 @@ class Lexicons:
                     found.setdefault(name, []).append(match)
                     after = match.end()
         return {name: found[name] for name in self.regexes if name in found}
+
+
+class WholeWords:
+    r"""The matches of the regex ``(?<![\w])(word|...)(?![\w])``, longest word first, without
+    its cost: hundreds of alternatives tried at every word start cost more than the rest of
+    a resolver. An Aho-Corasick automaton finds every occurrence of the words in one scan."""
+
+    def __init__(self, words) -> None:
+        import ahocorasick
+
+        self._automaton = ahocorasick.Automaton()
+        for word in words:
+            self._automaton.add_word(word, word)
+        self._automaton.make_automaton()
+
+    def finditer(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, word) of each match, in order, as ``regex.finditer`` would give them."""
+        longest: dict[int, str] = {}   # start -> the longest word standing alone there, as the regex prefers
+        for last, word in self._automaton.iter(text):
+            start, end = last - len(word) + 1, last + 1
+            if (start > 0 and _WORD_CHAR.match(text, start - 1)) or _WORD_CHAR.match(text, end):
+                continue
+            if len(word) > len(longest.get(start, "")):
+                longest[start] = word
+        found: list[tuple[int, int, str]] = []
+        for start in sorted(longest):
+            if not found or start >= found[-1][1]:   # matches do not overlap: the scan goes on after each
+                found.append((start, start + len(longest[start]), longest[start]))
+        return found
 
 
 @dataclass(frozen=True)
