@@ -107,6 +107,10 @@ class EventLexicon:
             "training:handover": spec["training"]["handover"],
             "excluded": data["excluded"],
             "excluded:extradition": spec["extradition"]["not_an_extradition"],
+            # what retained() and join_participants() read of each sentence, in the same scan
+            "modality": data["modality"],
+            "participation:took_part": data["participation"]["took_part"],
+            "participation:signed": data["participation"]["signed"],
         })
         self.two_parties = compile_patterns(data["two_parties"])
         self.security_wordings = compile_patterns(data["security_wordings"])
@@ -220,12 +224,14 @@ class EventExtractor:
     place_flags = staticmethod(event_places.place_flags)
 
     # ---------------------------------------------------------------- triggers
-    def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = (), persons: tuple[int, ...] = ()) -> list[Trigger]:
+    def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = (), persons: tuple[int, ...] = (),
+                 matches: dict | None = None) -> list[Trigger]:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
         ``country_names``: where the sentence names a country or a country's side (its name, its
         demonym, one of its bodies: offsets in it), see ``receivers``; ``persons``: where it
-        names a person."""
-        matches = self.lex.trigger_scan.finditer(folded_sentence)
+        names a person; ``matches``: the sentence's ``trigger_scan`` when already made."""
+        if matches is None:
+            matches = self.lex.trigger_scan.finditer(folded_sentence)
         found = [
             Trigger(event_type, match.start(), match.end(), kind)
             for kind, regexes in self.lex.by_kind.items() for event_type in regexes
@@ -266,11 +272,14 @@ class EventExtractor:
         before = " ".join(last_words(fs, start, 3))
         return bool(self.lex.equipment.search(after) or self.lex.equipment.search(before))
 
-    def retained(self, found: list[Trigger], fs: str) -> list[Trigger]:
+    def retained(self, found: list[Trigger], fs: str, matches: dict | None = None) -> list[Trigger]:
         """The triggers that make events: the first of each type (visits excepted); weak ones
         only when no other trigger reports the sentence; talks only beside a visit; no
-        operational one in a plan; none of what did not happen."""
-        modal = bool(self.lex.modality.search(fs) or self.lex.agreement_nouns.search(fs))
+        operational one in a plan; none of what did not happen. ``matches``: the sentence's
+        ``trigger_scan`` when already made."""
+        if matches is None:
+            matches = self.lex.trigger_scan.finditer(fs)
+        modal = bool(matches.get("modality") or matches.get("agreement:nouns"))
         reported = {t.type for t in found if t.kind not in WEAK_KINDS}
         found_types = {t.type for t in found}
         kept: list[Trigger] = []
@@ -340,14 +349,16 @@ class EventExtractor:
             discourse.participants = find_participants(sentences, folded, self.lex.members, self.lex.composition)
         events: list[Event] = []
         previous: Event | None = None
+        # each sentence scanned once for every lexicon that reads it whole (see trigger_scan)
+        scans = [self.lex.trigger_scan.finditer(folded[sentence.start:sentence.end]) for sentence in sentences]
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
-            found = self.triggers(fs, receivers(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons))
-            for trigger in self.retained(found, fs) if found else []:
+            found = self.triggers(fs, receivers(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons), scans[position])
+            for trigger in self.retained(found, fs, scans[position]) if found else []:
                 for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]
                     previous = self._merge(events, event)
-        join_participants(events, sentences, folded, self.lex)
+        join_participants(events, sentences, folded, self.lex, scans)
         events = self._merge_all(self.reported(events))
         events = self.absorb_investigation_teams(events)
         event_places.share_visit_places(events)

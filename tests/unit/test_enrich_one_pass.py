@@ -93,6 +93,10 @@ def test_the_event_triggers_scan_each_sentence_once_with_the_event_lexicons_own_
     assert scan["agreement:verbs"].pattern == lexicon.agreement_verbs.pattern
     assert scan["excluded"].pattern == lexicon.excluded[None].pattern
     assert scan["excluded:extradition"].pattern == lexicon.excluded["extradition"].pattern
+    # what retained() and join_participants() read of a sentence comes from the same scan
+    assert scan["modality"].pattern == lexicon.modality.pattern
+    assert scan["participation:took_part"].pattern == lexicon.took_part.pattern
+    assert scan["participation:signed"].pattern == lexicon.signed.pattern
     for text in project_texts()[:40]:
         found = lexicon.trigger_scan.finditer(text)
         assert [m.span() for m in found.get("strong:meeting", ())] == [m.span() for m in lexicon.by_kind["strong"]["meeting"].finditer(text)]
