@@ -11,7 +11,7 @@ import ahocorasick
 from streams.enrichment.attribution import context_country, home_evidence, qualifier_country
 from streams.enrichment.context import DEMONYM, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.outlets import outlet_home
-from streams.enrichment.text import fold, fold_key, load_yaml
+from streams.enrichment.text import WholeWords, fold, fold_key, load_yaml
 
 
 @dataclass
@@ -118,8 +118,7 @@ class AgencyGazetteer:
             if agency.country and not agency.generic:
                 for value in agency.all_names() + agency.aliases:
                     self._national.setdefault((agency.country, fold_key(value)), agency.id)
-        ordered = sorted(acronyms, key=len, reverse=True)
-        self._acronym_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in ordered) + r")(?![\w])")
+        self._acronym_words = WholeWords(acronyms)
 
     def named_by(self, short: str) -> list[Agency]:
         """The agencies a bracket names: by acronym (any case: '(Unodc)') or by name ('(Politie)')."""
@@ -179,10 +178,9 @@ class AgencyGazetteer:
                 if lang == "xx" and surface.islower() and key in self._proper_names:
                     continue
                 candidates.append((start, end, agency_id, None, lang))
-        for match in self._acronym_re.finditer(text):
-            acronym = match.group(1)
+        for start, end, acronym in self._acronym_words.finditer(text):
             for agency_id in self._acronyms[acronym]:
-                candidates.append((match.start(), match.end(), agency_id, acronym, None))
+                candidates.append((start, end, agency_id, acronym, None))
         for match in _BRACKETED.finditer(text):
             # a definition writes the acronym as it likes: 'l'Office des Nations unies ... (Unodc)'
             written = match.group(1)

@@ -63,11 +63,19 @@ def schwartz_hearst(short: str, before: str) -> int | None:
     return before.rfind(" ", 0, position + 2) + 1
 
 
-def _window(text: str, bracket: int, words: int) -> tuple[int, str]:
-    """The last ``words`` words before the bracket, within its clause: (offset, text)."""
+def _clause_words(text: str, bracket: int) -> tuple[int, list[re.Match]]:
+    """The words before the bracket within its clause: (where the clause starts, the words of
+    ``text[clause:bracket]``)."""
     floor = max(0, bracket - 300)
     clause = max((m.end() for m in _CLAUSE_STOP.finditer(text, floor, bracket)), default=floor)
-    tokens = list(re.finditer(r"\S+", text[clause:bracket]))[-words:]
+    return clause, list(re.finditer(r"\S+", text[clause:bracket]))
+
+
+def _window(text: str, bracket: int, words: int, clause_words: tuple[int, list[re.Match]] | None = None) -> tuple[int, str]:
+    """The last ``words`` words before the bracket, within its clause: (offset, text).
+    ``clause_words``: ``_clause_words(text, bracket)`` when already read."""
+    clause, tokens = clause_words or _clause_words(text, bracket)
+    tokens = tokens[-words:]
     if not tokens:
         return bracket, ""
     offset = clause + tokens[0].start()
@@ -143,10 +151,11 @@ def _resembling(text: str, bracket: int, names: list[str]) -> tuple[int, int] | 
     """The words right before the bracket that are one of ``names`` written a little
     differently ('contre les drogues' for 'contre la drogue')."""
     best, span = 0.0, None
+    clause_words = _clause_words(text, bracket)   # read once for every name and length tried
     for name in names:
         size = len(name.split())
         for words in range(max(1, size - 2), size + 3):
-            offset, before = _window(text, bracket, words)
+            offset, before = _window(text, bracket, words, clause_words)
             score = fuzz.ratio(fold_key(before), fold_key(name))
             if score > best:
                 best, span = score, (offset, offset + len(before))

@@ -127,6 +127,10 @@ class EventLexicon:
             "training:handover": spec["training"]["handover"],
             "excluded": data["excluded"],
             "excluded:extradition": spec["extradition"]["not_an_extradition"],
+            # what retained() and join_participants() read of each sentence, in the same scan
+            "modality": data["modality"],
+            "participation:took_part": data["participation"]["took_part"],
+            "participation:signed": data["participation"]["signed"],
         })
         self.two_parties = compile_patterns(data["two_parties"])
         self.security_wordings = compile_patterns(data["security_wordings"])
@@ -250,12 +254,14 @@ class EventExtractor:
 
     # ---------------------------------------------------------------- triggers
     def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = (), persons: tuple[int, ...] = (),
-                 capitals: tuple[int, ...] = ()) -> list[Trigger]:
+                 capitals: tuple[int, ...] = (), matches: dict | None = None) -> list[Trigger]:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
         ``country_names``: where the sentence names a country or a country's side (its name, its
         demonym, one of its bodies: offsets in it), see ``receivers``; ``persons``: where it
-        names a person; ``capitals``: where it names a capital."""
-        matches = self.lex.trigger_scan.finditer(folded_sentence)
+        names a person; ``capitals``: where it names a capital; ``matches``: the sentence's
+        ``trigger_scan`` when already made."""
+        if matches is None:
+            matches = self.lex.trigger_scan.finditer(folded_sentence)
         found = [
             Trigger(event_type, match.start(), match.end(), kind)
             for kind, regexes in self.lex.by_kind.items() for event_type in regexes
@@ -280,7 +286,8 @@ class EventExtractor:
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
             if gap.end() > match.end() and (gap.end() in country_names or gap.end() in persons):
                 found.append(Trigger("meeting", match.start(), match.end(), "strong"))
-        for match in self.lex.compound_operation.finditer(folded_sentence):
+        # the compound ('operation franco-espagnole') has a hyphen, which most sentences lack
+        for match in self.lex.compound_operation.finditer(folded_sentence) if "-" in folded_sentence else ():
             found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
         for match in matches.get("training:handover", ()):
             if self.hands_over_equipment(folded_sentence, match.start(), match.end()):
@@ -324,11 +331,14 @@ class EventExtractor:
         before = " ".join(last_words(fs, start, 3))
         return bool(self.lex.equipment.search(after) or self.lex.equipment.search(before))
 
-    def retained(self, found: list[Trigger], fs: str) -> list[Trigger]:
+    def retained(self, found: list[Trigger], fs: str, matches: dict | None = None) -> list[Trigger]:
         """The triggers that make events: the first of each type (visits excepted); weak ones
         only when no other trigger reports the sentence; talks only beside a visit; no
-        operational one in a plan; none of what did not happen."""
-        modal = bool(self.lex.modality.search(fs) or self.lex.agreement_nouns.search(fs))
+        operational one in a plan; none of what did not happen. ``matches``: the sentence's
+        ``trigger_scan`` when already made."""
+        if matches is None:
+            matches = self.lex.trigger_scan.finditer(fs)
+        modal = bool(matches.get("modality") or matches.get("agreement:nouns"))
         reported = {t.type for t in found if t.kind not in WEAK_KINDS}
         found_types = {t.type for t in found}
         kept: list[Trigger] = []
@@ -408,15 +418,17 @@ class EventExtractor:
             discourse.participants = find_participants(sentences, folded, self.lex.members, self.lex.composition)
         events: list[Event] = []
         previous: Event | None = None
+        # each sentence scanned once for every lexicon that reads it whole (see trigger_scan)
+        scans = [self.lex.trigger_scan.finditer(folded[sentence.start:sentence.end]) for sentence in sentences]
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
             found = self.triggers(fs, receivers(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons),
-                                  tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL))
-            for trigger in self.retained(found, fs) if found else []:
+                                  tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL), scans[position])
+            for trigger in self.retained(found, fs, scans[position]) if found else []:
                 for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]
                     previous = self._merge(events, event)
-        join_participants(events, sentences, folded, self.lex)
+        join_participants(events, sentences, folded, self.lex, scans)
         events = self._merge_all(self.reported(events))
         events = self.absorb_investigation_teams(events)
         event_places.share_visit_places(events)

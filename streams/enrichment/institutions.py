@@ -169,14 +169,28 @@ _SHAPED_AT = re.compile(
     rf"\s+(?:de|du|des|del|pour|contre|sur|para|contra|d['’])\s*{_ARTICLE}(?P<object>[^\W\d_][\w-]+)"
     rf"(?:\s+(?:de|du|des|del|d['’])\s*{_ARTICLE}(?P<place>[A-ZÀ-Ý][\w-]+))?"
 )
-_SHAPED = re.compile(r"(?<![\w])(?=([^\W\d_][\w-]+\s))")   # every word start, for overlapping matches
+def _words_automaton(words: list[str]):
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+_HEAD_WORDS = _SHAPE_HEADS.pattern.split("|")
+assert all(re.fullmatch(r"[a-z-]+", word) for word in _HEAD_WORDS), "_SHAPE_HEADS is a list of plain words"
+_HEADS_ANYWHERE = _words_automaton(_HEAD_WORDS)   # every place of the folded text where a head word starts
 
 
 def shaped_names(context: ArticleContext) -> list[tuple[int, int]]:
     """Bodies written in lower or sentence case that the model does not tag: spans."""
-    found = []
-    for match in _SHAPED.finditer(context.text):   # overlapping: 'les stagiaires de l'école nationale de police'
-        match = _SHAPED_AT.match(context.text, match.start(1))
+    text, found = context.text, []
+    # A name opens with a head word: the pattern is tried only where the folded text has one
+    # (overlapping: 'les stagiaires de l'école nationale de police'), not at every word.
+    for start in sorted({last - length + 1 for last, length in _HEADS_ANYWHERE.iter(context.folded)}):
+        match = _SHAPED_AT.match(text, start)
         if match is None:
             continue
         adjective = fold(match.group("adjective"))

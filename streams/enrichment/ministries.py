@@ -81,18 +81,38 @@ _AFTER_MINIST = 240   # 'ministres espagnol et marocain de l'Intérieur': the mo
 
 
 def _windows(positions, length: int):
-    """Merged spans around each position: where a name containing the word found there can lie."""
+    """Merged spans around each position, where a name containing the word found there can lie:
+    (start, end, the last position inside)."""
     current: list[int] | None = None
     for position in positions:
         start, end = max(0, position - _BEFORE_MINIST), min(length, position + _AFTER_MINIST)
         if current and start <= current[1]:
-            current[1] = end
+            current[1], current[2] = end, position
             continue
         if current:
             yield tuple(current)
-        current = [start, end]
+        current = [start, end, position]
     if current:
         yield tuple(current)
+
+
+_LETTERS = re.compile(r"[^\W\d_]*")
+
+
+def name_starts(adjectives: list[str]) -> list[str] | None:
+    """What a ministry's name found by the portfolio regex starts with: 'minist...', 'federal
+    ...', 'vice...' or the first letters of an adjective of 'interior ministry' (lexicon
+    regexes: 'home\\s+affairs' -> 'home'); None when an adjective may start otherwise ('x|y',
+    '(?:the )?x', '[Dd]efence')."""
+    starts = {"minist", "federal", "vice"}
+    for adjective in adjectives:
+        letters = _LETTERS.match(adjective).group(0)
+        if adjective[len(letters):len(letters) + 1] in ("?", "*", "{"):
+            letters = letters[:-1]   # 'defences?': the last letter is optional
+        if not letters or "|" in adjective:
+            return None
+        starts.add(letters.lower())
+    return sorted(starts)
 
 
 class MinistryFinder:
@@ -105,6 +125,7 @@ class MinistryFinder:
         self.portfolios: dict[str, Portfolio] = {}
         self.by_country: dict[str, dict[str, dict]] = data.get("countries") or {}
         patterns: list[str] = []
+        adjectives: list[str] = []
         for key, spec in data["portfolios"].items():
             self.portfolios[key] = Portfolio(key, spec["names"], list(spec.get("aliases") or []))
             kw = spec["keywords"]
@@ -112,6 +133,7 @@ class MinistryFinder:
             fr = "|".join(kw.get("fr", []))
             en = "|".join(kw.get("en", []))
             es = "|".join(kw.get("es", []))
+            adjectives += spec.get("en_adj", [])
             adj = "|".join(spec.get("en_adj", []))
             alternatives = []
             if fr:
@@ -126,6 +148,8 @@ class MinistryFinder:
                 alternatives.append(rf"(?P<{group}_es>(?:vice)?minist(?:erio|ro|ra)s?(?:\s+(?P<{group}_esq>[a-záéíóúñü]+))?\s+(?:del?\s+)?(?:{es}))")
             patterns.extend(alternatives)
         self._regex = re.compile("|".join(patterns), re.IGNORECASE)
+        starts = name_starts(adjectives)
+        self._may_start = re.compile("|".join(map(re.escape, starts)) if starts else r"(?s:.)", re.IGNORECASE)
         self._metonyms = [
             (re.compile(m["pattern"]), m["country"], m["portfolio"]) for m in data.get("metonyms") or []
         ]
@@ -175,14 +199,22 @@ class MinistryFinder:
         """The portfolio regex's matches, as ``finditer`` over the whole text would give them.
 
         Every name contains 'minist', and starts at most a few words before it ('federal home
-        affairs ministry'): the regex, dozens of alternatives tried at each position, only runs
-        around those words. Most of a long article has none, and it cost a third of the resolvers' time.
+        affairs ministry'): the regex only runs around those words. Most of a long article has
+        none, and it cost a third of the resolvers' time. Within such a span, the regex (dozens
+        of alternatives, microseconds to fail at one position) is tried only where a name can
+        start: at one of its first words (``name_starts``), no later than the last 'minist'.
         """
         last_end = 0
-        for start, end in _windows((word.start() for word in _MINIST.finditer(text)), len(text)):
-            for match in self._regex.finditer(text, max(start, last_end), end):
-                last_end = match.end()
-                yield match
+        for start, end, last in _windows((word.start() for word in _MINIST.finditer(text)), len(text)):
+            position = max(start, last_end)
+            while (candidate := self._may_start.search(text, position, end)) is not None and candidate.start() <= last:
+                # the window's end bounds the match as it bounded finditer's
+                match = self._regex.match(text, candidate.start(), end)
+                if match:
+                    last_end = position = match.end()
+                    yield match
+                else:
+                    position = candidate.start() + 1
 
     @staticmethod
     def _literal_name(surface: str, portfolio: str) -> str | None:
@@ -326,6 +358,8 @@ class MinistryResolver:
         the country of the demonym; without a demonym, in the other country of its sentence, else
         in the article's main country other than that ministry's."""
         found: list[OrgMention] = []
+        if "homolog" not in context.folded and "counterpart" not in context.folded:
+            return found   # the nouns of _COUNTERPART, folded: most articles have none, and the scan is costly
         for match in _COUNTERPART.finditer(context.text):
             code = None
             for country in context.countries:

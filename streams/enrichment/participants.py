@@ -73,15 +73,17 @@ def find_participants(views: list[SentenceView], folded: str, members: dict[str,
     return found
 
 
-def join_participants(events: list[Event], views: list[SentenceView], folded: str, lexicon: EventLexicon) -> None:
+def join_participants(events: list[Event], views: list[SentenceView], folded: str, lexicon: EventLexicon,
+                      scans: list[dict] | None = None) -> None:
     """Add to an event the countries that later sentences say took part in it: a participation
     sentence that refers to it ('X, Y and Z also took part in the action', 'participaron de
     la operacion', 'les pays signataires sont'), or, for an operation, the places its searches
     and arrests were made in ('37 registros simultaneos en A, B, C'). Countries an event only
-    inherited from the discourse give way to the ones named."""
+    inherited from the discourse give way to the ones named. ``scans``: each sentence's
+    ``lexicon.trigger_scan`` when already made."""
     for index, view in enumerate(views):
         fs = folded[view.start:view.end]
-        wanted, named = _participation(view, fs, lexicon)
+        wanted, named = _participation(view, fs, lexicon, lexicon.trigger_scan.finditer(fs) if scans is None else scans[index])
         if not named:
             continue
         target = next((e for e in reversed(events) if e.type in wanted and any(m <= index <= m + 6 for m in e.mentions)), None)
@@ -92,17 +94,18 @@ def join_participants(events: list[Event], views: list[SentenceView], folded: st
         target.inherited = False
 
 
-def _participation(view: SentenceView, fs: str, lexicon: EventLexicon) -> tuple[tuple[str, ...], set[str]]:
-    """The event types a sentence adds participants to, and the participants."""
+def _participation(view: SentenceView, fs: str, lexicon: EventLexicon, matches: dict) -> tuple[tuple[str, ...], set[str]]:
+    """The event types a sentence adds participants to, and the participants (``matches``: the
+    sentence's ``lexicon.trigger_scan``)."""
     named = {a.code for a in view.actors if not a.crime_place}
-    if lexicon.signed.search(fs):
+    if matches.get("participation:signed"):
         return ("agreement",), named
-    for match in lexicon.took_part.finditer(fs):
+    for match in matches.get("participation:took_part", ()):
         after = " ".join(fs[match.end():].split()[:6])
         wanted = tuple(t for t, regex in lexicon.refers_to.items() if regex.search(after))
         if wanted:
             return wanted, named
-    for match in lexicon.weak["joint_operation"].finditer(fs):
+    for match in matches.get("weak:joint_operation", ()):
         # the places right after the searches or arrests: 'registros simultaneos en Espana, Alemania...'
         after, near = view.start + match.end(), view.start + match.end() + len(" ".join(fs[match.end():].split()[:8]))
         places = [a for a in view.actors if a.locative and not a.crime_place and a.start >= after]

@@ -29,11 +29,12 @@ class Composition:
         self.next = re.compile(_COORDINATED + f"(?:{alternatives})")
         self.before = None if spec.get("after_only") else re.compile(f"(?:{alternatives})" + r"\W+(?:[\w'-]+\W+)?$")
 
-    def find(self, folded: str, clauses: list[int]) -> list[tuple[int, str, str]]:
+    def find(self, folded: str, clauses: list[int], heads: list[re.Match] | None = None) -> list[tuple[int, str, str]]:
         """(position, topic, 'head object') for each head and object found together in one
-        clause (``clauses``: the offsets where clauses end, in order)."""
+        clause (``clauses``: the offsets where clauses end, in order). ``heads``: the matches
+        of ``self.heads`` in ``folded`` when already found (by the topics' one scan)."""
         found = []
-        for head in self.heads.finditer(folded):
+        for head in self.heads.finditer(folded) if heads is None else heads:
             index = bisect_right(clauses, head.end())
             clause_end = clauses[index] if index < len(clauses) else len(folded)
             match = self.first.match(folded, head.end(), clause_end)
@@ -56,13 +57,19 @@ class Composition:
         return self.topics[int(name[1:])], value
 
 
+def _head_lexicon(index: int) -> str:
+    return f"composition heads {index}"   # a name no topic of topics.yaml has
+
+
 class TopicLexicon:
     def __init__(self) -> None:
         data = load_yaml("topics.yaml")
         self.version = str(data["version"])
-        self._lexicons = Lexicons(data["topics"])   # every topic's terms found in one pass
-        self._patterns: dict[str, re.Pattern[str]] = self._lexicons.regexes
         self._compositions = [Composition(spec) for spec in (data.get("compositions") or {}).values()]
+        # every topic's terms and every composition's heads found in one pass
+        self._lexicons = Lexicons({**data["topics"], **{_head_lexicon(index): spec["heads"]
+                                                        for index, spec in enumerate((data.get("compositions") or {}).values())}})
+        self._patterns: dict[str, re.Pattern[str]] = {topic: self._lexicons.regexes[topic] for topic in data["topics"]}
         # phrases that look like a topic's terms but are not ('armes blanches', 'spy agencies')
         self._not = compile_patterns(data.get("not") or [])
 
@@ -71,11 +78,13 @@ class TopicLexicon:
         ``folded`` is the accent-folded text with organisation names already masked."""
         folded = mask(folded, [(m.start(), m.end()) for m in self._not.finditer(folded)])
         hits: list[tuple[int, str, str]] = []
-        for topic, matches in self._lexicons.finditer(folded).items():
-            hits += [(match.start(), topic, match.group(0)) for match in matches]
+        found_terms = self._lexicons.finditer(folded)
+        for topic, matches in found_terms.items():
+            if topic in self._patterns:
+                hits += [(match.start(), topic, match.group(0)) for match in matches]
         clauses = [m.start() for m in _CLAUSE.finditer(folded)]
-        for composition in self._compositions:
-            hits += composition.find(folded, clauses)
+        for index, composition in enumerate(self._compositions):
+            hits += composition.find(folded, clauses, found_terms.get(_head_lexicon(index), []))
         found: dict[str, list[str]] = {}
         for topic in list(self._patterns):
             for _, hit_topic, term in sorted(hits):

@@ -62,3 +62,16 @@ def test_an_unknown_acronym_with_its_long_form_is_an_institution(enricher):
     text = "Officers of the Regional Anti-Smuggling Task Force (RASTF) seized heroin in Mombasa, Kenya, on Monday."
     assert organizations(enricher, text)[0][:3] == ("RASTF", "Regional Anti-Smuggling Task Force", "KE")
     assert organizations(enricher, "The two sides signed a memorandum of understanding (MoU) in Nairobi, Kenya.") == []
+
+
+def test_the_words_before_a_bracket_are_read_once_and_stop_at_its_clause():
+    from streams.enrichment.definitions import _clause_words, _window
+
+    text = "Hier, à Rabat, l'Office des Nations unies contre la drogue et le crime (ONUDC) a publié"
+    bracket = text.index("(")
+    clause, words = _clause_words(text, bracket)
+    assert text[clause:bracket].strip().startswith("l'Office")
+    assert [w.group(0) for w in words][-2:] == ["le", "crime"]
+    for count in range(1, 15):
+        assert _window(text, bracket, count, (clause, words)) == _window(text, bracket, count)
+    assert _window(text, bracket, 3) == (text.index("et le crime"), "et le crime")

@@ -200,6 +200,18 @@ def test_bodies_written_in_lower_case_with_an_institutional_adjective(enricher):
     assert institution_names(enricher, "Au Maroc, le comité conjoint de sécurité s'est réuni lundi.", "fr") == []
 
 
+def test_a_body_in_sentence_case_is_looked_for_at_each_head_word_whatever_its_accents_and_capitals():
+    from streams.enrichment.context import ArticleContext
+    from streams.enrichment.institutions import shaped_names
+    from tests.unit.conftest import make_article
+
+    text = ("Le Centre national de secours et l'École supérieure de guerre ont formé "
+            "les stagiaires de la police judiciaire de Lyon; unité spéciale d'intervention.")
+    context = ArticleContext.build(make_article("Note", text, "fr"), None, [])
+    assert [context.text[start:end] for start, end in shaped_names(context)] == [
+        "Centre national de secours", "École supérieure de guerre", "police judiciaire de Lyon", "unité spéciale d'intervention"]
+
+
 def test_courts_and_police_named_after_a_town_the_lexicon_does_not_know(enricher):
     assert ("Parquet de Lorient", "FR") in institution_names(
         enricher, "En France, le navire a été dérouté sur décision du parquet de Lorient, en Bretagne.", "fr")

@@ -102,6 +102,29 @@ def test_ministries_are_looked_for_only_around_the_word_and_found_as_a_whole_tex
     assert [m.text for m in finder.find(text)][-1] == "Ministère des Affaires étrangères"
 
 
+def test_a_ministry_name_starts_with_one_of_its_first_words_or_nothing_is_assumed():
+    from streams.enrichment.ministries import name_starts
+
+    assert name_starts(["interior", "home\\s+affairs", "defen[cs]e", "foreigns?"]) == [
+        "defen", "federal", "foreign", "home", "interior", "minist", "vice"]
+    assert name_starts([]) == ["federal", "minist", "vice"]
+    for unsure in (["a?interior"], ["interior|home"], ["(?:the\\s+)?interior"], ["[Dd]efence"], ["\\w+ affairs"]):
+        assert name_starts(unsure) is None
+
+
+def test_ministries_are_looked_for_where_a_name_can_start_and_found_as_a_whole_text_scan_finds_them():
+    from streams.enrichment.ministries import MinistryFinder
+
+    finder = MinistryFinder()
+    text = ("FEDERAL HOME AFFAIRS MINISTRY officials met the viceministro de Seguridad and Federal Minister of the Interior. "
+            "Le ministre espagnol et marocain de l'Intérieur, le ministère de la Justice, el Ministerio del Interior, "
+            "the Italian Interior Minister, Defence Ministry, the Ministry of Foreign Affairs and Cooperation, "
+            "administrés du ministère des Armées; la ministra de Sanidad; Health Ministry; Ministerio de Hacienda.")
+    found = [(m.span(), m.group(0), m.lastgroup) for m in finder._matches(text)]
+    assert len(found) >= 12
+    assert found == [(m.span(), m.group(0), m.lastgroup) for m in finder._regex.finditer(text)]
+
+
 def test_an_unqualified_minister_facing_a_counterpart_of_the_country_named_is_of_the_readers_country(enricher):
     # the Spanish report never names Spain: the minister is not Moroccan, he is the reader's own
     text = "El ministro del Interior, Rafael Quintana, se reunió este lunes en Rabat con su homólogo marroquí, Abdelkrim Lahlou."

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from streams.enrichment.events import first_words, last_words
-from streams.enrichment.text import Lexicons, fold, load_yaml
+from streams.enrichment.text import Lexicons, fold, lexicon_anchor, load_yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -53,6 +53,18 @@ def test_a_term_of_two_lexicons_counts_for_both_and_words_are_whole():
     assert "armes" not in [m.group(0) for m in found["arms"]][1:], "'désarmement' is no 'armes'"
 
 
+def test_a_whole_first_word_is_looked_for_as_a_whole_word_and_a_stem_as_a_word_start():
+    assert lexicon_anchor("la formation _ policiers") == " la "
+    assert lexicon_anchor("trafic* d'armes") == " trafic"
+    assert lexicon_anchor("d'armes") == " d armes "
+    assert lexicon_anchor("Échange* de renseignement*") == " echange"
+    lexicons = Lexicons({"a": ["a _ remis"], "la": ["la"], "arrest": ["arrest*"]})
+    found = lexicons.finditer(fold("Arrested after a raid, la suspecte a ete remis a la"))
+    assert [m.group(0) for m in found["a"]] == ["a ete remis"]
+    assert [m.start() for m in found["la"]] == [23, 49]   # the last word of the text too
+    assert [m.group(0) for m in found["arrest"]] == ["arrested"]
+
+
 @pytest.mark.parametrize("count", [1, 2, 3])
 def test_words_around_a_position_read_only_what_they_need(count):
     text = fold("Le ressortissant marocain, interpellé à Algeciras, a été remis aux autorités espagnoles. " * 40)
@@ -81,6 +93,10 @@ def test_the_event_triggers_scan_each_sentence_once_with_the_event_lexicons_own_
     assert scan["agreement:verbs"].pattern == lexicon.agreement_verbs.pattern
     assert scan["excluded"].pattern == lexicon.excluded[None].pattern
     assert scan["excluded:extradition"].pattern == lexicon.excluded["extradition"].pattern
+    # what retained() and join_participants() read of a sentence comes from the same scan
+    assert scan["modality"].pattern == lexicon.modality.pattern
+    assert scan["participation:took_part"].pattern == lexicon.took_part.pattern
+    assert scan["participation:signed"].pattern == lexicon.signed.pattern
     for text in project_texts()[:40]:
         found = lexicon.trigger_scan.finditer(text)
         assert [m.span() for m in found.get("strong:meeting", ())] == [m.span() for m in lexicon.by_kind["strong"]["meeting"].finditer(text)]

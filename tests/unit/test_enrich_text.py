@@ -38,3 +38,23 @@ def test_compiled_patterns_find_what_each_pattern_finds_alone():
     union = sorted(m.span() for p in patterns for m in re.finditer(pattern_regex(p), text))
     assert sorted(m.span() for m in compile_patterns(patterns).finditer(text)) == union
     assert not compile_patterns(["trafic*"]).search(fold("le narcotrafic"))      # a pattern starts a word
+
+
+def test_whole_words_are_found_as_the_regex_of_their_alternatives_finds_them():
+    import re
+
+    from streams.enrichment.agencies import AgencyGazetteer
+    from streams.enrichment.text import WholeWords
+
+    def regex_matches(words, text):
+        ordered = sorted(words, key=len, reverse=True)
+        regex = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, ordered)) + r")(?![\w])")
+        return [(m.start(), m.end(), m.group(1)) for m in regex.finditer(text)]
+
+    words = ["AB", "ABC", "BC", "C D", "MAOC (N)", "GSG 9", "R&AW", "é"]
+    text = "AB ABC ABCD xAB AB_ BC-AB C D D MAOC (N) GSG 9 R&AW é éa AB"
+    assert WholeWords(words).finditer(text) == regex_matches(words, text)
+    assert [w for _, _, w in WholeWords(words).finditer(text)] == ["AB", "ABC", "BC", "AB", "C D", "MAOC (N)", "GSG 9", "R&AW", "é", "AB"]
+    acronyms = list(AgencyGazetteer()._acronyms)
+    press = "The DEA, FBI and the Guardia Civil (GC) met MAOC-N, EU INTCEN and the DGSN/DGST; FC-G5S and the CNI-ES. " * 3
+    assert WholeWords(acronyms).finditer(press) == regex_matches(acronyms, press)

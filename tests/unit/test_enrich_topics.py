@@ -54,3 +54,17 @@ def test_vocabulary_of_radicalisation_and_cybercrime():
     assert "radicalisation" in found("Il est poursuivi pour apologie du terrorisme.")
     assert found("Detenido por adoctrinamiento de menores.") == {"radicalisation"}
     assert found("The cyber criminals were arrested.") == {"cybercrime"}
+
+
+def test_the_composition_heads_the_one_scan_finds_are_those_their_own_regex_finds():
+    from streams.enrichment.text import fold
+    from streams.enrichment.topics import TopicLexicon, _head_lexicon
+
+    lexicon = TopicLexicon()
+    text = fold("Le trafic de migrants et d'armes, la sécurisation des frontières; una banda de narcotraficantes "
+                "y el tráfico internacional de armas; a drug ring, human smuggling networks and arms trafficking.")
+    found = lexicon._lexicons.finditer(text)
+    assert any(found.get(_head_lexicon(index)) for index in range(len(lexicon._compositions)))
+    for index, composition in enumerate(lexicon._compositions):
+        assert [m.span() for m in found.get(_head_lexicon(index), [])] == [m.span() for m in composition.heads.finditer(text)]
+    assert set(lexicon.find(text)) <= set(lexicon._patterns)   # heads are no topic
