@@ -215,6 +215,8 @@ class IncidentMention(BaseModel):
         default=None, description="The day the report says the event took place ('on Tuesday', 'mardi'), on or before publication")
     event_week: date | None = Field(
         default=None, description="The Monday of the week a report without a day places the event in ('cette semaine', 'last week')")
+    sideline: bool = Field(
+        default=False, description="Its sentence places it on the sidelines of a larger meeting ('en marge du sommet')")
 
 
 class ArticleMentions(BaseModel):

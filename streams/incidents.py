@@ -333,6 +333,19 @@ def agency_label(organization) -> str:
     return f"{organization.name} ({organization.country})"
 
 
+# Talks held beside a larger meeting ('on the sidelines of the summit', 'en marge de la
+# conférence', 'al margen de la cumbre', 'à margem da reunião'): folded text.
+_SIDELINE = re.compile(
+    r"\b(?:on|in|at) the (?:sidelines?|margins|fringes) of\b|\ben marge d|\b(?:al|a|en el) margen d"
+    r"|\ben (?:los|las) margenes d|\ba margem d|\bnas margens d")
+
+
+def on_the_sidelines(sentence: str) -> bool:
+    """Whether a sentence places its event beside a larger meeting: two ministers' talks on the
+    sidelines of a summit are an incident of their own, not a report of the summit."""
+    return bool(_SIDELINE.search(fold_key(sentence)))
+
+
 def mention_of(event, article: EnrichedArticle) -> IncidentMention:
     lede = article.text[:600]
     credits = outlet_credits(lede)
@@ -360,6 +373,7 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         anchors=anchor_terms(texts, names, event.countries, article.language),
         event_day=(day := event_day([event.evidence, lede], article.language, article.published_at)),
         event_week=None if day else event_week([event.evidence, lede], article.published_at),
+        sideline=on_the_sidelines(event.evidence),
     )
 
 
@@ -670,9 +684,22 @@ def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) 
     return (
         state.type == mention.type
         and countries_agree(mention.countries, state.countries)
+        and not beside_each_other(mention, state)
         and time_gap(mention, state) <= window
         and all(m.article_id != mention.article_id for m in state.mentions)
     )
+
+
+def beside_each_other(mention: IncidentMention, state: IncidentState) -> bool:
+    """Whether one is talks held on the sidelines of the other, a larger meeting: the talks do
+    not join the meeting (more countries than theirs), nor does the meeting widen the talks.
+    Countries in common are what a bilateral report of the meeting itself shares with it too,
+    so only the report's own words tell the two apart."""
+    if mention.sideline:
+        return not set(state.countries) <= set(mention.countries)
+    if all(m.sideline for m in state.mentions):
+        return not set(mention.countries) <= set(state.countries)
+    return False
 
 
 def reach(settings: Settings) -> timedelta:

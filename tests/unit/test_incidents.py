@@ -10,6 +10,7 @@ import pytest
 from schemas.articles import ArticleMentions, CooperationEvent, EnrichedArticle, IncidentMention, Organization
 from streams.incident_eval import Item, pairwise
 from streams.incidents import (
+    on_the_sidelines,
     IncidentStore,
     agreement,
     anchor_terms,
@@ -185,6 +186,46 @@ def test_a_bilateral_report_joins_the_multilateral_incident_and_a_wider_report_w
     apply(store, mention("d", type_="joint_operation", countries=four, anchors=["27", "europol"]), type_="joint_operation")
     (incident,) = incidents(store)
     assert incident.countries == list(four)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Le ministre a reçu son homologue italien en marge de la conférence du Dialogue 5+5.",
+    "The two ministers met on the sidelines of the summit in Lisbon.",
+    "They held talks in the margins of the G7 meeting.",
+    "El ministro se reunió con su homólogo al margen de la cumbre.",
+    "Os ministros conversaram à margem da reunião ministerial.",
+])
+def test_talks_beside_a_larger_meeting_are_recognised_in_every_language(sentence):
+    assert on_the_sidelines(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Le ministre a reçu son homologue italien à Rome.",
+    "The summit ended with a joint declaration on the margin of error in migration figures.",
+    "Les pays de la marge sud de la Méditerranée se sont réunis.",
+    "He sat on the sidelines during the vote.",
+])
+def test_a_meeting_told_without_a_larger_one_beside_it_is_not_a_sideline(sentence):
+    assert not on_the_sidelines(sentence)
+
+
+def test_talks_on_the_sidelines_of_a_summit_are_an_incident_of_their_own():
+    store = IncidentStore({})
+    ten = ("DZ", "ES", "FR", "IT", "LY", "MA", "MR", "MT", "PT", "TN")
+    shared = dict(anchors=["lisbonne", "5+5"], topics=("illegal_immigration",))
+    apply(store, mention("summit", countries=ten, **shared))
+    apply(store, mention("talks", countries=("IT", "TN"), **shared).model_copy(update={"sideline": True}))
+    # a bilateral report of the summit itself still joins it, and a later report of the talks joins them
+    apply(store, mention("summit-seen-from-algiers", countries=("DZ", "PT"), **shared))
+    apply(store, mention("talks-again", countries=("IT", "TN"), **shared).model_copy(update={"sideline": True}))
+    summit, talks = sorted(incidents(store), key=lambda i: -len(i.countries))
+    assert summit.countries == sorted(ten) and summit.article_count == 2
+    assert talks.countries == ["IT", "TN"] and talks.article_count == 2
+    # nor does a report of the whole summit widen the talks, whichever arrived first
+    store = IncidentStore({})
+    apply(store, mention("talks", countries=("IT", "TN"), **shared).model_copy(update={"sideline": True}))
+    apply(store, mention("summit", countries=ten, **shared))
+    assert sorted(len(i.countries) for i in incidents(store)) == [2, 10]
 
 
 def test_reports_beyond_the_window_do_not_join():
