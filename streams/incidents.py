@@ -456,6 +456,12 @@ def with_initialled_names(persons: list[str], texts: Iterable[str]) -> list[str]
     return persons + [n for n in initialled_names(texts) if not any(_names_match(n, p) for p in persons)]
 
 
+def _initialled(name: str) -> bool:
+    """Whether a name ends in the initial of its surname: 'Nabil F.', 'Nabil F'."""
+    words = fold_key(name).split()
+    return len(words) >= 2 and len(words[-1]) == 1
+
+
 def _initial_matches(initialled: str, full: str) -> bool:
     """'Nabil F.' and 'Nabil Ferhat': the same given names, the surname's initial."""
     *given, initial = fold_key(initialled).split()
@@ -468,9 +474,9 @@ def _names_match(a: str, b: str) -> bool:
     # "Ricardo van Dijk" and "Van Dijk", "Hélène Marchand" and "Helene Marchand"
     if fuzz.token_set_ratio(fold_key(a), fold_key(b)) >= 90:
         return True
-    # the press's "Nabil F." and "Nabil Ferhat"
-    if a.endswith(".") != b.endswith("."):
-        return _initial_matches(a, b) if a.endswith(".") else _initial_matches(b, a)
+    # the press's "Nabil F." and "Nabil Ferhat" (the person model often leaves the full stop out: "Nabil F")
+    if _initialled(a) != _initialled(b):
+        return _initial_matches(a, b) if _initialled(a) else _initial_matches(b, a)
     # one name transliterated twice: "Abdelouahab"/"Abdel Wahab", "Mohammed Benali"/"Mohamed Ben Ali"
     one, other = name_skeleton(a), name_skeleton(b)
     return len(one) >= 6 and one == other and len(fold_key(a).split()) >= 2 and len(fold_key(b).split()) >= 2

@@ -723,6 +723,9 @@ def test_a_suspect_the_press_names_by_the_initial_of_his_surname_is_the_person_a
     assert shared_person_count(["José Luis M."], [], ["José Luis Martínez Ruiz"], []) == 1
     assert shared_person_count(["Nabil F."], [], ["Karim Ferhat"], []) == 0          # another given name
     assert shared_person_count(["Nabil F."], [], ["Nabil Kaddour"], []) == 0         # another initial
+    # the person model's reading of 'Nabil F., 38 ans': the full stop left out
+    assert shared_person_count(["Nabil F"], [], ["Nabil Ferhat"], []) == 1
+    assert shared_person_count(["Nabil Ferhat"], [], ["Nabil K"], []) == 0
     store = IncidentStore({})
     apply(store, mention("a", type_="extradition", countries=("DZ", "FR"), location="FR", persons=["Nabil Ferhat"], topics=()),
           type_="extradition")
