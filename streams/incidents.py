@@ -589,6 +589,15 @@ class Agreement:
 UMBRELLA_TOPICS = frozenset({"organized_crime"})
 
 
+# Domains that one story falls under depending on the outlet's angle: a coastguard course is
+# 'border security' to one paper and 'migration' to another, a cell's arrest 'terrorism' or
+# 'radicalisation'. Reports in neighbouring domains neither agree nor contradict each other.
+NEIGHBOURING_TOPICS = (
+    frozenset({"illegal_immigration", "border_security", "human_trafficking"}),
+    frozenset({"terrorism", "radicalisation"}),
+)
+
+
 def topics_agree(incident_topics: set[str], mention_topics: set[str]) -> str:
     """shared, disjoint or unknown: whether a report's threat domains agree with an incident's."""
     if not (incident_topics and mention_topics):
@@ -596,6 +605,8 @@ def topics_agree(incident_topics: set[str], mention_topics: set[str]) -> str:
     if incident_topics & mention_topics:
         return "shared"
     if not (incident_topics - UMBRELLA_TOPICS and mention_topics - UMBRELLA_TOPICS):
+        return "unknown"
+    if any(incident_topics & family and mention_topics & family for family in NEIGHBOURING_TOPICS):
         return "unknown"
     return "disjoint"
 

@@ -444,6 +444,14 @@ def test_a_report_that_says_only_organized_crime_does_not_contradict_one_that_na
     assert topics_agree(set(), {"terrorism"}) == "unknown"
 
 
+def test_neighbouring_domains_neither_agree_nor_contradict():
+    # the same coastguard course: 'migration' to one outlet, 'border security' to another
+    assert topics_agree({"illegal_immigration"}, {"border_security"}) == "unknown"
+    assert topics_agree({"terrorism"}, {"radicalisation"}) == "unknown"
+    assert topics_agree({"border_security"}, {"drug_trafficking"}) == "disjoint"
+    assert topics_agree({"terrorism"}, {"illegal_immigration"}) == "disjoint"
+
+
 def test_a_person_one_report_names_and_another_only_writes_among_its_proper_names_is_shared():
     # the person model missed the name in the second report; its anchors kept its words
     assert shared_person_count(["Javier Olmedo"], ["nouakchott"], [], ["secretary", "javier", "olmedo", "canary"]) == 1
