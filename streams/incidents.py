@@ -749,11 +749,14 @@ def says_little(mentions: Iterable[IncidentMention]) -> bool:
 
 def sole_match(mention: IncidentMention, state: IncidentState, found: Agreement, settings: Settings) -> bool:
     """Whether a report that says little (a brief naming no one: 'Spanish and Portuguese police
-    broke up a hashish ring') tells the one incident of its type between the same countries:
-    reported within a day or so of it, with some evidence for it and none against (another
-    day counts against here: with so little said, it is all there is to tell two events apart)."""
+    broke up a hashish ring'), or that dates the event as the incident's reports do ('last week',
+    'la semaine dernière') while naming other things of it (a wire's militants killed, a paper's
+    regions), tells the one incident of its type between the same countries: reported within a
+    day or so of it, with some evidence for it and none against (another day counts against
+    here: with so little in common, it is all there is to tell two events apart)."""
+    dated_alike = found.day == "same" or (found.day == "unknown" and found.week == "same")
     return (
-        (says_little([mention]) or says_little(state.mentions))
+        (says_little([mention]) or says_little(state.mentions) or dated_alike)
         and set(mention.countries) == set(state.countries)
         and time_gap(mention, state) <= timedelta(days=settings.incident_sole_gap_days)
         and found.score >= settings.incident_sole_min_agreement

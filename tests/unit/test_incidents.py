@@ -551,6 +551,21 @@ def test_a_brief_that_says_little_joins_the_only_incident_of_its_countries_repor
     assert best_incident(brief, incidents_states(store), SETTINGS) is None
 
 
+def test_a_report_dating_the_event_to_the_incidents_week_joins_the_only_incident_of_its_countries():
+    week = date(2024, 3, 4)
+    store = IncidentStore({})
+    apply(store, mention("a", type_="joint_operation", countries=("BF", "NE"), topics=("terrorism",), location=None,
+                         anchors=["tillaberi", "37"]).model_copy(update={"event_week": week}), type_="joint_operation")
+    wire = mention("b", type_="joint_operation", countries=("BF", "NE"), topics=("terrorism",), location=None,
+                   anchors=["islamist", "qaeda"], when=DAY + timedelta(hours=12)).model_copy(update={"event_week": week})
+    assert agreement(wire, incidents_states(store)[0]).score < SETTINGS.incident_min_agreement
+    assert best_incident(wire, incidents_states(store), SETTINGS) is not None
+    # undated, another week, or another pair: a new incident
+    for other in (wire.model_copy(update={"event_week": None}), wire.model_copy(update={"event_week": week + timedelta(days=7)}),
+                  wire.model_copy(update={"countries": ["BF", "ML"]})):
+        assert best_incident(other, incidents_states(store), SETTINGS) is None
+
+
 def test_round_counts_written_as_nouns_are_figures():
     assert figures("Une vingtaine de gendarmes et une dizaine de policiers.", "fr") == ["20", "10"]
     assert figures("A dozen suspects were held.", "en") == ["12"]
