@@ -1043,3 +1043,88 @@ def test_a_drill_recalled_from_last_year_is_not_the_report_s_event(enricher):
 def test_a_call_is_held_nowhere(enricher):
     assert events(enricher, "Senegal's interior minister spoke by phone with Spain's interior minister in Dakar about migrant "
                             "boats.") == [("meeting", ["ES", "SN"], None)]
+
+
+# ---------------------------------------------------------------- a counterpart, a warning, a person handed over, a joint plan
+@pytest.mark.parametrize("text, language, expected", [
+    # an official doing something with or before a counterpart
+    ("La garde des Sceaux française a plaidé jeudi auprès de son homologue marocaine pour une entraide judiciaire plus rapide.",
+     "fr", ("meeting", ["FR", "MA"])),
+    ("Spain's interior minister worked on Tuesday with his Moroccan counterpart on the fight against migrant smuggling.", "en",
+     ("meeting", ["ES", "MA"])),
+    ("El ministro del Interior insistió el lunes ante su homólogo marroquí en la lucha contra el tráfico de hachís.", "es",
+     ("meeting", ["ES", "MA"])),
+    # the meeting told by a noun of two people face to face
+    ("Le ministre algérien de l'Intérieur a eu un aparté avec le ministre espagnol sur la menace terroriste.", "fr",
+     ("meeting", ["DZ", "ES"])),
+    ("The Spanish and Algerian interior ministers held a tête-à-tête on terrorism in Algiers.", "en", ("meeting", ["DZ", "ES"])),
+    ("Fue el primer cara a cara entre los ministros del Interior de España y Argelia sobre la inmigración irregular.", "es",
+     ("meeting", ["DZ", "ES"])),
+    # the two ministers giving their time to something
+    ("El ministro español del Interior y su homólogo argelino estaban en Madrid. Los dos ministros dedicaron la mañana a la "
+     "amenaza yihadista en el Sahel.", "es", ("meeting", ["DZ", "ES"])),
+    ("Spain's interior minister and his Algerian counterpart were in Madrid. The two ministers devoted the morning to the jihadist "
+     "threat in the Sahel.", "en", ("meeting", ["DZ", "ES"])),
+    # a service warning another, the side warned named after the verb, the one warning before it
+    ("La DGST marocaine a signalé à ses homologues italiens les activités d'un partisan de l'État islamique.", "fr",
+     ("intelligence_sharing", ["IT", "MA"])),
+    ("Los servicios de inteligencia marroquíes avisaron a Roma de los contactos de un yihadista con un captador.", "es",
+     ("intelligence_sharing", ["IT", "MA"])),
+    ("Moroccan intelligence warned Italian police about a jihadist suspect living in Milan.", "en", ("intelligence_sharing", ["IT", "MA"])),
+    # the warning told from the side warned, the giver after it
+    ("The Civil Guard was alerted by the DEA to a sailboat carrying cocaine toward the Canary Islands.", "en",
+     ("intelligence_sharing", ["ES", "US"])),
+    ("La police française a été alertée par la VSSE belge sur un projet d'attentat à Lille.", "fr", ("intelligence_sharing", ["BE", "FR"])),
+    ("The arrest in Milan followed a warning from Morocco's intelligence service about a jihadist.", "en",
+     ("intelligence_sharing", ["IT", "MA"])),
+    # a person handed over, an apposition between, told by a noun, given back
+    ("Tunisian authorities handed Yassine Gharsalli, a man wanted in Marseille for cocaine trafficking, to French police at Tunis "
+     "airport.", "en", ("extradition", ["FR", "TN"])),
+    ("The handover of Mehdi Laroussi, 36, to French police took place at Dubai airport on Friday.", "en", ("extradition", ["AE", "FR"])),
+    ("Les Émirats arabes unis ont rendu vendredi à la France le fugitif Sofiane Belkadi, soupçonné d'un assassinat à Marseille.",
+     "fr", ("extradition", ["AE", "FR"])),
+    ("La entrega de Martín Vidal a la Policía francesa se produjo el viernes en el aeropuerto de Buenos Aires.", "es",
+     ("extradition", ["AR", "FR"])),
+    # an extradition procedure told as over
+    ("Arrivé vendredi de Dubaï au terme d'une procédure d'extradition de dix-huit mois, le trafiquant a été présenté à un juge "
+     "à Paris.", "fr", ("extradition", ["AE", "FR"])),
+    # a joint plan of action settled
+    ("La DGSN marocaine et la police sénégalaise ont arrêté mardi à Dakar un plan d'action commun contre les passeurs.", "fr",
+     ("agreement", ["MA", "SN"])),
+    ("Moroccan and Senegalese police adopted a joint action plan against migrant smugglers in Dakar.", "en", ("agreement", ["MA", "SN"])),
+    ("Las policías de Marruecos y Senegal aprobaron un plan de acción conjunto contra las redes de tráfico de migrantes.", "es",
+     ("agreement", ["MA", "SN"])),
+    # a journey whose sentence names, after it, the body visited
+    ("El ministro italiano del Interior se desplazó el miércoles a Trípoli para supervisar el centro de la guardia costera libia.",
+     "es", ("visit", ["IT", "LY"])),
+    # 'joint' naming a raid, a swoop, searches
+    ("Geneva police and French gendarmes arrested nine burglars in a joint swoop on Thursday.", "en", ("joint_operation", ["CH", "FR"])),
+    ("Des perquisitions conjointes ont visé mardi un réseau de cocaïne, selon les polices belge et néerlandaise.", "fr",
+     ("joint_operation", ["BE", "NL"])),
+    ("La Guardia Civil y la Gendarmería francesa detuvieron a seis personas en una redada conjunta contra el narcotráfico.", "es",
+     ("joint_operation", ["ES", "FR"])),
+])
+def test_cooperation_told_with_a_counterpart_a_warning_a_handover_or_a_joint_plan_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    # police working with their counterparts in an arrest: the operation, no meeting
+    ("French police, with their Spanish counterparts, arrested twelve members of a hashish ring in Perpignan.", "en", "meeting"),
+    ("La police française a démantelé avec ses homologues espagnols un réseau de trafic de haschich.", "fr", "meeting"),
+    # a neighbour or the public alerted, a storm warning: no service warning another
+    ("A neighbour alerted French police to a suspect carrying a knife in Lyon, the Moroccan consulate said.", "en", "intelligence_sharing"),
+    ("Les gendarmes ont alerté les habitants de Menton sur des cambriolages commis par des Italiens.", "fr", "intelligence_sharing"),
+    ("The arrest followed a storm warning from the weather service, French and Spanish police said.", "en", "intelligence_sharing"),
+    # a stadium handed over, a prize, a verdict, a sentence, a minister going somewhere: no person handed over
+    ("The handover of the new stadium to the French football federation took place in Lyon, Spanish police said.", "en", "extradition"),
+    ("La remise du prix a eu lieu à Marseille en présence de policiers français et espagnols.", "fr", "extradition"),
+    ("Le juge a rendu son verdict à la France contre le trafiquant recherché par la police marocaine.", "fr", "extradition"),
+    ("A judge handed down a ten-year sentence to the trafficker wanted by France, Moroccan police said.", "en", "extradition"),
+    ("Le ministre s'est rendu au Maroc pour évoquer le cas du fugitif recherché par la police française.", "fr", "extradition"),
+    # one government's plan is no agreement
+    ("Le gouvernement marocain a adopté un plan d'action contre le trafic de drogue avec l'aide de la police espagnole.", "fr",
+     "agreement"),
+])
+def test_counterparts_in_an_arrest_warnings_to_the_public_and_things_handed_over_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
