@@ -92,6 +92,8 @@ class EventLexicon:
         returned = spec["extradition"]["returned"]
         self.returned_suspect = compile_patterns(returned["suspect"])
         self.returned_goods = compile_patterns(returned["goods"])
+        self.expelled = re.compile(compile_patterns(returned["expelled"]).pattern + "$")
+        self.wanted = compile_patterns(returned["wanted"])
         review = spec["meeting"]["review"]
         # a verb of reviewing (the trigger), at most ten words within the clause, then what was reviewed
         self.review = re.compile(rf"(?:{compile_patterns(review['verbs']).pattern})(?=(?:[^\w.;:!?]+[\w'-]+){{0,10}}?[^\w.;:!?]+"
@@ -337,12 +339,16 @@ class EventExtractor:
         if self.lex.returned_goods.search(sent) and not self.lex.returned_suspect.search(sent):
             return False   # 'transferred millions to Spain', 'sent the file to France': no person
         last_word = fs[start:end].split()[-1]
-        ends = [end] if last_word in _OF or last_word.startswith("d'") else []   # 'puesto a disposicion de' + the receiver
+        # 'puesto a disposicion de', 'flown to' + the receiver
+        ends = [end] if last_word in _OF or last_word in _HANDED_TO or last_word.startswith("d'") else []
         ends += [m.end() for m in _TOWARDS.finditer(fs, end, min(len(fs), end + 240))
                  if len(_APPOSITION.sub(" ", fs[end:m.start()]).split()) <= 10]
         for at in ends:
             gap = _RECEIVER_GAP.match(fs, at)
             if gap and gap.end() in places:
+                if self.lex.expelled.search(fs, start, end):
+                    # expelled or deported: handed over only to where the person is wanted
+                    return bool(self.lex.wanted.search(fs))
                 # Spanish names the person after the place: 'traslado a Paises Bajos a un presunto sicario'
                 return bool(self.lex.returned_suspect.search(fs, 0, gap.end() + 60)) or any(end <= p < at for p in persons)
         return False

@@ -1128,3 +1128,67 @@ def test_cooperation_told_with_a_counterpart_a_warning_a_handover_or_a_joint_pla
 ])
 def test_counterparts_in_an_arrest_warnings_to_the_public_and_things_handed_over_are_not_these_events(enricher, text, language, absent):
     assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+# ---------------------------------------------------------------- a working meal, a landing, a deal struck, a tip, teaming up
+@pytest.mark.parametrize("text, language, expected", [
+    # an exchange had, a working meal, huddling, convening, being a counterpart's guest
+    ("Les chefs des polices marocaine et espagnole ont eu un long échange mardi à Tanger sur le trafic de haschich.", "fr",
+     ("meeting", ["ES", "MA"])),
+    ("The Spanish and Moroccan interior ministers held a working lunch in Madrid on migration.", "en", ("meeting", ["ES", "MA"])),
+    ("Les ministres espagnol et marocain de l'Intérieur ont partagé un déjeuner de travail à Madrid sur la migration.", "fr",
+     ("meeting", ["ES", "MA"])),
+    ("Los ministros del Interior de España y Marruecos compartieron un almuerzo de trabajo en Madrid sobre la migración.", "es",
+     ("meeting", ["ES", "MA"])),
+    ("Moroccan and Spanish police chiefs huddled in Tangier on Tuesday over hashish smuggling.", "en", ("meeting", ["ES", "MA"])),
+    ("Spanish and Moroccan police officials convened in Rabat for the annual security dialogue.", "en", ("meeting", ["ES", "MA"])),
+    ("Le patron de la DGSI a été l'invité de son homologue marocain à Rabat pour parler de terrorisme.", "fr", ("meeting", ["FR", "MA"])),
+    # landing, touring
+    ("Spain's interior minister landed in Rabat on Monday for migration talks.", "en", ("visit", ["ES", "MA"])),
+    ("Le ministre espagnol de l'Intérieur a atterri lundi à Rabat pour parler de migration.", "fr", ("visit", ["ES", "MA"])),
+    ("El ministro español del Interior aterrizó el lunes en Rabat para hablar de migración.", "es", ("visit", ["ES", "MA"])),
+    ("Italy's interior minister toured a migrant reception centre in Tunisia on Tuesday.", "en", ("visit", ["IT", "TN"])),
+    # a deal struck, reached, found
+    ("Spain and Morocco struck a deal on Tuesday on the return of irregular migrants.", "en", ("agreement", ["ES", "MA"])),
+    ("L'Espagne et le Maroc se sont entendus mardi sur un accord de réadmission des migrants.", "fr", ("agreement", ["ES", "MA"])),
+    ("Un accord de coopération policière a été trouvé mardi entre l'Espagne et le Maroc.", "fr", ("agreement", ["ES", "MA"])),
+    ("España y Marruecos alcanzaron el martes un acuerdo de cooperación policial contra el narcotráfico.", "es",
+     ("agreement", ["ES", "MA"])),
+    # what another service gave, thanks to which, on the strength of which
+    ("Spanish police arrested the suspect in Madrid thanks to information from Moroccan intelligence.", "en",
+     ("intelligence_sharing", ["ES", "MA"])),
+    ("Spanish police arrested the jihadist in Madrid based on intelligence from the FBI.", "en", ("intelligence_sharing", ["ES", "US"])),
+    ("Le jihadiste a été interpellé à Madrid sur renseignement de la DGSI.", "fr", ("intelligence_sharing", ["ES", "FR"])),
+    ("La DGST a communiqué à la police espagnole l'identité du jihadiste arrêté à Madrid.", "fr", ("intelligence_sharing", ["ES", "MA"])),
+    # teaming up, cooperating with both named
+    ("Spanish and Moroccan police teamed up to dismantle a hashish network.", "en", ("joint_operation", ["ES", "MA"])),
+    ("Les polices française et espagnole ont fait équipe pour démanteler un réseau de cocaïne.", "fr", ("joint_operation", ["ES", "FR"])),
+    ("La Guardia Civil y la Gendarmería marroquí colaboraron en la desarticulación de una red de hachís.", "es",
+     ("joint_operation", ["ES", "MA"])),
+    # a workshop led, a course taught
+    ("Des experts espagnols ont animé un atelier sur la cybercriminalité au profit de policiers marocains.", "fr",
+     ("training", ["ES", "MA"])),
+    ("Senegalese police officers followed a cybercrime module taught by French gendarmes in Dakar.", "en", ("training", ["FR", "SN"])),
+    # a wanted man expelled to where he is wanted, given back, returned
+    ("Le fugitif, recherché par la justice française, a été expulsé vers la France par le Maroc.", "fr", ("extradition", ["FR", "MA"])),
+    ("Marruecos devolvió a España al prófugo reclamado por la Audiencia Nacional.", "es", ("extradition", ["ES", "MA"])),
+    ("The fugitive was returned to France from Morocco on Tuesday.", "en", ("extradition", ["FR", "MA"])),
+])
+def test_cooperation_told_by_a_working_meal_a_landing_a_deal_struck_a_tip_or_teaming_up_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    # garages, migrants and a preacher expelled, a minister landing at home
+    ("Des ateliers clandestins polonais démontaient les voitures volées en Allemagne, selon la police allemande.", "fr", "training"),
+    ("Les migrants marocains ont été expulsés vers le Maroc par la police espagnole.", "fr", "extradition"),
+    ("L'imam, soupçonné de radicalisme, a été expulsé vers l'Algérie par la police française.", "fr", "extradition"),
+    ("Spain's interior minister landed in Madrid on Monday after talks on drug trafficking.", "en", "visit"),
+    # a suspect's deal with prosecutors, an identity given to the press, neighbours helping, a photograph
+    ("The Moroccan suspect struck a deal with Spanish prosecutors over his drug trafficking charges.", "en", "agreement"),
+    ("La police espagnole a communiqué l'identité du trafiquant marocain à la presse.", "fr", "intelligence_sharing"),
+    ("Los vecinos colaboraron con la Guardia Civil en la búsqueda del narcotraficante marroquí.", "es", "joint_operation"),
+    ("Spanish and French police huddled around the seized cocaine for photographs.", "en", "meeting"),
+])
+def test_garages_migrants_expelled_plea_deals_and_the_press_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
