@@ -50,6 +50,8 @@ _WARNED_GAP = re.compile(r"\s*(?:(?:a|au|aux|al|to)\s+)?(?:(?:ses|leurs|leur|son
                          r"(?:(?:homologues?|counterparts?|colleagues|collegues|colegas|homologos?|services|autorites|authorities|autoridades|"
                          r"police|policia|policiers|agents|agentes|officers|enqueteurs|investigators|investigadores)\s+"
                          r"(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+# a country's possessive before its body ("Morocco's DGST", "Spain's Civil Guard")
+_POSSESSIVE = re.compile(r"[\w-]+(?:\s[\w-]+)?'s\s+(?:(?:domestic|national|foreign|internal|external|own)\s+)?")
 # an apposition between commas ('X, a 38-year-old man wanted in Marseille, to'): not counted in a distance
 _APPOSITION = re.compile(r",[^,]*,")
 _LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
@@ -134,6 +136,7 @@ class EventLexicon:
             "extradition:handed_to_country": spec["extradition"]["handed_to_country"],
             "intelligence_sharing:warned_to": spec["intelligence_sharing"]["warned"]["to"],
             "intelligence_sharing:warned_by": spec["intelligence_sharing"]["warned"]["by"],
+            "intelligence_sharing:thanks": spec["intelligence_sharing"]["warned"]["thanks"],
             "extradition:returned": spec["extradition"]["returned"]["verbs"],
             "meeting:met_party": spec["meeting"]["met_party"],
             "training:handover": spec["training"]["handover"],
@@ -266,12 +269,12 @@ class EventExtractor:
 
     # ---------------------------------------------------------------- triggers
     def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = (), persons: tuple[int, ...] = (),
-                 capitals: tuple[int, ...] = (), matches: dict | None = None) -> list[Trigger]:
+                 capitals: tuple[int, ...] = (), matches: dict | None = None, bodies: tuple[int, ...] = ()) -> list[Trigger]:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
         ``country_names``: where the sentence names a country or a country's side (its name, its
         demonym, one of its bodies: offsets in it), see ``receivers``; ``persons``: where it
         names a person; ``capitals``: where it names a capital; ``matches``: the sentence's
-        ``trigger_scan`` when already made."""
+        ``trigger_scan`` when already made; ``bodies``: where it names a country's body (an agency, a ministry)."""
         if matches is None:
             matches = self.lex.trigger_scan.finditer(folded_sentence)
         found = [
@@ -298,6 +301,13 @@ class EventExtractor:
         for match in matches.get("intelligence_sharing:warned_by", ()):
             # 'was alerted by the DEA', 'a warning from Morocco's intelligence service': the giver just after
             if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:
+                found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
+        for match in matches.get("intelligence_sharing:thanks", ()):
+            # 'grace a la DGST marocaine', 'thanks to Morocco's DGST': a body just after, or its
+            # country's possessive ('gracias a la colaboracion de la DGSN' is work together, not a tip)
+            at = _WARNED_GAP.match(folded_sentence, match.end()).end()
+            possessive = _POSSESSIVE.match(folded_sentence, at) if at in sides else None
+            if at in bodies or (possessive and possessive.end() in bodies):
                 found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
         for match in [*self.lex.review.finditer(folded_sentence), *self.lex.pair_review.finditer(folded_sentence)]:
             found.append(Trigger("meeting", match.start(), match.end(), "strong"))
@@ -455,7 +465,8 @@ class EventExtractor:
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
             found = self.triggers(fs, receivers(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons),
-                                  tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL), scans[position])
+                                  tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL), scans[position],
+                                  tuple(a.start - sentence.start for a in sentence.actors if a.source in ("agency", "ministry")))
             for trigger in self.retained(found, fs, scans[position]) if found else []:
                 for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]

@@ -1192,3 +1192,43 @@ def test_cooperation_told_by_a_working_meal_a_landing_a_deal_struck_a_tip_or_tea
 ])
 def test_garages_migrants_expelled_plea_deals_and_the_press_are_not_these_events(enricher, text, language, absent):
     assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+# ---------------------------------------------------------------- chairing together, a wanted man put on a plane, a mirror inquiry, thanks to a service
+@pytest.mark.parametrize("text, language, expected", [
+    ("Spain's police chief paid a courtesy call on Morocco's interior minister in Rabat on Monday.", "en", ("meeting", ["ES", "MA"])),
+    ("Los ministros del Interior de España y Marruecos copresidieron en Rabat la comisión mixta sobre migración.", "es",
+     ("meeting", ["ES", "MA"])),
+    ("The French and Moroccan interior ministers co-chaired the migration working group in Rabat.", "en", ("meeting", ["FR", "MA"])),
+    ("Morocco put the wanted Frenchman on a plane to Paris on Tuesday, escorted by French police.", "en", ("extradition", ["FR", "MA"])),
+    ("El prófugo fue enviado a España el martes desde Colombia, custodiado por agentes de la Guardia Civil.", "es",
+     ("extradition", ["CO", "ES"])),
+    ("Une enquête miroir menée en France et en Espagne a permis le démantèlement d'un réseau de cocaïne.", "fr",
+     ("joint_operation", ["ES", "FR"])),
+    ("Una investigación espejo en España y Francia permitió desarticular una red de cocaína.", "es", ("joint_operation", ["ES", "FR"])),
+    ("A mirror investigation in Spain and France led to the dismantling of a cocaine ring.", "en", ("joint_operation", ["ES", "FR"])),
+    ("Un jihadiste a été arrêté à Madrid grâce à la DGST marocaine.", "fr", ("intelligence_sharing", ["ES", "MA"])),
+    ("A jihadist was arrested in Madrid thanks to Morocco's DGST, Spanish police said.", "en", ("intelligence_sharing", ["ES", "MA"])),
+    ("Un yihadista fue detenido en Madrid gracias a la DGST marroquí.", "es", ("intelligence_sharing", ["ES", "MA"])),
+    ("Agentes mauritanos fueron instruidos por la Guardia Civil en la detección de documentos falsos.", "es", ("training", ["ES", "MR"])),
+    ("L'Espagne et le Maroc ont officialisé mardi leur coopération policière par un protocole.", "fr", ("agreement", ["ES", "MA"])),
+    ("España y Marruecos formalizaron el martes un protocolo de cooperación policial.", "es", ("agreement", ["ES", "MA"])),
+    ("A memorandum on police cooperation was initialled by Spain and Morocco on Tuesday.", "en", ("agreement", ["ES", "MA"])),
+])
+def test_cooperation_told_by_chairing_a_plane_a_mirror_inquiry_or_thanks_to_a_service_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    # cocaine sent, a minister flown home, a thanks to the public, an initialled letter of a court
+    ("The gang sent two tonnes of cocaine on a plane to Madrid from Bogota, Spanish police said.", "en", "extradition"),
+    ("Spain's interior minister flew home on a plane to Madrid after talks with Moroccan police.", "en", "extradition"),
+    ("La Guardia Civil detuvo a los narcotraficantes marroquíes gracias a la colaboración ciudadana.", "es", "intelligence_sharing"),
+])
+def test_goods_on_a_plane_and_thanks_to_citizens_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+def test_thanks_to_a_country_is_politics_not_intelligence(enricher):
+    assert "intelligence_sharing" not in [t for t, _ in types_and_pairs(
+        enricher, "Irregular arrivals in Spain fell by half this year thanks to Morocco, the Spanish interior minister said.")]
