@@ -1232,3 +1232,30 @@ def test_goods_on_a_plane_and_thanks_to_citizens_are_not_these_events(enricher, 
 def test_thanks_to_a_country_is_politics_not_intelligence(enricher):
     assert "intelligence_sharing" not in [t for t, _ in types_and_pairs(
         enricher, "Irregular arrivals in Spain fell by half this year thanks to Morocco, the Spanish interior minister said.")]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Morocco hands suspected hashish baron to Spain after six-month legal battle over drug trafficking charges.", "en",
+     ("extradition", ["ES", "MA"])),
+    ("Acompañado por su homólogo marroquí, el ministro español del Interior visitó el puerto de Tánger.", "es", ("visit", ["ES", "MA"])),
+    ("C'est la police espagnole qui a mis les enquêteurs français sur la piste du jihadiste arrêté à Toulouse.", "fr",
+     ("intelligence_sharing", ["ES", "FR"])),
+    ("Spanish police put French investigators on the trail of the jihadist arrested in Toulouse.", "en",
+     ("intelligence_sharing", ["ES", "FR"])),
+    ("La Policía española puso a los investigadores franceses tras la pista del yihadista detenido en Toulouse.", "es",
+     ("intelligence_sharing", ["ES", "FR"])),
+    ("Spanish police worked shoulder to shoulder with Moroccan officers to dismantle the hashish ring.", "en",
+     ("joint_operation", ["ES", "MA"])),
+    ("Spain and Morocco penned a police cooperation agreement in Rabat.", "en", ("agreement", ["ES", "MA"])),
+])
+def test_cooperation_told_by_a_headline_s_present_a_trail_or_shoulder_to_shoulder_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    # a country's own police on a trail, a minister's hands
+    ("La police française est sur la piste du tueur de Toulouse, un Marocain recherché depuis mardi.", "fr", "intelligence_sharing"),
+    ("The Spanish minister shook hands with reporters after talks on the Moroccan hashish trade.", "en", "extradition"),
+])
+def test_a_police_on_its_own_trail_and_handshakes_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
