@@ -1259,3 +1259,22 @@ def test_cooperation_told_by_a_headline_s_present_a_trail_or_shoulder_to_shoulde
 ])
 def test_a_police_on_its_own_trail_and_handshakes_are_not_these_events(enricher, text, language, absent):
     assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Morocco on Tuesday turned over a suspected cocaine trafficker to Belgian police.", "en", ("extradition", ["BE", "MA"])),
+    ("Marruecos puso a disposición de la justicia española a un presunto yihadista.", "es", ("extradition", ["ES", "MA"])),
+    ("El ministro español del Interior firmó en Rabat con su homólogo de Marruecos un acuerdo de cooperación policial.", "es",
+     ("agreement", ["ES", "MA"])),
+    ("La Guardia Civil interceptó el alijo de cocaína gracias a las indicaciones de la DEA.", "es", ("intelligence_sharing", ["ES", "US"])),
+])
+def test_cooperation_told_by_turning_over_placing_at_the_disposal_signing_or_directions_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    ("The mayor turned over the keys of the new police station to Belgian officials, Moroccan media said.", "en", "extradition"),
+    ("Les secours ont suivi les indications des pompiers espagnols pour retrouver les migrants marocains.", "fr", "intelligence_sharing"),
+])
+def test_keys_turned_over_and_firefighters_directions_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
