@@ -52,6 +52,10 @@ _WARNED_GAP = re.compile(r"\s*(?:(?:a|au|aux|al|to)\s+)?(?:(?:ses|leurs|leur|son
                          r"(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
 # a country's possessive before its body ("Morocco's DGST", "Spain's Civil Guard")
 _POSSESSIVE = re.compile(r"[\w-]+(?:\s[\w-]+)?'s\s+(?:(?:domestic|national|foreign|internal|external|own)\s+)?")
+# words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
+_TIME_GAP = re.compile(r"(?:\s*(?:ce|cet|cette|este|esta|on|des|this|last|el|le|por|la|in|the|hier|ayer|hoy|matin|soir|apres-midi|morning|"
+                       r"afternoon|evening|manana|tarde|noche|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|"
+                       r"jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?!\w))*")
 # an apposition between commas ('X, a 38-year-old man wanted in Marseille, to'): not counted in a distance
 _APPOSITION = re.compile(r",[^,]*,")
 _LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
@@ -296,7 +300,10 @@ class EventExtractor:
         for match in matches.get("intelligence_sharing:warned_to", ()):
             # 'la DGST a signale a ses homologues italiens': the side warned just after the verb, the
             # side warning named before it (a citizen alerting the police is no cooperation)
-            if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides and any(at < match.start() for at in sides):
+            after_time = _TIME_GAP.match(folded_sentence, match.end()).end()
+            warned_at = max(_WARNED_GAP.match(folded_sentence, at).end() for at in (match.end(), after_time))
+            if (warned_at in sides or _WARNED_GAP.match(folded_sentence, match.end()).end() in sides) \
+                    and any(at < match.start() for at in sides):
                 found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
         for match in matches.get("intelligence_sharing:warned_by", ()):
             # 'was alerted by the DEA', 'a warning from Morocco's intelligence service': the giver just after

@@ -1278,3 +1278,31 @@ def test_cooperation_told_by_turning_over_placing_at_the_disposal_signing_or_dir
 ])
 def test_keys_turned_over_and_firefighters_directions_are_not_these_events(enricher, text, language, absent):
     assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+# ---------------------------------------------------------------- words of time between the verb and the side it reaches
+@pytest.mark.parametrize("text, language, expected", [
+    ("La Guardia Civil entregó este martes por la mañana a Francia a un fugitivo reclamado por narcotráfico.", "es",
+     ("extradition", ["ES", "FR"])),
+    ("L'Espagne a remis ce mardi matin à la France un fugitif recherché pour trafic de cocaïne.", "fr", ("extradition", ["ES", "FR"])),
+    ("Spain handed over on Tuesday morning to France a fugitive wanted for cocaine trafficking.", "en", ("extradition", ["ES", "FR"])),
+    ("La Policía francesa alertó este martes a la Guardia Civil de la llegada de un alijo de cocaína.", "es",
+     ("intelligence_sharing", ["ES", "FR"])),
+    ("La DGSI a alerté dès lundi les services belges sur un projet d'attentat à Bruxelles.", "fr", ("intelligence_sharing", ["BE", "FR"])),
+    ("Spain's interior minister travelled on Tuesday afternoon to Rabat for migration talks.", "en", ("visit", ["ES", "MA"])),
+])
+def test_words_of_time_between_the_verb_and_the_side_it_reaches_are_skipped(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Le trafiquant marocain, recherché par la police espagnole, a été remis en liberté mardi en France.", "fr"),
+    ("L'accord d'extradition entre la France et le Maroc a été remis en cause par le suspect recherché.", "fr"),
+])
+def test_a_suspect_set_free_or_a_text_called_into_question_is_no_handover(enricher, text, language):
+    assert "extradition" not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+def test_goods_travelling_with_words_between_are_no_visit(enricher):
+    assert "visit" not in [t for t, _ in types_and_pairs(
+        enricher, "The cocaine travelled by sea from Colombia to the United States, the DEA said after the seizure.")]
