@@ -40,10 +40,24 @@ _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
 # what may stand between a handing-over verb and the side it hands to: 'a la France', 'to
 # Italian police', 'a las autoridades francesas', 'aux policiers de la Belgique'
-_GAP_ARTICLE = r"(?:(?:las|los|les|la|le|el|the)\s+|l'\s*)?"
+_GAP_ARTICLE = r"(?:(?:las|los|les|la|le|el|the|an|a|des|une|un|unos|unas)\s+|l'\s*)?"
 _RECEIVER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
                            r"(?:(?:autorites|authorities|autoridades|police|policia|policias|policiers|agents|agentes|officers|"
-                           r"enqueteurs|investigators|investigadores)\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+                           r"enqueteurs|investigators|investigadores|justice|justicia)\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+# what may stand between a verb of warning and the side warned: 'a ses homologues italiens',
+# 'the Italian police', 'a la Guardia Civil', 'aux autorites de la Belgique'
+_WARNED_GAP = re.compile(r"\s*(?:(?:a|au|aux|al|to)\s+)?(?:(?:ses|leurs|leur|son|sa|sus|su|its|their|his|her|les|la|le|el|los|las|the)\s+|l'\s*)?"
+                         r"(?:(?:homologues?|counterparts?|colleagues|collegues|colegas|homologos?|services|autorites|authorities|autoridades|"
+                         r"police|policia|policiers|agents|agentes|officers|enqueteurs|investigators|investigadores)\s+"
+                         r"(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+# a country's possessive before its body ("Morocco's DGST", "Spain's Civil Guard")
+_POSSESSIVE = re.compile(r"[\w-]+(?:\s[\w-]+)?'s\s+(?:(?:domestic|national|foreign|internal|external|own)\s+)?")
+# words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
+_TIME_GAP = re.compile(r"(?:\s*(?:ce|cet|cette|este|esta|on|des|this|last|el|le|por|la|in|the|hier|ayer|hoy|matin|soir|apres-midi|morning|"
+                       r"afternoon|evening|manana|tarde|noche|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|"
+                       r"jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?!\w))*")
+# an apposition between commas ('X, a 38-year-old man wanted in Marseille, to'): not counted in a distance
+_APPOSITION = re.compile(r",[^,]*,")
 _LIST_REST = re.compile(r"^\s*(?:,|;)?\s*(?:(?:and|et|y|e|or|ou|o)\s+)?(?:(?:de|du|des|d'|of)\s*)?(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 _AGENT_OR_BREAK = re.compile(r"[,;:()]|\b(?:by|par|por|with|avec|con|and the|et les|y los)\b")
 _CLAUSE_BREAK = re.compile(r"[,;:()\n]|[.!?](?=\s)")
@@ -70,7 +84,7 @@ class EventLexicon:
 
         self.by_kind = {
             kind: {t: regex for t in EVENT_TYPES if (regex := patterns(t, kind)) is not None}
-            for kind in ("strong", "weak", "talk", "travel", "anaphor", "force")
+            for kind in ("strong", "weak", "talk", "counterpart", "travel", "anaphor", "force")
         }
         self.agreement_nouns = patterns("agreement", "nouns")
         self.agreement_verbs = patterns("agreement", "verbs")
@@ -84,6 +98,8 @@ class EventLexicon:
         returned = spec["extradition"]["returned"]
         self.returned_suspect = compile_patterns(returned["suspect"])
         self.returned_goods = compile_patterns(returned["goods"])
+        self.expelled = re.compile(compile_patterns(returned["expelled"]).pattern + "$")
+        self.wanted = compile_patterns(returned["wanted"])
         review = spec["meeting"]["review"]
         # a verb of reviewing (the trigger), at most ten words within the clause, then what was reviewed
         self.review = re.compile(rf"(?:{compile_patterns(review['verbs']).pattern})(?=(?:[^\w.;:!?]+[\w'-]+){{0,10}}?[^\w.;:!?]+"
@@ -122,6 +138,9 @@ class EventLexicon:
             **{f"{kind}:{t}": spec[t][kind] for kind, regexes in self.by_kind.items() for t in regexes},
             **{f"agreement:{key}": spec["agreement"][key] for key in ("nouns", "arrangements", "verbs")},
             "extradition:handed_to_country": spec["extradition"]["handed_to_country"],
+            "intelligence_sharing:warned_to": spec["intelligence_sharing"]["warned"]["to"],
+            "intelligence_sharing:warned_by": spec["intelligence_sharing"]["warned"]["by"],
+            "intelligence_sharing:thanks": spec["intelligence_sharing"]["warned"]["thanks"],
             "extradition:returned": spec["extradition"]["returned"]["verbs"],
             "meeting:met_party": spec["meeting"]["met_party"],
             "training:handover": spec["training"]["handover"],
@@ -254,12 +273,12 @@ class EventExtractor:
 
     # ---------------------------------------------------------------- triggers
     def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = (), persons: tuple[int, ...] = (),
-                 capitals: tuple[int, ...] = (), matches: dict | None = None) -> list[Trigger]:
+                 capitals: tuple[int, ...] = (), matches: dict | None = None, bodies: tuple[int, ...] = ()) -> list[Trigger]:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
         ``country_names``: where the sentence names a country or a country's side (its name, its
         demonym, one of its bodies: offsets in it), see ``receivers``; ``persons``: where it
         names a person; ``capitals``: where it names a capital; ``matches``: the sentence's
-        ``trigger_scan`` when already made."""
+        ``trigger_scan`` when already made; ``bodies``: where it names a country's body (an agency, a ministry)."""
         if matches is None:
             matches = self.lex.trigger_scan.finditer(folded_sentence)
         found = [
@@ -275,8 +294,28 @@ class EventExtractor:
                     and not self.lex.equipment.search(match.group(0)):   # 'entrego diez todoterrenos a'
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
         for match in matches.get("extradition:returned", ()):
-            if self.returned_to_country(folded_sentence, match.start(), match.end(), set(country_names) | set(capitals)):
+            if self.returned_to_country(folded_sentence, match.start(), match.end(), set(country_names) | set(capitals), persons):
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
+        sides = set(country_names) | set(capitals)
+        for match in matches.get("intelligence_sharing:warned_to", ()):
+            # 'la DGST a signale a ses homologues italiens': the side warned just after the verb, the
+            # side warning named before it (a citizen alerting the police is no cooperation)
+            after_time = _TIME_GAP.match(folded_sentence, match.end()).end()
+            warned_at = max(_WARNED_GAP.match(folded_sentence, at).end() for at in (match.end(), after_time))
+            if (warned_at in sides or _WARNED_GAP.match(folded_sentence, match.end()).end() in sides) \
+                    and any(at < match.start() for at in sides):
+                found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
+        for match in matches.get("intelligence_sharing:warned_by", ()):
+            # 'was alerted by the DEA', 'a warning from Morocco's intelligence service': the giver just after
+            if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:
+                found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
+        for match in matches.get("intelligence_sharing:thanks", ()):
+            # 'grace a la DGST marocaine', 'thanks to Morocco's DGST': a body just after, or its
+            # country's possessive ('gracias a la colaboracion de la DGSN' is work together, not a tip)
+            at = _WARNED_GAP.match(folded_sentence, match.end()).end()
+            possessive = _POSSESSIVE.match(folded_sentence, at) if at in sides else None
+            if at in bodies or (possessive and possessive.end() in bodies):
+                found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
         for match in [*self.lex.review.finditer(folded_sentence), *self.lex.pair_review.finditer(folded_sentence)]:
             found.append(Trigger("meeting", match.start(), match.end(), "strong"))
         for event_type, construction in self.lex.done_with.items():
@@ -303,25 +342,32 @@ class EventExtractor:
         ]
         return sorted(found, key=lambda t: (t.kind in WEAK_KINDS, t.start))
 
-    def returned_to_country(self, fs: str, start: int, end: int, places: set[int]) -> bool:
+    def returned_to_country(self, fs: str, start: int, end: int, places: set[int], persons: tuple[int, ...] = ()) -> bool:
         """A suspect brought back, flown back or sent to a country, its capital or its police:
         'a ete ramene jeudi en Belgique', 'sent a suspected trafficker to France', 'traslado ... a
         Paises Bajos', 'puesto a disposicion de la policia neerlandesa'. The suspect is told before
-        the country or just after it (a person wanted, accused, on trial); equipment, money, drugs or a
-        file sent are none."""
+        the country or just after it (a person wanted, accused, on trial), or named between the verb
+        and the receiver ('the handover of Mehdi L. to French police'); an apposition between commas
+        does not count in the distance ('handed X, a man wanted in Marseille for trafficking, to');
+        equipment, money, drugs or a file sent are none."""
         if self.hands_over_equipment(fs, start, end):
             return False
         sent = " ".join(first_words(fs, end, 3))
         if self.lex.returned_goods.search(sent) and not self.lex.returned_suspect.search(sent):
             return False   # 'transferred millions to Spain', 'sent the file to France': no person
         last_word = fs[start:end].split()[-1]
-        ends = [end] if last_word in _OF or last_word.startswith("d'") else []   # 'puesto a disposicion de' + the receiver
-        ends += [m.end() for m in _TOWARDS.finditer(fs, end, min(len(fs), end + 120)) if len(fs[end:m.start()].split()) <= 10]
+        # 'puesto a disposicion de', 'flown to' + the receiver
+        ends = [end] if last_word in _OF or last_word in _HANDED_TO or last_word.startswith("d'") else []
+        ends += [m.end() for m in _TOWARDS.finditer(fs, end, min(len(fs), end + 240))
+                 if len(_APPOSITION.sub(" ", fs[end:m.start()]).split()) <= 10]
         for at in ends:
             gap = _RECEIVER_GAP.match(fs, at)
             if gap and gap.end() in places:
+                if self.lex.expelled.search(fs, start, end):
+                    # expelled or deported: handed over only to where the person is wanted
+                    return bool(self.lex.wanted.search(fs))
                 # Spanish names the person after the place: 'traslado a Paises Bajos a un presunto sicario'
-                return bool(self.lex.returned_suspect.search(fs, 0, gap.end() + 60))
+                return bool(self.lex.returned_suspect.search(fs, 0, gap.end() + 60)) or any(end <= p < at for p in persons)
         return False
 
     def hands_over_equipment(self, fs: str, start: int, end: int) -> bool:
@@ -339,7 +385,8 @@ class EventExtractor:
         if matches is None:
             matches = self.lex.trigger_scan.finditer(fs)
         modal = bool(matches.get("modality") or matches.get("agreement:nouns"))
-        reported = {t.type for t in found if t.kind not in WEAK_KINDS}
+        reported = {t.type for t in found if t.kind not in WEAK_KINDS and t.kind != "counterpart"}
+        operation = any(t.kind in WEAK_KINDS for t in found)
         found_types = {t.type for t in found}
         kept: list[Trigger] = []
         for trigger in found:
@@ -349,6 +396,8 @@ class EventExtractor:
                 continue
             if trigger.kind == "talk" and reported - {"meeting", "visit"} and "visit" not in reported:
                 continue   # talks beside an extradition or a signing are not a meeting of their own, unless on a visit
+            if trigger.kind == "counterpart" and (reported - {"meeting", "visit"} or operation):
+                continue   # police 'with their Spanish counterparts' in an arrest: the operation, no meeting
             if trigger.type in OPERATIONAL and modal:
                 continue
             if trigger.type == "intelligence_sharing" and any(t.type == "joint_operation" and t.kind == "strong" for t in found):
@@ -423,7 +472,8 @@ class EventExtractor:
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
             found = self.triggers(fs, receivers(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons),
-                                  tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL), scans[position])
+                                  tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL), scans[position],
+                                  tuple(a.start - sentence.start for a in sentence.actors if a.source in ("agency", "ministry")))
             for trigger in self.retained(found, fs, scans[position]) if found else []:
                 for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]
@@ -553,11 +603,16 @@ class EventExtractor:
     def _travels(trigger: Trigger, sentence: SentenceView, actors: list[Actor]) -> list[Event]:
         """An official arriving somewhere, or touring places: one visit to each place reached,
         by the one country whose official the sentence names."""
+        trigger_start = sentence.start + trigger.start
         visitors = {a.code for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination)}
+        if len(visitors) > 1:
+            # the one who travels is named before the movement; a body named after it is what was
+            # visited ('se desplazo a Tripoli para supervisar el centro de la guardia costera libia')
+            visitors = {a.code for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination)
+                        and a.start < trigger_start}
         if len(visitors) != 1:
             return []
         visitor = next(iter(visitors))
-        trigger_start = sentence.start + trigger.start
         places = dict.fromkeys(   # the places named after the movement: 'arrived in X', 'tour from X to Y via Z'
             a.code for a in actors if a.source == "country" and a.code != visitor and a.start > trigger_start
             and (a.locative or a.destination or a.kind in (CAPITAL, CITY))

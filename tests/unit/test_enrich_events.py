@@ -1043,3 +1043,266 @@ def test_a_drill_recalled_from_last_year_is_not_the_report_s_event(enricher):
 def test_a_call_is_held_nowhere(enricher):
     assert events(enricher, "Senegal's interior minister spoke by phone with Spain's interior minister in Dakar about migrant "
                             "boats.") == [("meeting", ["ES", "SN"], None)]
+
+
+# ---------------------------------------------------------------- a counterpart, a warning, a person handed over, a joint plan
+@pytest.mark.parametrize("text, language, expected", [
+    # an official doing something with or before a counterpart
+    ("La garde des Sceaux française a plaidé jeudi auprès de son homologue marocaine pour une entraide judiciaire plus rapide.",
+     "fr", ("meeting", ["FR", "MA"])),
+    ("Spain's interior minister worked on Tuesday with his Moroccan counterpart on the fight against migrant smuggling.", "en",
+     ("meeting", ["ES", "MA"])),
+    ("El ministro del Interior insistió el lunes ante su homólogo marroquí en la lucha contra el tráfico de hachís.", "es",
+     ("meeting", ["ES", "MA"])),
+    # the meeting told by a noun of two people face to face
+    ("Le ministre algérien de l'Intérieur a eu un aparté avec le ministre espagnol sur la menace terroriste.", "fr",
+     ("meeting", ["DZ", "ES"])),
+    ("The Spanish and Algerian interior ministers held a tête-à-tête on terrorism in Algiers.", "en", ("meeting", ["DZ", "ES"])),
+    ("Fue el primer cara a cara entre los ministros del Interior de España y Argelia sobre la inmigración irregular.", "es",
+     ("meeting", ["DZ", "ES"])),
+    # the two ministers giving their time to something
+    ("El ministro español del Interior y su homólogo argelino estaban en Madrid. Los dos ministros dedicaron la mañana a la "
+     "amenaza yihadista en el Sahel.", "es", ("meeting", ["DZ", "ES"])),
+    ("Spain's interior minister and his Algerian counterpart were in Madrid. The two ministers devoted the morning to the jihadist "
+     "threat in the Sahel.", "en", ("meeting", ["DZ", "ES"])),
+    # a service warning another, the side warned named after the verb, the one warning before it
+    ("La DGST marocaine a signalé à ses homologues italiens les activités d'un partisan de l'État islamique.", "fr",
+     ("intelligence_sharing", ["IT", "MA"])),
+    ("Los servicios de inteligencia marroquíes avisaron a Roma de los contactos de un yihadista con un captador.", "es",
+     ("intelligence_sharing", ["IT", "MA"])),
+    ("Moroccan intelligence warned Italian police about a jihadist suspect living in Milan.", "en", ("intelligence_sharing", ["IT", "MA"])),
+    # the warning told from the side warned, the giver after it
+    ("The Civil Guard was alerted by the DEA to a sailboat carrying cocaine toward the Canary Islands.", "en",
+     ("intelligence_sharing", ["ES", "US"])),
+    ("La police française a été alertée par la VSSE belge sur un projet d'attentat à Lille.", "fr", ("intelligence_sharing", ["BE", "FR"])),
+    ("The arrest in Milan followed a warning from Morocco's intelligence service about a jihadist.", "en",
+     ("intelligence_sharing", ["IT", "MA"])),
+    # a person handed over, an apposition between, told by a noun, given back
+    ("Tunisian authorities handed Yassine Gharsalli, a man wanted in Marseille for cocaine trafficking, to French police at Tunis "
+     "airport.", "en", ("extradition", ["FR", "TN"])),
+    ("The handover of Mehdi Laroussi, 36, to French police took place at Dubai airport on Friday.", "en", ("extradition", ["AE", "FR"])),
+    ("Les Émirats arabes unis ont rendu vendredi à la France le fugitif Sofiane Belkadi, soupçonné d'un assassinat à Marseille.",
+     "fr", ("extradition", ["AE", "FR"])),
+    ("La entrega de Martín Vidal a la Policía francesa se produjo el viernes en el aeropuerto de Buenos Aires.", "es",
+     ("extradition", ["AR", "FR"])),
+    # an extradition procedure told as over
+    ("Arrivé vendredi de Dubaï au terme d'une procédure d'extradition de dix-huit mois, le trafiquant a été présenté à un juge "
+     "à Paris.", "fr", ("extradition", ["AE", "FR"])),
+    # a joint plan of action settled
+    ("La DGSN marocaine et la police sénégalaise ont arrêté mardi à Dakar un plan d'action commun contre les passeurs.", "fr",
+     ("agreement", ["MA", "SN"])),
+    ("Moroccan and Senegalese police adopted a joint action plan against migrant smugglers in Dakar.", "en", ("agreement", ["MA", "SN"])),
+    ("Las policías de Marruecos y Senegal aprobaron un plan de acción conjunto contra las redes de tráfico de migrantes.", "es",
+     ("agreement", ["MA", "SN"])),
+    # a journey whose sentence names, after it, the body visited
+    ("El ministro italiano del Interior se desplazó el miércoles a Trípoli para supervisar el centro de la guardia costera libia.",
+     "es", ("visit", ["IT", "LY"])),
+    # 'joint' naming a raid, a swoop, searches
+    ("Geneva police and French gendarmes arrested nine burglars in a joint swoop on Thursday.", "en", ("joint_operation", ["CH", "FR"])),
+    ("Des perquisitions conjointes ont visé mardi un réseau de cocaïne, selon les polices belge et néerlandaise.", "fr",
+     ("joint_operation", ["BE", "NL"])),
+    ("La Guardia Civil y la Gendarmería francesa detuvieron a seis personas en una redada conjunta contra el narcotráfico.", "es",
+     ("joint_operation", ["ES", "FR"])),
+])
+def test_cooperation_told_with_a_counterpart_a_warning_a_handover_or_a_joint_plan_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    # police working with their counterparts in an arrest: the operation, no meeting
+    ("French police, with their Spanish counterparts, arrested twelve members of a hashish ring in Perpignan.", "en", "meeting"),
+    ("La police française a démantelé avec ses homologues espagnols un réseau de trafic de haschich.", "fr", "meeting"),
+    # a neighbour or the public alerted, a storm warning: no service warning another
+    ("A neighbour alerted French police to a suspect carrying a knife in Lyon, the Moroccan consulate said.", "en", "intelligence_sharing"),
+    ("Les gendarmes ont alerté les habitants de Menton sur des cambriolages commis par des Italiens.", "fr", "intelligence_sharing"),
+    ("The arrest followed a storm warning from the weather service, French and Spanish police said.", "en", "intelligence_sharing"),
+    # a stadium handed over, a prize, a verdict, a sentence, a minister going somewhere: no person handed over
+    ("The handover of the new stadium to the French football federation took place in Lyon, Spanish police said.", "en", "extradition"),
+    ("La remise du prix a eu lieu à Marseille en présence de policiers français et espagnols.", "fr", "extradition"),
+    ("Le juge a rendu son verdict à la France contre le trafiquant recherché par la police marocaine.", "fr", "extradition"),
+    ("A judge handed down a ten-year sentence to the trafficker wanted by France, Moroccan police said.", "en", "extradition"),
+    ("Le ministre s'est rendu au Maroc pour évoquer le cas du fugitif recherché par la police française.", "fr", "extradition"),
+    # one government's plan is no agreement
+    ("Le gouvernement marocain a adopté un plan d'action contre le trafic de drogue avec l'aide de la police espagnole.", "fr",
+     "agreement"),
+])
+def test_counterparts_in_an_arrest_warnings_to_the_public_and_things_handed_over_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+# ---------------------------------------------------------------- a working meal, a landing, a deal struck, a tip, teaming up
+@pytest.mark.parametrize("text, language, expected", [
+    # an exchange had, a working meal, huddling, convening, being a counterpart's guest
+    ("Les chefs des polices marocaine et espagnole ont eu un long échange mardi à Tanger sur le trafic de haschich.", "fr",
+     ("meeting", ["ES", "MA"])),
+    ("The Spanish and Moroccan interior ministers held a working lunch in Madrid on migration.", "en", ("meeting", ["ES", "MA"])),
+    ("Les ministres espagnol et marocain de l'Intérieur ont partagé un déjeuner de travail à Madrid sur la migration.", "fr",
+     ("meeting", ["ES", "MA"])),
+    ("Los ministros del Interior de España y Marruecos compartieron un almuerzo de trabajo en Madrid sobre la migración.", "es",
+     ("meeting", ["ES", "MA"])),
+    ("Moroccan and Spanish police chiefs huddled in Tangier on Tuesday over hashish smuggling.", "en", ("meeting", ["ES", "MA"])),
+    ("Spanish and Moroccan police officials convened in Rabat for the annual security dialogue.", "en", ("meeting", ["ES", "MA"])),
+    ("Le patron de la DGSI a été l'invité de son homologue marocain à Rabat pour parler de terrorisme.", "fr", ("meeting", ["FR", "MA"])),
+    # landing, touring
+    ("Spain's interior minister landed in Rabat on Monday for migration talks.", "en", ("visit", ["ES", "MA"])),
+    ("Le ministre espagnol de l'Intérieur a atterri lundi à Rabat pour parler de migration.", "fr", ("visit", ["ES", "MA"])),
+    ("El ministro español del Interior aterrizó el lunes en Rabat para hablar de migración.", "es", ("visit", ["ES", "MA"])),
+    ("Italy's interior minister toured a migrant reception centre in Tunisia on Tuesday.", "en", ("visit", ["IT", "TN"])),
+    # a deal struck, reached, found
+    ("Spain and Morocco struck a deal on Tuesday on the return of irregular migrants.", "en", ("agreement", ["ES", "MA"])),
+    ("L'Espagne et le Maroc se sont entendus mardi sur un accord de réadmission des migrants.", "fr", ("agreement", ["ES", "MA"])),
+    ("Un accord de coopération policière a été trouvé mardi entre l'Espagne et le Maroc.", "fr", ("agreement", ["ES", "MA"])),
+    ("España y Marruecos alcanzaron el martes un acuerdo de cooperación policial contra el narcotráfico.", "es",
+     ("agreement", ["ES", "MA"])),
+    # what another service gave, thanks to which, on the strength of which
+    ("Spanish police arrested the suspect in Madrid thanks to information from Moroccan intelligence.", "en",
+     ("intelligence_sharing", ["ES", "MA"])),
+    ("Spanish police arrested the jihadist in Madrid based on intelligence from the FBI.", "en", ("intelligence_sharing", ["ES", "US"])),
+    ("Le jihadiste a été interpellé à Madrid sur renseignement de la DGSI.", "fr", ("intelligence_sharing", ["ES", "FR"])),
+    ("La DGST a communiqué à la police espagnole l'identité du jihadiste arrêté à Madrid.", "fr", ("intelligence_sharing", ["ES", "MA"])),
+    # teaming up, cooperating with both named
+    ("Spanish and Moroccan police teamed up to dismantle a hashish network.", "en", ("joint_operation", ["ES", "MA"])),
+    ("Les polices française et espagnole ont fait équipe pour démanteler un réseau de cocaïne.", "fr", ("joint_operation", ["ES", "FR"])),
+    ("La Guardia Civil y la Gendarmería marroquí colaboraron en la desarticulación de una red de hachís.", "es",
+     ("joint_operation", ["ES", "MA"])),
+    # a workshop led, a course taught
+    ("Des experts espagnols ont animé un atelier sur la cybercriminalité au profit de policiers marocains.", "fr",
+     ("training", ["ES", "MA"])),
+    ("Senegalese police officers followed a cybercrime module taught by French gendarmes in Dakar.", "en", ("training", ["FR", "SN"])),
+    # a wanted man expelled to where he is wanted, given back, returned
+    ("Le fugitif, recherché par la justice française, a été expulsé vers la France par le Maroc.", "fr", ("extradition", ["FR", "MA"])),
+    ("Marruecos devolvió a España al prófugo reclamado por la Audiencia Nacional.", "es", ("extradition", ["ES", "MA"])),
+    ("The fugitive was returned to France from Morocco on Tuesday.", "en", ("extradition", ["FR", "MA"])),
+])
+def test_cooperation_told_by_a_working_meal_a_landing_a_deal_struck_a_tip_or_teaming_up_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    # garages, migrants and a preacher expelled, a minister landing at home
+    ("Des ateliers clandestins polonais démontaient les voitures volées en Allemagne, selon la police allemande.", "fr", "training"),
+    ("Les migrants marocains ont été expulsés vers le Maroc par la police espagnole.", "fr", "extradition"),
+    ("L'imam, soupçonné de radicalisme, a été expulsé vers l'Algérie par la police française.", "fr", "extradition"),
+    ("Spain's interior minister landed in Madrid on Monday after talks on drug trafficking.", "en", "visit"),
+    # a suspect's deal with prosecutors, an identity given to the press, neighbours helping, a photograph
+    ("The Moroccan suspect struck a deal with Spanish prosecutors over his drug trafficking charges.", "en", "agreement"),
+    ("La police espagnole a communiqué l'identité du trafiquant marocain à la presse.", "fr", "intelligence_sharing"),
+    ("Los vecinos colaboraron con la Guardia Civil en la búsqueda del narcotraficante marroquí.", "es", "joint_operation"),
+    ("Spanish and French police huddled around the seized cocaine for photographs.", "en", "meeting"),
+])
+def test_garages_migrants_expelled_plea_deals_and_the_press_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+# ---------------------------------------------------------------- chairing together, a wanted man put on a plane, a mirror inquiry, thanks to a service
+@pytest.mark.parametrize("text, language, expected", [
+    ("Spain's police chief paid a courtesy call on Morocco's interior minister in Rabat on Monday.", "en", ("meeting", ["ES", "MA"])),
+    ("Los ministros del Interior de España y Marruecos copresidieron en Rabat la comisión mixta sobre migración.", "es",
+     ("meeting", ["ES", "MA"])),
+    ("The French and Moroccan interior ministers co-chaired the migration working group in Rabat.", "en", ("meeting", ["FR", "MA"])),
+    ("Morocco put the wanted Frenchman on a plane to Paris on Tuesday, escorted by French police.", "en", ("extradition", ["FR", "MA"])),
+    ("El prófugo fue enviado a España el martes desde Colombia, custodiado por agentes de la Guardia Civil.", "es",
+     ("extradition", ["CO", "ES"])),
+    ("Une enquête miroir menée en France et en Espagne a permis le démantèlement d'un réseau de cocaïne.", "fr",
+     ("joint_operation", ["ES", "FR"])),
+    ("Una investigación espejo en España y Francia permitió desarticular una red de cocaína.", "es", ("joint_operation", ["ES", "FR"])),
+    ("A mirror investigation in Spain and France led to the dismantling of a cocaine ring.", "en", ("joint_operation", ["ES", "FR"])),
+    ("Un jihadiste a été arrêté à Madrid grâce à la DGST marocaine.", "fr", ("intelligence_sharing", ["ES", "MA"])),
+    ("A jihadist was arrested in Madrid thanks to Morocco's DGST, Spanish police said.", "en", ("intelligence_sharing", ["ES", "MA"])),
+    ("Un yihadista fue detenido en Madrid gracias a la DGST marroquí.", "es", ("intelligence_sharing", ["ES", "MA"])),
+    ("Agentes mauritanos fueron instruidos por la Guardia Civil en la detección de documentos falsos.", "es", ("training", ["ES", "MR"])),
+    ("L'Espagne et le Maroc ont officialisé mardi leur coopération policière par un protocole.", "fr", ("agreement", ["ES", "MA"])),
+    ("España y Marruecos formalizaron el martes un protocolo de cooperación policial.", "es", ("agreement", ["ES", "MA"])),
+    ("A memorandum on police cooperation was initialled by Spain and Morocco on Tuesday.", "en", ("agreement", ["ES", "MA"])),
+])
+def test_cooperation_told_by_chairing_a_plane_a_mirror_inquiry_or_thanks_to_a_service_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    # cocaine sent, a minister flown home, a thanks to the public, an initialled letter of a court
+    ("The gang sent two tonnes of cocaine on a plane to Madrid from Bogota, Spanish police said.", "en", "extradition"),
+    ("Spain's interior minister flew home on a plane to Madrid after talks with Moroccan police.", "en", "extradition"),
+    ("La Guardia Civil detuvo a los narcotraficantes marroquíes gracias a la colaboración ciudadana.", "es", "intelligence_sharing"),
+])
+def test_goods_on_a_plane_and_thanks_to_citizens_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+def test_thanks_to_a_country_is_politics_not_intelligence(enricher):
+    assert "intelligence_sharing" not in [t for t, _ in types_and_pairs(
+        enricher, "Irregular arrivals in Spain fell by half this year thanks to Morocco, the Spanish interior minister said.")]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Morocco hands suspected hashish baron to Spain after six-month legal battle over drug trafficking charges.", "en",
+     ("extradition", ["ES", "MA"])),
+    ("Acompañado por su homólogo marroquí, el ministro español del Interior visitó el puerto de Tánger.", "es", ("visit", ["ES", "MA"])),
+    ("C'est la police espagnole qui a mis les enquêteurs français sur la piste du jihadiste arrêté à Toulouse.", "fr",
+     ("intelligence_sharing", ["ES", "FR"])),
+    ("Spanish police put French investigators on the trail of the jihadist arrested in Toulouse.", "en",
+     ("intelligence_sharing", ["ES", "FR"])),
+    ("La Policía española puso a los investigadores franceses tras la pista del yihadista detenido en Toulouse.", "es",
+     ("intelligence_sharing", ["ES", "FR"])),
+    ("Spanish police worked shoulder to shoulder with Moroccan officers to dismantle the hashish ring.", "en",
+     ("joint_operation", ["ES", "MA"])),
+    ("Spain and Morocco penned a police cooperation agreement in Rabat.", "en", ("agreement", ["ES", "MA"])),
+])
+def test_cooperation_told_by_a_headline_s_present_a_trail_or_shoulder_to_shoulder_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    # a country's own police on a trail, a minister's hands
+    ("La police française est sur la piste du tueur de Toulouse, un Marocain recherché depuis mardi.", "fr", "intelligence_sharing"),
+    ("The Spanish minister shook hands with reporters after talks on the Moroccan hashish trade.", "en", "extradition"),
+])
+def test_a_police_on_its_own_trail_and_handshakes_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Morocco on Tuesday turned over a suspected cocaine trafficker to Belgian police.", "en", ("extradition", ["BE", "MA"])),
+    ("Marruecos puso a disposición de la justicia española a un presunto yihadista.", "es", ("extradition", ["ES", "MA"])),
+    ("El ministro español del Interior firmó en Rabat con su homólogo de Marruecos un acuerdo de cooperación policial.", "es",
+     ("agreement", ["ES", "MA"])),
+    ("La Guardia Civil interceptó el alijo de cocaína gracias a las indicaciones de la DEA.", "es", ("intelligence_sharing", ["ES", "US"])),
+])
+def test_cooperation_told_by_turning_over_placing_at_the_disposal_signing_or_directions_is_found(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language, absent", [
+    ("The mayor turned over the keys of the new police station to Belgian officials, Moroccan media said.", "en", "extradition"),
+    ("Les secours ont suivi les indications des pompiers espagnols pour retrouver les migrants marocains.", "fr", "intelligence_sharing"),
+])
+def test_keys_turned_over_and_firefighters_directions_are_not_these_events(enricher, text, language, absent):
+    assert absent not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+# ---------------------------------------------------------------- words of time between the verb and the side it reaches
+@pytest.mark.parametrize("text, language, expected", [
+    ("La Guardia Civil entregó este martes por la mañana a Francia a un fugitivo reclamado por narcotráfico.", "es",
+     ("extradition", ["ES", "FR"])),
+    ("L'Espagne a remis ce mardi matin à la France un fugitif recherché pour trafic de cocaïne.", "fr", ("extradition", ["ES", "FR"])),
+    ("Spain handed over on Tuesday morning to France a fugitive wanted for cocaine trafficking.", "en", ("extradition", ["ES", "FR"])),
+    ("La Policía francesa alertó este martes a la Guardia Civil de la llegada de un alijo de cocaína.", "es",
+     ("intelligence_sharing", ["ES", "FR"])),
+    ("La DGSI a alerté dès lundi les services belges sur un projet d'attentat à Bruxelles.", "fr", ("intelligence_sharing", ["BE", "FR"])),
+    ("Spain's interior minister travelled on Tuesday afternoon to Rabat for migration talks.", "en", ("visit", ["ES", "MA"])),
+])
+def test_words_of_time_between_the_verb_and_the_side_it_reaches_are_skipped(enricher, text, language, expected):
+    assert expected in types_and_pairs(enricher, text, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Le trafiquant marocain, recherché par la police espagnole, a été remis en liberté mardi en France.", "fr"),
+    ("L'accord d'extradition entre la France et le Maroc a été remis en cause par le suspect recherché.", "fr"),
+])
+def test_a_suspect_set_free_or_a_text_called_into_question_is_no_handover(enricher, text, language):
+    assert "extradition" not in [t for t, _ in types_and_pairs(enricher, text, language)]
+
+
+def test_goods_travelling_with_words_between_are_no_visit(enricher):
+    assert "visit" not in [t for t, _ in types_and_pairs(
+        enricher, "The cocaine travelled by sea from Colombia to the United States, the DEA said after the seizure.")]

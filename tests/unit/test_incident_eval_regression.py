@@ -1,4 +1,4 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the seven gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the eight gold sets.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
 - ``incidents-dev2``: a second set, written to find where the event enrichment misses the
@@ -21,6 +21,11 @@
   did not know (a review of cooperation, a phone call, a suspect brought back or transferred, an
   operation or a drill done with a partner, an agreement sealed, information passed along),
   beside same-country look-alikes, then tuned on;
+- ``incidents-dev7``: a development set written before any change for it (0.650 end to end then),
+  for the many ways outlets tell one event (told late in a long report, briefs, a headline over
+  background, nouns for the event, the passive, quotes, sides named by a capital or an acronym,
+  all seven types) beside look-alikes (one pair twice weeks apart, a meeting and a handover of one
+  pair the same day, one report telling two incidents), then tuned on;
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -46,6 +51,7 @@ FLOORS = {
     "incidents-dev4": {"end_to_end": 0.92, "found_only": 0.96, "precision": 0.98},
     "incidents-dev5": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev6": {"end_to_end": 0.92, "found_only": 0.96, "precision": 0.98},
+    "incidents-dev7": {"end_to_end": 0.89, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
 }
 
