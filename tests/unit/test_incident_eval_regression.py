@@ -26,6 +26,9 @@
   background, nouns for the event, the passive, quotes, sides named by a capital or an acronym,
   all seven types) beside look-alikes (one pair twice weeks apart, a meeting and a handover of one
   pair the same day, one report telling two incidents), then tuned on;
+- ``incidents-dev8``: written blind (by someone who had not read the event rules) to measure how
+  they generalise (0.686 end to end then, 0.698 with the dev7 rules written without seeing it),
+  then tuned on for consolidation only (sideline talks, neighbouring domains, initials);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -48,10 +51,11 @@ FLOORS = {
     "incidents-dev": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev2": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev3": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
-    "incidents-dev4": {"end_to_end": 0.92, "found_only": 0.96, "precision": 0.98},
+    "incidents-dev4": {"end_to_end": 0.95, "found_only": 0.98, "precision": 0.98},
     "incidents-dev5": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev6": {"end_to_end": 0.92, "found_only": 0.96, "precision": 0.98},
     "incidents-dev7": {"end_to_end": 0.89, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev8": {"end_to_end": 0.78, "found_only": 0.92, "precision": 0.94},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
 }
 
