@@ -195,11 +195,58 @@ RELATIVE_DAYS = {"hier": 1, "yesterday": 1, "ayer": 1, "avant hier": 2, "anteaye
 _RELATIVE_DAY = re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True)) + r")\b")
 
 
-# A verb of saying right before a weekday dates the report, not the event ('said on Tuesday it
-# had dismantled', 'a-t-on appris mercredi', 'anuncio este martes'); folded text.
+# A verb of saying next to a weekday dates the report, not the event ('said on Tuesday it had
+# dismantled', 'officials on Wednesday praised', 'a-t-on appris mercredi', 'anuncio este martes'),
+# and so does one of publishing the statement that tells it ('un communique lu jeudi a la
+# television', 'a statement issued on Friday'), of reacting to the event ('praised', 'salue') or
+# the court's next step ('was charged on Saturday', 'inculpe samedi'); folded text.
+_REPORTING_VERBS = (
+    r"said|says|announced|reported|confirmed|told|learned|learnt|revealed|appris|annonce|indique|precise|declare|affirme|"
+    r"rapporte|confirme|dijo|anuncio|informo|indico|confirmo|explico|senalo|afirmo|revelo|"
+    r"issued|released|published|broadcast|read out|publie|publiee|diffuse|diffusee|lu|lue|rendu public|"
+    r"publicado|publicada|difundido|difundida|emitido|emitida|"
+    r"praised|hailed|welcomed|lauded|salue|saluee|saluent|felicite|elogio|elogiaron|celebro|celebraron|"
+    r"charged|indicted|arraigned|remanded|inculpe|inculpes|inculpee|imputado|imputada|procesado|procesada")
 _REPORTED_ON = re.compile(
-    r"\b(?:said|says|announced|reported|confirmed|told|learned|learnt|revealed|appris|annonce|indique|precise|declare|affirme|"
-    r"rapporte|confirme|dijo|anuncio|informo|indico|confirmo|explico|senalo|afirmo|revelo)(?:\s+(?:on|ce|el|este|le))?\s+$")
+    rf"\b(?:{_REPORTING_VERBS})(?:\s+(?:on|ce|el|este|le))?\s+$"
+    # a weekday to come: 'will appear on Monday', 'comparaitra lundi', 'pasara el lunes a disposicion del juez'
+    r"|\b(?:will|shall)\s+(?:\w+\s+){1,4}(?:on\s+)?$|\b\w{3,}(?:ra|ront|ran)\s+(?:el\s+|le\s+|este\s+|ce\s+)?$")
+_REPORTED_AFTER = re.compile(rf"\s+(?:{_REPORTING_VERBS})\b")
+
+
+def dates_the_report(text: str, start: int, end: int) -> bool:
+    """Whether the weekday at text[start:end] dates the report or a later step, not the event."""
+    return bool(_REPORTED_ON.search(text, 0, start) or _REPORTED_AFTER.match(text, end))
+
+
+# A span of days ('du 14 au 18 aout', 'from 14 to 18 August', 'del 14 al 18 de agosto', 'between
+# Aug. 14 and 18'; folded text, MONTH standing for the language's month names): it names no
+# single day of the event ('between 10 and 20 migrants' names no span).
+_DAY_SPAN = (r"\b(?:du|from|del|between|entre le|entre el)\s+(?P<d1>\d{1,2})(?:er|st|nd|rd|th)?\s+(?:au|to|al|and|et|-)\s+"
+             r"\d{1,2}(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<m1>MONTH)\b"
+             r"|\b(?:from|between)\s+(?P<m2>MONTH)\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:to|and|-)\s+\d{1,2}\b")
+
+
+@lru_cache(maxsize=32)
+def _day_span_pattern(language: str) -> re.Pattern | None:
+    found = _dates_pattern(language)
+    return re.compile(_DAY_SPAN.replace("MONTH", "|".join(map(re.escape, sorted(found[1], key=len, reverse=True))))) if found else None
+
+
+def names_a_span_of_days(text: str, language: str) -> bool:
+    pattern = _day_span_pattern(language)
+    return bool(pattern and pattern.search(text))
+
+
+def span_start(text: str, language: str, latest: date) -> date | None:
+    """The first day of the first span of days a folded text names, on or before ``latest``."""
+    pattern = _day_span_pattern(language)
+    match = pattern.search(text) if pattern else None
+    if match is None:
+        return None
+    months = _dates_pattern(language)[1]
+    day, month = (match.group("d1"), match.group("m1")) if match.group("d1") else (match.group("d2"), match.group("m2"))
+    return _date_up_to(months[month], int(day), None, latest)
 
 
 # 'il y a deux jours', 'two days ago', 'hace tres días' (folded): days back from publication.
@@ -273,7 +320,7 @@ def event_day(texts: Iterable[str], language: str, published_at: datetime) -> da
     if found is not None:
         pattern, names = found
         for text in texts:
-            days = {names[m.group(1)] for m in pattern.finditer(text) if not _REPORTED_ON.search(text, 0, m.start())}
+            days = {names[m.group(1)] for m in pattern.finditer(text) if not dates_the_report(text, m.start(), m.end())}
             if len(days) == 1:
                 return latest - timedelta(days=(latest.weekday() - days.pop()) % 7)
             if days:
@@ -286,6 +333,8 @@ def event_day(texts: Iterable[str], language: str, published_at: datetime) -> da
         if back:
             return None
     for text in texts:
+        if names_a_span_of_days(text, language):
+            return None   # an operation over several days: any of them may be another report's
         days = {_date_up_to(month, day, year, latest) for month, day, year in explicit_dates(text, language)}
         if len(days) == 1:
             return days.pop()   # None for a date to come: an announcement, not a report
@@ -307,15 +356,20 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def event_week(texts: Iterable[str], published_at: datetime) -> date | None:
+def event_week(texts: Iterable[str], published_at: datetime, language: str | None = None) -> date | None:
     """The Monday of the week a report places its event in by 'cette semaine', 'last week', 'esta
-    semana' (the first text that names one week tells)."""
+    semana' (the first text that names one week tells), else the week a span of days starts in
+    ('du 14 au 18 aout': an operation over several days began that week)."""
+    texts = [fold_key(text) for text in texts]
     for text in texts:
-        back = {RELATIVE_WEEKS[m.group(1)] for m in _RELATIVE_WEEK.finditer(fold_key(text))}
+        back = {RELATIVE_WEEKS[m.group(1)] for m in _RELATIVE_WEEK.finditer(text)}
         if len(back) == 1:
             return week_of(published_at.date()) - timedelta(weeks=back.pop())
         if back:
             return None
+    for text in texts if language else ():
+        if start := span_start(without_dateline(text), language, published_at.date() + timedelta(days=1)):
+            return week_of(start)
     return None
 
 
@@ -372,7 +426,7 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         topics=sorted({t.topic for t in article.topics}),
         anchors=anchor_terms(texts, names, event.countries, article.language),
         event_day=(day := event_day([event.evidence, lede], article.language, article.published_at)),
-        event_week=None if day else event_week([event.evidence, lede], article.published_at),
+        event_week=None if day else event_week([event.evidence, lede], article.published_at, article.language),
         sideline=on_the_sidelines(event.evidence),
     )
 
@@ -555,6 +609,7 @@ class Agreement:
     day: str = "unknown"             # same | differs | unknown: the day the reports date the event to
     roles: int = 0                   # offices of one role, not matched as one body (see ``shared_roles``)
     week: str = "unknown"            # same | differs | unknown: the week, for a report that names no day
+    day_gap: int = 0                 # days between the report's day and the nearest the incident's reports name
 
     def strong(self, min_agreement: float) -> bool:
         """Twice the evidence a report needs to join, named persons or agencies among it, and
@@ -629,7 +684,8 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors) + surnames,
         topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
-        day=days_agree({m.event_day for m in state.mentions if m.event_day}, mention.event_day),
+        day=days_agree(days := {m.event_day for m in state.mentions if m.event_day}, mention.event_day),
+        day_gap=min((abs((mention.event_day - day).days) for day in days), default=0) if mention.event_day else 0,
         week=weeks_agree(state.mentions, mention),
     )
 
@@ -731,7 +787,7 @@ def joins(mention: IncidentMention, state: IncidentState, found: Agreement, sett
     for a lasting event, or, for any event, a report that dates it to the day the incident's
     reports do with nothing against (a weekly round-up, a paper's follow-up days later: 'samedi
     dernier', 'le 13 octobre'), or that names no day but their week ('cette semaine')."""
-    if found.score < settings.incident_min_agreement:
+    if found.score < settings.incident_min_agreement or dated_apart(found):
         return False
     if time_gap(mention, state) <= timedelta(days=settings.incident_window_days):
         return True
@@ -739,6 +795,16 @@ def joins(mention: IncidentMention, state: IncidentState, found: Agreement, sett
         return True
     dated_alike = found.day == "same" or (found.day == "unknown" and found.week == "same")
     return dated_alike and not found.contradicted
+
+
+def dated_apart(found: Agreement) -> bool:
+    """An operation, a handover or a signing happens on one day: a report that dates it two
+    days or more from every day the incident's reports do tells another event (the same two
+    police forces strike twice in a week, with the same bodies named). A day apart is one
+    event told from two ends (a fugitive handed over one evening lands the next morning) or
+    two time zones. Verbs of saying, publishing, reacting and the court's next steps are left
+    out of a report's day (``event_day``), so a later day's news rarely passes for the event's."""
+    return found.day == "differs" and found.day_gap >= 2 and found.type not in LASTING_TYPES
 
 
 def says_little(mentions: Iterable[IncidentMention]) -> bool:

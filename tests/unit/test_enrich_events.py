@@ -1306,3 +1306,14 @@ def test_a_suspect_set_free_or_a_text_called_into_question_is_no_handover(enrich
 def test_goods_travelling_with_words_between_are_no_visit(enricher):
     assert "visit" not in [t for t, _ in types_and_pairs(
         enricher, "The cocaine travelled by sea from Colombia to the United States, the DEA said after the seizure.")]
+
+
+def test_an_adjective_between_operation_and_joint_still_reports_a_joint_operation(enricher):
+    # French and Spanish put the adjective after the noun: 'operation militaire conjointe'
+    assert events(enricher, "Une opération militaire conjointe des armées du Burkina Faso et du Niger a permis de neutraliser "
+                            "des terroristes.", "fr", title="Sahel") == [("joint_operation", ["BF", "NE"], None)]
+    assert events(enricher, "Una operación policial conjunta de España y Portugal desarticuló una red de narcotráfico.", "es",
+                  title="Red") == [("joint_operation", ["ES", "PT"], None)]
+    # two words between are no longer one expression, and a national operation stays none
+    assert events(enricher, "L'opération militaire française au Niger a été menée avec des moyens conjoints.", "fr",
+                  title="Sahel") == []

@@ -30,6 +30,8 @@ from streams.incidents import (
     mentions_of,
     routing_key,
     topics_agree,
+    IncidentState,
+    joins,
 )
 from streams.settings import Settings
 
@@ -470,7 +472,9 @@ def test_a_report_dates_its_event_by_the_weekday_it_names_up_to_its_publication(
     # published just before midnight UTC, read the next morning where it was written
     assert event_day(["Les ministres se sont entretenus jeudi."], "fr", wednesday_evening.replace(hour=23)) == date(2026, 2, 12)
     # two days named, or none: no day
-    assert event_day(["Arrested on Monday, he was charged on Friday."], "en", wednesday_evening) is None
+    assert event_day(["Raided on Monday, the gang's depot was searched again on Friday."], "en", wednesday_evening) is None
+    # the court's next step dates no event: the arrest's day tells
+    assert event_day(["Arrested on Monday, he was charged on Friday."], "en", wednesday_evening) == date(2026, 2, 9)
     assert event_day(["No weekday here."], "en", wednesday_evening) is None
     # the first text that names one day tells: the event's sentence before the lede
     assert event_day(["Raids on Tuesday.", "Police said on Wednesday."], "en", wednesday_evening) == date(2026, 2, 10)
@@ -756,3 +760,63 @@ def test_a_suspect_the_press_names_by_the_initial_of_his_surname_is_the_person_a
                          anchors=["lyon"], when=DAY + timedelta(days=1))
     found = agreement(initialled, incidents_states(store)[0])
     assert found.persons == 1 and not found.persons_disjoint
+
+
+def test_a_weekday_after_a_verb_of_publishing_dates_the_report_not_the_event():
+    thursday = datetime(2026, 8, 20, 18, tzinfo=timezone.utc)
+    # the communique was read on Thursday; the operation's own date is the one written out
+    assert event_day(["L'opération a été menée le 14 août, selon un communiqué lu jeudi à la télévision nationale."], "fr",
+                     thursday) == date(2026, 8, 14)
+    assert event_day(["Raids were carried out on Aug. 14, the ministry said in a statement issued on Thursday."], "en",
+                     thursday) == date(2026, 8, 14)
+    assert event_day(["La operación se desarrolló el 14 de agosto, según un comunicado difundido el jueves."], "es",
+                     thursday) == date(2026, 8, 14)
+    # a weekday after any other verb is the event's
+    assert event_day(["Les deux armées ont frappé jeudi dans la zone des trois frontières."], "fr", thursday) == date(2026, 8, 20)
+
+
+def test_a_span_of_days_names_no_single_day_of_the_event():
+    thursday = datetime(2026, 8, 20, 18, tzinfo=timezone.utc)
+    assert event_day(["Une opération menée du 14 au 18 août dans la zone des trois frontières."], "fr", thursday) is None
+    assert event_day(["The operation ran from 14 to 18 August."], "en", thursday) is None
+    assert event_day(["The operation ran between Aug. 14 and 18."], "en", thursday) is None
+    assert event_day(["La operación se desarrolló del 14 al 18 de agosto."], "es", thursday) is None
+    # a count between two numbers is no span: the date written out still tells
+    assert event_day(["Between 10 and 20 migrants were rescued on 18 August."], "en", thursday) == date(2026, 8, 18)
+
+
+def test_reactions_and_days_to_come_date_no_event():
+    thursday = datetime(2026, 5, 8, 12, tzinfo=timezone.utc)
+    assert event_day(["Officials on Wednesday praised the joint operation that led to 14 arrests."], "en", thursday) is None
+    assert event_day(["Il a été inculpé samedi pour association de malfaiteurs terroriste."], "fr", thursday) is None
+    assert event_day(["Aterrizó ayer en Barajas y pasará el lunes a disposición del juez."], "es", thursday) == date(2026, 5, 7)
+    assert event_day(["He will appear before a judge on Monday."], "en", thursday) is None
+    # the event's own verb keeps its day
+    assert event_day(["Police raided the depot on Wednesday."], "en", thursday) == date(2026, 5, 6)
+
+
+def test_a_one_day_event_dated_two_days_apart_is_another_event():
+    # the same two police forces, named by both reports
+    common = dict(countries=["CO", "ES"], location=None, agencies=["agency:es-cnp", "agency:co-pnc"], topics=["drug_trafficking"])
+    monday, thursday = date(2024, 3, 11), date(2024, 3, 14)
+    seizure = mention("a", type_="joint_operation", **common).model_copy(update={"event_day": monday})
+    state = IncidentState(incident_id="i", type="joint_operation", mentions=[seizure])
+    raids = mention("b", type_="joint_operation", when=DAY + timedelta(days=2), **common).model_copy(update={"event_day": thursday})
+    assert not joins(raids, state, agreement(raids, state), Settings())
+    # a day apart is one handover told from both ends, or two time zones
+    next_day = raids.model_copy(update={"event_day": monday + timedelta(days=1)})
+    assert joins(next_day, state, agreement(next_day, state), Settings())
+    # talks last: a meeting dated to two days stays one meeting when all else agrees
+    talks = [m.model_copy(update={"type": "meeting"}) for m in (seizure, raids)]
+    talks_state = IncidentState(incident_id="t", type="meeting", mentions=[talks[0]])
+    assert joins(talks[1], talks_state, agreement(talks[1], talks_state), Settings())
+
+
+def test_a_span_of_days_places_the_event_in_the_week_it_starts():
+    thursday = datetime(2026, 8, 20, 18, tzinfo=timezone.utc)
+    monday_before = date(2026, 8, 10)
+    assert event_week(["Une opération menée du 14 au 18 août dans la zone des trois frontières."], thursday, "fr") == monday_before
+    assert event_week(["The operation ran from Aug. 14 to 18."], thursday, "en") == monday_before
+    # 'last week' still tells first, and a text with neither names no week
+    assert event_week(["Raids last week, from 18 to 19 August."], thursday, "en") == monday_before
+    assert event_week(["Between 10 and 20 migrants were rescued."], thursday, "en") is None
