@@ -400,12 +400,26 @@ def on_the_sidelines(sentence: str) -> bool:
     return bool(_SIDELINE.search(fold_key(sentence)))
 
 
+def _written_in(person, sentence: str) -> bool:
+    return any(name and name in sentence for name in [person.name, *person.mentions])
+
+
+def another_events_person(person, event, events) -> bool:
+    """Whether an article names a person only in the sentence of another of its events: the
+    officials of a meeting are not the fugitive handed over the same day, whom the article tells
+    in a sentence of its own ('le nomme M. Sofiane, extrade par les autorites francaises')."""
+    others = [e.evidence for e in events if e.evidence != event.evidence and e.type != event.type]
+    return not _written_in(person, event.evidence) and any(_written_in(person, sentence) for sentence in others)
+
+
 def mention_of(event, article: EnrichedArticle) -> IncidentMention:
     lede = article.text[:600]
     credits = outlet_credits(lede)
     # a wire's credit the person model took for a name ('(Dakar Wire)') names no participant
     persons = [p for p in article.persons if not any(_names_match(p.name, credit) for credit in credits)]
     names = [p.name for p in persons] + [m for p in persons for m in p.mentions]
+    # compared as participants, only the persons this event's sentence or no other event's names
+    participants = [p for p in persons if not another_events_person(p, event, article.events)]
     names += [o.label for o in article.organizations] + [m for o in article.organizations for m in o.mentions]
     texts = ([] if _is_title_case(article.title) else [article.title]) + [lede] + ([event.evidence] if event.evidence not in lede else [])
     return IncidentMention(
@@ -420,7 +434,7 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         title=article.title,
         url=article.url,
         language=article.language,
-        persons=with_initialled_names([p.name for p in persons], [article.title, lede]),
+        persons=with_initialled_names([p.name for p in participants], [article.title, lede]),
         organizations=[agency_label(o) for o in article.organizations],
         agency_keys=[agency_keys(o) for o in article.organizations],
         topics=sorted({t.topic for t in article.topics}),
@@ -440,7 +454,21 @@ def mentions_of(article: EnrichedArticle) -> list[ArticleMentions]:
             mention = mention_of(event, article)
             if not any(told_twice(mention, earlier) for earlier in by_type[event.type]):
                 by_type[event.type].append(mention)
+    for event_type, mentions in by_type.items():
+        by_type[event_type] = with_side_talks_told_apart(mentions)
     return [ArticleMentions(article_id=article.article_id, type=t, mentions=by_type[t]) for t in EVENT_TYPES]
+
+
+def with_side_talks_told_apart(mentions: list[IncidentMention]) -> list[IncidentMention]:
+    """An article that tells talks on the sidelines of a meeting tells them apart from it: what
+    it tells of the type before the talks is the meeting ('a participe a la conference... En marge
+    de la conference, il a eu un entretien'), what it tells after is the talks again ('La rencontre
+    a permis de passer en revue...'), whatever countries each sentence shows."""
+    first = next((i for i, m in enumerate(mentions) if m.sideline), None)
+    if first is None:
+        return mentions
+    return [m.model_copy(update={"hosts_side_talks": True}) if i < first else m.model_copy(update={"sideline": True})
+            for i, m in enumerate(mentions)]
 
 
 def told_twice(mention: IncidentMention, earlier: IncidentMention) -> bool:
@@ -767,11 +795,12 @@ def beside_each_other(mention: IncidentMention, state: IncidentState) -> bool:
     """Whether one is talks held on the sidelines of the other, a larger meeting: the talks do
     not join the meeting (more countries than theirs), nor does the meeting widen the talks.
     Countries in common are what a bilateral report of the meeting itself shares with it too,
-    so only the report's own words tell the two apart."""
+    so only the reports' own words tell the two apart: 'en marge de', or an article that
+    tells the talks after the meeting (``with_side_talks_told_apart``)."""
     if mention.sideline:
         return not set(state.countries) <= set(mention.countries)
     if all(m.sideline for m in state.mentions):
-        return not set(mention.countries) <= set(state.countries)
+        return mention.hosts_side_talks or not set(mention.countries) <= set(state.countries)
     return False
 
 

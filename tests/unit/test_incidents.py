@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from schemas.articles import ArticleMentions, CooperationEvent, EnrichedArticle, IncidentMention, Organization
+from schemas.articles import ArticleMentions, CooperationEvent, EnrichedArticle, IncidentMention, Organization, Person
 from streams.incident_eval import Item, pairwise
 from streams.incidents import (
     on_the_sidelines,
@@ -228,6 +228,46 @@ def test_talks_on_the_sidelines_of_a_summit_are_an_incident_of_their_own():
     apply(store, mention("talks", countries=("IT", "TN"), **shared).model_copy(update={"sideline": True}))
     apply(store, mention("summit", countries=ten, **shared))
     assert sorted(len(i.countries) for i in incidents(store)) == [2, 10]
+
+
+
+def test_an_article_that_tells_side_talks_apart_keeps_its_report_of_the_meeting_out_of_them():
+    store = IncidentStore({})
+    shared = dict(anchors=["lisbonne", "5+5"], persons=["Faouzi Mejri"], topics=("illegal_immigration",))
+    apply(store, mention("talks", countries=("IT", "PT", "TN"), **shared).model_copy(update={"sideline": True}))
+    # the Tunisian paper's article: the minister at the conference (read as Portugal-Tunisia, the
+    # host's country as a party), then his talks on its sidelines
+    at_the_meeting = mention("paper", countries=("PT", "TN"), mention_id="paper-1", **shared)
+    side_talks = mention("paper", countries=("IT", "PT", "TN"), mention_id="paper-2", **shared).model_copy(update={"sideline": True})
+    apply(store, at_the_meeting.model_copy(update={"hosts_side_talks": True}), side_talks)
+    talks = next(i for i in incidents(store) if "IT" in i.countries)
+    assert talks.article_count == 2 and len(incidents(store)) == 2
+    # told alone, the same report of the minister with the same names would have joined the talks
+    store = IncidentStore({})
+    apply(store, mention("talks", countries=("IT", "PT", "TN"), **shared).model_copy(update={"sideline": True}))
+    apply(store, at_the_meeting)
+    assert len(incidents(store)) == 1
+
+
+def test_mentions_of_an_article_with_side_talks_mark_the_meeting():
+    at_the_meeting = "Le ministre de l'Intérieur a participé à Lisbonne à la conférence des ministres du 5+5."
+    side_talks = "En marge de la conférence, il a eu un entretien avec son homologue italien."
+    base = make_article("Le ministre à Lisbonne", f"{at_the_meeting} {side_talks}", "fr", "tn-2")
+    meeting = CooperationEvent(event_id="tn-2-meeting-1", article_id="tn-2", type="meeting", countries=["PT", "TN"],
+                               evidence=at_the_meeting, published_at=base.published_at)
+    # the talks read with the host city's country, as the enrichment reads a place
+    talks = CooperationEvent(event_id="tn-2-meeting-2", article_id="tn-2", type="meeting", countries=["IT", "PT"],
+                             evidence=side_talks, published_at=base.published_at)
+    told_again = "La rencontre a permis de passer en revue la coopération tuniso-italienne."
+    again = CooperationEvent(event_id="tn-2-meeting-3", article_id="tn-2", type="meeting", countries=["IT", "TN"],
+                             evidence=told_again, published_at=base.published_at, location="IT")
+    article = EnrichedArticle(**base.model_dump(), enriched_at=base.published_at, enricher_version="test",
+                              events=[meeting, talks, again])
+    [meetings] = [m for m in mentions_of(article) if m.type == "meeting"]
+    # before the talks, the meeting; after them, the talks told again
+    assert [(m.sideline, m.hosts_side_talks) for m in meetings.mentions] == [(False, True), (True, False), (True, False)]
+    [alone] = [m for m in mentions_of(article.model_copy(update={"events": [meeting]})) if m.type == "meeting"]
+    assert [(m.sideline, m.hosts_side_talks) for m in alone.mentions] == [(False, False)]
 
 
 def test_reports_beyond_the_window_do_not_join():
@@ -820,3 +860,24 @@ def test_a_span_of_days_places_the_event_in_the_week_it_starts():
     # 'last week' still tells first, and a text with neither names no week
     assert event_week(["Raids last week, from 18 to 19 August."], thursday, "en") == monday_before
     assert event_week(["Between 10 and 20 migrants were rescued."], thursday, "en") is None
+
+
+def test_the_officials_of_a_meeting_are_not_the_fugitive_handed_over_the_same_day():
+    meeting_sentence = "Le directeur général Ali Badaoui a présidé mardi à Alger la réunion, en présence de Frédéric Lasserre."
+    handover_sentence = "Le même jour, la DGSN a réceptionné le nommé M. Sofiane, extradé par les autorités françaises."
+    base = make_article("Réunion et extradition", f"{meeting_sentence} {handover_sentence}", "fr", "dz-1")
+    events = [CooperationEvent(event_id=f"dz-1-{kind}", article_id="dz-1", type=kind, countries=["DZ", "FR"], evidence=sentence,
+                               published_at=base.published_at)
+              for kind, sentence in (("meeting", meeting_sentence), ("extradition", handover_sentence))]
+    officials = [Person(name="Ali Badaoui", mentions=["Ali Badaoui"]), Person(name="Frédéric Lasserre", mentions=["Frédéric Lasserre"])]
+    article = EnrichedArticle(**base.model_dump(), enriched_at=base.published_at, enricher_version="test", persons=officials,
+                              events=events)
+    by_type = {m.type: m.mentions for m in mentions_of(article)}
+    assert by_type["meeting"][0].persons == ["Ali Badaoui", "Frédéric Lasserre"]
+    assert by_type["extradition"][0].persons == []   # so a report naming the fugitive in full names no other person
+    # a person the handover's own sentence names stays its person, and so does one no event's sentence names
+    named = handover_sentence.replace("le nommé M. Sofiane", "Frédéric Lasserre")
+    told_by_both = article.model_copy(update={"events": [events[0], events[1].model_copy(update={"evidence": named})]})
+    assert {m.type: m.mentions for m in mentions_of(told_by_both)}["extradition"][0].persons == ["Frédéric Lasserre"]
+    alone = article.model_copy(update={"events": [events[1]]})
+    assert {m.type: m.mentions for m in mentions_of(alone)}["extradition"][0].persons == ["Ali Badaoui", "Frédéric Lasserre"]
