@@ -62,13 +62,28 @@ def place(article: EnrichedArticle, gold: dict, placement: dict[str, str]) -> st
     return placement[chosen.event_id] if chosen else None
 
 
+def _published(line: dict) -> datetime | None:
+    """A gold line's publication time, if it gives one with its offset."""
+    try:
+        published = datetime.fromisoformat(str(line["raw"]["published_at"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return published if published.tzinfo else None
+
+
+def reception_time(lines: list[dict]) -> datetime:
+    """When the evaluation receives a set: now, or when its last report was published if that
+    is later (a set may tell events still to come on the day it is scored). A report dated
+    after its reception would be re-dated to it, and all of them would fall on one day."""
+    return max([datetime.now(timezone.utc), *filter(None, (_published(line) for line in lines))])
+
+
 def evaluate_incidents(lines: list[dict], settings: Settings, enricher=None) -> tuple[list[Item], dict[str, Any]]:
     from streams.enrich import Enricher
     from streams.normalise import normalise_payload
 
     enricher = enricher or Enricher(settings)
-    # Received now: a report dated after its reception would be re-dated to it.
-    received = datetime.now(timezone.utc)
+    received = reception_time(lines)
     normalised = []
     for number, line in enumerate(lines, start=1):
         if not isinstance(line["gold"].get("incidents"), list):

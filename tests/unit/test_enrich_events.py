@@ -1317,3 +1317,29 @@ def test_an_adjective_between_operation_and_joint_still_reports_a_joint_operatio
     # two words between are no longer one expression, and a national operation stays none
     assert events(enricher, "L'opération militaire française au Niger a été menée avec des moyens conjoints.", "fr",
                   title="Sahel") == []
+
+
+def test_an_operation_done_in_coordination_with_a_partner_is_a_joint_operation(enricher):
+    assert events(enricher, "Une opération a été menée en coordination avec la police espagnole contre un réseau de passeurs "
+                            "marocains.", "fr", title="Passeurs") == [("joint_operation", ["ES", "MA"], None)]
+    assert events(enricher, "Tropas de Colombia y de Ecuador desarrollaron una ofensiva coordinada contra el narcotráfico en la "
+                            "frontera.", "es", title="Frontera") == [("joint_operation", ["CO", "EC"], None)]
+    # a coordinated message is no operation, nor is coordination with a country's own police
+    assert events(enricher, "Le ministre a réagi en coordination avec ses services après l'attentat.", "fr", title="Attentat") == []
+
+
+def test_information_provided_to_a_receiver_named_between_is_intelligence_sharing(enricher):
+    assert events(enricher, "Jordan's General Intelligence Department provided Swiss authorities with information that led to "
+                            "the arrest of a suspected Islamic State financier in Geneva.", title="Arrest") == [
+        ("intelligence_sharing", ["CH", "JO"], None)]
+    # equipment provided is no information, and a country supplying its own police tells no cooperation
+    assert [e[0] for e in events(enricher, "Spain supplied Moroccan police with patrol boats against migrant smuggling.",
+                                 title="Boats")] != ["intelligence_sharing"]
+
+
+def test_a_bilateral_held_with_a_counterpart_is_a_meeting(enricher):
+    assert events(enricher, "On the margins of the summit, Ghana's defence minister held a closed-door bilateral with Burkina "
+                            "Faso's minister of defence on border security.", title="Talks") == [("meeting", ["BF", "GH"], None)]
+    # bilateral relations or a bilateral agreement are no talks
+    assert [e[0] for e in events(enricher, "Ghana wants closer bilateral relations with Burkina Faso on border security.",
+                                 title="Ties")] == []

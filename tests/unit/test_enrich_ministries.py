@@ -164,3 +164,11 @@ def test_the_press_s_names_for_a_minister_are_their_ministry(enricher):
     # the Spanish report's minister visiting Rabat is not Moroccan
     assert ministries(enricher, "El titular de Interior, Tomás Ribera, visitó Rabat.", "es")[0][:2] == ("ministry:interior", "ES")
     assert ministries(enricher, "El titular de Justicia portugués firmó el convenio.", "es") == [("ministry:justice", "PT", "qualifier")]
+
+
+def test_the_armed_forces_minister_holds_the_defence_portfolio(enricher):
+    # Senegal's, Mali's, Burkina Faso's defence minister is 'ministre des Forces armees'
+    found = ministries(enricher, "Le ministre sénégalais des Forces armées a reçu son homologue mauritanien à Dakar.", "fr")
+    assert [(key, country) for key, country, _ in found] == [("ministry:defence", "SN"), ("ministry:defence", "MR")]
+    # the forces themselves are no ministry
+    assert ministries(enricher, "Les Forces armées sénégalaises ont patrouillé le long du fleuve.", "fr") == []

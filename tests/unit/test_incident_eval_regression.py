@@ -1,4 +1,4 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the ten gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the eleven gold sets.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
 - ``incidents-dev2``: a second set, written to find where the event enrichment misses the
@@ -33,6 +33,10 @@
   found: its reports were merged, not missed), then tuned on for consolidation (a one-day event
   dated two days apart is another event; days of reactions, court steps and days to come are no
   event's day; side talks told apart from their meeting; another event's persons);
+- ``incidents-dev10``: written blind like dev8 and dev9, dated after the day it was written (the
+  eval receives a set when its last report is published), scored on the code of the dev9 rules
+  (0.758 end to end, the same as before them), then tuned on (coordinated operations and
+  offensives, the armed forces minister, information provided to a receiver named between);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -47,7 +51,7 @@ from pathlib import Path
 import pytest
 
 from streams.evaluate import read_lines
-from streams.incident_eval import evaluate_incidents, pairwise
+from streams.incident_eval import evaluate_incidents, pairwise, reception_time
 from streams.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -61,6 +65,7 @@ FLOORS = {
     "incidents-dev7": {"end_to_end": 0.89, "found_only": 0.98, "precision": 0.98},
     "incidents-dev8": {"end_to_end": 0.78, "found_only": 0.92, "precision": 0.94},
     "incidents-dev9": {"end_to_end": 0.96, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev10": {"end_to_end": 0.80, "found_only": 0.88, "precision": 0.91},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
 }
 
@@ -108,3 +113,15 @@ def test_eval_incidents_rejects_a_file_without_incident_gold(tmp_path):
     result = subprocess.run([sys.executable, "-m", "streams.cli", "eval-incidents", str(bad)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 2 and "incidents" in result.stderr
+
+
+def test_a_set_of_events_still_to_come_is_received_when_its_last_report_is_published():
+    from datetime import datetime, timedelta, timezone
+
+    later = (datetime.now(timezone.utc) + timedelta(days=400)).replace(microsecond=0)
+    lines = [{"raw": {"published_at": (later - timedelta(days=35)).isoformat()}}, {"raw": {"published_at": later.isoformat()}},
+             {"raw": {"published_at": "not a date"}}, {"raw": {}}]
+    assert reception_time(lines) == later
+    # a set of the past is received now
+    before = datetime.now(timezone.utc)
+    assert before <= reception_time([{"raw": {"published_at": "2024-05-07T10:00:00+02:00"}}]) <= datetime.now(timezone.utc)
