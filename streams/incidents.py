@@ -645,6 +645,11 @@ class Agreement:
         return self.score >= 2 * min_agreement and bool(self.persons or self.organizations) and not self.contradicted
 
     @property
+    def dated_alike(self) -> bool:
+        """The report dates the event to a day the incident's reports do or, naming no day, to their week."""
+        return self.day == "same" or (self.day == "unknown" and self.week == "same")
+
+    @property
     def contradicted(self) -> bool:
         """Other named persons, another trade or agenda, or another place."""
         return self.persons_disjoint or self.topics == "disjoint" or self.location == "differs"
@@ -822,8 +827,7 @@ def joins(mention: IncidentMention, state: IncidentState, found: Agreement, sett
         return True
     if mention.type in LASTING_TYPES and found.strong(settings.incident_min_agreement):
         return True
-    dated_alike = found.day == "same" or (found.day == "unknown" and found.week == "same")
-    return dated_alike and not found.contradicted
+    return found.dated_alike and not found.contradicted
 
 
 def dated_apart(found: Agreement) -> bool:
@@ -849,9 +853,8 @@ def sole_match(mention: IncidentMention, state: IncidentState, found: Agreement,
     regions), tells the one incident of its type between the same countries: reported within a
     day or so of it, with some evidence for it and none against (another day counts against
     here: with so little in common, it is all there is to tell two events apart)."""
-    dated_alike = found.day == "same" or (found.day == "unknown" and found.week == "same")
     return (
-        (says_little([mention]) or says_little(state.mentions) or dated_alike)
+        (says_little([mention]) or says_little(state.mentions) or found.dated_alike)
         and set(mention.countries) == set(state.countries)
         and time_gap(mention, state) <= timedelta(days=settings.incident_sole_gap_days)
         and found.score >= settings.incident_sole_min_agreement
