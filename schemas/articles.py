@@ -3,7 +3,7 @@
 news.raw         -> RawArticle         (what feeds send, validated leniently)
 news.normalised  -> NormalisedArticle  (clean text, UTC time, language, stable id)
 news.enriched    -> EnrichedArticle    (entities, countries, topics, events)
-news.mentions    -> ArticleMentions    (an article's events of one type, keyed for consolidation)
+news.mentions    -> MentionsMessage    (an article's events of the types sharing a partition, keyed for consolidation)
 news.deadletter  -> DeadLetter         (anything a stage could not process)
 coop-incidents   <- Incident           (one real-world event, consolidated from its reports)
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas.dates import Precision
 
@@ -231,6 +231,34 @@ class ArticleMentions(BaseModel):
     article_id: str
     type: EventType
     mentions: list[IncidentMention] = Field(default_factory=list)
+
+
+class MentionsMessage(BaseModel):
+    """news.mentions: an article's mentions of every event type whose key lands on one
+    partition, one ``ArticleMentions`` per type (an empty one still says the article
+    reports no such event any more).
+
+    A message of one type alone, as earlier versions sent, reads as a message of that type.
+    """
+
+    article_id: str
+    by_type: list[ArticleMentions]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_type_alone(cls, data: object) -> object:
+        if isinstance(data, dict) and "type" in data and "by_type" not in data:
+            return {"article_id": data.get("article_id"), "by_type": [data]}
+        return data
+
+    @model_validator(mode="after")
+    def _one_article(self) -> "MentionsMessage":
+        others = {m.article_id for m in self.by_type} - {self.article_id}
+        if others:
+            raise ValueError(f"mentions of article(s) {sorted(others)} in a message of article {self.article_id}")
+        if len({m.type for m in self.by_type}) != len(self.by_type):
+            raise ValueError("an event type twice in one message")
+        return self
 
 
 class Incident(BaseModel):

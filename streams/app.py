@@ -32,11 +32,11 @@ from faust.types import EventT
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
-from schemas.articles import ArticleMentions, DeadLetter, EnrichedArticle, NormalisedArticle, Stage
+from schemas.articles import DeadLetter, EnrichedArticle, MentionsMessage, NormalisedArticle, Stage
 from streams.alerts import AlertRaiser
 from streams.clients import faust_broker_options
 from streams.incidents import (
-    TABLE_NAME, Changes, IncidentStore, changes_for, held_incidents, incident_actions, mentions_of, place_mentions, reach, routing_key,
+    TABLE_NAME, Changes, IncidentStore, changes_for, held_incidents, incident_actions, mentions_messages, place_mentions, reach,
 )
 from streams.index import AfterWrite, IndexingHalted, IndexSink
 from streams.normalise import NormaliseError, normalise_payload, receive_time
@@ -404,16 +404,17 @@ class EnrichedOutput:
 
 
 def enrich_outputs(enricher: object, articles: Sequence[tuple[EventT, NormalisedArticle]], *,
-                   with_mentions: bool) -> list[tuple[EventT, EnrichedOutput | BaseException]]:
-    """Enrich a batch and serialise what leaves the stage, all off the event loop."""
+                   mentions_partitions: int | None) -> list[tuple[EventT, EnrichedOutput | BaseException]]:
+    """Enrich a batch and serialise what leaves the stage, all off the event loop (no mentions
+    when ``mentions_partitions`` is None)."""
     outputs: list[tuple[EventT, EnrichedOutput | BaseException]] = []
     for event, result in enrich_each(enricher, articles):
         if isinstance(result, BaseException):
             outputs.append((event, result))
             continue
         try:
-            mentions = [(routing_key(message.type), message.model_dump_json().encode("utf-8"))
-                        for message in mentions_of(result)] if with_mentions else []
+            mentions = [(key, message.model_dump_json().encode("utf-8"))
+                        for key, message in mentions_messages(result, mentions_partitions)] if mentions_partitions else []
         except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, like an enrichment error
             outputs.append((event, error))
             continue
@@ -422,7 +423,8 @@ def enrich_outputs(enricher: object, articles: Sequence[tuple[EventT, Normalised
 
 
 async def enrich_events(events: Sequence[EventT], outbox: Outbox, enriched_topic: faust.TopicT, enricher: object,
-                        mentions_topic: faust.TopicT | None = None, *, nlp_thread: Executor | None = None) -> None:
+                        mentions_topic: faust.TopicT | None = None, *, mentions_partitions: int = 1,
+                        nlp_thread: Executor | None = None) -> None:
     articles: list[tuple[EventT, NormalisedArticle]] = []
     for event in events:
         try:
@@ -431,15 +433,13 @@ async def enrich_events(events: Sequence[EventT], outbox: Outbox, enriched_topic
             await outbox.dead_letter(dead_letter_for(event, "enrich", error))
     # NLP is CPU-bound: run it off the event loop so Kafka heartbeats go on.
     results = await asyncio.get_running_loop().run_in_executor(
-        nlp_thread, lambda: enrich_outputs(enricher, articles, with_mentions=mentions_topic is not None))
+        nlp_thread, lambda: enrich_outputs(enricher, articles, mentions_partitions=mentions_partitions if mentions_topic else None))
     sends: list[Awaitable[None]] = []
     for event, result in results:
         if isinstance(result, BaseException):
             sends.append(outbox.dead_letter(dead_letter_for(event, "enrich", result)))
             continue
         sends.append(outbox.forward(event, "enrich", enriched_topic, key=result.article_id.encode(), value=result.value))
-        # Keyed for consolidation; sent for every type, so a re-enriched article's
-        # vanished events leave their incidents.
         sends += [outbox.forward(event, "enrich", mentions_topic, key=key, value=value) for key, value in result.mentions]
     await asyncio.gather(*sends)
 
@@ -476,8 +476,9 @@ def acting_for(event: EventT):
 
 
 async def incidents_events(events: Sequence[EventT], outbox: Outbox, store: IncidentStore, sink: IndexSink, settings: Settings) -> None:
-    """A batch of mentions messages -> the incidents table, message by message in order -> one bulk
-    of the incidents they changed (refused documents dead-letter the messages that changed them).
+    """A batch of mentions messages -> the incidents table, message by message and type by type
+    in order -> one bulk of the incidents they changed (refused documents dead-letter the
+    messages that changed them).
 
     Before a message changes the table, the incidents that hold its article's mentions are
     recorded as unindexed (``unindexed|TYPE``), and the record is dropped only once
@@ -492,21 +493,25 @@ async def incidents_events(events: Sequence[EventT], outbox: Outbox, store: Inci
     types: dict[str, EventT] = {}              # event type -> its last message in the batch
     for event in events:
         try:
-            message = ArticleMentions.model_validate_json(event.message.value)
+            bundle = MentionsMessage.model_validate_json(event.message.value)
         except ValidationError as error:
             await outbox.dead_letter(dead_letter_for(event, "incidents", error, kind="contract_violation"))
             continue
+        touched: set[str] = set()
         try:
             with acting_for(event):
-                if message.type not in types:   # left by a batch that did not finish
-                    partition_of.update(dict.fromkeys(store.unindexed(message.type), event))
-                types[message.type] = event
-                store.mark_unindexed(message.type, held_incidents(store, message, window))
-                touched = place_mentions(store, message, settings)
+                for message in bundle.by_type:
+                    if message.type not in types:   # left by a batch that did not finish
+                        partition_of.update(dict.fromkeys(store.unindexed(message.type), event))
+                    types[message.type] = event
+                    store.mark_unindexed(message.type, held_incidents(store, message, window))
+                    touched |= place_mentions(store, message, settings)
         except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, the worker goes on
             await outbox.dead_letter(dead_letter_for(event, "incidents", error))
+            # The types placed before the failure changed the table: their documents are written too.
+            partition_of.update(dict.fromkeys(sorted(touched), event))
             continue
-        for incident_id in touched:
+        for incident_id in sorted(touched):
             changed_by.setdefault(incident_id, []).append(event)
             partition_of[incident_id] = event
         # Let the other agents run, and the producer send this message's changelog writes:
@@ -656,6 +661,7 @@ def create_app(
             async def run() -> None:
                 async for events in stream.take_events(settings.enrich_batch_size, within=settings.enrich_batch_seconds):
                     await settle(events, lambda: enrich_events(events, outbox, enriched_topic, enricher, mentions_topic,
+                                                               mentions_partitions=settings.topic_partitions,
                                                                nlp_thread=nlp_thread))
 
             try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from schemas.articles import ArticleMentions, IncidentMention
+from schemas.articles import ArticleMentions, IncidentMention, MentionsMessage
 from streams.incidents import routing_key
 from streams.publish import expected_article_id
 from streams.settings import Settings
@@ -106,7 +106,7 @@ def mention_message(run: str, event_type: str, number: int) -> tuple[bytes, byte
         location=countries[0], evidence=f"Report {number} of the {event_type}.", published_at=START + timedelta(hours=number),
         source=f"outlet-{number % 4}", title=f"Report {number}", language="en", persons=[person], topics=["terrorism"],
     )
-    message = ArticleMentions(article_id=article_id, type=event_type, mentions=[mention])
+    message = MentionsMessage(article_id=article_id, by_type=[ArticleMentions(article_id=article_id, type=event_type, mentions=[mention])])
     return routing_key(event_type), message.model_dump_json().encode("utf-8")
 
 

@@ -271,6 +271,22 @@ def test_a_batch_of_mentions_writes_each_changed_incident_once_as_it_ends():
     assert not any(key.startswith("unindexed|") for key in store.table)
 
 
+def test_a_message_of_several_types_places_each_type_and_writes_their_incidents_in_one_bulk():
+    from schemas.articles import ArticleMentions, MentionsMessage
+    from streams.app import incidents_events
+    from streams.incidents import IncidentStore
+
+    meeting = ArticleMentions.model_validate_json(mentions_message("a").message.value)
+    handover = meeting.model_copy(update={"type": "extradition", "mentions": [
+        meeting.mentions[0].model_copy(update={"mention_id": "a-x", "type": "extradition"})]})
+    both = MentionsMessage(article_id="a", by_type=[meeting, handover, ArticleMentions(article_id="a", type="visit")])
+    store, sink, deadletters = IncidentStore({}), RecordingIncidentSink(), StandInTopic("dl")
+    run(incidents_events([TableEvent(both.model_dump_json().encode(), 0)], outbox(deadletters), store, sink, SETTINGS))
+    (request,) = sink.requests
+    assert sorted(action["_source"]["type"] for action in request) == ["extradition", "meeting"]
+    assert not deadletters.delivered and not any(key.startswith("unindexed|") for key in store.table)
+
+
 def test_a_batch_killed_before_elasticsearch_answered_rewrites_on_redelivery_the_incident_a_mention_left():
     from streams.app import incidents_events
     from streams.incidents import IncidentStore

@@ -7,7 +7,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from schemas.articles import ArticleMentions, CooperationEvent, EnrichedArticle, IncidentMention, Organization, Person
+from aiokafka.partitioner import DefaultPartitioner
+from pydantic import ValidationError
+
+from schemas.articles import ArticleMentions, CooperationEvent, EnrichedArticle, IncidentMention, MentionsMessage, Organization, Person
 from streams.incident_eval import Item, pairwise
 from streams.incidents import (
     on_the_sidelines,
@@ -27,8 +30,11 @@ from streams.incidents import (
     best_incident,
     countries_agree,
     incident_actions,
+    EVENT_TYPES,
+    mentions_messages,
     mentions_of,
     routing_key,
+    types_sharing_partitions,
     topics_agree,
     IncidentState,
     joins,
@@ -89,6 +95,47 @@ def test_an_article_sends_one_message_per_event_type_and_empty_ones_retract(enri
     meeting = next(m for m in messages if m.type == "meeting")
     assert [m.countries for m in meeting.mentions] == [["FR", "MA"]]
     assert all(not m.mentions for m in messages if m.type != "meeting")
+
+
+def _partition(key: bytes, partitions: int) -> int:
+    every = list(range(partitions))
+    return DefaultPartitioner()(key, every, every)
+
+
+def test_an_article_sends_its_mentions_in_one_message_per_partition_with_every_type_once(enricher):
+    article = enricher.enrich(make_article(
+        "Police cooperation", "French and Moroccan police officials met in Rabat on Monday to discuss terrorism.", "en", "a-1"))
+    messages = mentions_messages(article, partitions=4)
+    assert len(messages) < len(EVENT_TYPES)   # fewer messages than types: what the grouping is for
+    carried = [m.type for _, message in messages for m in message.by_type]
+    assert sorted(carried) == sorted(EVENT_TYPES)   # empty ones too: they take vanished events out
+    for key, message in messages:
+        # each type lands where its own key would: one incident's reports still meet on one partition
+        assert {_partition(routing_key(m.type), 4) for m in message.by_type} == {_partition(key, 4)}
+        assert message.article_id == "a-1" and all(m.article_id == "a-1" for m in message.by_type)
+    meeting = next(m for _, message in messages for m in message.by_type if m.type == "meeting")
+    assert [m.countries for m in meeting.mentions] == [["FR", "MA"]]
+
+
+def test_each_type_travels_under_one_key_whatever_the_partition_count():
+    assert types_sharing_partitions(1) == (EVENT_TYPES,)
+    for partitions in (1, 2, 3, 4, 6, 12):
+        groups = types_sharing_partitions(partitions)
+        assert sorted(t for group in groups for t in group) == sorted(EVENT_TYPES)
+        assert len({_partition(routing_key(group[0]), partitions) for group in groups}) == len(groups)
+
+
+def test_a_mentions_message_of_one_type_as_earlier_versions_sent_reads_as_that_type():
+    earlier = ArticleMentions(article_id="a", type="meeting", mentions=[mention("a")]).model_dump_json()
+    message = MentionsMessage.model_validate_json(earlier)
+    assert [(m.type, len(m.mentions)) for m in message.by_type] == [("meeting", 1)]
+
+
+def test_a_mentions_message_mixing_articles_or_repeating_a_type_is_refused():
+    with pytest.raises(ValidationError, match="article"):
+        MentionsMessage(article_id="a", by_type=[ArticleMentions(article_id="b", type="meeting")])
+    with pytest.raises(ValidationError, match="twice"):
+        MentionsMessage(article_id="a", by_type=[ArticleMentions(article_id="a", type="visit")] * 2)
 
 
 # ---------------------------------------------------------------- what a report says
