@@ -222,7 +222,7 @@ class IncidentMention(BaseModel):
 
 
 class ArticleMentions(BaseModel):
-    """news.mentions: every mention of one event type that one article reports now.
+    """Every mention of one event type that one article reports now (a part of a ``MentionsMessage``).
 
     An empty list says the article reports no such event any more (it was
     re-enriched): its earlier mentions leave their incidents.
