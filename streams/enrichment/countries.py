@@ -34,7 +34,12 @@ _FEATURE_BEFORE = re.compile(
     r"(?:^|\W)(?:lac|lake|lago|golfe|gulf|golfo|mer|sea|bassin|basin|cuenca|detroit|strait|estrecho|canal|fleuve|river|rio|"
     r"riviere|mont|mount|monte|desert|desierto|baie|bay|bahia|delta)\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|of\s+the|of|del)\s*)?$"
 )
-_FEATURE_AFTER = re.compile(r"^\s+(?:river|basin|sea|gulf|canal|lake|desert|delta)\b")
+_FEATURE_AFTER = re.compile(r"^\s+(?:river|basin|sea|gulf|canal|channel|lake|desert|delta)\b")
+# Seas and plants named with a country's adjective: 'Indian Ocean', 'océan Indien', 'English
+# Channel', 'Irish Sea'; 'Indian hemp', 'chanvre indien', 'cáñamo indio' (cannabis, in West
+# African and Latin American reports of drug seizures) say nothing of India.
+_DEMONYM_FEATURE_BEFORE = re.compile(r"(?:^|\W)(?:ocean|oceano|chanvre|canamo)\s+$")
+_DEMONYM_FEATURE_AFTER = re.compile(r"^\s+(?:ocean|sea|channel|hemp)\b")
 
 
 def inflected(language: str, forms: list[str]) -> list[str]:
@@ -46,6 +51,9 @@ def inflected(language: str, forms: list[str]) -> list[str]:
 
 
 def _in_a_place_name(folded: str, mention: CountryMention) -> bool:
+    if mention.kind == DEMONYM:
+        return bool(_DEMONYM_FEATURE_BEFORE.search(folded[max(0, mention.start - 12):mention.start])
+                    or _DEMONYM_FEATURE_AFTER.match(folded[mention.end:mention.end + 12]))
     if mention.kind not in (NAME, CAPITAL):
         return False
     return bool(_FEATURE_BEFORE.search(folded[max(0, mention.start - 20):mention.start])

@@ -58,6 +58,18 @@ def test_no_country_inside_the_name_of_a_sea_a_lake_a_river_or_a_region():
     assert codes("La réunion de Rabat a réuni les ministres.", "fr") == [("Rabat", "MA")]
 
 
+def test_no_country_in_a_sea_or_a_plant_named_with_its_adjective():
+    assert codes("Pirates struck in the Indian Ocean and the English Channel; police seized Indian hemp.", "en") == []
+    assert codes("La Commission de l'océan Indien note des saisies de chanvre indien à Bignona.", "fr") == []
+    assert codes("Incautaron cáñamo indio y patrullaron el océano Índico.", "es") == []
+    assert codes("The boat crossed the Mozambique Channel.", "en") == []
+    # the adjective of a person, a force or a government still names its country
+    assert codes("The Indian navy and an English court; la marine indienne et le chanvre saisi.", "en") == [
+        ("Indian", "IN"), ("English", "GB")]
+    assert codes("La marine indienne a saisi du chanvre.", "fr") == [("indienne", "IN")]
+    assert codes("Le gouvernement indien a saisi la mer.", "fr") == [("indien", "IN")]
+
+
 def test_a_city_demonym_names_its_country():
     lexicon = CountryLexicon()
     text = "Les enquêteurs anversois et leurs collègues rotterdamois ont saisi la drogue."
