@@ -205,11 +205,17 @@ class AgencyGazetteer:
 def apply_definitions(mentions: list[OrgMention], context: ArticleContext) -> list[OrgMention]:
     """'Office des Nations unies contre les drogues et le crime (Unodc)', 'la police nationale
     néerlandaise (Politie)': the body the bracket names takes the long form as an alias; another
-    gazetteer body found inside the long form is part of that name, not a body of its own."""
+    gazetteer body found inside the long form is part of that name, not a body of its own.
+    A long form that names another country than the body's ('The Gambia Armed Forces (GAF)',
+    where the gazetteer's GAF is Ghana's) defines another body: the acronym is not the
+    gazetteer's anywhere in the article."""
     dropped: set[int] = set()
     for definition in context.definitions:
         named = next((m for m in mentions if m.start == definition.short_start), None)
         if named is None:
+            continue
+        if named.acronym and named.country and _names_only_other_countries(definition, named.country, context):
+            dropped.update(i for i, m in enumerate(mentions) if m.key == named.key and m.acronym == named.acronym)
             continue
         if any(other is not named and (other.start, other.end) == (definition.start, definition.end) for other in mentions):
             continue   # 'Union africaine (Afripol)': the bracket names another body than the one just named
@@ -220,6 +226,11 @@ def apply_definitions(mentions: list[OrgMention], context: ArticleContext) -> li
         if long_form and long_form not in named.aliases:
             named.aliases.append(long_form)
     return [m for index, m in enumerate(mentions) if index not in dropped]
+
+
+def _names_only_other_countries(definition, country: str, context: ArticleContext) -> bool:
+    named = {m.code for m in context.countries if definition.start <= m.start and m.end <= definition.end}
+    return bool(named) and country not in named
 
 
 class AgencyResolver:

@@ -27,6 +27,15 @@ def test_acronym_after_a_qualified_name_shares_its_country(enricher):
     ]
 
 
+def test_an_acronym_the_article_defines_as_another_countrys_body_is_not_the_gazetteers(enricher):
+    found = agencies(enricher, "The Gambia Armed Forces (GAF) and Senegalese troops patrolled the border, the GAF said.")
+    assert not [country for _, country, _ in found if country == "GH"]
+    # defined as the gazetteer's own body, or with no country in its long form, it stays
+    assert ("GAF", "GH", "default") in agencies(enricher, "The Ghana Armed Forces (GAF) patrolled the border with Togo.")
+    assert ("DGPN", "SN", "qualifier") in agencies(
+        enricher, "La Direction générale de la police nationale (DGPN) du Sénégal a reçu une délégation.", "fr")
+
+
 def test_generic_body_without_qualifier_takes_the_country_it_is_in(enricher):
     assert agencies(enricher, "Italy sent experts to Tunisia. In Tunis, the National Guard arrested four smugglers.") == [
         ("National Guard", "TN", "context"),
