@@ -542,6 +542,14 @@ def time_gap(mention: IncidentMention, state: IncidentState) -> timedelta:
     return min(abs(mention.published_at - m.published_at) for m in state.mentions)
 
 
+def within_reach(mention: IncidentMention, state: IncidentState, window: timedelta) -> bool:
+    """Published within the window of the incident's reports, or dating the event to a day they
+    tell of: a paper's follow-up a week later ('handed over by Spanish police last Wednesday')
+    is as much a report of that Wednesday's handover as the reports of that day."""
+    return time_gap(mention, state) <= window or (
+        mention.event_day is not None and mention.event_day in {m.event_day for m in state.mentions})
+
+
 def _majority_location(mentions: Iterable[IncidentMention]) -> str | None:
     """Where most reports place it; on a tie, where the first of them does."""
     places = [m.location for m in sorted(mentions, key=_report_order) if m.location]
@@ -819,7 +827,7 @@ def eligible(mention: IncidentMention, state: IncidentState, window: timedelta) 
         state.type == mention.type
         and countries_agree(mention.countries, state.countries)
         and not beside_each_other(mention, state)
-        and time_gap(mention, state) <= window
+        and within_reach(mention, state, window)
         and all(m.article_id != mention.article_id for m in state.mentions)
     )
 
@@ -1005,7 +1013,10 @@ class IncidentStore:
 
     def candidates(self, mention: IncidentMention, window: timedelta) -> list[IncidentState]:
         ids: set[str] = set()
-        for day in _days(mention.published_at - window, mention.published_at + window):
+        days = set(_days(mention.published_at - window, mention.published_at + window))
+        if mention.event_day is not None:   # a follow-up may lie further from its event than the window
+            days.update(mention.event_day + timedelta(days=n) for n in range(-window.days, window.days + 1))
+        for day in sorted(days):
             for country in mention.countries:
                 ids.update(self._read(f"day|{mention.type}|{country}|{day.isoformat()}") or [])
         return [state for state in map(self.incident, sorted(ids)) if state is not None]

@@ -352,6 +352,22 @@ def test_the_close_of_a_course_days_later_joins_it_on_strong_agreement_and_a_one
     assert len(incidents(store)) == 2
 
 
+def test_a_follow_up_past_the_follow_up_window_joins_when_it_dates_the_event_to_the_incidents_day():
+    handover = dict(type_="extradition", countries=("ES", "MX"), location="ES", persons=["Rodolfo Garza"],
+                    agencies=["ES:policia nacional"], topics=["organized_crime"], anchors=["barajas"])
+    a_week_later = DAY + timedelta(days=SETTINGS.incident_follow_up_days + 2)
+    store = IncidentStore({})
+    apply(store, mention("a", **handover).model_copy(update={"event_day": DAY.date()}), type_="extradition")
+    apply(store, mention("b", when=a_week_later, **handover).model_copy(update={"event_day": DAY.date()}), type_="extradition")
+    assert len(incidents(store)) == 1
+    # dated to its own day, the same wording a week later is another handover
+    store = IncidentStore({})
+    apply(store, mention("a", **handover).model_copy(update={"event_day": DAY.date()}), type_="extradition")
+    apply(store, mention("b", when=a_week_later, **handover).model_copy(update={"event_day": a_week_later.date()}),
+          type_="extradition")
+    assert len(incidents(store)) == 2
+
+
 # ---------------------------------------------------------------- replays and re-enrichment
 def test_a_replayed_message_changes_nothing():
     store = IncidentStore({})
