@@ -58,6 +58,14 @@ _NOT_A_PERSON_BEFORE = re.compile(
     r"\s*[«\"“‘']?\s*)$",
     re.IGNORECASE,
 )
+# A name after the people or the kind of a place is the place's: 'residents of Foni Bintang and
+# Foni Kansala', 'les habitants de Kanel', 'vecinos de San Isidro', 'the village of Sibanor'.
+_A_PLACE_BEFORE = re.compile(
+    r"\b(?:[Rr]esidents?|[Ii]nhabitants?|[Vv]illagers|[Vv]illages?|[Tt]owns?|[Dd]istricts?|[Hh]abitants?|[Vv]illes?|"
+    r"[Cc]ommunes?|[Ll]ocalit[ée]s?|[Qq]uartiers?|[Vv]ecinos|[Hh]abitantes|[Pp]ueblos?|[Ll]ocalidad(?:es)?|[Mm]unicipios?|"
+    r"[Bb]arrios?|[Aa]ldeas?)\s+(?:of|de|du|des|del|d['’])\s*(?:(?:the|la|el|los|las|le|les)\s+)?"
+    r"(?:[A-ZÀ-Ý][\w'’-]*\s+){0,3}(?:(?:and|et|y|e)\s+|,\s*)?$"
+)
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ž"     # Latin capitals (and, in Latin Extended-A, their small letters: looks_like_name judges)
 _NAME_RUN = re.compile(rf"[{_CAPITAL}][\w’'-]+(?:[ \t]+(?:(?:de|del|da|dos|van|von|bin|ben|ould|al|el)[ \t]+)?[{_CAPITAL}][\w’'-]+){{1,5}}")
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s*,?\s+(?:and|et|y|e)\s+|\s*;\s*)$")
@@ -265,9 +273,9 @@ def institution_shaped(name: str) -> bool:
 
 
 def not_a_person(text: str, candidate: PersonCandidate) -> bool:
-    """A nickname, an operation's or a newspaper's name, or a name in quotes."""
+    """A nickname, an operation's, a newspaper's or a place's name, or a name in quotes."""
     before = text[max(0, candidate.start - 40):candidate.start]
-    if _NOT_A_PERSON_BEFORE.search(before):
+    if _NOT_A_PERSON_BEFORE.search(before) or _A_PLACE_BEFORE.search(text[max(0, candidate.start - 80):candidate.start]):
         return True
     opening = before.rstrip()[-1:]
     closing = text[candidate.end:candidate.end + 3].lstrip()[:1]

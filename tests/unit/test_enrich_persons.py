@@ -84,6 +84,19 @@ def test_nicknames_operations_and_newspapers_are_not_persons():
     assert not not_a_person(text, PersonCandidate("Karim Haddad", 6, 18))
 
 
+def test_a_name_after_the_people_or_the_kind_of_a_place_is_the_place(enricher):
+    def persons(text, language="en"):
+        context = context_before(enricher, "persons", text, language)
+        enricher.persons.resolve(context)
+        return [p.name for p in context.persons]
+
+    assert persons("Residents of Foni Bintang and Foni Kansala complained, said Ebrima Badjie, a village elder.") == ["Ebrima Badjie"]
+    assert persons("Les habitants de Diouloulou Ndiaye ont salué l'opération, selon Moussa Diallo.", "fr") == ["Moussa Diallo"]
+    assert persons("Los vecinos de San Isidro Labrador denunciaron los hechos ante Juan Pérez Gómez.", "es") == ["Juan Pérez Gómez"]
+    # a person named after a place's people is still a person
+    assert persons("Residents of Foni met Lamin Sanneh and Ebrima Badjie on Monday.") == ["Lamin Sanneh", "Ebrima Badjie"]
+
+
 def test_a_name_in_a_list_with_persons_is_a_person():
     text = "Fueron detenidos Ana Gil Soto, Luis Mora y Pedro Sanz en Cali."
     persons = [ResolvedPerson("Ana Gil Soto", spans=[(17, 29)]), ResolvedPerson("Pedro Sanz", spans=[(43, 53)])]
