@@ -32,14 +32,28 @@ def outlet_country(url: str | None) -> str | None:
     return code if pycountry.countries.get(alpha_2=code) else None
 
 
+# A feed's id ending in a country code says where the outlet is ('aps-sn', 'el-universal-mx'),
+# unless the code is also a widely published language's: 'hespress-fr' is the French edition of
+# a Moroccan paper, 'aljazeera-ar' the Arabic one.
+_COUNTRY_SUFFIX = re.compile(r"[-_]([a-z]{2})$")
+_EDITION_SUFFIXES = frozenset({"ar", "fr", "es", "pt", "de", "it", "ru", "tr"})
+
+
 def source_name_country(source: str | None) -> str | None:
     """The country of the one place an outlet's name carries ('buenos-aires-diario' -> AR,
-    'dakar-wire' -> SN, 'dutch-news-digest' -> NL): outlets are often named after their city."""
+    'dakar-wire' -> SN, 'dutch-news-digest' -> NL): outlets are often named after their city;
+    else the country code its id ends with ('le-soleil-sn' -> SN)."""
     if not source:
         return None
     name = re.sub(r"[-_.]+", " ", source).title()   # the lexicon wants capitals: 'Paris', not 'paris'
     codes = {m.code for m in shared_lexicon().find(name) if m.kind in (NAME, DEMONYM, CAPITAL, CITY)}
-    return codes.pop() if len(codes) == 1 else None
+    if len(codes) == 1:
+        return codes.pop()
+    suffix = _COUNTRY_SUFFIX.search(source)
+    if codes or not suffix or suffix.group(1) in _EDITION_SUFFIXES:
+        return None
+    code = "GB" if suffix.group(1) == "uk" else suffix.group(1).upper()
+    return code if pycountry.countries.get(alpha_2=code) else None
 
 
 def outlet_home(article) -> str | None:

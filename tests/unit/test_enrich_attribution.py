@@ -103,6 +103,13 @@ def test_an_outlet_named_after_its_city_or_nationality_has_its_country():
     assert source_name_country("Le Matin du Sud") is None
     assert source_name_country("iberia-wire") is None and source_name_country(None) is None
 
+    # a feed id ending in a country code
+    assert (source_name_country("aps-sn"), source_name_country("el-universal-mx"), source_name_country("bbc_uk")) == ("SN", "MX", "GB")
+    # not a country code, a language edition, a language in brackets, or a place that says otherwise
+    assert source_name_country("news-xx") is None and source_name_country("aljazeera-ar") is None
+    assert source_name_country("hespress-fr") is None and source_name_country("europa-press-es") is None
+    assert source_name_country("allAfrica (fr)") is None and source_name_country("dakar-wire-fr") == "SN"
+
 
 def test_a_languages_country_is_the_likely_one_cldr_gives_except_for_english():
     assert (language_country("es"), language_country("fr"), language_country("de")) == ("ES", "FR", "DE")
