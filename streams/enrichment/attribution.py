@@ -235,7 +235,8 @@ def faces_the_office(folded: str, sentence_start: int, country: CountryMention, 
     if country.kind != CITY and _COUNTERPART_OF.search(before):
         return True   # 'con su homologo de Senegal', 'avec son homologue espagnol': whom the minister faces
     if country.kind == DEMONYM:
-        return bool(_QUALIFIED_MINISTER.search(before) or _qualifies_a_minister(folded, country))
+        return bool(_QUALIFIED_MINISTER.search(before) or _qualifies_a_minister(folded, country)
+                    or _A_CITY_BEFORE.search(before) or _A_CITY_AFTER.match(folded[country.end:country.end + 12]))
     # a country or its capital, not a city: a minister tours his own country's cities
     return country.kind in (NAME, CAPITAL) and bool(_TRAVELLED_TO.search(before))
 
@@ -246,6 +247,10 @@ _TRAVELLED_TO = re.compile(r"(?:^|\W)(?:(?:viaj\w*|lleg\w*|se desplaz\w*|travel\
 # a counterpart's country: 'his Moroccan counterpart', 'su homologo de Senegal', 'son homologue du Mali'
 _COUNTERPART_OF = re.compile(r"(?:homologues?|counterparts?|homolog[oa]s?)\s+(?:(?:de|of|d'|del|du|from)\s*)?(?:(?:la|las|los|les|le|el|the|l')\s*)?$")
 # a minister and his portfolio, then his nationality: 'ministro del Interior mauritano', 'ministre de l'Interieur tunisien'
+# a city of a country named by its adjective, where the office went: 'en la capital marroqui',
+# 'dans la capitale mauritanienne', 'in the Moroccan capital', 'the Senegalese city of Ziguinchor'
+_A_CITY_BEFORE = re.compile(r"\b(?:capital|capitale|ciudad|ville|localite|localidad)\s+$")
+_A_CITY_AFTER = re.compile(r"^\s+(?:capital|city|town|port)\b")
 _QUALIFIED_MINISTER = re.compile(r"\bminist(?:re|ro|ra|er)s?\s+(?:(?:de|del|of|for|de la|de l'|du)\s*(?:the\s+)?[\w']+\s+)$")
 
 

@@ -131,6 +131,18 @@ def test_an_unqualified_minister_facing_a_counterpart_of_the_country_named_is_of
     assert ministries(enricher, text, "es") == [("ministry:interior", "ES", "own side"), ("ministry:interior", "MA", "counterpart")]
 
 
+def test_an_unqualified_minister_in_a_city_named_by_its_countrys_adjective_is_not_of_that_country(enricher):
+    text = "El ministro del Interior, Rafael Quintana, se ha reunido este martes en la capital marroquí con su homólogo."
+    assert ministries(enricher, text, "es")[0] == ("ministry:interior", "ES", "context")
+    text = "Le ministre de l'Intérieur s'est rendu lundi dans la capitale mauritanienne pour parler de migration."
+    assert ministries(enricher, text, "fr")[0] == ("ministry:interior", "FR", "context")
+    text = "Spain's government said the Interior Minister held talks in the Moroccan capital on Tuesday."
+    assert ministries(enricher, text, "en")[0][1] == "ES"
+    # the adjective of the minister himself is still his country
+    text = "El ministro del Interior marroquí se ha reunido este martes en la capital con su homólogo."
+    assert ministries(enricher, text, "es")[0] == ("ministry:interior", "MA", "qualifier")
+
+
 def test_the_outlet_tells_the_readers_country_before_the_language(enricher):
     text = "Le ministre de l'Intérieur s'est entretenu lundi à Rabat avec son homologue marocain."
     context = context_before(enricher, "ministry countries", text, "fr")

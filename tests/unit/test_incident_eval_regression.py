@@ -40,7 +40,8 @@
 - ``incidents-dev11``: written blind like dev8 to dev10 (0.780 end to end then, 0.853 found
   only), then tuned on (seas and plants named with a country's adjective, an acronym the article
   defines as another country's body, a follow-up that dates the event to the incident's day,
-  places read as persons, a feed id ending in a country code);
+  places read as persons, a feed id ending in a country code, a minister in a capital named by
+  its country's adjective);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -70,7 +71,7 @@ FLOORS = {
     "incidents-dev8": {"end_to_end": 0.78, "found_only": 0.92, "precision": 0.94},
     "incidents-dev9": {"end_to_end": 0.96, "found_only": 0.98, "precision": 0.98},
     "incidents-dev10": {"end_to_end": 0.80, "found_only": 0.88, "precision": 0.91},
-    "incidents-dev11": {"end_to_end": 0.85, "found_only": 0.89, "precision": 0.91},
+    "incidents-dev11": {"end_to_end": 0.87, "found_only": 0.89, "precision": 0.91},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
 }
 
