@@ -50,6 +50,13 @@ _WARNED_GAP = re.compile(r"\s*(?:(?:a|au|aux|al|to)\s+)?(?:(?:ses|leurs|leur|son
                          r"(?:(?:homologues?|counterparts?|colleagues|collegues|colegas|homologos?|services|autorites|authorities|autoridades|"
                          r"police|policia|policiers|agents|agentes|officers|enqueteurs|investigators|investigadores)\s+"
                          r"(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+# what may stand between a phrase of working in step and the partner: 'con el Ejercito de',
+# 'avec l'armee', 'with Spanish' (the demonym is the side), 'con las Fuerzas Armadas del'
+_PARTNER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
+                          r"(?:(?:autorites|authorities|autoridades|police|policia|policiers|services|servicios|agents|agentes|officers|"
+                          r"ejercito|army|armee|armada|navy|marine|fuerzas armadas|forces armees|armed forces|military|militares|militaires|"
+                          r"troops|tropas|troupes|soldiers|soldados|soldats|unidades|units|unites|gendarmerie|gendarmeria|guardia|garde)\s+"
+                          r"(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
 # a country's possessive before its body ("Morocco's DGST", "Spain's Civil Guard")
 _POSSESSIVE = re.compile(r"[\w-]+(?:\s[\w-]+)?'s\s+(?:(?:domestic|national|foreign|internal|external|own)\s+)?")
 # words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
@@ -118,6 +125,10 @@ class EventLexicon:
         # a noun of warning, at most four words, then a verb of origin: the giver follows (see triggers)
         self.came_from = re.compile(rf"(?:{compile_patterns(came_from['nouns']).pattern})(?:[^\w.;:!?]+[\w'-]+){{0,4}}?[^\w.;:!?]+"
                                     rf"(?:{compile_patterns(came_from['verbs']).pattern})")
+        coordinated = spec["joint_operation"]["coordinated_first"]
+        self.coordinated_partners = compile_patterns(coordinated["partners"])
+        self.coordinated_doing = compile_patterns(coordinated["doing"])
+        self.operation_nouns = patterns("joint_operation", "compound_nouns")
         done_with = spec["joint_operation"]["done_with"]
         self.done_with = {
             event_type: self.done_with_construction(nouns, done_with)
@@ -320,6 +331,13 @@ class EventExtractor:
             # 'was alerted by the DEA', 'a warning from Morocco's intelligence service': the giver just after
             if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:
                 found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
+        for match in self.lex.coordinated_partners.finditer(folded_sentence):
+            # 'en coordinacion con el Ejercito de Colombia, se ejecuto una operacion': the partner
+            # named first, then, within fourteen words, an operation done
+            if _PARTNER_GAP.match(folded_sentence, match.end()).end() in country_names:
+                after = " ".join(first_words(folded_sentence, match.end(), 16))
+                if self.lex.coordinated_doing.search(after) and self.lex.operation_nouns.search(after):
+                    found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
         for match in self.lex.came_from.finditer(folded_sentence) if " from " in folded_sentence or " de" in folded_sentence else ():
             # 'the warning had come from Rabat', 'l'alerte provenait des services marocains': the giver just after
             if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:

@@ -1391,3 +1391,18 @@ def test_a_warning_that_came_from_another_side_is_intelligence_sharing(enricher)
         assert "intelligence_sharing" not in [e[0] for e in events(enricher, arrest + text, title="Plot")]
     assert events(enricher, "La Policía Nacional detuvo en Madrid a un yihadista que preparaba un atentado terrorista. El detenido "
                             "llegó desde Rabat hace un mes.", "es", title="Yihadista") == []
+
+
+def test_an_operation_done_after_its_partner_is_named_is_a_joint_operation(enricher):
+    assert events(enricher, "El Comando Conjunto informó que, en coordinación con el Ejército de Colombia, se ejecutó una operación "
+                            "militar que dejó cinco laboratorios de cocaína destruidos en territorio ecuatoriano.", "es",
+                  title="Frontera") == [("joint_operation", ["CO", "EC"], None)]
+    assert events(enricher, "En coordination avec la police espagnole, une opération a été menée jeudi contre un réseau de passeurs "
+                            "à Tanger, au Maroc.", "fr", title="Passeurs") == [("joint_operation", ["ES", "MA"], "MA")]
+    # a statement made in step with a partner, an operation only studied, a partner that is no side: no joint operation
+    assert events(enricher, "In coordination with Morocco, the Spanish minister condemned the attack and called for calm after the "
+                            "terrorist bombing.", title="Attack") == []
+    assert events(enricher, "En coordinación con Colombia, el Gobierno ecuatoriano anunció que estudiará una operación contra el "
+                            "narcotráfico el próximo año.", "es", title="Frontera") == []
+    assert events(enricher, "In collaboration with local charities, police carried out an operation against drug dealers in Madrid.",
+                  title="Drugs") == []
