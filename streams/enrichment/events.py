@@ -43,7 +43,8 @@ _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
 _GAP_ARTICLE = r"(?:(?:las|los|les|la|le|el|the|an|a|des|une|un|unos|unas)\s+|l'\s*)?"
 _RECEIVER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
                            r"(?:(?:autorites|authorities|autoridades|police|policia|policias|policiers|agents|agentes|officers|"
-                           r"enqueteurs|investigators|investigadores|justice|justicia)\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+                           r"enqueteurs|investigators|investigadores|justice|justicia|services|servicios)\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?"
+                           + _GAP_ARTICLE + ")?")
 # what may stand between a verb of warning and the side warned: 'a ses homologues italiens',
 # 'the Italian police', 'a la Guardia Civil', 'aux autorites de la Belgique'
 _WARNED_GAP = re.compile(r"\s*(?:(?:a|au|aux|al|to)\s+)?(?:(?:ses|leurs|leur|son|sa|sus|su|its|their|his|her|les|la|le|el|los|las|the)\s+|l'\s*)?"

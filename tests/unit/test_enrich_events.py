@@ -1406,3 +1406,14 @@ def test_an_operation_done_after_its_partner_is_named_is_a_joint_operation(enric
                             "narcotráfico el próximo año.", "es", title="Frontera") == []
     assert events(enricher, "In collaboration with local charities, police carried out an operation against drug dealers in Madrid.",
                   title="Drugs") == []
+
+
+def test_a_suspect_handed_the_same_day_to_another_country_s_services_is_an_extradition(enricher):
+    assert events(enricher, "Par ailleurs, les autorités espagnoles ont remis le même jour aux services de la DGSN un ressortissant "
+                            "marocain faisant l'objet d'un mandat d'arrêt international pour trafic de cocaïne.", "fr",
+                  title="Remise") == [("extradition", ["ES", "MA"], "ES")]
+    # vehicles handed over, or a report handed to investigators: no suspect handed over
+    assert events(enricher, "Les autorités espagnoles ont remis le même jour aux services de la DGSN dix véhicules tout-terrain pour "
+                            "la lutte contre le trafic de drogue.", "fr", title="Remise") == []
+    assert events(enricher, "Le juge a remis le même jour aux enquêteurs un rapport sur le trafic de drogue entre l'Espagne et le "
+                            "Maroc.", "fr", title="Remise") == []
