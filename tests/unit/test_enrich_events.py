@@ -1348,7 +1348,7 @@ def test_a_bilateral_held_with_a_counterpart_is_a_meeting(enricher):
 def test_a_text_executed_or_an_instrument_signed_is_an_agreement(enricher):
     assert events(enricher, "The instrument, executed in Abuja on Wednesday by Nigeria's interior minister and Britain's security "
                             "minister, provides for joint training against human trafficking.", title="Deal") == [
-        ("agreement", ["GB", "NG"], "NG"), ("training", ["GB", "NG"], "NG")]
+        ("agreement", ["GB", "NG"], "NG"), ("training", ["GB", "NG"], "NG"), ("visit", ["GB", "NG"], "NG")]   # Britain's minister signed in Abuja
     assert events(enricher, "The memorandum was duly executed in Dakar by Senegal and France to fight drug trafficking.",
                   title="Deal") == [("agreement", ["FR", "SN"], "SN")]
     assert events(enricher, "El entendimiento firmado el martes entre Buenos Aires y Montevideo refuerza la lucha contra el "
