@@ -29,12 +29,14 @@ def _clean_name(name: str) -> str:
 DEMONYM_LANGUAGES = ("fr", "en", "es")   # the languages the lexicon has demonyms for
 _BLOCK = "block"                          # a longer place name holding a country's name
 # Geographic features named after a country: 'golfe de Guinée', 'Lake Chad', 'fleuve Niger',
-# 'Niger River', 'canal de Panamá'.
+# 'Niger River', 'canal de Panamá'; waterways and streets too, also when the name joins two
+# ('hidrovía Paraná-Paraguay', 'the Paraná-Paraguay waterway', 'avenue de Tunisie', 'calle Francia').
 _FEATURE_BEFORE = re.compile(
     r"(?:^|\W)(?:lac|lake|lago|golfe|gulf|golfo|mer|sea|bassin|basin|cuenca|detroit|strait|estrecho|canal|fleuve|river|rio|"
-    r"riviere|mont|mount|monte|desert|desierto|baie|bay|bahia|delta)\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|of\s+the|of|del)\s*)?$"
+    r"riviere|mont|mount|monte|desert|desierto|baie|bay|bahia|delta|hidrovia|waterway|rue|avenue|avenida|calle|boulevard|bulevar)"
+    r"\s+(?:(?:de\s+la|de\s+l'|du|des|de|d'|of\s+the|of|del)\s*)?(?:\w+-)?$"
 )
-_FEATURE_AFTER = re.compile(r"^\s+(?:river|basin|sea|gulf|canal|channel|lake|desert|delta)\b")
+_FEATURE_AFTER = re.compile(r"^\s+(?:river|basin|sea|gulf|canal|channel|lake|desert|delta|waterway)\b")
 # Seas and plants named with a country's adjective: 'Indian Ocean', 'océan Indien', 'English
 # Channel', 'Irish Sea'; 'Indian hemp', 'chanvre indien', 'cáñamo indio' (cannabis, in West
 # African and Latin American reports of drug seizures) say nothing of India.
@@ -56,7 +58,7 @@ def _in_a_place_name(folded: str, mention: CountryMention) -> bool:
                     or _DEMONYM_FEATURE_AFTER.match(folded[mention.end:mention.end + 12]))
     if mention.kind not in (NAME, CAPITAL):
         return False
-    return bool(_FEATURE_BEFORE.search(folded[max(0, mention.start - 20):mention.start])
+    return bool(_FEATURE_BEFORE.search(folded[max(0, mention.start - 30):mention.start])
                 or _FEATURE_AFTER.match(folded[mention.end:mention.end + 12]))
 
 

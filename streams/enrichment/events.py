@@ -43,13 +43,21 @@ _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
 _GAP_ARTICLE = r"(?:(?:las|los|les|la|le|el|the|an|a|des|une|un|unos|unas)\s+|l'\s*)?"
 _RECEIVER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
                            r"(?:(?:autorites|authorities|autoridades|police|policia|policias|policiers|agents|agentes|officers|"
-                           r"enqueteurs|investigators|investigadores|justice|justicia)\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+                           r"enqueteurs|investigators|investigadores|justice|justicia|services|servicios)\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?"
+                           + _GAP_ARTICLE + ")?")
 # what may stand between a verb of warning and the side warned: 'a ses homologues italiens',
 # 'the Italian police', 'a la Guardia Civil', 'aux autorites de la Belgique'
 _WARNED_GAP = re.compile(r"\s*(?:(?:a|au|aux|al|to)\s+)?(?:(?:ses|leurs|leur|son|sa|sus|su|its|their|his|her|les|la|le|el|los|las|the)\s+|l'\s*)?"
                          r"(?:(?:homologues?|counterparts?|colleagues|collegues|colegas|homologos?|services|autorites|authorities|autoridades|"
                          r"police|policia|policiers|agents|agentes|officers|enqueteurs|investigators|investigadores)\s+"
                          r"(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+# what may stand between a phrase of working in step and the partner: 'con el Ejercito de',
+# 'avec l'armee', 'with Spanish' (the demonym is the side), 'con las Fuerzas Armadas del'
+_PARTNER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
+                          r"(?:(?:autorites|authorities|autoridades|police|policia|policiers|services|servicios|agents|agentes|officers|"
+                          r"ejercito|army|armee|armada|navy|marine|fuerzas armadas|forces armees|armed forces|military|militares|militaires|"
+                          r"troops|tropas|troupes|soldiers|soldados|soldats|unidades|units|unites|gendarmerie|gendarmeria|guardia|garde)\s+"
+                          r"(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
 # a country's possessive before its body ("Morocco's DGST", "Spain's Civil Guard")
 _POSSESSIVE = re.compile(r"[\w-]+(?:\s[\w-]+)?'s\s+(?:(?:domestic|national|foreign|internal|external|own)\s+)?")
 # words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
@@ -89,6 +97,13 @@ class EventLexicon:
         self.agreement_nouns = patterns("agreement", "nouns")
         self.agreement_verbs = patterns("agreement", "verbs")
         self.arrangements = patterns("agreement", "arrangements")
+        agreement = spec["agreement"]
+        self.instruments = compile_patterns(agreement["instruments"])
+        self.signing = compile_patterns(agreement["signing"])
+        # the text's noun, a comma or an auxiliary, then 'executed': 'the instrument, executed in Abuja'
+        texts = compile_patterns(agreement["nouns"] + agreement["instruments"]).pattern
+        auxiliaries = "|".join(re.escape(fold(word)) for word in agreement["executed_after"])
+        self.executed = re.compile(rf"(?:{texts})\s*,?\s+(?:(?:{auxiliaries})\s+)*executed(?!\w)")
         self.extradition_pending = patterns("extradition", "pending")
         self.handed_to_country = patterns("extradition", "handed_to_country")
         self.extradition_noun = re.compile(r"extradi(?:tion|cion|ction)(?:s|es)?")
@@ -107,6 +122,14 @@ class EventLexicon:
         # or the two officials, at most two words (an adverb, a day), then the verb
         self.pair_review = re.compile(rf"(?:{compile_patterns(review['pair_subjects']).pattern})(?:\W+[\w'-]+){{0,2}}?\W+"
                                       rf"(?:{compile_patterns(review['pair_verbs']).pattern})")
+        came_from = spec["intelligence_sharing"]["warned"]["came_from"]
+        # a noun of warning, at most four words, then a verb of origin: the giver follows (see triggers)
+        self.came_from = re.compile(rf"(?:{compile_patterns(came_from['nouns']).pattern})(?:[^\w.;:!?]+[\w'-]+){{0,4}}?[^\w.;:!?]+"
+                                    rf"(?:{compile_patterns(came_from['verbs']).pattern})")
+        coordinated = spec["joint_operation"]["coordinated_first"]
+        self.coordinated_partners = compile_patterns(coordinated["partners"])
+        self.coordinated_doing = compile_patterns(coordinated["doing"])
+        self.operation_nouns = patterns("joint_operation", "compound_nouns")
         done_with = spec["joint_operation"]["done_with"]
         self.done_with = {
             event_type: self.done_with_construction(nouns, done_with)
@@ -309,6 +332,17 @@ class EventExtractor:
             # 'was alerted by the DEA', 'a warning from Morocco's intelligence service': the giver just after
             if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:
                 found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
+        for match in self.lex.coordinated_partners.finditer(folded_sentence):
+            # 'en coordinacion con el Ejercito de Colombia, se ejecuto una operacion': the partner
+            # named first, then, within fourteen words, an operation done
+            if _PARTNER_GAP.match(folded_sentence, match.end()).end() in country_names:
+                after = " ".join(first_words(folded_sentence, match.end(), 16))
+                if self.lex.coordinated_doing.search(after) and self.lex.operation_nouns.search(after):
+                    found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
+        for match in self.lex.came_from.finditer(folded_sentence) if " from " in folded_sentence or " de" in folded_sentence else ():
+            # 'the warning had come from Rabat', 'l'alerte provenait des services marocains': the giver just after
+            if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:
+                found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
         for match in matches.get("intelligence_sharing:thanks", ()):
             # 'grace a la DGST marocaine', 'thanks to Morocco's DGST': a body just after, or its
             # country's possessive ('gracias a la colaboracion de la DGSN' is work together, not a tip)
@@ -334,6 +368,8 @@ class EventExtractor:
         nouns = sorted([*matches.get("agreement:nouns", ()), *matches.get("agreement:arrangements", ())], key=lambda m: m.start())
         if nouns and matches.get("agreement:verbs"):
             found.append(Trigger("agreement", nouns[0].start(), nouns[0].end(), "strong"))
+        elif "agreement" not in {t.type for t in found}:
+            found.extend(self.signed_text(folded_sentence))
         excluded = [m.span() for m in matches.get("excluded", ())]
         excluded_by_type = {"extradition": [m.span() for m in matches.get("excluded:extradition", ())]}
         found = [
@@ -341,6 +377,20 @@ class EventExtractor:
             if not any(start < t.end and t.start < end for start, end in excluded + excluded_by_type.get(t.type, []))
         ]
         return sorted(found, key=lambda t: (t.kind in WEAK_KINDS, t.start))
+
+    def signed_text(self, fs: str) -> list[Trigger]:
+        """A text signed that the sentence names by what it is, not as an agreement: 'the
+        instrument, executed in Abuja', 'el entendimiento firmado el martes', 'the memorandum was
+        duly executed'. An instrument must be signed (adopted or agreed, it is as often a fund or
+        a law), and 'executed' must follow its text's noun (alone, it is a warrant carried out)."""
+        executed = self.lex.executed.search(fs) if "executed" in fs else None
+        if executed:
+            return [Trigger("agreement", executed.start(), executed.end(), "strong")]
+        for instrument in self.lex.instruments.finditer(fs) if "instrument" in fs or "entendimiento" in fs else ():
+            # the signing told with the text, a few words from it ('l'instrument, paraphé à Rabat', 'signed an instrument')
+            if self.lex.signing.search(_words_window(fs, instrument.start(), instrument.end(), 3)):
+                return [Trigger("agreement", instrument.start(), instrument.end(), "strong")]
+        return []
 
     def returned_to_country(self, fs: str, start: int, end: int, places: set[int], persons: tuple[int, ...] = ()) -> bool:
         """A suspect brought back, flown back or sent to a country, its capital or its police:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from streams.enrichment.attribution import article_home, home_evidence, qualifier_country, seat_or_preceding_country
 from streams.enrichment.context import CITY, PREFIX, ArticleContext, OrgMention
 from streams.enrichment.definitions import Definition, is_acronym
+from streams.enrichment.outlets import outlet_home
 from streams.enrichment.text import fold
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ _SEATED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PLACE_LABELS = ("LOC", "GPE")
+_NATIONAL_NAME = re.compile(r"(?<!\w)(?:national|nationale|nacional)(?!\w)")
 
 
 def courts_of_place(context: ArticleContext) -> list[tuple[int, int, str | None]]:
@@ -468,5 +470,10 @@ class InstitutionResolver:
         if same:
             return same.country, "context"
         evidence = home_evidence(context)
+        home = article_home(context)
+        if home is None and _NATIONAL_NAME.search(fold(mention.text)):
+            # 'el Ejército Nacional' in a paper of Bogotá, no country named before it: a body that
+            # calls itself national without saying whose is the outlet's country's
+            home = outlet_home(context.article)
         return seat_or_preceding_country(mention.start, mention.end, evidence, context.folded, context.country_weights,
-                                         article_home(context)), "context"
+                                         home), "context"

@@ -70,6 +70,16 @@ def test_no_country_in_a_sea_or_a_plant_named_with_its_adjective():
     assert codes("Le gouvernement indien a saisi la mer.", "fr") == [("indien", "IN")]
 
 
+def test_no_country_inside_the_name_of_a_waterway_or_a_street():
+    assert codes("Las barcazas bajan por la hidrovía Paraná-Paraguay hacia el Río de la Plata.", "es") == []
+    assert codes("Barges use the Paraná-Paraguay waterway.", "en") == []
+    assert codes("Un commissariat de l'avenue de Tunisie et de la rue du Maroc.", "fr") == []
+    assert codes("Un local de la calle Francia.", "es") == []
+    # the country itself, a route to it, a convention with it: still countries
+    assert codes("El acuerdo con Paraguay cubre la ruta hacia Argentina.", "es") == [("Paraguay", "PY"), ("Argentina", "AR")]
+    assert codes("Le Maroc et la Tunisie ont coopéré.", "fr") == [("Maroc", "MA"), ("Tunisie", "TN")]
+
+
 def test_a_city_demonym_names_its_country():
     lexicon = CountryLexicon()
     text = "Les enquêteurs anversois et leurs collègues rotterdamois ont saisi la drogue."

@@ -1343,3 +1343,77 @@ def test_a_bilateral_held_with_a_counterpart_is_a_meeting(enricher):
     # bilateral relations or a bilateral agreement are no talks
     assert [e[0] for e in events(enricher, "Ghana wants closer bilateral relations with Burkina Faso on border security.",
                                  title="Ties")] == []
+
+
+def test_a_text_executed_or_an_instrument_signed_is_an_agreement(enricher):
+    assert events(enricher, "The instrument, executed in Abuja on Wednesday by Nigeria's interior minister and Britain's security "
+                            "minister, provides for joint training against human trafficking.", title="Deal") == [
+        ("agreement", ["GB", "NG"], "NG"), ("training", ["GB", "NG"], "NG"), ("visit", ["GB", "NG"], "NG")]   # Britain's minister signed in Abuja
+    assert events(enricher, "The memorandum was duly executed in Dakar by Senegal and France to fight drug trafficking.",
+                  title="Deal") == [("agreement", ["FR", "SN"], "SN")]
+    assert events(enricher, "El entendimiento firmado el martes entre Buenos Aires y Montevideo refuerza la lucha contra el "
+                            "narcotráfico.", "es", title="Hidrovía") == [("agreement", ["AR", "UY"], None)]
+    assert events(enricher, "L'instrument, paraphé à Rabat par le Maroc et l'Espagne, prévoit une coopération contre le terrorisme.",
+                  "fr", title="Accord") == [("agreement", ["ES", "MA"], "MA")]
+    # warrants or a prisoner executed, an instrument adopted, understanding wished for: no agreement
+    assert events(enricher, "Thirteen search warrants were executed in Sydney by Australian and New Zealand police against a "
+                            "drug ring.", title="Raids") == []
+    assert events(enricher, "The convicted trafficker was executed in Riyadh on Tuesday, Saudi Arabia said, despite appeals from "
+                            "France.", title="Execution") == []
+    assert events(enricher, "The European Union adopted a new instrument to fund border management in Libya and Tunisia against "
+                            "migrant smuggling.", title="Funds") == []
+    assert events(enricher, "El presidente pidió mayor entendimiento entre Colombia y Venezuela en la lucha contra el narcotráfico.",
+                  "es", title="Frontera") == []
+
+
+def test_a_deal_sealed_with_the_partner_named_between_is_an_agreement(enricher):
+    assert events(enricher, "Tras meses de negociaciones, Argentina selló ayer con Paraguay un acuerdo de seguridad contra el "
+                            "narcotráfico.", "es", title="Hidrovía") == [("agreement", ["AR", "PY"], None)]
+    assert events(enricher, "La ministra cerró en Asunción un acuerdo contra el narcotráfico entre Argentina y Paraguay.", "es",
+                  title="Hidrovía") == [("agreement", ["AR", "PY"], "PY")]
+    # a stamp ('sello') is no signing
+    assert events(enricher, "El sello de calidad del acuerdo entre Argentina y Paraguay contra el narcotráfico fue criticado.", "es",
+                  title="Hidrovía") == []
+
+
+def test_a_warning_that_came_from_another_side_is_intelligence_sharing(enricher):
+    arrest = "German police arrested a Syrian man in Düsseldorf suspected of planning a terrorist attack. "
+    assert events(enricher, arrest + "Security sources said the first warning about him had come from Rabat.", title="Plot") == [
+        ("intelligence_sharing", ["DE", "MA"], None)]
+    assert events(enricher, "La police belge a interpellé un homme soupçonné de préparer un attentat terroriste. Le signalement "
+                            "provenait des services marocains.", "fr", title="Attentat") == [("intelligence_sharing", ["BE", "MA"], None)]
+    assert events(enricher, "La Policía Nacional detuvo en Madrid a un yihadista que preparaba un atentado terrorista. El aviso "
+                            "llegó desde Rabat, según fuentes de la investigación.", "es", title="Yihadista") == [
+        ("intelligence_sharing", ["ES", "MA"], None)]
+    # a suspect who came from a capital, a warning from a neighbour, a conference named after its city: no warning shared
+    for text in ("He had come from Rabat a week earlier.", "The warning about him came from a neighbour in Düsseldorf.",
+                 "He had attended the Rabat conference on terrorism."):
+        assert "intelligence_sharing" not in [e[0] for e in events(enricher, arrest + text, title="Plot")]
+    assert events(enricher, "La Policía Nacional detuvo en Madrid a un yihadista que preparaba un atentado terrorista. El detenido "
+                            "llegó desde Rabat hace un mes.", "es", title="Yihadista") == []
+
+
+def test_an_operation_done_after_its_partner_is_named_is_a_joint_operation(enricher):
+    assert events(enricher, "El Comando Conjunto informó que, en coordinación con el Ejército de Colombia, se ejecutó una operación "
+                            "militar que dejó cinco laboratorios de cocaína destruidos en territorio ecuatoriano.", "es",
+                  title="Frontera") == [("joint_operation", ["CO", "EC"], None)]
+    assert events(enricher, "En coordination avec la police espagnole, une opération a été menée jeudi contre un réseau de passeurs "
+                            "à Tanger, au Maroc.", "fr", title="Passeurs") == [("joint_operation", ["ES", "MA"], "MA")]
+    # a statement made in step with a partner, an operation only studied, a partner that is no side: no joint operation
+    assert events(enricher, "In coordination with Morocco, the Spanish minister condemned the attack and called for calm after the "
+                            "terrorist bombing.", title="Attack") == []
+    assert events(enricher, "En coordinación con Colombia, el Gobierno ecuatoriano anunció que estudiará una operación contra el "
+                            "narcotráfico el próximo año.", "es", title="Frontera") == []
+    assert events(enricher, "In collaboration with local charities, police carried out an operation against drug dealers in Madrid.",
+                  title="Drugs") == []
+
+
+def test_a_suspect_handed_the_same_day_to_another_country_s_services_is_an_extradition(enricher):
+    assert events(enricher, "Par ailleurs, les autorités espagnoles ont remis le même jour aux services de la DGSN un ressortissant "
+                            "marocain faisant l'objet d'un mandat d'arrêt international pour trafic de cocaïne.", "fr",
+                  title="Remise") == [("extradition", ["ES", "MA"], "ES")]
+    # vehicles handed over, or a report handed to investigators: no suspect handed over
+    assert events(enricher, "Les autorités espagnoles ont remis le même jour aux services de la DGSN dix véhicules tout-terrain pour "
+                            "la lutte contre le trafic de drogue.", "fr", title="Remise") == []
+    assert events(enricher, "Le juge a remis le même jour aux enquêteurs un rapport sur le trafic de drogue entre l'Espagne et le "
+                            "Maroc.", "fr", title="Remise") == []

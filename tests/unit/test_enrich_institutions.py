@@ -247,3 +247,20 @@ def test_a_unit_of_an_international_body_has_its_country(enricher):
     enricher.institutions.resolve(context)
     units = [(m.text, m.country) for m in context.organization_mentions if m.key.startswith("institution:")]
     assert units == [("Centre de recherche sur la piraterie de l'Union africaine", None)]
+
+
+def _country_of(enricher, text, source, name_part, language="es"):
+    """The country given to the body whose name holds ``name_part``, in ``text`` published by ``source``."""
+    result = enricher.enrich(article("Frontera", text, language).model_copy(update={"source": source}))
+    return next(o.country for o in result.organizations if name_part in o.name.lower())
+
+
+def test_a_body_calling_itself_national_without_saying_whose_is_the_outlet_s_country_s(enricher):
+    text = ("Tropas del Ejército Nacional y de las Fuerzas Armadas del Ecuador desarrollaron una ofensiva coordinada contra el "
+            "narcotráfico en la frontera.")
+    assert _country_of(enricher, text, "bogota-hoy", "ejército nacional") == "CO"
+    # a country named before it places it, whatever the outlet; an outlet of no known country guesses nothing new
+    before = ("Ecuador y Colombia reforzaron la frontera contra el narcotráfico. Tropas del Ejército Nacional patrullaron "
+              "la zona.")
+    assert _country_of(enricher, before, "bogota-hoy", "ejército nacional") == "CO"
+    assert _country_of(enricher, text, "frontier-wire", "ejército nacional") == "EC"

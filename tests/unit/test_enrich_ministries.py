@@ -184,3 +184,20 @@ def test_the_armed_forces_minister_holds_the_defence_portfolio(enricher):
     assert [(key, country) for key, country, _ in found] == [("ministry:defence", "SN"), ("ministry:defence", "MR")]
     # the forces themselves are no ministry
     assert ministries(enricher, "Les Forces armées sénégalaises ont patrouillé le long du fleuve.", "fr") == []
+
+
+def test_a_ministry_of_security_is_the_interior_s(enricher):
+    assert [key for key, _, _ in ministries(enricher, "La ministra de Seguridad argentina firmó el convenio con Uruguay.", "es")] == [
+        "ministry:interior"]
+    assert [key for key, _, _ in ministries(enricher, "Le ministre de la Sécurité burkinabè a reçu son homologue nigérien.", "fr")] == [
+        "ministry:interior", "ministry:interior"]
+    assert [key for key, _, _ in ministries(enricher, "Jamaica's Minister of National Security met police chiefs.")] == [
+        "ministry:interior"]
+    # social security, state security (intelligence), the Security Council: no interior ministry
+    assert ministries(enricher, "El Ministerio de Seguridad Social de Argentina pagó las pensiones.", "es") == []
+    assert ministries(enricher, "Le ministre de la Sécurité sociale belge a présenté son budget.", "fr") == []
+    assert ministries(enricher, "China's Ministry of State Security detained a foreign national.") == []
+    assert ministries(enricher, "Le ministère chinois de la Sécurité d'État a arrêté un ressortissant étranger.", "fr") == []
+    # a ministry joining justice and security stays the justice ministry
+    assert [key for key, _, _ in ministries(enricher, "El Ministerio de Justicia y Seguridad Pública de El Salvador informó.", "es")] == [
+        "ministry:justice"]

@@ -68,10 +68,10 @@ FLOORS = {
     "incidents-dev5": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev6": {"end_to_end": 0.92, "found_only": 0.96, "precision": 0.98},
     "incidents-dev7": {"end_to_end": 0.89, "found_only": 0.98, "precision": 0.98},
-    "incidents-dev8": {"end_to_end": 0.78, "found_only": 0.92, "precision": 0.94},
+    "incidents-dev8": {"end_to_end": 0.84, "found_only": 0.93, "precision": 0.95},
     "incidents-dev9": {"end_to_end": 0.96, "found_only": 0.98, "precision": 0.98},
-    "incidents-dev10": {"end_to_end": 0.80, "found_only": 0.88, "precision": 0.91},
-    "incidents-dev11": {"end_to_end": 0.87, "found_only": 0.89, "precision": 0.91},
+    "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
+    "incidents-dev11": {"end_to_end": 0.87, "found_only": 0.89, "precision": 0.88},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
 }
 
