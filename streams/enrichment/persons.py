@@ -263,13 +263,18 @@ _CONNECTOR = re.compile(r"\s(?:de|del|de la|du|des|of|the|for|pour|para|y|et|and
 _GROUP_HEADS = {"clan", "cartel", "gang", "mafia", "banda", "band", "grupo", "groupe", "group", "organizacion",
                 "organisation", "organization", "reseau", "red", "network", "frente", "front", "brigades", "brigadas",
                 "mouvement", "movement", "movimiento", "tren", "familia", "famille"}
+# a state named by its form: 'el Reino de España', 'the Kingdom of Morocco', 'la République du Mali'
+_STATE_HEADS = {"reino", "royaume", "kingdom", "republica", "republique", "republic", "estado", "etat", "state",
+                "sultanat", "sultanate", "sultanato", "principaute", "principality", "principado", "emirat", "emirate",
+                "emirato", "federation", "federacion", "confederation", "confederacion", "commonwealth"}
 
 
 def institution_shaped(name: str) -> bool:
     """'Servicio Marítimo del Cuerpo', 'Corte de Florida': an institution's head word joined by a
-    small word ('Marine Le Pen' has a head word but no such joint); 'Clan del Golfo': a group's."""
+    small word ('Marine Le Pen' has a head word but no such joint); 'Clan del Golfo': a group's;
+    'Reino de España': a state's."""
     joined = bool(_CONNECTOR.search(f" {name} "))
-    return joined and (has_institution_head(name) or fold(name.split()[0]) in _GROUP_HEADS)
+    return joined and (has_institution_head(name) or fold(name.split()[0]) in _GROUP_HEADS | _STATE_HEADS)
 
 
 def not_a_person(text: str, candidate: PersonCandidate) -> bool:

@@ -97,6 +97,16 @@ def test_a_name_after_the_people_or_the_kind_of_a_place_is_the_place(enricher):
     assert persons("Residents of Foni met Lamin Sanneh and Ebrima Badjie on Monday.") == ["Lamin Sanneh", "Ebrima Badjie"]
 
 
+def test_a_state_named_by_its_form_is_no_person_and_names_its_country(enricher):
+    context = context_before(enricher, "persons", "La FGR detuvo a Rodolfo Garza luego de que el Reino de España concediera su extradición.", "es")
+    enricher.persons.resolve(context)
+    assert [p.name for p in context.persons] == ["Rodolfo Garza"]
+    assert "ES" in {m.code for m in context.countries}
+    context = context_before(enricher, "persons", "The Kingdom of Morocco and Ahmed Benali of the Republic of Mali met.")
+    enricher.persons.resolve(context)
+    assert [p.name for p in context.persons] == ["Ahmed Benali"]
+
+
 def test_a_name_in_a_list_with_persons_is_a_person():
     text = "Fueron detenidos Ana Gil Soto, Luis Mora y Pedro Sanz en Cali."
     persons = [ResolvedPerson("Ana Gil Soto", spans=[(17, 29)]), ResolvedPerson("Pedro Sanz", spans=[(43, 53)])]

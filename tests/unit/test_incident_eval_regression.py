@@ -41,7 +41,7 @@
   only), then tuned on (seas and plants named with a country's adjective, an acronym the article
   defines as another country's body, a follow-up that dates the event to the incident's day,
   places read as persons, a feed id ending in a country code, a minister in a capital named by
-  its country's adjective);
+  its country's adjective, a state named by its form read as a person);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen.
 Floors sit just under the figures reached. "end to end" counts the reports whose event
@@ -71,7 +71,7 @@ FLOORS = {
     "incidents-dev8": {"end_to_end": 0.84, "found_only": 0.93, "precision": 0.95},
     "incidents-dev9": {"end_to_end": 0.96, "found_only": 0.98, "precision": 0.98},
     "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
-    "incidents-dev11": {"end_to_end": 0.87, "found_only": 0.89, "precision": 0.88},
+    "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
 }
 
