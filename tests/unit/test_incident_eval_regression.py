@@ -43,7 +43,9 @@
   places read as persons, a feed id ending in a country code, a minister in a capital named by
   its country's adjective, a state named by its form read as a person);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
-  what to expect on reports nobody has seen.
+  what to expect on reports nobody has seen;
+- ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
+  0.725 end to end on the code before the dev10 and dev11 rules and with them).
 Floors sit just under the figures reached. "end to end" counts the reports whose event
 enrichment missed as unplaced; "found only" scores consolidation on the rest.
 """
@@ -73,6 +75,7 @@ FLOORS = {
     "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
+    "incidents-heldout2": {"end_to_end": 0.70, "found_only": 0.81, "precision": 0.78},
 }
 
 
