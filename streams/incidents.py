@@ -5,8 +5,8 @@ many articles, become one incident.
 
 An article's events leave the enrich stage as ``ArticleMentions``, one per event type,
 sent together when their keys share a partition (``MentionsMessage``); the incidents
-agent applies each to the stage's state (a Faust table,
-seen here through ``IncidentStore``) and writes the incidents it changed. Everything
+agent applies each to the stage's state (a Faust table, seen here through
+``IncidentStore``) and writes the incidents it changed. Everything
 in this module is pure with respect to that store, so the evaluation and the unit
 tests run the very code the worker runs, on a dict.
 """

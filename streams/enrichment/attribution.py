@@ -246,11 +246,11 @@ _TRAVELLED_TO = re.compile(r"(?:^|\W)(?:(?:viaj\w*|lleg\w*|se desplaz\w*|travel\
                            r"(?:\s+[\w']+){0,3}?\s+(?:a|al|en|to|in|au|aux|a la|en la)|visit\w*)\s+(?:(?:la|le|les|el|los|las|the|l')\s*)?$")
 # a counterpart's country: 'his Moroccan counterpart', 'su homologo de Senegal', 'son homologue du Mali'
 _COUNTERPART_OF = re.compile(r"(?:homologues?|counterparts?|homolog[oa]s?)\s+(?:(?:de|of|d'|del|du|from)\s*)?(?:(?:la|las|los|les|le|el|the|l')\s*)?$")
-# a minister and his portfolio, then his nationality: 'ministro del Interior mauritano', 'ministre de l'Interieur tunisien'
 # a city of a country named by its adjective, where the office went: 'en la capital marroqui',
 # 'dans la capitale mauritanienne', 'in the Moroccan capital', 'the Senegalese city of Ziguinchor'
 _A_CITY_BEFORE = re.compile(r"\b(?:capital|capitale|ciudad|ville|localite|localidad)\s+$")
 _A_CITY_AFTER = re.compile(r"^\s+(?:capital|city|town|port)\b")
+# a minister and his portfolio, then his nationality: 'ministro del Interior mauritano', 'ministre de l'Interieur tunisien'
 _QUALIFIED_MINISTER = re.compile(r"\bminist(?:re|ro|ra|er)s?\s+(?:(?:de|del|of|for|de la|de l'|du)\s*(?:the\s+)?[\w']+\s+)$")
 
 

@@ -38,13 +38,19 @@ _RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|le
                        r"\s+(?:de|du|des|d'|of|del)?\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?)?$")
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
+_GAP_ARTICLE = r"(?:(?:las|los|les|la|le|el|the|an|a|des|une|un|unos|unas)\s+|l'\s*)?"
+
+
+def _body_gap(bodies: str) -> re.Pattern[str]:
+    """What may stand between a verb and the side it names: an article, then perhaps one of
+    ``bodies`` (an alternation) and 'de'/'of' with its article ('a las autoridades de', 'the')."""
+    return re.compile(r"\s*" + _GAP_ARTICLE + rf"(?:(?:{bodies})\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+
+
 # what may stand between a handing-over verb and the side it hands to: 'a la France', 'to
 # Italian police', 'a las autoridades francesas', 'aux policiers de la Belgique'
-_GAP_ARTICLE = r"(?:(?:las|los|les|la|le|el|the|an|a|des|une|un|unos|unas)\s+|l'\s*)?"
-_RECEIVER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
-                           r"(?:(?:autorites|authorities|autoridades|police|policia|policias|policiers|agents|agentes|officers|"
-                           r"enqueteurs|investigators|investigadores|justice|justicia|services|servicios)\s+(?:(?:de|du|des|del|of)\s+|d'\s*)?"
-                           + _GAP_ARTICLE + ")?")
+_RECEIVER_GAP = _body_gap(r"autorites|authorities|autoridades|police|policia|policias|policiers|agents|agentes|officers|"
+                          r"enqueteurs|investigators|investigadores|justice|justicia|services|servicios")
 # what may stand between a verb of warning and the side warned: 'a ses homologues italiens',
 # 'the Italian police', 'a la Guardia Civil', 'aux autorites de la Belgique'
 _WARNED_GAP = re.compile(r"\s*(?:(?:a|au|aux|al|to)\s+)?(?:(?:ses|leurs|leur|son|sa|sus|su|its|their|his|her|les|la|le|el|los|las|the)\s+|l'\s*)?"
@@ -53,11 +59,9 @@ _WARNED_GAP = re.compile(r"\s*(?:(?:a|au|aux|al|to)\s+)?(?:(?:ses|leurs|leur|son
                          r"(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
 # what may stand between a phrase of working in step and the partner: 'con el Ejercito de',
 # 'avec l'armee', 'with Spanish' (the demonym is the side), 'con las Fuerzas Armadas del'
-_PARTNER_GAP = re.compile(r"\s*" + _GAP_ARTICLE +
-                          r"(?:(?:autorites|authorities|autoridades|police|policia|policiers|services|servicios|agents|agentes|officers|"
-                          r"ejercito|army|armee|armada|navy|marine|fuerzas armadas|forces armees|armed forces|military|militares|militaires|"
-                          r"troops|tropas|troupes|soldiers|soldados|soldats|unidades|units|unites|gendarmerie|gendarmeria|guardia|garde)\s+"
-                          r"(?:(?:de|du|des|del|of)\s+|d'\s*)?" + _GAP_ARTICLE + ")?")
+_PARTNER_GAP = _body_gap(r"autorites|authorities|autoridades|police|policia|policiers|services|servicios|agents|agentes|officers|"
+                         r"ejercito|army|armee|armada|navy|marine|fuerzas armadas|forces armees|armed forces|military|militares|militaires|"
+                         r"troops|tropas|troupes|soldiers|soldados|soldats|unidades|units|unites|gendarmerie|gendarmeria|guardia|garde")
 # a country's possessive before its body ("Morocco's DGST", "Spain's Civil Guard")
 _POSSESSIVE = re.compile(r"[\w-]+(?:\s[\w-]+)?'s\s+(?:(?:domestic|national|foreign|internal|external|own)\s+)?")
 # words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')

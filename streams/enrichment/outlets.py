@@ -28,7 +28,12 @@ def outlet_country(url: str | None) -> str | None:
     tld = labels[-1]
     if tld in _GENERIC_TLDS and not (len(labels) >= 3 and labels[-2] in _SECOND_LEVEL):
         return None
-    code = "GB" if tld == "uk" else tld.upper()
+    return _country_of_code(tld)
+
+
+def _country_of_code(two_letters: str) -> str | None:
+    """The country a lower-case two-letter code stands for ('uk' is GB's), if any."""
+    code = "GB" if two_letters == "uk" else two_letters.upper()
     return code if pycountry.countries.get(alpha_2=code) else None
 
 
@@ -52,8 +57,7 @@ def source_name_country(source: str | None) -> str | None:
     suffix = _COUNTRY_SUFFIX.search(source)
     if codes or not suffix or suffix.group(1) in _EDITION_SUFFIXES:
         return None
-    code = "GB" if suffix.group(1) == "uk" else suffix.group(1).upper()
-    return code if pycountry.countries.get(alpha_2=code) else None
+    return _country_of_code(suffix.group(1))
 
 
 def outlet_home(article) -> str | None:
