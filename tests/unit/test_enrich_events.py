@@ -1417,3 +1417,33 @@ def test_a_suspect_handed_the_same_day_to_another_country_s_services_is_an_extra
                             "la lutte contre le trafic de drogue.", "fr", title="Remise") == []
     assert events(enricher, "Le juge a remis le même jour aux enquêteurs un rapport sur le trafic de drogue entre l'Espagne et le "
                             "Maroc.", "fr", title="Remise") == []
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Ministers of Togo and Ghana met in Accra on Wednesday to discuss security cooperation.", "en", [("meeting", ["GH", "TG"])]),
+    ("Les ministres du Togo et du Ghana se sont réunis mercredi à Lomé pour renforcer la coopération militaire.", "fr",
+     [("meeting", ["GH", "TG"])]),
+    ("Los ministros de Colombia y Ecuador se reunieron el miércoles en Quito para hablar de cooperación en materia de seguridad.",
+     "es", [("meeting", ["CO", "EC"])]),
+    ("Le Togo a pris part mercredi à Accra à la réunion ministérielle consacrée à la sécurité maritime, aux côtés du Ghana, "
+     "du Bénin et du Nigeria.", "fr", [("meeting", ["BJ", "GH", "NG", "TG"])]),
+    ("Ministers of Togo and Ghana met in Accra on Wednesday to discuss regional security and cybersecurity.", "en",
+     [("meeting", ["GH", "TG"])]),
+    ("Les ministres du Togo et du Ghana se sont réunis mercredi à Lomé pour parler de la lutte contre l'insécurité.", "fr",
+     [("meeting", ["GH", "TG"])]),
+    ("Los ministros de Colombia y Ecuador se reunieron el miércoles en Quito para hablar de los grupos armados.", "es",
+     [("meeting", ["CO", "EC"])]),
+])
+def test_talks_on_security_defence_or_the_seas_are_security_cooperation(enricher, text, language, expected):
+    assert [(kind, countries) for kind, countries, _ in events(enricher, text, language)] == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Ministers of Togo and Ghana met in Accra on Wednesday to discuss trade and tourism.", "en"),
+    ("Ministers of Togo and Ghana met in Accra on Wednesday to discuss software piracy and film rights.", "en"),
+    ("Les ministres du Togo et du Ghana se sont réunis mercredi à Lomé pour parler de commerce maritime.", "fr"),
+    ("Les ministres du Togo et du Ghana se sont réunis mercredi à Lomé pour parler de l'insécurité alimentaire.", "fr"),
+    ("Ministers of Togo and Ghana met in Accra on Wednesday to discuss food insecurity.", "en"),
+])
+def test_talks_on_trade_or_copyright_are_not_security_cooperation(enricher, text, language):
+    assert events(enricher, text, language) == []
