@@ -445,8 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--poll", type=_positive(float), default=0.1, metavar="SECONDS", help="how often visibility is checked (default 0.1)")
     bench.add_argument("--bound-texts", type=int, default=150, metavar="N",
                        help="texts the bounds are measured on (default 150; 0 skips the bounds, for quick latency runs)")
-    bench.add_argument("--index-documents", type=_positive(int), default=1000, metavar="N",
-                       help="documents the index stage and the bare bulk are measured on (default 1000)")
+    bench.add_argument("--index-documents", type=_positive(int), default=3000, metavar="N",
+                       help="documents the index stage and the bare bulk are measured on (default 3000)")
     bench.add_argument("--long-article-chars", type=int, default=900_000, metavar="N",
                        help="also time the enrichment of one article of N characters (default 900000; 0: not measured)")
     bench.add_argument("--seed", type=int, default=0, help="seed of the article variations")

@@ -71,7 +71,10 @@ class Settings(BaseSettings):
     enrich_batch_size: int = Field(16, ge=1, description="Articles per NLP batch at most")
     enrich_batch_seconds: float = Field(0.05, gt=0, description="Longest wait before a partial NLP batch is enriched")
     commit_interval_seconds: float = Field(1.0, gt=0, description="How often workers commit the offsets of finished messages")
-    producer_linger_seconds: float = Field(0.0, ge=0, description="How long workers let a message wait to fill a batch")
+    # A few milliseconds let a batch's outputs (enriched articles, mentions, dead letters) share a
+    # produce request: with none, every message was a request of its own, and the broker's and the
+    # workers' share of two cores went to requests (bursts of 600: 20.2 -> 22.4 articles/s).
+    producer_linger_seconds: float = Field(0.005, ge=0, description="How long workers let a message wait to fill a batch")
     alerts_alias: str = Field("watch-alerts", description="Every alert raised, kept so an article alerts a watch once")
 
     webhook_timeout_seconds: float = Field(10.0, gt=0)
