@@ -1447,3 +1447,22 @@ def test_talks_on_security_defence_or_the_seas_are_security_cooperation(enricher
 ])
 def test_talks_on_trade_or_copyright_are_not_security_cooperation(enricher, text, language):
     assert events(enricher, text, language) == []
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("La delegación ecuatoriana se reunió este viernes con los mandos policiales colombianos en Ipiales.", "es",
+     [("meeting", ["CO", "EC"])]),
+    ("Las Fuerzas Armadas de Ecuador y Colombia se reunieron este viernes en Ipiales.", "es", [("meeting", ["CO", "EC"])]),
+    ("Les chefs d'état-major du Togo et du Ghana se sont réunis mercredi à Lomé.", "fr", [("meeting", ["GH", "TG"])]),
+    ("Ghanaian and Togolese military officers met in Lomé on Wednesday.", "en", [("meeting", ["GH", "TG"])]),
+])
+def test_armed_forces_their_ranks_and_police_commanders_make_a_security_meeting(enricher, text, language, expected):
+    assert [(kind, countries) for kind, countries, _ in events(enricher, text, language)] == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Los ministros de Comercio de Ecuador y Colombia se reunieron este viernes en Ipiales para hablar de aranceles.", "es"),
+    ("Les ministres de la Culture du Togo et du Ghana se sont réunis mercredi à Lomé.", "fr"),
+])
+def test_trade_or_culture_ministers_meeting_is_no_security_meeting(enricher, text, language):
+    assert events(enricher, text, language) == []

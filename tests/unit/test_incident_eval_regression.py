@@ -44,7 +44,8 @@
   its country's adjective, a state named by its form read as a person);
 - ``incidents-dev12``: written blind like dev8 to dev11 (0.894 end to end, 0.966 found only on
   the code of the dev11 rules: consolidation held, four reports' events were not found), then
-  tuned on for the enrichment only (talks on security, defence or the seas named as such);
+  tuned on for the enrichment only (talks on security, defence or the seas named as such, the
+  armed forces and their ranks);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
@@ -77,7 +78,7 @@ FLOORS = {
     "incidents-dev9": {"end_to_end": 0.96, "found_only": 0.98, "precision": 0.98},
     "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
-    "incidents-dev12": {"end_to_end": 0.89, "found_only": 0.94, "precision": 0.96},
+    "incidents-dev12": {"end_to_end": 0.91, "found_only": 0.94, "precision": 0.96},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.70, "found_only": 0.81, "precision": 0.78},
 }
