@@ -1466,3 +1466,24 @@ def test_armed_forces_their_ranks_and_police_commanders_make_a_security_meeting(
 ])
 def test_trade_or_culture_ministers_meeting_is_no_security_meeting(enricher, text, language):
     assert events(enricher, text, language) == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Ministers of Togo and Ghana met in Accra on Wednesday to discuss kidnappings and smuggling in the border area.", "en"),
+    ("Ministers of Togo and Ghana met in Accra on Wednesday to discuss peacekeeping and the insurgency in the north.", "en"),
+    ("Les ministres du Togo et du Ghana se sont réunis mercredi à Lomé pour parler du banditisme et de l'orpaillage illégal.", "fr"),
+    ("Les ministres du Togo et du Ghana se sont réunis mercredi à Lomé pour parler des groupes rebelles et de la contrebande.", "fr"),
+    ("Los ministros de Colombia y Ecuador se reunieron el miércoles en Quito para hablar de secuestros y minería ilegal.", "es"),
+    ("Los ministros de Colombia y Ecuador se reunieron el miércoles en Quito para hablar de la guerrilla y la pesca ilegal.", "es"),
+])
+def test_talks_on_crimes_armed_groups_or_missions_without_a_domain_are_security_talks(enricher, text, language):
+    assert [kind for kind, _, _ in events(enricher, text, language)] == ["meeting"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Ministers of Togo and Ghana met in Accra on Wednesday to discuss insurance, pensions and the price of fish.", "en"),
+    ("Les ministres du Togo et du Ghana se sont réunis mercredi à Lomé pour parler de l'insertion des jeunes.", "fr"),
+    ("Los ministros de Colombia y Ecuador se reunieron el miércoles en Quito para hablar del comercio y la agricultura.", "es"),
+])
+def test_talks_on_welfare_jobs_or_farming_are_not_security_talks(enricher, text, language):
+    assert events(enricher, text, language) == []
