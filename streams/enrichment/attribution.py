@@ -12,6 +12,7 @@ from collections import Counter
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.events import EventExtractor, EventResolver
 from streams.enrichment.outlets import language_country, outlet_country, outlet_home
+from streams.enrichment.places import bare_places_country
 
 _QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de los|de las|del|de|d'|d’|des|of the|of)\s+)?")
 _OF_A_PLACE = re.compile(r"^\s*(?:du|de|d'|d’|of)\s+$")
@@ -152,7 +153,7 @@ def own_side(context: ArticleContext, other: str) -> str | None:
     """The country of a body the report takes for granted, facing ``other`` ('the Interior
     Minister met his Moroccan counterpart'): where it is written (dateline, outlet), else
     another country it names, else, as a last guess, its language's main country."""
-    candidates = [dateline_country(context), outlet_home(context.article),
+    candidates = [dateline_country(context), outlet_home(context.article), bare_places_country(context),
                   *(code for code, _ in context.country_weights.most_common()), language_country(context.article.language)]
     return next((code for code in candidates if code and code != other), None)
 

@@ -22,6 +22,7 @@ from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_ti
 from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.event_parse import relcl_filter, subject_finder
 from streams.enrichment.outlets import outlet_home
+from streams.enrichment.places import bare_places_country
 from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
 from streams.enrichment.text import Lexicons, compile_patterns, fold, load_yaml, mask
 
@@ -850,7 +851,7 @@ class EventResolver:
                 top_actors.append(mention.country)
         top_actors += [code for code, _ in context.country_weights.most_common() if code not in top_actors]
         article = context.article
-        home = outlet_home(article)
+        home = outlet_home(article) or bare_places_country(context)
         if home and home not in top_actors:
             # last of all: the side a report that names only the foreign party takes for granted
             # ('handed to Spanish police at Ezeiza airport', in a paper of Buenos Aires)

@@ -1487,3 +1487,23 @@ def test_talks_on_crimes_armed_groups_or_missions_without_a_domain_are_security_
 ])
 def test_talks_on_welfare_jobs_or_farming_are_not_security_talks(enricher, text, language):
     assert events(enricher, text, language) == []
+
+
+def test_a_side_left_implicit_is_the_country_of_the_bare_towns_the_report_names(enricher):
+    # A Dakar paper names its own towns bare, and the Gambian side by its adjective.
+    assert [(t, c) for t, c, _ in events(enricher, "Une opération conjointe menée mardi par les éléments de la zone militaire "
+                                                   "n°5 et les Forces armées gambiennes a permis la saisie de deux tonnes de "
+                                                   "chanvre près de Bignona.", "fr")] == [("joint_operation", ["GM", "SN"])]
+    # no town named: no side to add
+    assert events(enricher, "Une opération conjointe menée mardi par les éléments de la zone militaire n°5 et les Forces "
+                            "armées gambiennes a permis la saisie de deux tonnes de chanvre.", "fr") == []
+
+
+def test_a_namesake_town_far_away_or_where_the_report_s_language_is_not_spoken_adds_no_side(enricher):
+    # 'Kent' is also a city of Washington: not on the continent of the countries the report names
+    assert [(t, c) for t, c, _ in events(enricher, "Les polices française et britannique ont mené mardi une opération conjointe "
+                                                   "à Calais et dans le Kent contre les passeurs.", "fr")] == [
+        ("joint_operation", ["FR", "GB"])]
+    # 'Colombia' is also a Cuban town: a country's name is never a bare town
+    assert all("CU" not in c for _, c, _ in events(
+        enricher, "La Policía Nacional de Colombia y la Guardia Civil realizaron una operación conjunta en Algeciras.", "es"))
