@@ -674,6 +674,7 @@ class Agreement:
     roles: int = 0                   # offices of one role, not matched as one body (see ``shared_roles``)
     week: str = "unknown"            # same | differs | unknown: the week, for a report that names no day
     day_gap: int = 0                 # days between the report's day and the nearest the incident's reports name
+    more_countries: int = 0          # countries beyond a pair that the report and the incident both count
 
     def strong(self, min_agreement: float) -> bool:
         """Twice the evidence a report needs to join, named persons or agencies among it, and
@@ -694,6 +695,9 @@ class Agreement:
     def score(self) -> float:
         score = 2.0 * min(self.persons, 2) + 1.0 * min(self.organizations, 2) + 0.75 * min(self.anchors, 4)
         score += 0.5 * min(self.roles, 2)
+        # Five countries around one table on one day are rarely two meetings: the more sides two
+        # reports share, the less they need to share names (each national paper names its own minister).
+        score += 0.5 * min(self.more_countries, 3)
         if self.persons_disjoint:
             # An extradition is of one person: two extraditions of two named persons are two
             # incidents. Elsewhere reports often name different participants of one event.
@@ -750,6 +754,7 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         persons_disjoint=bool(persons and mention.persons and not shared_persons and not surnames),
         organizations=shared_agency_count(mention.agency_keys, mention.anchors, agencies, anchors),
         roles=shared_roles(mention.agency_keys, agencies, set(mention.countries) | set(state.countries)),
+        more_countries=max(0, len(set(mention.countries) & set(state.countries)) - 2),
         anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors) + surnames,
         topics=topics_agree(topics, set(mention.topics)),
         location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",

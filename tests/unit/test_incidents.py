@@ -214,6 +214,21 @@ def test_reports_that_agree_on_nothing_but_type_pair_and_date_stay_apart():
     assert len(incidents(store)) == 2
 
 
+def test_reports_of_one_five_country_meeting_naming_each_its_own_minister_are_one_incident():
+    store = IncidentStore({})
+    five = ("BJ", "GH", "NG", "TG", "CI")
+    apply(store, mention("a", countries=five, location="GH", persons=["Kwabena Asante"], anchors=["accra"]))
+    apply(store, mention("b", countries=five, location="GH", persons=["Mohammed Abubakar"], anchors=["accra"], topics=(),
+                         when=DAY + timedelta(hours=20)))
+    assert len(incidents(store)) == 1
+    # two reports of a pair, as little in common: two meetings
+    store = IncidentStore({})
+    apply(store, mention("a", countries=("GH", "TG"), location="GH", persons=["Kwabena Asante"], anchors=["accra"]))
+    apply(store, mention("b", countries=("GH", "TG"), location="GH", persons=["Komi Adjolo"], anchors=["accra"], topics=(),
+                         when=DAY + timedelta(hours=20)))
+    assert len(incidents(store)) == 2
+
+
 def test_two_extraditions_of_two_named_persons_are_two_incidents():
     store = IncidentStore({})
     apply(store, mention("a", type_="extradition", persons=["Jairo Mendoza"], anchors=["valencia"]), type_="extradition")
