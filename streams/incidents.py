@@ -111,18 +111,6 @@ def _country_lexicon():
     return shared_lexicon()
 
 
-def _country_words(text: str, countries: Iterable[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
-    """Where the text names the cooperating countries (names, demonyms, prefixes: every report of
-    the pair shares them, so they say nothing about which incident a report tells), and where it
-    names a capital, with its country: one capital in any language ('Alger', 'Algiers', 'Argel')."""
-    from streams.enrichment.countries import CAPITAL, CITY
-
-    codes = set(countries)
-    found = _country_lexicon().find(text)
-    pair = [(m.start, m.end) for m in found if m.kind not in (CAPITAL, CITY) and m.code in codes]
-    return pair, [(m.start, m.end, m.code) for m in found if m.kind == CAPITAL]
-
-
 def _is_title_case(title: str) -> bool:
     words = [w for w in _WORD.findall(title) if len(w) > 3]
     return bool(words) and sum(w[0].isupper() for w in words) > len(words) / 2
@@ -184,27 +172,40 @@ def anchor_terms(texts: Iterable[str], known_names: Iterable[str] = (), countrie
     texts = list(texts)
     credits = [credit for text in texts for credit in outlet_credits(text)]
     known = {token for name in [*known_names, *credits] for token in fold_key(name).split()}
+    pair = set(countries)
     found: dict[str, None] = {}
     for text in texts:
-        excluded, capitals = _country_words(text, countries)
-        for match in _WORD.finditer(text):
-            word = _POSSESSIVE.sub("", _ELISION.sub("", match.group(0))).strip("'’.-")
-            if not word or not word[0].isupper():
-                continue   # most words: no need to fold them
-            key = fold_key(word)
-            capital = next((code for s, e, code in capitals if s <= match.start() < e), None)
-            if capital:
-                key = f"@{capital}"   # not a word: matched exactly, never fuzzily
-            if (
-                len(key) < 3 or not word or not word[0].isupper() or key in known or key in _CALENDAR_WORDS
-                or _starts_sentence(text, match.start())
-                or any(s <= match.start() < e for s, e in excluded)
-            ):
-                continue
-            found.setdefault(key)
-        for number in figures(text, language):
+        names, numbers = _names_and_figures(text, language)
+        for key, part_of in names:
+            if key not in known and not part_of & pair:
+                found.setdefault(key)
+        for number in numbers:
             found.setdefault(number)
     return list(found)
+
+
+@lru_cache(maxsize=256)
+def _names_and_figures(text: str, language: str | None) -> tuple[tuple[tuple[str, frozenset[str]], ...], tuple[str, ...]]:
+    """A text's proper names, folded, each with the countries whose name, adjective or prefix
+    it is part of (every report of a pair shares those, so they say nothing about which of the
+    pair's incidents a report tells), a capital as its country ('Alger', 'Algiers', 'Argel' are
+    one); and its figures. Kept for the article's other events, which read the same title and lede."""
+    from streams.enrichment.countries import CAPITAL, CITY
+
+    found = _country_lexicon().find(text)
+    country_words = [(m.start, m.end, m.code) for m in found if m.kind not in (CAPITAL, CITY)]
+    capitals = [(m.start, m.end, m.code) for m in found if m.kind == CAPITAL]
+    names = []
+    for match in _WORD.finditer(text):
+        word = _POSSESSIVE.sub("", _ELISION.sub("", match.group(0))).strip("'’.-")
+        if not word or not word[0].isupper():
+            continue   # most words: no need to fold them
+        capital = next((code for s, e, code in capitals if s <= match.start() < e), None)
+        key = f"@{capital}" if capital else fold_key(word)   # a capital is no word: matched exactly, never fuzzily
+        if len(key) < 3 or key in _CALENDAR_WORDS or _starts_sentence(text, match.start()):
+            continue
+        names.append((key, frozenset(code for s, e, code in country_words if s <= match.start() < e)))
+    return tuple(names), tuple(figures(text, language))
 
 
 @lru_cache(maxsize=32)
