@@ -1,4 +1,4 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the fourteen gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the fifteen gold sets.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
 - ``incidents-dev2``: a second set, written to find where the event enrichment misses the
@@ -46,6 +46,9 @@
   the code of the dev11 rules: consolidation held, four reports' events were not found), then
   tuned on for the enrichment only (talks on security, defence or the seas named as such, the
   armed forces and their ranks, the side a report leaves implicit read from its bare towns);
+- ``incidents-dev13``: written blind after the dev12 changes, for variety (subjects, regions and
+  wordings the rules were not written for), and not tuned on yet: 0.576 end to end, 18 of 59
+  items not found, on the code it was measured on;
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
@@ -80,6 +83,7 @@ FLOORS = {
     "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
     "incidents-dev12": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.93},
+    "incidents-dev13": {"end_to_end": 0.55, "found_only": 0.80, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.72, "found_only": 0.82, "precision": 0.79},
 }
