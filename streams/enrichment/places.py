@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from streams.enrichment.context import ArticleContext
+from streams.enrichment.context import PERSON_LABELS, ArticleContext
 from streams.enrichment.text import fold
 
 MIN_POPULATION = 15_000
@@ -26,6 +26,10 @@ ALIASED_POPULATION = 250_000
 # French town, since GeoNames gives each city its names in other languages too).
 _NAMESAKE_SHARE = 0.9
 _PLACE_LABELS = ("LOC", "GPE")
+# Towns named after people ('Pedro Juan Caballero', 'Puerto Francisco de Orellana') are read
+# as persons by the models: such a span counts as a place only after a word that places
+# something in it ('en Pedro Juan Caballero', 'in San Jose'); 'detuvo a Pedro Juan' names a man.
+_IN_PLACE = re.compile(r"(?:^|\s)(?:en|in|à|au|dans|near|cerca de|près de)\s+$", re.IGNORECASE)
 # What a model's span of a place may carry around the name: 'la ville de', 'Bavet city'; in
 # lower case only ('Los Lobos' is a gang, not the Argentine town of Lobos)
 _LEADING = re.compile(r"^(?:(?:la|le|les|el|los|las|the|l['’])\s*)?(?:(?:ville|city|ciudad|town|commune|municipio)\s+(?:de|of|d['’])\s*)?")
@@ -120,7 +124,9 @@ def bare_places_country(context: ArticleContext) -> str | None:
     text = context.text
     unnamed = set()
     for start, end, label in context.entities:
-        if label not in _PLACE_LABELS or not text[start:start + 1].isupper():
+        if not text[start:start + 1].isupper():
+            continue
+        if label not in _PLACE_LABELS and not (label in PERSON_LABELS and _IN_PLACE.search(text, max(0, start - 12), start)):
             continue
         if any(s < end and start < e for s, e in country_spans):
             continue

@@ -1507,3 +1507,43 @@ def test_a_namesake_town_far_away_or_where_the_report_s_language_is_not_spoken_a
     # 'Colombia' is also a Cuban town: a country's name is never a bare town
     assert all("CU" not in c for _, c, _ in events(
         enricher, "La Policía Nacional de Colombia y la Guardia Civil realizaron una operación conjunta en Algeciras.", "es"))
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Ministers of Togo and Ghana met in Accra on Wednesday to discuss poaching and the ivory trade.", "en"),
+    ("Les ministres du Togo et du Ghana se sont réunis mercredi à Lomé pour parler des faux médicaments.", "fr"),
+    ("Los ministros de Colombia y Ecuador se reunieron el miércoles en Quito para hablar del tráfico ilícito de fauna.", "es"),
+])
+def test_talks_on_wildlife_crime_fake_medicines_or_illicit_trafficking_are_security_talks(enricher, text, language):
+    assert [kind for kind, _, _ in events(enricher, text, language)] == ["meeting"]
+
+
+@pytest.mark.parametrize("text, language", [
+    # road traffic and rare species are no crime
+    ("Les ministres du Togo et du Ghana se sont réunis mercredi à Lomé pour parler du trafic routier.", "fr"),
+    ("Los ministros de Colombia y Ecuador se reunieron el miércoles en Quito para hablar del tráfico vehicular.", "es"),
+])
+def test_talks_on_road_traffic_are_not_security_talks(enricher, text, language):
+    assert events(enricher, text, language) == []
+
+
+def test_a_commission_that_meets_in_a_headline_s_present_is_a_meeting(enricher):
+    assert [(t, c) for t, c, _ in events(enricher, "The Kenya-Uganda joint commission on defence and security meets in "
+                                                   "Kampala to discuss cattle rustling.")] == [("meeting", ["KE", "UG"])]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Des policiers togolais et ghanéens ont frappé simultanément mardi à Aflao contre un réseau de passeurs.", "fr"),
+    ("Agentes de Colombia y de Ecuador realizaron allanamientos simultáneos en Tulcán contra una red de contrabando.", "es"),
+    # a search under warrant, in Mexican Spanish, done with the other side
+    ("La FGR, en coordinación con la Fiscalía de Guatemala, cumplimentó cinco órdenes de cateo contra una red de trata.", "es"),
+])
+def test_strikes_made_at_once_by_both_sides_are_a_joint_operation(enricher, text, language):
+    assert [kind for kind, _, _ in events(enricher, text, language)] == ["joint_operation"]
+
+
+def test_a_town_named_after_a_person_places_the_report_only_after_a_locative_word(enricher):
+    # a Paraguayan paper's own border town, read by the model as a person's name
+    found = events(enricher, "La Policía Federal del Brasil y la Senad realizaron una operación conjunta en Pedro Juan "
+                             "Caballero contra el contrabando de armas.", "es")
+    assert [(t, c) for t, c, _ in found] == [("joint_operation", ["BR", "PY"])]

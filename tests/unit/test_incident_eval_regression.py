@@ -1,4 +1,4 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the fifteen gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the sixteen gold sets.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
 - ``incidents-dev2``: a second set, written to find where the event enrichment misses the
@@ -47,13 +47,18 @@
   tuned on for the enrichment only (talks on security, defence or the seas named as such, the
   armed forces and their ranks, the side a report leaves implicit read from its bare towns);
 - ``incidents-dev13``: written blind after the dev12 changes, for variety (subjects, regions and
-  wordings the rules were not written for), and not tuned on yet: 0.576 end to end, 18 of 59
-  items not found, on the code it was measured on;
+  wordings the rules were not written for): 0.576 end to end, 18 of 59 items not found, on the
+  code it was measured on; then tuned on for the enrichment (wildlife crime and fake medicines as
+  security subjects, a commission that meets, strikes made at once by both sides, words of time
+  between an arrival and its place, a town read as a person after a locative word);
+- ``incidents-dev14``: written blind after the dev13 changes had been made, and scored on them
+  before any change for it: 0.842 end to end, 0.889 found only, 4 of 66 items not found (0.842
+  and 5 on the code before the dev13 changes);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
   0.725 end to end on the code before the dev10 and dev11 rules and with them; 0.739 after the
-  dev12 changes, one more report found).
+  dev12 changes, one more report found; 0.779 after the dev13 changes).
 Floors sit just under the figures reached. "end to end" counts the reports whose event
 enrichment missed as unplaced; "found only" scores consolidation on the rest.
 """
@@ -83,9 +88,10 @@ FLOORS = {
     "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
     "incidents-dev12": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.93},
-    "incidents-dev13": {"end_to_end": 0.55, "found_only": 0.80, "precision": 0.98},
+    "incidents-dev13": {"end_to_end": 0.67, "found_only": 0.82, "precision": 0.98},
+    "incidents-dev14": {"end_to_end": 0.82, "found_only": 0.87, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
-    "incidents-heldout2": {"end_to_end": 0.72, "found_only": 0.82, "precision": 0.79},
+    "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},
 }
 
 
