@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Iterable, MutableMapping, get_args
+from typing import Any, Callable, Iterable, MutableMapping, get_args
 
 from aiokafka.partitioner import DefaultPartitioner
 from babel.core import UnknownLocaleError
@@ -248,6 +248,21 @@ def dates_the_report(text: str, start: int, end: int) -> bool:
     return bool(_REPORTED_ON.search(text, 0, start) or _REPORTED_AFTER.match(text, end))
 
 
+# The day of the crime behind the cooperation ('un commercant enleve le 21 juin', 'kidnapped on
+# Saturday', 'asesinado el 3 de mayo'; folded text): the suspects' arrest or handover came later.
+_CRIME_ON = re.compile(
+    r"\b(?:enleve|enlevee|enleves|enlevees|kidnappe|kidnappee|kidnappes|kidnapped|abducted|secuestrad[oa]s?|"
+    r"tue|tuee|tues|tuees|killed|shot dead|assassine|assassinee|assassines|murdered|asesinad[oa]s?|"
+    r"attaque|attaquee|attacked|atacad[oa]s?|braque|braquee|robbed|atracad[oa]s?|disparu|disparue|disappeared|"
+    r"desaparecid[oa]s?|commis|commise|committed|cometid[oa]s?|perpetre|perpetree|perpetrated|perpetrad[oa]s?)"
+    r"(?:\s+(?:dans la nuit du|in the night of|la noche del|le|on|el|ce|este|the))?\s+$")
+
+
+def dates_the_crime(text: str, start: int) -> bool:
+    """Whether the day named at ``start`` of a folded text is the crime's the report tells of."""
+    return bool(_CRIME_ON.search(text, max(0, start - 60), start))
+
+
 # A span of days ('du 14 au 18 aout', 'from 14 to 18 August', 'del 14 al 18 de agosto', 'between
 # Aug. 14 and 18'; folded text, MONTH standing for the language's month names): it names no
 # single day of the event ('between 10 and 20 migrants' names no span).
@@ -309,14 +324,16 @@ def _dates_pattern(language: str) -> tuple[re.Pattern, dict[str, int]] | None:
     return re.compile(rf"\b(?:{day}\s+(?:de\s+)?({names}){year}|({names})\s+{day}{year})\b"), months
 
 
-def explicit_dates(text: str, language: str) -> list[tuple[int, int, int | None]]:
-    """(month, day, year or None) of the dates a folded text writes out."""
+def explicit_dates(text: str, language: str, skip: Callable[[str, int], bool] | None = None) -> list[tuple[int, int, int | None]]:
+    """(month, day, year or None) of the dates a folded text writes out, but those ``skip`` (text, start) leaves out."""
     found = _dates_pattern(language)
     if found is None:
         return []
     pattern, months = found
     dates = []
     for m in pattern.finditer(text):
+        if skip is not None and skip(text, m.start()):
+            continue
         day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
         if 1 <= int(day) <= 31:
             dates.append((months[month], int(day), int(year) if year else None))
@@ -349,7 +366,8 @@ def event_day(texts: Iterable[str], language: str, published_at: datetime) -> da
     if found is not None:
         pattern, names = found
         for text in texts:
-            days = {names[m.group(1)] for m in pattern.finditer(text) if not dates_the_report(text, m.start(), m.end())}
+            days = {names[m.group(1)] for m in pattern.finditer(text)
+                    if not dates_the_report(text, m.start(), m.end()) and not dates_the_crime(text, m.start())}
             if len(days) == 1:
                 return latest - timedelta(days=(latest.weekday() - days.pop()) % 7)
             if days:
@@ -364,7 +382,7 @@ def event_day(texts: Iterable[str], language: str, published_at: datetime) -> da
     for text in texts:
         if names_a_span_of_days(text, language):
             return None   # an operation over several days: any of them may be another report's
-        days = {_date_up_to(month, day, year, latest) for month, day, year in explicit_dates(text, language)}
+        days = {_date_up_to(month, day, year, latest) for month, day, year in explicit_dates(text, language, dates_the_crime)}
         if len(days) == 1:
             return days.pop()   # None for a date to come: an announcement, not a report
         if days:
@@ -714,8 +732,10 @@ class Agreement:
 
 
 # Organized crime is the umbrella of every trade (drugs, arms, people, laundering): a report that
-# says only that does not contradict one that names the trade.
-UMBRELLA_TOPICS = frozenset({"organized_crime"})
+# says only that does not contradict one that names the trade. Border security says where the
+# work is done, not against what: one paper's border patrol is another's hunt for jihadists or
+# smugglers, one coastguard course is 'border security' here and 'drugs' there.
+UMBRELLA_TOPICS = frozenset({"organized_crime", "border_security"})
 
 
 # Domains that one story falls under depending on the outlet's angle: a coastguard course is

@@ -58,6 +58,21 @@ _NOT_A_PERSON_BEFORE = re.compile(
     r"\s*[«\"“‘']?\s*)$",
     re.IGNORECASE,
 )
+# A place named after a person, its kind told before the name, which the model's span may take in:
+# 'l'aéroport Félix-Houphouët-Boigny', '(el) aeropuerto Adolfo Suárez Madrid-Barajas'
+_NAMED_AFTER_A_PERSON = (
+    r"(?:a[ée]roport|aeropuerto|airport|stade|estadio|stadium|avenue|avenida|boulevard|bulevar|calle|rue|street|h[ôo]pital|"
+    r"hospital|universit[ée]|universidad|university|lyc[ée]e|colegio|escuela|[ée]cole|school|acad[ée]mie|academia|academy|"
+    r"puente|bridge|camp|campamento|caserne|cuartel|barracks)"
+)
+_PLACE_KIND_BEFORE = re.compile(rf"\b{_NAMED_AFTER_A_PERSON}\s*$", re.IGNORECASE)
+_PLACE_KIND_LEADING = re.compile(rf"^(?:(?:el|la|le|l['’]|the)\s*)?{_NAMED_AFTER_A_PERSON}\b", re.IGNORECASE)
+# A place or body named after a person, the kind told after the name: 'Jomo Kenyatta International
+# Airport', 'Kamuzu Central Hospital', 'Bomana Police Training College'
+_NOT_A_PERSON_AFTER = re.compile(
+    r"^[\s-]+(?:(?:International|Regional|Central|National|Teaching|Police|Military|Naval|Memorial)\s+)*"
+    r"(?:Airport|Stadium|Hospital|University|Barracks|College|School|Academy|Bridge|Avenue|Street|Road|Highway)\b"
+)
 # A name after the people or the kind of a place is the place's: 'residents of Foni Bintang and
 # Foni Kansala', 'les habitants de Kanel', 'vecinos de San Isidro', 'the village of Sibanor'.
 _A_PLACE_BEFORE = re.compile(
@@ -278,9 +293,11 @@ def institution_shaped(name: str) -> bool:
 
 
 def not_a_person(text: str, candidate: PersonCandidate) -> bool:
-    """A nickname, an operation's, a newspaper's or a place's name, or a name in quotes."""
+    """A nickname, an operation's, a newspaper's or a place's name (a town's, an airport's), or a name in quotes."""
     before = text[max(0, candidate.start - 40):candidate.start]
-    if _NOT_A_PERSON_BEFORE.search(before) or _A_PLACE_BEFORE.search(text[max(0, candidate.start - 80):candidate.start]):
+    if _NOT_A_PERSON_BEFORE.search(before) or _A_PLACE_BEFORE.search(text[max(0, candidate.start - 80):candidate.start]) \
+            or _PLACE_KIND_BEFORE.search(before) or _PLACE_KIND_LEADING.match(candidate.text) \
+            or _NOT_A_PERSON_AFTER.match(text, candidate.end, candidate.end + 60):
         return True
     opening = before.rstrip()[-1:]
     closing = text[candidate.end:candidate.end + 3].lstrip()[:1]

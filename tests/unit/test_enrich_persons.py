@@ -1,5 +1,7 @@
 """PersonResolver: persons from the model and honorifics, and the countries they are not."""
 
+import pytest
+
 from tests.unit.conftest import context_before
 
 
@@ -163,5 +165,16 @@ def test_a_criminal_group_is_not_a_person(enricher):
 
 def test_a_group_after_a_nationality_is_not_a_person(enricher):
     context = context_before(enricher, "persons", "Police arrested three Montenegrin Mafia Members near Sarajevo.")
+    enricher.persons.resolve(context)
+    assert context.persons == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("El detenido ha quedado a disposición judicial tras aterrizar en el aeropuerto Adolfo Suárez Madrid-Barajas.", "es"),
+    ("Le suspect a été remis aux policiers français à l'aéroport Félix-Houphouët-Boigny d'Abidjan.", "fr"),
+    ("The suspect was handed over at Jomo Kenyatta International Airport on Tuesday.", "en"),
+])
+def test_an_airport_named_after_a_person_is_not_a_person(enricher, text, language):
+    context = context_before(enricher, "persons", text, language)
     enricher.persons.resolve(context)
     assert context.persons == []

@@ -568,8 +568,16 @@ def test_neighbouring_domains_neither_agree_nor_contradict():
     # the same coastguard course: 'migration' to one outlet, 'border security' to another
     assert topics_agree({"illegal_immigration"}, {"border_security"}) == "unknown"
     assert topics_agree({"terrorism"}, {"radicalisation"}) == "unknown"
-    assert topics_agree({"border_security"}, {"drug_trafficking"}) == "disjoint"
     assert topics_agree({"terrorism"}, {"illegal_immigration"}) == "disjoint"
+
+
+def test_border_security_says_where_not_against_what_and_contradicts_no_trade():
+    # one paper's border patrol is another's hunt for jihadists; one coastguard course 'drugs' to another
+    assert topics_agree({"border_security"}, {"drug_trafficking"}) == "unknown"
+    assert topics_agree({"radicalisation"}, {"border_security"}) == "unknown"
+    assert topics_agree({"border_security", "drug_trafficking"}, {"border_security", "illegal_immigration"}) == "shared"
+    # two trades still tell two operations, whatever border they were run on
+    assert topics_agree({"border_security", "drug_trafficking"}, {"terrorism"}) == "disjoint"
 
 
 def test_a_person_one_report_names_and_another_only_writes_among_its_proper_names_is_shared():
@@ -801,7 +809,7 @@ def test_reports_of_talks_may_tell_different_items_of_the_agenda_but_an_operatio
     for type_, expected in (("meeting", 1), ("joint_operation", 2)):
         store = IncidentStore({})
         common = dict(type_=type_, countries=("MR", "SN"), location="MR", persons=["Cheikh Tidiane Ndour"])
-        apply(store, mention("a", topics=["border_security"], **common), type_=type_)
+        apply(store, mention("a", topics=["drug_trafficking"], **common), type_=type_)
         apply(store, mention("b", topics=["terrorism"], when=DAY + timedelta(hours=12), **common), type_=type_)
         assert len(incidents(store)) == expected, type_
 
@@ -891,6 +899,19 @@ def test_a_weekday_after_a_verb_of_publishing_dates_the_report_not_the_event():
                      thursday) == date(2026, 8, 14)
     # a weekday after any other verb is the event's
     assert event_day(["Les deux armées ont frappé jeudi dans la zone des trois frontières."], "fr", thursday) == date(2026, 8, 20)
+
+
+def test_the_day_of_the_crime_behind_the_cooperation_is_not_the_event_s():
+    friday = datetime(2026, 7, 3, 9, tzinfo=timezone.utc)
+    # the kidnapping is weeks old; the arrest the tip-off led to is undated
+    assert event_day(["Trois ravisseurs d'un commerçant enlevé le 21 juin dernier ont été interpellés au Nigeria."], "fr",
+                     friday) is None
+    assert event_day(["Police arrested two men over a trader kidnapped on Saturday, acting on a tip-off from Benin."], "en",
+                     friday) is None
+    assert event_day(["Detuvieron a los autores del crimen de un comerciante asesinado el 3 de junio."], "es", friday) is None
+    # the arrest's own day still tells
+    assert event_day(["Trois ravisseurs d'un commerçant enlevé le 21 juin ont été interpellés mardi."], "fr",
+                     friday) == date(2026, 6, 30)
 
 
 def test_a_span_of_days_names_no_single_day_of_the_event():
