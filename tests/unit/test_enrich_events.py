@@ -1547,3 +1547,25 @@ def test_a_town_named_after_a_person_places_the_report_only_after_a_locative_wor
     found = events(enricher, "La Policía Federal del Brasil y la Senad realizaron una operación conjunta en Pedro Juan "
                              "Caballero contra el contrabando de armas.", "es")
     assert [(t, c) for t, c, _ in found] == [("joint_operation", ["BR", "PY"])]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Forty Ghanaian police officers graduated from a six-week investigation course delivered by Togolese instructors.", "en"),
+    ("Des gendarmes togolais et ghanéens ont suivi à Lomé un cours de police scientifique.", "fr"),
+    ("Policías de Ecuador y de Colombia participaron en Quito en un curso sobre lavado de activos.", "es"),
+])
+def test_a_course_or_a_graduation_is_training(enricher, text, language):
+    assert [kind for kind, _, _ in events(enricher, text, language)] == ["training"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Au cours de l'opération, les polices togolaise et ghanéenne ont saisi deux tonnes de cannabis.", "fr"),
+    ("In the course of the raids, Ghanaian and Togolese police seized two tonnes of cannabis.", "en"),
+])
+def test_during_is_no_course(enricher, text, language):
+    assert "training" not in [kind for kind, _, _ in events(enricher, text, language)]
+
+
+def test_bandits_and_stolen_cattle_make_a_security_report(enricher):
+    text = "Leaders said a joint operation by Kenyan and Ugandan forces had recovered 300 stolen cattle after bandit attacks."
+    assert [(t, c) for t, c, _ in events(enricher, text)] == [("joint_operation", ["KE", "UG"])]

@@ -55,7 +55,7 @@
   before any change for it: 0.842 end to end, 0.889 found only, 4 of 66 items not found (0.842
   and 5 on the code before the dev13 changes); then tuned on for consolidation (a place named after
   a person is no person, border security contradicts no trade, the day of the crime behind a
-  tip-off is not the tip-off's);
+  tip-off is not the tip-off's; a course and its graduation, bandits and stolen cattle);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
@@ -91,7 +91,7 @@ FLOORS = {
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
     "incidents-dev12": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.93},
     "incidents-dev13": {"end_to_end": 0.67, "found_only": 0.82, "precision": 0.98},
-    "incidents-dev14": {"end_to_end": 0.90, "found_only": 0.95, "precision": 0.98},
+    "incidents-dev14": {"end_to_end": 0.93, "found_only": 0.95, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},
 }
