@@ -391,8 +391,9 @@ class EventExtractor:
         executed = self.lex.executed.search(fs) if "executed" in fs else None
         if executed:
             return [Trigger("agreement", executed.start(), executed.end(), "strong")]
-        for instrument in self.lex.instruments.finditer(fs) if "instrument" in fs or "entendimiento" in fs else ():
-            # the signing told with the text, a few words from it ('l'instrument, paraphé à Rabat', 'signed an instrument')
+        for instrument in self.lex.instruments.finditer(fs) if self.lex.signing.search(fs) else ():
+            # the signing told with the text, a few words from it ('l'instrument, paraphé à Rabat', 'signed an
+            # instrument', 'le texte, paraphé vendredi')
             if self.lex.signing.search(_words_window(fs, instrument.start(), instrument.end(), 3)):
                 return [Trigger("agreement", instrument.start(), instrument.end(), "strong")]
         return []
@@ -548,7 +549,7 @@ class EventExtractor:
         at = (sentence.start + trigger.start, sentence.start + trigger.end)
         actors = self._actors(trigger, sentence, fs, discourse)
         if trigger.kind == "travel":
-            return self._travels(trigger, sentence, actors)
+            return self._travels(trigger, sentence, actors, discourse)
         parties = self._parties(trigger, sentence, fs, actors, discourse, previous, position)
         if parties is None:
             return []
@@ -655,9 +656,12 @@ class EventExtractor:
         return countries | {others[0]} if countries and others else None
 
     @staticmethod
-    def _travels(trigger: Trigger, sentence: SentenceView, actors: list[Actor]) -> list[Event]:
+    def _travels(trigger: Trigger, sentence: SentenceView, actors: list[Actor], discourse: Discourse | None = None) -> list[Event]:
         """An official arriving somewhere, or touring places: one visit to each place reached,
-        by the one country whose official the sentence names."""
+        by the one country whose official the sentence names; or, when it names a person but no
+        body before the movement, by the other of the report's two parties ('el ministro
+        Valenzuela llegó este martes a Lima, donde se reunió con el ministro peruano', in a report
+        on Chile and Peru)."""
         trigger_start = sentence.start + trigger.start
         visitors = {a.code for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination)}
         if len(visitors) > 1:
@@ -665,13 +669,17 @@ class EventExtractor:
             # visited ('se desplazo a Tripoli para supervisar el centro de la guardia costera libia')
             visitors = {a.code for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination)
                         and a.start < trigger_start}
+        reached = [a.code for a in actors if a.source == "country" and a.start > trigger_start
+                   and (a.locative or a.destination or a.kind in (CAPITAL, CITY))]
+        named_before = any(a.start < trigger_start for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination))
+        if not named_before and discourse is not None and len(discourse.main_pair) == 2 and len(set(reached)) == 1 \
+                and reached[0] in discourse.main_pair and any(start < trigger_start for start, _, _ in sentence.persons):
+            # the bodies named after the movement are the hosts it reached ('llegó a Lima, donde se reunió con el ministro peruano')
+            visitors = set(discourse.main_pair) - {reached[0]}
         if len(visitors) != 1:
             return []
         visitor = next(iter(visitors))
-        places = dict.fromkeys(   # the places named after the movement: 'arrived in X', 'tour from X to Y via Z'
-            a.code for a in actors if a.source == "country" and a.code != visitor and a.start > trigger_start
-            and (a.locative or a.destination or a.kind in (CAPITAL, CITY))
-        )
+        places = dict.fromkeys(code for code in reached if code != visitor)   # 'arrived in X', 'tour from X to Y via Z'
         return [
             Event(type="visit", countries={visitor, place}, location=place, location_fixed=True, evidence=sentence.text,
                   trigger=sentence.text[trigger.start:trigger.end], persons=[name for _, _, name in sentence.persons],

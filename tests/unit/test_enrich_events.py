@@ -1569,3 +1569,23 @@ def test_during_is_no_course(enricher, text, language):
 def test_bandits_and_stolen_cattle_make_a_security_report(enricher):
     text = "Leaders said a joint operation by Kenyan and Ugandan forces had recovered 300 stolen cattle after bandit attacks."
     assert [(t, c) for t, c, _ in events(enricher, text)] == [("joint_operation", ["KE", "UG"])]
+
+
+def test_a_text_initialled_between_two_capitals_is_an_agreement(enricher):
+    text = ("Le vol de bétail fait l'objet d'un nouvel accord entre le Ghana et le Togo. Le texte, paraphé vendredi à Aflao, "
+            "prévoit des patrouilles coordonnées.")
+    assert [(t, c) for t, c, _ in events(enricher, text, "fr")] == [("agreement", ["GH", "TG"])]
+    # a text read out or published is no agreement
+    text = ("Le vol de bétail inquiète le Ghana et le Togo. Le texte, publié vendredi à Aflao, "
+            "appelle à des patrouilles.")
+    assert events(enricher, text, "fr") == []
+
+
+def test_a_minister_named_by_name_arriving_in_the_other_party_s_capital_is_a_visit(enricher):
+    text = ("Chile y Perú refuerzan su lucha contra el crimen organizado. Rodrigo Valenzuela llegó este martes a Lima, donde "
+            "se reunió con su homólogo peruano, Carlos Malpartida.")
+    found = [(t, c) for t, c, _ in events(enricher, text, "es")]
+    assert ("visit", ["CL", "PE"]) in found
+    # the host's own minister arriving home is no visit
+    text = "Chile y Perú refuerzan su lucha contra el crimen organizado. El ministro del Interior peruano llegó este martes a Lima."
+    assert "visit" not in [t for t, _, _ in events(enricher, text, "es")]

@@ -50,7 +50,8 @@
   wordings the rules were not written for): 0.576 end to end, 18 of 59 items not found, on the
   code it was measured on; then tuned on for the enrichment (wildlife crime and fake medicines as
   security subjects, a commission that meets, strikes made at once by both sides, words of time
-  between an arrival and its place, a town read as a person after a locative word);
+  between an arrival and its place, a town read as a person after a locative word, a text initialled,
+  a minister named by name arriving in the other party's capital);
 - ``incidents-dev14``: written blind after the dev13 changes had been made, and scored on them
   before any change for it: 0.842 end to end, 0.889 found only, 4 of 66 items not found (0.842
   and 5 on the code before the dev13 changes); then tuned on for consolidation (a place named after
@@ -90,7 +91,7 @@ FLOORS = {
     "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
     "incidents-dev12": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.93},
-    "incidents-dev13": {"end_to_end": 0.67, "found_only": 0.82, "precision": 0.98},
+    "incidents-dev13": {"end_to_end": 0.71, "found_only": 0.83, "precision": 0.98},
     "incidents-dev14": {"end_to_end": 0.93, "found_only": 0.95, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},
