@@ -66,6 +66,18 @@ _PARTNER_GAP = _body_gap(r"autorites|authorities|autoridades|police|policia|poli
 # a country's possessive before its body ("Morocco's DGST", "Spain's Civil Guard")
 _POSSESSIVE = re.compile(r"[\w-]+(?:\s[\w-]+)?'s\s+(?:(?:domestic|national|foreign|internal|external|own)\s+)?")
 # words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
+# Words that describe a noun, as opposed to those that start another phrase ('patrouille maritime
+# commune', not 'patrouille dans la commune'): no article, preposition or auxiliary.
+_NOT_DESCRIBING = (r"(?:(?:de|du|des|la|le|les|dans|en|a|au|aux|sur|par|pour|avec|contre|del|el|los|las|con|por|para|y|et|and|"
+                   r"of|the|in|on|at|to|entre|between|que|qui|from|with|against|by|was|were|has|have|an|se|sont|est|ha|han)"
+                   r"(?![\w'-])|[ld]')")
+
+
+def _describing(most: int) -> str:
+    """At most ``most`` describing words between two (see _NOT_DESCRIBING)."""
+    return rf"(?:\s+(?!{_NOT_DESCRIBING})[\w'-]+){{0,{most}}}\s+"
+
+
 _TIME_GAP = re.compile(r"(?:\s*(?:ce|cet|cette|este|esta|on|des|this|last|el|le|por|la|in|the|hier|ayer|hoy|matin|soir|apres-midi|morning|"
                        r"afternoon|evening|manana|tarde|noche|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|"
                        r"jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?!\w))*")
@@ -145,6 +157,11 @@ class EventLexicon:
         noun = patterns("joint_operation", "compound_nouns").pattern
         # the noun, at most one word between ('police'), then the compound, or the compound first
         self.compound_operation = re.compile(rf"(?:{noun})(?:\s+[\w']+)?\s+{compound}|{compound}(?:\s+[\w']+)?\s+(?:{noun})")
+        joint = spec["joint_operation"]
+        activity = compile_patterns(joint["joint_nouns"]).pattern
+        self.joint_activity = re.compile(
+            rf"(?:{activity}){_describing(3)}(?:{compile_patterns(joint['joint_after']).pattern})"
+            rf"|(?:{compile_patterns(joint['joint_before']).pattern}){_describing(1)}(?:{activity})")
         self.equipment = patterns("training", "equipment")
         self.preparing = patterns("meeting", "preparing")
         self.summit = patterns("meeting", "summit")
@@ -342,7 +359,10 @@ class EventExtractor:
             # named first, then, within fourteen words, an operation done
             if _PARTNER_GAP.match(folded_sentence, match.end()).end() in country_names:
                 after = " ".join(first_words(folded_sentence, match.end(), 16))
-                if self.lex.coordinated_doing.search(after) and self.lex.operation_nouns.search(after):
+                # the verb may come first ('ont conduit, en synergie avec l'armee senegalaise, une operation')
+                before = " ".join(last_words(folded_sentence, match.start(), 4))
+                if (self.lex.coordinated_doing.search(after) or self.lex.coordinated_doing.search(before)) \
+                        and self.lex.operation_nouns.search(after):
                     found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
         for match in self.lex.came_from.finditer(folded_sentence) if " from " in folded_sentence or " de" in folded_sentence else ():
             # 'the warning had come from Rabat', 'l'alerte provenait des services marocains': the giver just after
@@ -364,6 +384,8 @@ class EventExtractor:
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
             if gap.end() > match.end() and (gap.end() in country_names or gap.end() in persons):
                 found.append(Trigger("meeting", match.start(), match.end(), "strong"))
+        for match in self.lex.joint_activity.finditer(folded_sentence):
+            found.append(Trigger("joint_operation", match.start(), match.end(), "weak"))
         # the compound ('operation franco-espagnole') has a hyphen, which most sentences lack
         for match in self.lex.compound_operation.finditer(folded_sentence) if "-" in folded_sentence else ():
             found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))

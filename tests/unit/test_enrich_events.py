@@ -1589,3 +1589,26 @@ def test_a_minister_named_by_name_arriving_in_the_other_party_s_capital_is_a_vis
     # the host's own minister arriving home is no visit
     text = "Chile y Perú refuerzan su lucha contra el crimen organizado. El ministro del Interior peruano llegó este martes a Lima."
     assert "visit" not in [t for t, _, _ in events(enricher, text, "es")]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Les marines philippine et indonésienne ont achevé lundi une patrouille maritime coordonnée contre la piraterie.", "fr"),
+    ("Un operativo binacional de Honduras y Guatemala destruyó una narcopista en la frontera.", "es"),
+    ("The Philippine and Indonesian navies wrapped up a coordinated naval patrol against piracy.", "en"),
+    # the verb before the partner, the operation after it
+    ("Les forces maliennes ont conduit, en synergie avec l'armée sénégalaise, une opération contre l'orpaillage illégal.", "fr"),
+])
+def test_an_activity_an_adjective_tells_joint_is_a_joint_operation(enricher, text, language):
+    assert [kind for kind, _, _ in events(enricher, text, language)] == ["joint_operation"]
+
+
+@pytest.mark.parametrize("text, language", [
+    # the municipality, not a common patrol
+    ("Les polices togolaise et ghanéenne ont mené une patrouille dans la commune de Kpendjal contre les passeurs.", "fr"),
+    # cooperation described as operational is no operation
+    ("La coopération opérationnelle bilatérale entre la police française et la police marocaine contre le terrorisme est ancienne.", "fr"),
+    # a plan: the sentence names neither side
+    ("The two forces agreed to conduct coordinated patrols along the border with India and Bangladesh.", "en"),
+])
+def test_a_place_a_plan_or_an_adjective_of_cooperation_is_no_joint_activity(enricher, text, language):
+    assert "joint_operation" not in [kind for kind, _, _ in events(enricher, text, language)]

@@ -1,4 +1,4 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the sixteen gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on the seventeen gold sets.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
 - ``incidents-dev2``: a second set, written to find where the event enrichment misses the
@@ -57,6 +57,11 @@
   and 5 on the code before the dev13 changes); then tuned on for consolidation (a place named after
   a person is no person, border security contradicts no trade, the day of the crime behind a
   tip-off is not the tip-off's; a course and its graduation, bandits and stolen cattle);
+- ``incidents-dev15``: written blind after the dev14 changes had been made and scored on them
+  before any change for it: 0.779 end to end, 0.984 found only, 10 of 68 items not found (the
+  same figures as on the code before the dev13 changes: those changes found nothing more in it);
+  then tuned on for the enrichment (an activity an adjective tells joint, 'en synergie avec', navies
+  and narcotics as security words);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
@@ -93,6 +98,7 @@ FLOORS = {
     "incidents-dev12": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.93},
     "incidents-dev13": {"end_to_end": 0.71, "found_only": 0.83, "precision": 0.98},
     "incidents-dev14": {"end_to_end": 0.93, "found_only": 0.95, "precision": 0.98},
+    "incidents-dev15": {"end_to_end": 0.78, "found_only": 0.87, "precision": 0.80},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},
 }
