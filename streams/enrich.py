@@ -20,6 +20,7 @@ from streams.enrichment.institutions import InstitutionResolver
 from streams.enrichment.ministries import MinistryFinder, MinistryResolver
 from streams.enrichment.organizations import OrganizationBuilder
 from streams.enrichment.persons import PersonResolver
+from streams.enrichment.outlets import outlet_gazetteer
 from streams.enrichment.places import places_version, towns_of_countries
 from streams.enrichment.pipelines import Pipelines, model_entities
 from streams.enrichment.topic_tags import TopicResolver
@@ -61,7 +62,8 @@ class Enricher:
         towns_of_countries()   # read now, not while the first article waits
         self.version = (
             f"agencies:{agencies.version};countries:{countries.version};"
-            f"ministries:{ministries.version};topics:{topics.version};events:{events.version};places:{places_version()}"
+            f"ministries:{ministries.version};topics:{topics.version};events:{events.version};places:{places_version()};"
+            f"outlets:{outlet_gazetteer().version}"
         )
 
     def pipeline(self, language: str):

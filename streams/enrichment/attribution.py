@@ -151,11 +151,16 @@ def dateline_country(context: ArticleContext) -> str | None:
 
 def own_side(context: ArticleContext, other: str) -> str | None:
     """The country of a body the report takes for granted, facing ``other`` ('the Interior
-    Minister met his Moroccan counterpart'): where it is written (dateline, outlet), else
-    another country it names, else, as a last guess, its language's main country."""
-    candidates = [dateline_country(context), outlet_home(context.article), bare_places_country(context),
-                  *(code for code, _ in context.country_weights.most_common()), language_country(context.article.language)]
-    return next((code for code in candidates if code and code != other), None)
+    Minister met his Moroccan counterpart'): where it is written (dateline, the outlet's
+    country-code domain), else another country it names (an Argentine paper's Madrid desk
+    writes of Spain's minister), else its outlet's country by name (see ``source_name_country``),
+    the country of its bare towns, and, as a last guess, its language's main country."""
+    # each guess is made only when the ones before it gave nothing (the bare towns are a scan of the article)
+    guesses = (lambda: dateline_country(context), lambda: outlet_country(context.article.url),
+               *(lambda code=code: code for code, _ in context.country_weights.most_common()),
+               lambda: outlet_home(context.article), lambda: bare_places_country(context),
+               lambda: language_country(context.article.language))
+    return next((code for guess in guesses if (code := guess()) and code != other), None)
 
 
 def article_home(context: ArticleContext) -> str | None:

@@ -21,8 +21,8 @@ from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, Art
 from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_time
 from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.event_parse import relcl_filter, subject_finder
-from streams.enrichment.outlets import outlet_home
-from streams.enrichment.places import bare_places_country
+from streams.enrichment.outlets import outlet_home, source_name_country
+from streams.enrichment.places import bare_places_country, countries as country_facts
 from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
 from streams.enrichment.text import Lexicons, compile_patterns, fold, load_yaml, mask
 
@@ -827,6 +827,18 @@ def main_pair(weights, top_actors: list[str]) -> set[str]:
     return set(top_actors[:2])
 
 
+def listed_home_nearby(context: ArticleContext) -> str | None:
+    """The country the outlet gazetteer gives the report's outlet, as the side it takes for granted
+    when it names only the foreign party: only when that country lies on the continent of a country
+    the report names (a national paper also writes of faraway courts and trials that concern its
+    country in nothing; its bodies, unqualified, still take its country, see attribution.own_side)."""
+    home = source_name_country(context.article.source)
+    facts = country_facts()
+    if home not in facts:
+        return None
+    return home if any(facts[m.code].continent == facts[home].continent for m in context.countries if m.code in facts) else None
+
+
 class EventResolver:
     def __init__(self, lexicon: EventLexicon, agencies: AgencyGazetteer) -> None:
         self.lexicon = lexicon
@@ -881,7 +893,7 @@ class EventResolver:
                 top_actors.append(mention.country)
         top_actors += [code for code, _ in context.country_weights.most_common() if code not in top_actors]
         article = context.article
-        home = outlet_home(article) or bare_places_country(context)
+        home = outlet_home(article, listed=False) or listed_home_nearby(context) or bare_places_country(context)
         if home and home not in top_actors:
             # last of all: the side a report that names only the foreign party takes for granted
             # ('handed to Spanish police at Ezeiza airport', in a paper of Buenos Aires)

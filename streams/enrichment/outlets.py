@@ -5,6 +5,8 @@ takes for granted when it never names it."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlparse
 
 import pycountry
@@ -12,6 +14,7 @@ from babel.core import get_global
 
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME
 from streams.enrichment.countries import shared_lexicon
+from streams.enrichment.text import fold, load_yaml
 
 # Country-code domains used as generic ones: they say where the outlet is only under a
 # second-level domain ('eltiempo.com.co', not 'news.co').
@@ -44,12 +47,71 @@ _COUNTRY_SUFFIX = re.compile(r"[-_]([a-z]{2})$")
 _EDITION_SUFFIXES = frozenset({"ar", "fr", "es", "pt", "de", "it", "ru", "tr"})
 
 
-def source_name_country(source: str | None) -> str | None:
-    """The country of the one place an outlet's name carries ('buenos-aires-diario' -> AR,
-    'dakar-wire' -> SN, 'dutch-news-digest' -> NL): outlets are often named after their city;
-    else the country code its id ends with ('le-soleil-sn' -> SN)."""
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_DOMAIN = re.compile(r"^(?:www\.)?|(?:\.[a-z]{2,6})+$")
+
+
+def _outlet_key(name: str) -> str:
+    """An outlet's name as its feed id or masthead may write it, reduced to letters and digits:
+    'L'Essor', 'l-essor' and 'lessor' meet."""
+    return re.sub(r"[^a-z0-9]", "", fold(name))
+
+
+@dataclass(frozen=True)
+class OutletGazetteer:
+    version: str
+    homes: dict[str, str]        # outlet key -> its country, for names of one country's outlets only
+    unplaced: frozenset[str]     # worldwide outlets, and names outlets of several countries share
+
+
+@lru_cache(maxsize=1)
+def outlet_gazetteer() -> OutletGazetteer:
+    """schemas/gazetteer/outlets.yaml: a name listed under two countries ('La Nación') or as
+    international ('AFP') places no report."""
+    data = load_yaml("outlets.yaml")
+    countries_of: dict[str, set[str]] = {}
+    for code, names in data["outlets"].items():
+        for name in names:
+            countries_of.setdefault(_outlet_key(name), set()).add(code)
+    international = {_outlet_key(name) for name in data.get("international") or ()}
+    homes = {key: codes.pop() for key, codes in countries_of.items() if len(codes) == 1 and key not in international}
+    unplaced = international | {key for key, codes in countries_of.items() if len(codes) > 1}
+    return OutletGazetteer(str(data["version"]), homes, frozenset(unplaced - {""}))
+
+
+def gazetteer_outlet_country(source: str) -> tuple[bool, str | None]:
+    """(known, country) of an outlet the gazetteer lists, its feed id with or without an
+    edition's or a country's suffix ('new-vision', 'le-soleil-sn', 'hespress-fr')."""
+    gazetteer = outlet_gazetteer()
+    keys = [_outlet_key(source)]
+    suffix = _COUNTRY_SUFFIX.search(source)
+    if suffix:
+        keys.append(_outlet_key(source[:suffix.start()]))
+    # what a feed writes around the name: its city or the wire it carries ('El País (Cali)',
+    # 'maliweb.net (AFP)'), its domain ('lematin.ma', 'www.infobae.com')
+    bare = _ASIDE.sub("", source).strip()
+    keys += [_outlet_key(bare), _outlet_key(_DOMAIN.sub("", bare))]
+    for key in keys:
+        if key in gazetteer.homes:
+            return True, gazetteer.homes[key]
+        if key in gazetteer.unplaced:
+            return True, None
+    return False, None
+
+
+def source_name_country(source: str | None, *, listed: bool = True) -> str | None:
+    """The country of an outlet the gazetteer lists ('new-vision' -> UG; none for a wire or a name
+    several countries' outlets share); else of the one place an outlet's name carries
+    ('buenos-aires-diario' -> AR, 'dakar-wire' -> SN, 'dutch-news-digest' -> NL): outlets are
+    often named after their city; else the country code its id ends with ('le-soleil-sn' -> SN)."""
     if not source:
         return None
+    known, country = gazetteer_outlet_country(source) if listed else (False, None)
+    if known:
+        suffix = _COUNTRY_SUFFIX.search(source)
+        if country is None and suffix and suffix.group(1) not in _EDITION_SUFFIXES and _outlet_key(source[:suffix.start()]) in outlet_gazetteer().unplaced:
+            return _country_of_code(suffix.group(1))   # 'la-nacion-cr': a shared name, placed by its code
+        return country
     name = re.sub(r"[-_.]+", " ", source).title()   # the lexicon wants capitals: 'Paris', not 'paris'
     codes = {m.code for m in shared_lexicon().find(name) if m.kind in (NAME, DEMONYM, CAPITAL, CITY)}
     if len(codes) == 1:
@@ -60,9 +122,10 @@ def source_name_country(source: str | None) -> str | None:
     return _country_of_code(suffix.group(1))
 
 
-def outlet_home(article) -> str | None:
-    """The outlet's country: its country-code domain, else the place its name carries."""
-    return outlet_country(article.url) or source_name_country(article.source)
+def outlet_home(article, *, listed: bool = True) -> str | None:
+    """The outlet's country: its country-code domain, else its name (``listed``: looked up in the
+    outlet gazetteer first, see ``source_name_country``)."""
+    return outlet_country(article.url) or source_name_country(article.source, listed=listed)
 
 
 # English is the wires' and many countries' language: it tells nothing of its reader's country.

@@ -107,10 +107,34 @@ def test_an_outlet_named_after_its_city_or_nationality_has_its_country():
     assert (source_name_country("aps-sn"), source_name_country("el-universal-mx"), source_name_country("bbc_uk")) == ("SN", "MX", "GB")
     # not a country code, a language edition, a language in brackets, or a place that says otherwise
     assert source_name_country("news-xx") is None and source_name_country("aljazeera-ar") is None
-    assert source_name_country("hespress-fr") is None and source_name_country("europa-press-es") is None
+    assert source_name_country("sahara-news-fr") is None and source_name_country("iberia-press-es") is None
+    # an edition of an outlet the gazetteer lists is that outlet's
+    assert source_name_country("hespress-fr") == "MA" and source_name_country("europa-press-es") == "ES"
     assert source_name_country("allAfrica (fr)") is None and source_name_country("dakar-wire-fr") == "SN"
 
 
 def test_a_languages_country_is_the_likely_one_cldr_gives_except_for_english():
     assert (language_country("es"), language_country("fr"), language_country("de")) == ("ES", "FR", "DE")
     assert language_country("en") is None and language_country(None) is None
+
+
+def test_an_outlet_the_gazetteer_lists_has_its_country_unless_several_share_its_name(monkeypatch):
+    from streams.enrichment import outlets
+    gazetteer = outlets.OutletGazetteer("test", {"newvision": "UG", "lessor": "ML"}, frozenset({"lanacion", "afp"}))
+    monkeypatch.setattr(outlets, "outlet_gazetteer", lambda: gazetteer)
+    # however the feed id writes the name
+    assert (source_name_country("new-vision"), source_name_country("L'Essor"), source_name_country("l_essor")) == ("UG", "ML", "ML")
+    # a name outlets of several countries share, a wire: no country, not even a guess from a place in the name
+    assert source_name_country("la-nacion") is None and source_name_country("afp") is None
+    # a shared name placed by the country code its feed id ends with
+    assert source_name_country("la-nacion-cr") == "CR"
+    # an outlet the gazetteer does not list: the place its name carries
+    assert source_name_country("dakar-wire") == "SN"
+
+
+def test_the_outlet_gazetteer_lists_countries_by_their_codes_and_leaves_shared_names_unplaced():
+    from streams.enrichment.outlets import outlet_gazetteer
+    gazetteer = outlet_gazetteer()
+    assert len(gazetteer.homes) > 500
+    assert all(len(code) == 2 and code.isupper() for code in gazetteer.homes.values())
+    assert not set(gazetteer.homes) & gazetteer.unplaced

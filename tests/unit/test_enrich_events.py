@@ -1612,3 +1612,23 @@ def test_an_activity_an_adjective_tells_joint_is_a_joint_operation(enricher, tex
 ])
 def test_a_place_a_plan_or_an_adjective_of_cooperation_is_no_joint_activity(enricher, text, language):
     assert "joint_operation" not in [kind for kind, _, _ in events(enricher, text, language)]
+
+
+def outlet_events(enricher, source, text, language="en"):
+    article = make_article("Note", text, language).model_copy(update={"source": source})
+    return [(e.type, sorted(e.countries)) for e in enricher.enrich_many([article])[0].events]
+
+
+def test_a_listed_outlet_is_the_side_its_report_takes_for_granted_near_home(enricher):
+    # a Kampala paper: 'the Government' is Uganda's
+    text = "Government has today signed a memorandum of understanding with Kenya to curb cattle rustling along the border."
+    assert outlet_events(enricher, "new-vision", text) == [("agreement", ["KE", "UG"])]
+    # a name outlets of several countries share places nothing
+    assert outlet_events(enricher, "the-standard", text) == []
+
+
+def test_a_listed_outlet_far_from_the_countries_its_report_names_is_no_party(enricher):
+    # a Buenos Aires site's Madrid desk on a Spanish court: Argentina has no part in it
+    text = ("La Audiencia Nacional ha condenado a dos hombres por difundir propaganda yihadista en reuniones presenciales "
+            "en Melilla, España.")
+    assert all("AR" not in countries for _, countries in outlet_events(enricher, "infobae", text, "es"))

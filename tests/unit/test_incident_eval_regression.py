@@ -61,7 +61,8 @@
   before any change for it: 0.779 end to end, 0.984 found only, 10 of 68 items not found (the
   same figures as on the code before the dev13 changes: those changes found nothing more in it);
   then tuned on for the enrichment (an activity an adjective tells joint, 'en synergie avec', navies
-  and narcotics as security words);
+  and narcotics as security words); 0.854 end to end with the outlet gazetteer (written blind, from
+  general knowledge) placing the outlets that leave their own side implicit;
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
@@ -96,9 +97,9 @@ FLOORS = {
     "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
     "incidents-dev12": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.93},
-    "incidents-dev13": {"end_to_end": 0.71, "found_only": 0.83, "precision": 0.98},
+    "incidents-dev13": {"end_to_end": 0.79, "found_only": 0.86, "precision": 0.98},
     "incidents-dev14": {"end_to_end": 0.93, "found_only": 0.95, "precision": 0.98},
-    "incidents-dev15": {"end_to_end": 0.78, "found_only": 0.87, "precision": 0.80},
+    "incidents-dev15": {"end_to_end": 0.83, "found_only": 0.88, "precision": 0.82},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},
 }
