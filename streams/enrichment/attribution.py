@@ -155,12 +155,15 @@ def own_side(context: ArticleContext, other: str) -> str | None:
     country-code domain), else another country it names (an Argentine paper's Madrid desk
     writes of Spain's minister), else its outlet's country by name (see ``source_name_country``),
     the country of its bare towns, and, as a last guess, its language's main country."""
-    # each guess is made only when the ones before it gave nothing (the bare towns are a scan of the article)
-    guesses = (lambda: dateline_country(context), lambda: outlet_country(context.article.url),
-               *(lambda code=code: code for code, _ in context.country_weights.most_common()),
-               lambda: outlet_home(context.article), lambda: bare_places_country(context),
-               lambda: language_country(context.article.language))
-    return next((code for guess in guesses if (code := guess()) and code != other), None)
+    def guesses():   # each made only when the ones before it gave nothing (the bare towns are a scan of the article)
+        yield dateline_country(context)
+        yield outlet_country(context.article.url)
+        yield from (code for code, _ in context.country_weights.most_common())
+        yield outlet_home(context.article)
+        yield bare_places_country(context)
+        yield language_country(context.article.language)
+
+    return next((code for code in guesses() if code and code != other), None)
 
 
 def article_home(context: ArticleContext) -> str | None:

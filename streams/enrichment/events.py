@@ -65,7 +65,6 @@ _PARTNER_GAP = _body_gap(r"autorites|authorities|autoridades|police|policia|poli
                          r"troops|tropas|troupes|soldiers|soldados|soldats|unidades|units|unites|gendarmerie|gendarmeria|guardia|garde")
 # a country's possessive before its body ("Morocco's DGST", "Spain's Civil Guard")
 _POSSESSIVE = re.compile(r"[\w-]+(?:\s[\w-]+)?'s\s+(?:(?:domestic|national|foreign|internal|external|own)\s+)?")
-# words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
 # Words that describe a noun, as opposed to those that start another phrase ('patrouille maritime
 # commune', not 'patrouille dans la commune'): no article, preposition or auxiliary.
 _NOT_DESCRIBING = (r"(?:(?:de|du|des|la|le|les|dans|en|a|au|aux|sur|par|pour|avec|contre|del|el|los|las|con|por|para|y|et|and|"
@@ -78,6 +77,7 @@ def _describing(most: int) -> str:
     return rf"(?:\s+(?!{_NOT_DESCRIBING})[\w'-]+){{0,{most}}}\s+"
 
 
+# words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
 _TIME_GAP = re.compile(r"(?:\s*(?:ce|cet|cette|este|esta|on|des|this|last|el|le|por|la|in|the|hier|ayer|hoy|matin|soir|apres-midi|morning|"
                        r"afternoon|evening|manana|tarde|noche|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|"
                        r"jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?!\w))*")
@@ -685,15 +685,15 @@ class EventExtractor:
         Valenzuela llegó este martes a Lima, donde se reunió con el ministro peruano', in a report
         on Chile and Peru)."""
         trigger_start = sentence.start + trigger.start
-        visitors = {a.code for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination)}
+        bodies = [a for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination)]
+        # the one who travels is named before the movement; a body named after it is what was
+        # visited ('se desplazo a Tripoli para supervisar el centro de la guardia costera libia')
+        named_before = {a.code for a in bodies if a.start < trigger_start}
+        visitors = {a.code for a in bodies}
         if len(visitors) > 1:
-            # the one who travels is named before the movement; a body named after it is what was
-            # visited ('se desplazo a Tripoli para supervisar el centro de la guardia costera libia')
-            visitors = {a.code for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination)
-                        and a.start < trigger_start}
+            visitors = named_before
         reached = [a.code for a in actors if a.source == "country" and a.start > trigger_start
                    and (a.locative or a.destination or a.kind in (CAPITAL, CITY))]
-        named_before = any(a.start < trigger_start for a in actors if a.source in ("agency", "ministry") and not (a.locative or a.destination))
         if not named_before and discourse is not None and len(discourse.main_pair) == 2 and len(set(reached)) == 1 \
                 and reached[0] in discourse.main_pair and any(start < trigger_start for start, _, _ in sentence.persons):
             # the bodies named after the movement are the hosts it reached ('llegó a Lima, donde se reunió con el ministro peruano')

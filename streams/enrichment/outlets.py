@@ -81,21 +81,21 @@ def outlet_gazetteer() -> OutletGazetteer:
 
 def gazetteer_outlet_country(source: str) -> tuple[bool, str | None]:
     """(known, country) of an outlet the gazetteer lists, its feed id with or without an
-    edition's or a country's suffix ('new-vision', 'le-soleil-sn', 'hespress-fr')."""
+    edition's or a country's suffix ('new-vision', 'le-soleil-sn', 'hespress-fr'); a name several
+    countries' outlets share is placed only by such a country code."""
     gazetteer = outlet_gazetteer()
-    keys = [_outlet_key(source)]
     suffix = _COUNTRY_SUFFIX.search(source)
-    if suffix:
-        keys.append(_outlet_key(source[:suffix.start()]))
+    unsuffixed = _outlet_key(source[:suffix.start()]) if suffix else None
     # what a feed writes around the name: its city or the wire it carries ('El País (Cali)',
     # 'maliweb.net (AFP)'), its domain ('lematin.ma', 'www.infobae.com')
     bare = _ASIDE.sub("", source).strip()
-    keys += [_outlet_key(bare), _outlet_key(_DOMAIN.sub("", bare))]
-    for key in keys:
+    for key in (_outlet_key(source), unsuffixed, _outlet_key(bare), _outlet_key(_DOMAIN.sub("", bare))):
         if key in gazetteer.homes:
             return True, gazetteer.homes[key]
         if key in gazetteer.unplaced:
-            return True, None
+            # a shared name placed by the country code its feed id ends with ('la-nacion-cr')
+            coded = key == unsuffixed and suffix.group(1) not in _EDITION_SUFFIXES
+            return True, _country_of_code(suffix.group(1)) if coded else None
     return False, None
 
 
@@ -108,9 +108,6 @@ def source_name_country(source: str | None, *, listed: bool = True) -> str | Non
         return None
     known, country = gazetteer_outlet_country(source) if listed else (False, None)
     if known:
-        suffix = _COUNTRY_SUFFIX.search(source)
-        if country is None and suffix and suffix.group(1) not in _EDITION_SUFFIXES and _outlet_key(source[:suffix.start()]) in outlet_gazetteer().unplaced:
-            return _country_of_code(suffix.group(1))   # 'la-nacion-cr': a shared name, placed by its code
         return country
     name = re.sub(r"[-_.]+", " ", source).title()   # the lexicon wants capitals: 'Paris', not 'paris'
     codes = {m.code for m in shared_lexicon().find(name) if m.kind in (NAME, DEMONYM, CAPITAL, CITY)}
