@@ -298,9 +298,12 @@ _DAYS_AGO = re.compile(r"\b(?:il y a|hace)\s+(\d{1,2}|deux|trois|quatre|dos|tres
                        r"|\b(\d{1,2}|two|three|four)\s+days\s+ago\b")
 _SMALL_COUNTS = {"two": 2, "deux": 2, "dos": 2, "three": 3, "trois": 3, "tres": 3, "four": 4, "quatre": 4, "cuatro": 4}
 
-# A wire's dateline, 'RABAT, Sept 8 (North Africa Wire) -' or 'MADRID, 17 sept. -': its date is
-# the report's, not the event's, and its day is no figure.
-_DATELINE = re.compile(r"^\s*[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]+,\s*[^\n()–—-]{0,25}?(?:\([^()\n]{2,40}\))?\s*[-–—]\s")
+# A wire's dateline, 'RABAT, Sept 8 (North Africa Wire) -', 'MADRID, 17 sept. -' or, the city in
+# title case with a day, 'San Salvador, 22 may (EFE).-': its date is the report's, not the
+# event's, and its day is no figure.
+_DATELINE = re.compile(r"^\s*(?:[A-ZÀ-Ý][A-ZÀ-Ý'’ .-]+,\s*[^\n()–—-]{0,25}?"
+                       r"|[A-ZÀ-Ý][\w'’.]+(?:\s+(?:de|del|la|el|[A-ZÀ-Ý][\w'’.]+)){0,3},\s*[^\n()–—-]{0,15}?\d[^\n()–—-]{0,12}?)"
+                       r"(?:\([^()\n]{2,40}\))?\.?\s*[-–—]\s")
 
 
 def without_dateline(text: str) -> str:

@@ -78,6 +78,9 @@ def _describing(most: int) -> str:
 
 
 # words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
+# the clause that says who did an operation: 'que', 'that', 'which', an adjective of the noun before it
+_DOERS_CLAUSE = re.compile(r"(?:\s+[a-z]+)?,?\s+(?:que|qu'|that|which)\s*")
+_DOERS_CHARS = 90
 _TIME_GAP = re.compile(r"(?:\s*(?:ce|cet|cette|este|esta|on|des|this|last|el|le|por|la|in|the|hier|ayer|hoy|matin|soir|apres-midi|morning|"
                        r"afternoon|evening|manana|tarde|noche|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|"
                        r"jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?!\w))*")
@@ -364,6 +367,9 @@ class EventExtractor:
                 if (self.lex.coordinated_doing.search(after) or self.lex.coordinated_doing.search(before)) \
                         and self.lex.operation_nouns.search(after):
                     found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
+        for match in self.lex.operation_nouns.finditer(folded_sentence) if country_names else ():
+            if self.done_by_both(folded_sentence, match.end(), country_names):
+                found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
         for match in self.lex.came_from.finditer(folded_sentence) if " from " in folded_sentence or " de" in folded_sentence else ():
             # 'the warning had come from Rabat', 'l'alerte provenait des services marocains': the giver just after
             if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:
@@ -404,6 +410,18 @@ class EventExtractor:
             if not any(start < t.end and t.start < end for start, end in excluded + excluded_by_type.get(t.type, []))
         ]
         return sorted(found, key=lambda t: (t.kind in WEAK_KINDS, t.start))
+
+    def done_by_both(self, fs: str, noun_end: int, country_names: tuple[int, ...]) -> bool:
+        """An operation its doers' clause gives to both sides ('el operativo que militares
+        ecuatorianos y colombianos realizaron', 'the raid that Kenyan and Somali troops carried
+        out', 'l'operation que les armees malienne et nigerienne ont menee'): a relative pronoun
+        just after the operation's noun (an adjective may come between), then two sides, then a
+        verb of doing within a few words. One side doing it, the other complaining of it, is none."""
+        relative = _DOERS_CLAUSE.match(fs, noun_end)
+        if not relative:
+            return False
+        verb = self.lex.coordinated_doing.search(fs, relative.end(), min(len(fs), relative.end() + _DOERS_CHARS))
+        return bool(verb) and sum(relative.end() <= at < verb.start() for at in country_names) >= 2
 
     def signed_text(self, fs: str) -> list[Trigger]:
         """A text signed that the sentence names by what it is, not as an agreement: 'the
@@ -830,13 +848,14 @@ def main_pair(weights, top_actors: list[str]) -> set[str]:
 def listed_home_nearby(context: ArticleContext) -> str | None:
     """The country the outlet gazetteer gives the report's outlet, as the side it takes for granted
     when it names only the foreign party: only when that country lies on the continent of a country
-    the report names (a national paper also writes of faraway courts and trials that concern its
-    country in nothing; its bodies, unqualified, still take its country, see attribution.own_side)."""
+    the report names, or borders it (a national paper also writes of faraway courts and trials that
+    concern its country in nothing; its bodies, unqualified, still take its country, see
+    attribution.own_side)."""
     home = source_name_country(context.article.source)
     facts = country_facts()
     if home not in facts:
         return None
-    return home if any(facts[m.code].continent == facts[home].continent for m in context.countries if m.code in facts) else None
+    return home if any(facts[home].near(m.code, facts[m.code]) for m in context.countries if m.code in facts) else None
 
 
 class EventResolver:

@@ -41,6 +41,12 @@ _LATIN_NAME = re.compile(r"[a-z][a-z' .-]*[a-z]")
 class Country:
     continent: str
     languages: frozenset[str]   # ISO 639-1 codes of the languages spoken there ('fr', 'wo')
+    neighbours: frozenset[str] = frozenset()   # the countries it shares a land border with
+
+    def near(self, code: str, other: "Country") -> bool:
+        """On one continent, or across a land border that divides two (Papua New Guinea and
+        Indonesia, Egypt and Israel, Russia and Georgia)."""
+        return other.continent == self.continent or code in self.neighbours
 
 
 def _package_data(name: str):
@@ -54,7 +60,8 @@ def countries() -> dict[str, Country]:
     with _package_data("countries.json").open("rb") as file:
         data = json.load(file)
     return {
-        code: Country(entry["continentcode"], frozenset(tag.split("-")[0] for tag in entry["languages"].split(",") if tag))
+        code: Country(entry["continentcode"], frozenset(tag.split("-")[0] for tag in entry["languages"].split(",") if tag),
+                      frozenset(filter(None, entry.get("neighbours", "").split(","))))
         for code, entry in data.items()
     }
 

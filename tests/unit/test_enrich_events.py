@@ -1632,3 +1632,46 @@ def test_a_listed_outlet_far_from_the_countries_its_report_names_is_no_party(enr
     text = ("La Audiencia Nacional ha condenado a dos hombres por difundir propaganda yihadista en reuniones presenciales "
             "en Melilla, España.")
     assert all("AR" not in countries for _, countries in outlet_events(enricher, "infobae", text, "es"))
+
+
+def test_a_listed_outlet_across_a_land_border_is_the_side_its_report_takes_for_granted(enricher):
+    # a Port Moresby paper on a course in Indonesia: Papua New Guinea and Indonesia lie on two continents but share a border
+    text = ("Twenty police officers have returned home after completing a four-day training on drugs smuggled across the border "
+            "with their Indonesian counterparts in Jayapura.")
+    assert outlet_events(enricher, "post-courier", text) == [("training", ["ID", "PG"])]
+    # a paper of a country far away and bordering none of them takes no part
+    assert outlet_events(enricher, "le-monde", text) == []
+
+
+@pytest.mark.parametrize("text, language, countries", [
+    ("El ministro calificó como exitoso el operativo que militares ecuatorianos y colombianos realizaron el sábado contra el narcotráfico.",
+     "es", ["CO", "EC"]),
+    ("The raid that Kenyan and Somali troops carried out on Tuesday near Mandera killed 12 al-Shabaab fighters.", "en", ["KE", "SO"]),
+    ("L'opération que les armées malienne et nigérienne ont menée la semaine dernière a permis de neutraliser 20 terroristes.",
+     "fr", ["ML", "NE"]),
+])
+def test_an_operation_whose_doers_clause_names_both_sides_is_joint(enricher, text, language, countries):
+    assert [(t, c) for t, c, _ in events(enricher, text, language)] == [("joint_operation", countries)]
+
+
+@pytest.mark.parametrize("text", [
+    # one side did it, the other complained of it
+    "El gobierno de Ecuador criticó el operativo que militares colombianos realizaron en la frontera contra el narcotráfico.",
+    # announced, not done
+    "El operativo militar que Colombia y Ecuador anunciaron contra el narcotráfico será en abril.",
+])
+def test_an_operation_done_by_one_side_or_only_announced_is_not_joint(enricher, text):
+    assert "joint_operation" not in [t for t, _, _ in events(enricher, text, "es")]
+
+
+def test_meeting_a_cost_is_no_meeting(enricher):
+    text = "The Kenyan police chief thanked the Ugandan Government for meeting the costs of the training against drug trafficking."
+    assert "meeting" not in [t for t, _, _ in events(enricher, text)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Joint forces of Uganda and DR Congo killed 14 ADF fighters. The rescued hostages were handed over to local authorities in Beni.", "en"),
+    ("Les armées du Niger et du Nigeria ont libéré douze otages de Boko Haram, remis aux autorités locales de Diffa.", "fr"),
+])
+def test_the_rescued_handed_over_to_local_authorities_are_no_extradition(enricher, text, language):
+    assert "extradition" not in [t for t, _, _ in events(enricher, text, language)]

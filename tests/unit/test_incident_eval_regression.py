@@ -63,6 +63,13 @@
   then tuned on for the enrichment (an activity an adjective tells joint, 'en synergie avec', navies
   and narcotics as security words); 0.854 end to end with the outlet gazetteer (written blind, from
   general knowledge) placing the outlets that leave their own side implicit;
+- ``incidents-dev16``: written blind after the outlet gazetteer, and scored on it before any
+  change for it: 0.905 end to end, 0.989 found only, precision 1.0, 5 of 63 items not found; then
+  tuned on (a listed outlet across a land border from the other side, an operation whose doers'
+  clause names both sides, the rescued handed over to local authorities, meeting a cost);
+- ``incidents-dev17``: written blind at the same time as dev16 and scored on the same code before
+  any change: 0.870 end to end, 0.940 found only, precision 1.0, 4 of 69 items not found; then
+  tuned on (a Spanish wire's dateline with its city in title case dates the report, not the event);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
@@ -100,6 +107,8 @@ FLOORS = {
     "incidents-dev13": {"end_to_end": 0.79, "found_only": 0.86, "precision": 0.98},
     "incidents-dev14": {"end_to_end": 0.93, "found_only": 0.95, "precision": 0.98},
     "incidents-dev15": {"end_to_end": 0.83, "found_only": 0.88, "precision": 0.82},
+    "incidents-dev16": {"end_to_end": 0.91, "found_only": 0.96, "precision": 0.98},
+    "incidents-dev17": {"end_to_end": 0.87, "found_only": 0.94, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},
 }

@@ -798,6 +798,11 @@ def test_a_report_dates_its_event_by_a_date_it_writes_out_and_not_by_its_datelin
     assert event_day(["Police arrested eight smugglers two days ago."], "en", thursday) == extradited
     # a wire's dateline dates the report, not the event
     assert event_day(["ALGIERS, Oct 14 (North Africa Wire) - France has extradited a suspect to Algeria."], "en", thursday) is None
+    # the city in title case, as Spanish and French wires write it
+    assert event_day(["Argel, 14 oct (EFE).- Francia extraditó a un sospechoso a Argelia."], "es", thursday) is None
+    assert event_day(["Alger, 14 octobre (APS) - La France a extradé un suspect vers l'Algérie."], "fr", thursday) is None
+    # a clause before a dash is no dateline: its date still tells
+    assert event_day(["Le 13 octobre, la police française - selon nos sources - a remis un suspect."], "fr", thursday) == extradited
     # a date to come, or two dates: no day
     assert event_day(["Il sera présenté au juge le 20 octobre."], "fr", thursday) is None
     assert event_day(["Arrêté le 2 octobre, il a été extradé le 13 octobre."], "fr", thursday) is None
