@@ -258,6 +258,20 @@ _CRIME_ON = re.compile(
     r"(?:\s+(?:dans la nuit du|in the night of|la noche del|le|on|el|ce|este|the))?\s+$")
 
 
+# The day an activity of several days ended ('l'opération, qui s'est achevée jeudi', 'concluyó el
+# jueves', 'the exercise ended on Friday'; folded as fold_key folds, apostrophes to spaces): the
+# reports of its first day name another day of the same event. The day it began ('depuis mardi')
+# still dates it: reports of its first days share it.
+_SPAN_ENDED = re.compile(
+    r"\b(?:s est achevee?|s est terminee?|s achevera|prend fin|a pris fin|ended|ends|concluded|wrapped up|closed|"
+    r"concluyo|termino|culmino|finalizo|clausuro)(?:\s+(?:on|le|el|este|ce|last))?\s+$")
+
+
+def ends_a_span(text: str, start: int) -> bool:
+    """Whether the weekday named at ``start`` of a folded text is the last of an activity of several days."""
+    return bool(_SPAN_ENDED.search(text, max(0, start - 40), start))
+
+
 def dates_the_crime(text: str, start: int) -> bool:
     """Whether the day named at ``start`` of a folded text is the crime's the report tells of."""
     return bool(_CRIME_ON.search(text, max(0, start - 60), start))
@@ -356,6 +370,21 @@ def _date_up_to(month: int, day: int, year: int | None, latest: date) -> date | 
     return candidate if candidate <= latest else None
 
 
+def weekdays_named(text: str, language: str, latest: date, *, last_of_a_span: bool) -> set[date]:
+    """The days up to ``latest`` that a folded text names by their weekday, but those that date
+    the report or the crime behind it; those that end an activity of several days only, or only the others."""
+    found = _weekday_names(language)
+    if found is None:
+        return set()
+    pattern, names = found
+    return {
+        latest - timedelta(days=(latest.weekday() - names[m.group(1)]) % 7)
+        for m in pattern.finditer(text)
+        if not dates_the_report(text, m.start(), m.end()) and not dates_the_crime(text, m.start())
+        and ends_a_span(text, m.start()) == last_of_a_span
+    }
+
+
 def event_day(texts: Iterable[str], language: str, published_at: datetime) -> date | None:
     """The day a report dates its event to by a weekday ('mardi', 'on Tuesday', 'este lunes'):
     the last such day up to publication; else by a day relative to publication ('hier',
@@ -365,16 +394,12 @@ def event_day(texts: Iterable[str], language: str, published_at: datetime) -> da
     tell two events. A report's local date may run a day ahead of its UTC time, hence the day of slack."""
     texts = [fold_key(without_dateline(text)) for text in texts]
     latest = published_at.date() + timedelta(days=1)
-    found = _weekday_names(language)
-    if found is not None:
-        pattern, names = found
-        for text in texts:
-            days = {names[m.group(1)] for m in pattern.finditer(text)
-                    if not dates_the_report(text, m.start(), m.end()) and not dates_the_crime(text, m.start())}
-            if len(days) == 1:
-                return latest - timedelta(days=(latest.weekday() - days.pop()) % 7)
-            if days:
-                return None
+    for text in texts:
+        days = weekdays_named(text, language, latest, last_of_a_span=False)
+        if len(days) == 1:
+            return days.pop()
+        if days:
+            return None
     for text in texts:
         back = {RELATIVE_DAYS[m.group(1)] for m in _RELATIVE_DAY.finditer(text.replace("-", " "))}
         back |= {int(n) if n.isdigit() else _SMALL_COUNTS[n] for m in _DAYS_AGO.finditer(text) for n in [m.group(1) or m.group(2)]}
@@ -409,7 +434,8 @@ def week_of(day: date) -> date:
 def event_week(texts: Iterable[str], published_at: datetime, language: str | None = None) -> date | None:
     """The Monday of the week a report places its event in by 'cette semaine', 'last week', 'esta
     semana' (the first text that names one week tells), else the week a span of days starts in
-    ('du 14 au 18 aout': an operation over several days began that week)."""
+    ('du 14 au 18 aout': an operation over several days began that week), else the week of the
+    day it ended ('wrapped up on Friday')."""
     texts = [fold_key(text) for text in texts]
     for text in texts:
         back = {RELATIVE_WEEKS[m.group(1)] for m in _RELATIVE_WEEK.finditer(text)}
@@ -420,6 +446,10 @@ def event_week(texts: Iterable[str], published_at: datetime, language: str | Non
     for text in texts if language else ():
         if start := span_start(without_dateline(text), language, published_at.date() + timedelta(days=1)):
             return week_of(start)
+    for text in texts if language else ():
+        ended = weekdays_named(without_dateline(text), language, published_at.date() + timedelta(days=1), last_of_a_span=True)
+        if len(ended) == 1:
+            return week_of(ended.pop())
     return None
 
 
@@ -781,11 +811,24 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         more_countries=max(0, len(set(mention.countries) & set(state.countries)) - 2),
         anchors=sum(any(_terms_match(a, b) for b in anchors) for a in mention.anchors) + surnames,
         topics=topics_agree(topics, set(mention.topics)),
-        location="unknown" if not (location and mention.location) else "same" if location == mention.location else "differs",
+        location=locations_agree(location, mention.location, mention.type, set(mention.countries) | set(state.countries)),
         day=days_agree(days := {m.event_day for m in state.mentions if m.event_day}, mention.event_day),
         day_gap=min((abs((mention.event_day - day).days) for day in days), default=0) if mention.event_day else 0,
         week=weeks_agree(state.mentions, mention),
     )
+
+
+def locations_agree(incident_location: str | None, location: str | None, type_: str, countries: set[str]) -> str:
+    """same, differs or unknown. A handover is told from both ends: the country that sent the
+    fugitive ('extradé depuis Dubaï') and the one that received him ('extradited to France') are
+    the two places of one extradition, not two extraditions."""
+    if not (incident_location and location):
+        return "unknown"
+    if incident_location == location:
+        return "same"
+    if type_ == "extradition" and {incident_location, location} <= countries:
+        return "unknown"
+    return "differs"
 
 
 def _anchor_words(anchors: Iterable[str]) -> set[str]:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 import ahocorasick
+from rapidfuzz import fuzz
 
 from streams.enrichment.attribution import context_country, home_evidence, qualifier_country
 from streams.enrichment.context import DEMONYM, ArticleContext, CountryMention, OrgMention
@@ -202,19 +203,22 @@ class AgencyGazetteer:
         return mentions
 
 
-def apply_definitions(mentions: list[OrgMention], context: ArticleContext) -> list[OrgMention]:
+def apply_definitions(mentions: list[OrgMention], context: ArticleContext, agencies: dict[str, Agency] | None = None) -> list[OrgMention]:
     """'Office des Nations unies contre les drogues et le crime (Unodc)', 'la police nationale
     néerlandaise (Politie)': the body the bracket names takes the long form as an alias; another
     gazetteer body found inside the long form is part of that name, not a body of its own.
     A long form that names another country than the body's ('The Gambia Armed Forces (GAF)',
-    where the gazetteer's GAF is Ghana's) defines another body: the acronym is not the
-    gazetteer's anywhere in the article."""
+    where the gazetteer's GAF is Ghana's), or that is none of the names of a body whose acronym
+    many bodies share ('Police Narcotic Bureau (PNB)', where the gazetteer's PNB is Venezuela's
+    Bolivarian police), defines another body: the acronym is not the gazetteer's anywhere in
+    the article."""
     dropped: set[int] = set()
     for definition in context.definitions:
         named = next((m for m in mentions if m.start == definition.short_start), None)
         if named is None:
             continue
-        if named.acronym and named.country and _names_only_other_countries(definition, named.country, context):
+        if named.acronym and (named.country and _names_only_other_countries(definition, named.country, context)
+                              or agencies is not None and _another_weak_body(definition.long_form(context.text), agencies[named.key])):
             dropped.update(i for i, m in enumerate(mentions) if m.key == named.key and m.acronym == named.acronym)
             continue
         if any(other is not named and (other.start, other.end) == (definition.start, definition.end) for other in mentions):
@@ -226,6 +230,18 @@ def apply_definitions(mentions: list[OrgMention], context: ArticleContext) -> li
         if long_form and long_form not in named.aliases:
             named.aliases.append(long_form)
     return [m for index, m in enumerate(mentions) if index not in dropped]
+
+
+# How alike a long form and one of a body's names must be to be that body ('National Bolivarian
+# Police' is 'Policía Nacional Bolivariana' written in English word order)
+_SAME_NAME_SCORE = 85
+
+
+def _another_weak_body(long_form: str | None, agency: Agency) -> bool:
+    if not agency.weak or not long_form:
+        return False
+    written = fold_key(long_form)
+    return not any(fuzz.token_set_ratio(written, fold_key(name)) >= _SAME_NAME_SCORE for name in agency.all_names())
 
 
 def _names_only_other_countries(definition, country: str, context: ArticleContext) -> bool:
@@ -311,7 +327,7 @@ class AgencyResolver:
                 # 'Policía Nacional' placed in Colombia is Colombia's National Police
                 mention.key = self.gazetteer.national_body(mention.country, mention.text) or mention.key
             resolved.append(mention)
-        context.add_organization_mentions(apply_definitions(resolved, context))
+        context.add_organization_mentions(apply_definitions(resolved, context, self.gazetteer.agencies))
 
     def _generic_country(self, mention: OrgMention, agency: Agency, resolved: list[OrgMention], context: ArticleContext) -> tuple[str | None, str]:
         """The country of a generic body ('National Police') its name does not qualify: that of

@@ -62,6 +62,9 @@ def _in_a_place_name(folded: str, mention: CountryMention) -> bool:
                 or _FEATURE_AFTER.match(folded[mention.end:mention.end + 12]))
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+_SURNAME_AFTER = re.compile(r"\s+[A-ZÀ-Ý]")
+_COORDINATION = re.compile(r"\s*(?:,|et|and|y|e|ou|or|o)\s*|\s*,\s*(?:et|and|y)\s+")
 _OF = re.compile(r"([\w-]+)\s+(?:de|of|du|d'|del)\s*(?:(?:la|las|los|les|le|el|the|l')\s*)?$")
 
 
@@ -102,6 +105,12 @@ class CountryLexicon:
         for code, extra in (data.get("names") or {}).items():
             for name in extra or []:
                 self._names[fold(name)] = code
+        # names a sentence writes in lower case ('l'île Maurice')
+        lower_case_names = {fold(name) for extra in (data.get("names_in_lower_case") or {}).values() for name in extra}
+        for code, extra in (data.get("names_in_lower_case") or {}).items():
+            for name in extra:
+                self._names[fold(name)] = code
+        self._coordinated_only = {fold(name): code for name, code in (data.get("coordinated_only") or {}).items()}
 
         self.country_names: dict[str, str] = {}
         for country in pycountry.countries:
@@ -115,7 +124,7 @@ class CountryLexicon:
             entries.setdefault(key, []).append((code, kind, wildcard, needs_capital, language))
 
         for key, code in self._names.items():
-            add(key, code, NAME, False, True)
+            add(key, code, NAME, False, key not in lower_case_names)
         # a city's demonym stands for its country: 'les enqueteurs anversois' are Belgium's
         demonyms = [(code, by_lang) for section in ("demonyms", "city_demonyms") for code, by_lang in (data.get(section) or {}).items()]
         demonyms = [(code, {lang: inflected(lang, forms or []) for lang, forms in (by_lang or {}).items()}) for code, by_lang in demonyms]
@@ -133,6 +142,12 @@ class CountryLexicon:
         for code, forms in (data.get("cities") or {}).items():
             for form in forms:
                 add(fold(form), code, CITY, False, True)
+        # a city whose namesakes elsewhere hold far more people ('Córdoba') tells its
+        # country only beside another mention of it: 'el sur de Córdoba' in a Bogotá paper is Colombia's
+        from streams.enrichment.places import minority_namesakes
+
+        self._shared_cities = minority_namesakes(frozenset(
+            (fold(form), code) for code, forms in (data.get("cities") or {}).items() for form in forms))
         # the French and Spanish names CLDR gives the cities of time zones ('Nuakchot', 'Abiyán',
         # 'Uagadugú', 'Riad'): the capitals and big cities of Africa, Europe and Asia as the
         # press of those languages writes them
@@ -204,7 +219,28 @@ class CountryLexicon:
                 if self.of_a_person(folded, mention):
                     mention = replace(mention, nationality=True)
                 chosen.append(mention)
-        return chosen
+        chosen = [m for m in chosen if not (m.kind == CITY and fold(m.text) in self._shared_cities
+                                            and not any(o.code == m.code and o.kind != CITY for o in chosen))]
+        return self.with_coordinated_names(text, folded, chosen)
+
+    def with_coordinated_names(self, text: str, folded: str, chosen: list[CountryMention]) -> list[CountryMention]:
+        """The mentions, and the names that are also first names or common words ('Maurice',
+        'Grenade') where they are joined to another country's name: 'Madagascar et Maurice',
+        'Maurice and Seychelles'."""
+        if not self._coordinated_only or not chosen:
+            return chosen
+        names = [m for m in chosen if m.kind == NAME]
+        added = []
+        for match in _WORD.finditer(folded):
+            code = self._coordinated_only.get(match.group(0))
+            if code is None or not text[match.start()].isupper() or any(m.start <= match.start() < m.end for m in chosen) \
+                    or _SURNAME_AFTER.match(text, match.end()):   # 'le Sénégal et Maurice Dupont'
+                continue
+            joined = any(_COORDINATION.fullmatch(folded[m.end:match.start()]) or _COORDINATION.fullmatch(folded[match.end():m.start])
+                         for m in names)
+            if joined:
+                added.append(CountryMention(match.start(), match.end(), code, NAME, text[match.start():match.end()]))
+        return sorted(chosen + added, key=lambda m: m.start) if added else chosen
 
     def of_a_person(self, folded: str, mention: CountryMention) -> bool:
         """A person's nationality: a demonym with a nationality noun within two words

@@ -64,6 +64,16 @@ class OutletGazetteer:
     unplaced: frozenset[str]     # worldwide outlets, and names outlets of several countries share
 
 
+def names_an_outlet(name: str, source: str | None = None) -> bool:
+    """Whether a name of two words or more is a listed outlet's or the report's own ('told Addis
+    Standard', 'selon Le Quotidien'): the models read some mastheads as persons."""
+    if len(name.split()) < 2:
+        return False
+    key = _outlet_key(name)
+    listed = outlet_gazetteer()
+    return key in listed.homes or key in listed.unplaced or (source is not None and key == _outlet_key(source))
+
+
 @lru_cache(maxsize=1)
 def outlet_gazetteer() -> OutletGazetteer:
     """schemas/gazetteer/outlets.yaml: a name listed under two countries ('La Nación') or as

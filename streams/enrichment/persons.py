@@ -13,6 +13,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
 
 from streams.enrichment.context import CAPITAL, DEMONYM, NAME, PERSON_LABELS, ArticleContext, ResolvedPerson
 from streams.enrichment.institutions import has_institution_head
+from streams.enrichment.outlets import names_an_outlet
 from streams.enrichment.text import fold
 
 # Titles, ranks and functions written before a name; removed from either end of a mention.
@@ -370,6 +371,7 @@ class PersonResolver:
             and not institution_shaped(clean_name(c.text))
             and not self.names_a_topic(clean_name(c.text))
             and not not_a_person(text, c)
+            and not names_an_outlet(clean_name(c.text), context.article.source)
         ]
         whole = {fold(m.text) for m in countries if m.kind in (NAME, CAPITAL, DEMONYM)}
         whole |= {fold(m.text) for m in context.agency_mentions}

@@ -95,6 +95,27 @@ def city_countries() -> dict[str, str]:
     return index
 
 
+def minority_namesakes(cities: frozenset[tuple[str, str]]) -> frozenset[str]:
+    """Of (folded city name, country) pairs, the names another country's towns, so named
+    (not merely so translated), bear for three times as many people: 'Córdoba' is Argentina's
+    (and Mexico's) far more than Spain's. A name whose country has no such town (a region, a
+    territory the lexicon places) is left alone."""
+    wanted = {name for name, _ in cities}
+    own: dict[str, Counter] = defaultdict(Counter)
+    named: dict[str, Counter] = defaultdict(Counter)
+    with _package_data(f"cities{MIN_POPULATION}.json").open("rb") as file:
+        for name, code, population, aliases in json.load(file, object_hook=_city).values():
+            for folded in {fold(n) for n in [name, *aliases]} & wanted:
+                own[folded][code] += population
+            if fold(name) in wanted:
+                named[fold(name)][code] += population
+    return frozenset(
+        name for name, code in cities
+        if len(name) > 3 and own[name][code]
+        and max((people for other, people in named[name].items() if other != code), default=0) >= 3 * own[name][code]
+    )
+
+
 def towns_of_countries() -> tuple[dict[str, str], dict[str, Country]]:
     return city_countries(), countries()
 

@@ -36,6 +36,17 @@ def test_an_acronym_the_article_defines_as_another_countrys_body_is_not_the_gaze
         enricher, "La Direction générale de la police nationale (DGPN) du Sénégal a reçu une délégation.", "fr")
 
 
+def test_an_acronym_many_bodies_share_defined_by_another_name_is_not_the_gazetteers(enricher):
+    # the gazetteer's PNB is Venezuela's Bolivarian police; Sri Lanka's Police Narcotic Bureau is another body
+    found = agencies(enricher, "The haul was handed over to the Police Narcotic Bureau (PNB), the Sri Lanka Navy said. "
+                               "The PNB will question the six suspects.")
+    assert not [country for _, country, _ in found if country == "VE"]
+    # defined by one of its own names, in any word order, it stays the gazetteer's
+    for text in ("La Policía Nacional Bolivariana (PNB) detuvo a dos hombres en Táchira, Venezuela.",
+                 "The National Bolivarian Police (PNB) arrested two men in Tachira, Venezuela."):
+        assert ("PNB", "VE") in [(name, country) for name, country, _ in agencies(enricher, text, "es" if "Policía" in text else "en")]
+
+
 def test_generic_body_without_qualifier_takes_the_country_it_is_in(enricher):
     assert agencies(enricher, "Italy sent experts to Tunisia. In Tunis, the National Guard arrested four smugglers.") == [
         ("National Guard", "TN", "context"),

@@ -114,3 +114,48 @@ def test_moroccan_cities_in_their_spanish_names_name_morocco(enricher):
     context = context_before(enricher, "countries", "Detenidos en Tetuán, Alhucemas y Castillejos.", "es")
     enricher.countries.find(context)
     assert [m.code for m in context.countries] == ["MA", "MA", "MA"]
+
+
+def found(enricher, text, language="fr"):
+    context = context_before(enricher, "countries", text, language)
+    enricher.countries.find(context)
+    return [(m.code, m.text) for m in context.countries]
+
+
+def test_norway_s_demonym_and_capital_are_norway_s(enricher):
+    # a bare NO in the lexicon's YAML would read as false and tag nothing
+    assert found(enricher, "La police norvégienne a rencontré ses homologues à Oslo.") == [("NO", "norvégienne"), ("NO", "Oslo")]
+    assert found(enricher, "Norwegian police arrested two men.", "en") == [("NO", "Norwegian")]
+
+
+def test_every_country_of_the_lexicon_is_a_two_letter_code():
+    from streams.enrichment.text import load_yaml
+
+    data = load_yaml("countries.yaml")
+    for section in ("names", "demonyms", "prefixes", "capitals", "cities", "city_demonyms"):
+        assert all(isinstance(code, str) and len(code) == 2 for code in data[section]), section
+    assert all(isinstance(code, str) and len(code) == 2 for code in data["coordinated_only"].values())
+    assert all(isinstance(code, str) and len(code) == 2 for code in data["names_in_lower_case"])
+
+
+def test_a_first_name_that_is_a_country_counts_only_beside_another_country(enricher):
+    assert found(enricher, "Maurice et Madagascar ont signé un mémorandum à Port-Louis.") == [
+        ("MU", "Maurice"), ("MG", "Madagascar"), ("MU", "Port-Louis")]
+    assert found(enricher, "L'ambassadeur est arrivé à l'île Maurice.") == [("MU", "île Maurice")]
+    # a man named Maurice is no country, even beside one
+    assert found(enricher, "Le Sénégal et Maurice Dupont ont parlé.") == [("SN", "Sénégal")]
+    assert found(enricher, "Maurice a rencontré le ministre.") == []
+
+
+def test_demonyms_of_smaller_countries(enricher):
+    assert found(enricher, "Les garde-côtes mauriciens et la police comorienne ont saisi de l'héroïne.") == [
+        ("MU", "mauriciens"), ("KM", "comorienne")]
+    assert found(enricher, "Fijian and Taiwanese officers trained together.", "en") == [("FJ", "Fijian"), ("TW", "Taiwanese")]
+
+
+def test_a_city_far_more_people_elsewhere_bear_the_name_of_tells_its_country_only_beside_it(enricher):
+    # Córdoba is Argentina's and Mexico's far more than Spain's: a Bogotá paper's 'sur de Córdoba' is no Spain
+    assert found(enricher, "Las víctimas del sur de Córdoba pidieron a Colombia aplazar la extradición.", "es") == [("CO", "Colombia")]
+    assert found(enricher, "Un yihadista detenido en Córdoba, informa la policía de España.", "es") == [("ES", "Córdoba"), ("ES", "España")]
+    # a city most people of that name live in still tells its country alone
+    assert found(enricher, "Un marroquí fue detenido en Barcelona.", "es") == [("MA", "marroquí"), ("ES", "Barcelona")]

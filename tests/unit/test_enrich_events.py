@@ -1675,3 +1675,27 @@ def test_meeting_a_cost_is_no_meeting(enricher):
 ])
 def test_the_rescued_handed_over_to_local_authorities_are_no_extradition(enricher, text, language):
     assert "extradition" not in [t for t, _, _ in events(enricher, text, language)]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("The Sri Lanka Navy intercepted the trawler in a special operation launched on information received from Indian authorities.", "en"),
+    ("La police sénégalaise a arrêté le suspect sur la base d'éléments, selon des informations reçues des services maliens.", "fr"),
+])
+def test_information_received_from_the_other_side_is_intelligence_sharing(enricher, text, language):
+    assert "intelligence_sharing" in [t for t, _, _ in events(enricher, text, language)]
+
+
+def test_what_should_be_done_together_is_not_done(enricher):
+    text = "The governor said relations between Ethiopia and Kenya should be reflected in coordinated action against arms trafficking."
+    assert events(enricher, text) == []
+
+
+def test_a_vessel_interdicted_with_the_other_side_is_a_joint_operation(enricher):
+    text = "A US Coast Guard cutter, working with the Dominican Republic Navy, interdicted a go-fast vessel carrying cocaine."
+    assert [(t, c) for t, c, _ in events(enricher, text)] == [("joint_operation", ["DO", "US"])]
+
+
+def test_a_country_migrants_transit_towards_is_no_party_to_the_talks(enricher):
+    text = ("Ethiopian and Djiboutian police officials met in Djibouti on Tuesday to discuss smuggling. The talks, held on Tuesday, "
+            "come as Djibouti grapples with growing numbers of Ethiopian migrants transiting towards Yemen and the Gulf.")
+    assert [(t, c) for t, c, _ in events(enricher, text)] == [("meeting", ["DJ", "ET"])]

@@ -178,3 +178,10 @@ def test_an_airport_named_after_a_person_is_not_a_person(enricher, text, languag
     context = context_before(enricher, "persons", text, language)
     enricher.persons.resolve(context)
     assert context.persons == []
+
+
+def test_an_outlet_s_masthead_is_not_a_person(enricher):
+    # the model reads 'told Addis Standard' as a person told
+    context = context_before(enricher, "persons", "The commissioner, Zelalem Mengistu, told Addis Standard that the hotline would start soon.")
+    enricher.persons.resolve(context)
+    assert [p.name for p in context.persons] == ["Zelalem Mengistu"]

@@ -38,6 +38,7 @@ from streams.incidents import (
     topics_agree,
     IncidentState,
     joins,
+    locations_agree,
 )
 from streams.settings import Settings
 
@@ -806,6 +807,12 @@ def test_a_report_dates_its_event_by_a_date_it_writes_out_and_not_by_its_datelin
     # a date to come, or two dates: no day
     assert event_day(["Il sera présenté au juge le 20 octobre."], "fr", thursday) is None
     assert event_day(["Arrêté le 2 octobre, il a été extradé le 13 octobre."], "fr", thursday) is None
+    # the day an operation of several days ended is not the day its first reports name
+    assert event_day(["L'opération, qui s'est achevée jeudi, a permis de saisir quatre camions."], "fr", thursday) is None
+    assert event_day(["The exercise ended on Thursday with a drill at sea."], "en", thursday) is None
+    assert event_day(["La operación concluyó el jueves con 20 detenidos."], "es", thursday) is None
+    # the day it began still dates it
+    assert event_day(["Les deux armées mènent depuis mardi une patrouille conjointe."], "fr", thursday) == extradited
     # a weekday still tells first: 'leur rencontre du 2 octobre' is the meeting before
     assert event_day(["Les ministres se sont revus mardi, après leur rencontre du 2 octobre."], "fr", thursday) == extradited
 
@@ -985,3 +992,12 @@ def test_the_officials_of_a_meeting_are_not_the_fugitive_handed_over_the_same_da
     assert {m.type: m.mentions for m in mentions_of(told_by_both)}["extradition"][0].persons == ["Frédéric Lasserre"]
     alone = article.model_copy(update={"events": [events[1]]})
     assert {m.type: m.mentions for m in mentions_of(alone)}["extradition"][0].persons == ["Ali Badaoui", "Frédéric Lasserre"]
+
+
+def test_an_extradition_told_from_its_two_ends_is_not_placed_apart():
+    # the sending country ('extradé depuis Dubaï') and the receiving one ('extradited to France')
+    assert locations_agree("AE", "FR", "extradition", {"AE", "FR"}) == "unknown"
+    assert locations_agree("AE", "AE", "extradition", {"AE", "FR"}) == "same"
+    # a third country is another place, and two meetings in two capitals are two meetings
+    assert locations_agree("AE", "QA", "extradition", {"AE", "FR"}) == "differs"
+    assert locations_agree("AE", "FR", "meeting", {"AE", "FR"}) == "differs"
