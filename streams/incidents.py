@@ -471,7 +471,9 @@ def agency_label(organization) -> str:
 # conférence', 'al margen de la cumbre', 'à margem da reunião'): folded text.
 _SIDELINE = re.compile(
     r"\b(?:on|in|at) the (?:sidelines?|margins|fringes) of\b|\ben marge d|\b(?:al|a|en el) margen d"
-    r"|\ben (?:los|las) margenes d|\ba margem d|\bnas margens d")
+    r"|\ben (?:los|las) margenes d|\ba margem d|\bnas margens d"
+    # talks told as held while the gathering was ('aprovechando la reunion ministerial')
+    r"|\baprovechando (?:la|el) (?:reunion|cumbre|cita|conferencia|foro)\b")
 
 
 def on_the_sidelines(sentence: str) -> bool:

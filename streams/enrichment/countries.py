@@ -62,6 +62,7 @@ def _in_a_place_name(folded: str, mention: CountryMention) -> bool:
                 or _FEATURE_AFTER.match(folded[mention.end:mention.end + 12]))
 
 
+_OCEAN_AFTER_PREFIX = re.compile(r"pacifi|atlanti|mediterran")
 _WORD = re.compile(r"[^\W\d_]+")
 _SURNAME_AFTER = re.compile(r"\s+[A-ZÀ-Ý]")
 _COORDINATION = re.compile(r"\s*(?:,|et|and|y|e|ou|or|o)\s*|\s*,\s*(?:et|and|y)\s+")
@@ -194,8 +195,8 @@ class CountryLexicon:
                     continue
                 end = end_index + 1
                 if kind == PREFIX:
-                    # "franco-" must be followed by another word: "franco-marocain"
-                    if end >= length or not folded[end].isalpha():
+                    # "franco-" must be followed by another word: "franco-marocain"; "Indo-Pacific" is a region
+                    if end >= length or not folded[end].isalpha() or _OCEAN_AFTER_PREFIX.match(folded, end):
                         continue
                 elif wildcard:
                     while end < length and folded[end].isalpha():

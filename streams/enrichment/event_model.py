@@ -73,3 +73,4 @@ class Event:
     named: set[str] = field(default_factory=set)   # the countries its own sentences name
     weak_only: bool = False       # told only by ordinary police work (arrests, seizures)
     generic: bool = False         # only spoken of in general ('Extradition remains the preferred means...')
+    one_of_several: bool = False  # talks one side held with each of several partners in turn ('separate talks')

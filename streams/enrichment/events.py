@@ -78,6 +78,13 @@ def _describing(most: int) -> str:
 
 
 # words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
+# talks held one by one with several partners ('held separate talks with', 'entretiens séparés avec',
+# 'reuniones por separado con'; folded)
+_SEPARATE_TALKS = re.compile(r"\bseparate (?:talks|meetings|bilateral)|\bseparately\b|\bentretiens? separes?\b|\bseparement\b"
+                             r"|\bpor separado\b|\breuniones (?:bilaterales )?separadas\b|\bseparadamente\b")
+# talks beside a larger gathering, whose venue the dateline gives ('on the sidelines of', 'en marge de')
+_ON_THE_SIDELINES = re.compile(r"\b(?:on|in|at) the (?:sidelines?|margins|fringes) of\b|\ben marge d|\b(?:al|a|en el) margen d"
+                               r"|\baprovechando (?:la|el) (?:reunion|cumbre|cita|conferencia|foro)\b")
 # the clause that says who did an operation: 'que', 'that', 'which', an adjective of the noun before it
 _DOERS_CLAUSE = re.compile(r"(?:\s+[a-z]+)?,?\s+(?:que|qu'|that|which)\s*")
 _DOERS_CHARS = 90
@@ -601,7 +608,9 @@ class EventExtractor:
         if inherited:
             if elsewhere:
                 return []   # background: 'first tabled in 2006, when the conference was held in Malaysia'
-            countries = self._inherit(countries, discourse, previous)
+            venue = ({discourse.dateline} | {a.code for a in sentence.actors if a.locative and a.source == "country"}) - {None} \
+                if _ON_THE_SIDELINES.search(fs) else set()
+            countries = self._inherit(countries, discourse, previous, venue)
             if countries is None:
                 return []
             if location is None and not fixed and previous is not None and previous.countries == countries and trigger.type in HOSTED_TYPES:
@@ -616,6 +625,22 @@ class EventExtractor:
             location = event_places.host_country(sentence, folded, actors, discourse.subject_of)
         generic = inherited and trigger.type == "extradition" and bool(self.lex.extradition_noun.fullmatch(fs[trigger.start:trigger.end])) \
             and not self.lex.extradition_decided.search(fs)
+        if trigger.type == "meeting" and len(countries) >= 3 and not inherited and _SEPARATE_TALKS.search(fs):
+            # 'held separate talks with his Philippine and Australian counterparts': one meeting with each
+            partners = [a for a in actors if a.code in countries and not a.locative]
+            host = min(partners, key=lambda a: a.start, default=None)
+            if host is not None and len({a.code for a in partners}) >= 3:
+                # with each partner the sentence names as a side, not where the talks were held
+                split = [event for other in sorted({a.code for a in partners} - {host.code})
+                         for event in self._one_event(trigger, sentence, actors, {host.code, other}, location, fixed,
+                                                      named & {host.code, other}, inherited, generic, elsewhere, when, fs)]
+                for event in split:
+                    event.one_of_several = True
+                return split
+        return self._one_event(trigger, sentence, actors, countries, location, fixed, named, inherited, generic, elsewhere, when, fs)
+
+    def _one_event(self, trigger: Trigger, sentence: SentenceView, actors: list[Actor], countries: set[str], location, fixed: bool,
+                   named: set[str], inherited: bool, generic: bool, elsewhere: bool, when, fs: str) -> list[Event]:
         return [
             Event(
                 type=trigger.type, countries=set(countries), location=location, location_fixed=fixed,
@@ -638,7 +663,14 @@ class EventExtractor:
             if not (trigger.type == "intelligence_sharing" and a.locative and a.source == "country")
             and not (a.crime_place and trigger.type not in ("extradition", "visit"))
         ]
-        if len({a.code for a in candidates if not a.dateline}) >= 2:
+        if _ON_THE_SIDELINES.search(fs):
+            # 'SINGAPORE - ... met on the sidelines of the Shangri-La Dialogue here', 'met in Singapore, on the
+            # fringes of the forum': the forum's venue, not a party
+            venue = {a.code for a in candidates if a.dateline or (a.locative and a.source == "country")}
+            # a body placed there by guess goes with it; one the sentence gives that country by name stays
+            venue -= {a.code for a in candidates if a.source == "country" and not (a.dateline or a.locative)}
+            candidates = [a for a in candidates if a.code not in venue]
+        elif len({a.code for a in candidates if not a.dateline}) >= 2:
             # 'WARSAW - Police from A, B and C...': where the report was filed, not a party, when the sentence names the parties
             candidates = [a for a in candidates if not a.dateline]
         keep = discourse.keep_actor
@@ -686,13 +718,14 @@ class EventExtractor:
         return countries, named
 
     @staticmethod
-    def _inherit(countries: set[str], discourse: Discourse, previous: Event | None) -> set[str] | None:
+    def _inherit(countries: set[str], discourse: Discourse, previous: Event | None, venue: set[str] = frozenset()) -> set[str] | None:
         """The countries of an event whose sentence names fewer than two: those of the event
-        just told, else the article's two main parties (None when there are none)."""
+        just told, else the article's two main parties (None when there are none); never the
+        ``venue``, the country of a forum the talks were held beside."""
         candidates = set(previous.countries) if previous else set(discourse.main_pair)
-        if len(candidates) >= 2 and countries <= candidates:
+        if len(candidates) >= 2 and countries <= candidates and not candidates & venue:
             return candidates
-        others = [c for c in discourse.top_actors if c not in countries]
+        others = [c for c in discourse.top_actors if c not in countries and c not in venue]
         return countries | {others[0]} if countries and others else None
 
     @staticmethod
@@ -765,7 +798,13 @@ class EventExtractor:
 
     @classmethod
     def _merge_all(cls, events: list[Event]) -> list[Event]:
-        """Merge again once participants joined: a pair may now be part of a multilateral event."""
+        """Merge again once participants joined: a pair may now be part of a multilateral event.
+        Talks held in turn with several partners are no meeting of them all: their summary (a
+        headline's 'holds talks with Philippine, Australian counterparts') goes."""
+        held_in_turn = [e.countries for e in events if e.one_of_several]
+        if held_in_turn:
+            together = set().union(*held_in_turn)
+            events = [e for e in events if e.one_of_several or not (e.type == "meeting" and e.countries >= together)]
         merged: list[Event] = []
         for event in sorted(events, key=lambda e: -len(e.countries)):
             cls._merge(merged, event)
@@ -778,6 +817,8 @@ class EventExtractor:
                 continue
             if not (existing.countries <= new.countries or new.countries <= existing.countries):
                 continue
+            if (existing.one_of_several or new.one_of_several) and existing.countries != new.countries:
+                continue   # each of the talks held in turn stays apart from the others and from their summary
             if existing.location_fixed and new.location_fixed and existing.location and new.location and existing.location != new.location \
                     and not (new.inherited and new.type not in HOSTED_TYPES):
                 # two places: two gatherings; but a later account that does not name the parties
@@ -816,7 +857,9 @@ class EventExtractor:
             existing.mentions = sorted(set(existing.mentions) | set(new.mentions))
             # the evidence is the first body sentence that names the actors itself
             if (existing.inherited or existing.from_title) and not (new.inherited or new.from_title):
-                existing.evidence, existing.trigger = new.evidence, new.trigger
+                if not _ON_THE_SIDELINES.search(fold(existing.evidence)):
+                    # (a sentence that places talks beside a gathering stays their evidence: it tells them apart)
+                    existing.evidence, existing.trigger = new.evidence, new.trigger
                 existing.inherited = existing.from_title = False
             for person in new.persons:
                 if person not in existing.persons:

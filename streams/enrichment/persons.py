@@ -293,6 +293,13 @@ def institution_shaped(name: str) -> bool:
     return joined and (has_institution_head(name) or fold(name.split()[0]) in _GROUP_HEADS | _STATE_HEADS)
 
 
+def a_country_s_body(name: str, candidate: PersonCandidate, countries) -> bool:
+    """'la Armada Argentina', 'la Policía Boliviana': an institution's head word, then its
+    country's name or adjective ending the span (the models read some as persons)."""
+    return has_institution_head(name) and any(
+        m.kind in (NAME, DEMONYM) and candidate.start < m.start and m.end == candidate.end for m in countries)
+
+
 def not_a_person(text: str, candidate: PersonCandidate) -> bool:
     """A nickname, an operation's, a newspaper's or a place's name (a town's, an airport's), or a name in quotes."""
     before = text[max(0, candidate.start - 40):candidate.start]
@@ -369,6 +376,7 @@ class PersonResolver:
             if c is not None
             and not any(s <= c.start < e or s < c.end <= e for s, e in org_spans)
             and not institution_shaped(clean_name(c.text))
+            and not a_country_s_body(clean_name(c.text), c, countries)
             and not self.names_a_topic(clean_name(c.text))
             and not not_a_person(text, c)
             and not names_an_outlet(clean_name(c.text), context.article.source)

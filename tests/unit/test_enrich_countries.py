@@ -159,3 +159,8 @@ def test_a_city_far_more_people_elsewhere_bear_the_name_of_tells_its_country_onl
     assert found(enricher, "Un yihadista detenido en Córdoba, informa la policía de España.", "es") == [("ES", "Córdoba"), ("ES", "España")]
     # a city most people of that name live in still tells its country alone
     assert found(enricher, "Un marroquí fue detenido en Barcelona.", "es") == [("MA", "marroquí"), ("ES", "Barcelona")]
+
+
+def test_the_indo_pacific_is_a_region_not_india(enricher):
+    assert found(enricher, "Japan and the Philippines want a free and open Indo-Pacific.", "en") == [("JP", "Japan"), ("PH", "Philippines")]
+    assert ("IN", "Indo-") in found(enricher, "An Indo-Pakistani deal was signed.", "en")

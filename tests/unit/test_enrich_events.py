@@ -1699,3 +1699,50 @@ def test_a_country_migrants_transit_towards_is_no_party_to_the_talks(enricher):
     text = ("Ethiopian and Djiboutian police officials met in Djibouti on Tuesday to discuss smuggling. The talks, held on Tuesday, "
             "come as Djibouti grapples with growing numbers of Ethiopian migrants transiting towards Yemen and the Gulf.")
     assert [(t, c) for t, c, _ in events(enricher, text)] == [("meeting", ["DJ", "ET"])]
+
+
+@pytest.mark.parametrize("text, language, kind", [
+    ("La Armada Argentina y la Armada de Chile realizaron un ejercicio naval combinado en el canal Beagle.", "es", "training"),
+    ("Les marines sénégalaise et gambienne ont conduit un exercice conjoint de lutte contre la piraterie.", "fr", "training"),
+    ("Una alerta enviada por la Policía colombiana permitió a las autoridades francesas incautar 1,8 toneladas de cocaína.", "es",
+     "intelligence_sharing"),
+    ("Fueron los servicios de inteligencia marroquíes los que trasladaron la información a sus colegas españoles sobre el yihadista.",
+     "es", "intelligence_sharing"),
+    ("L'information, transmise via l'attaché de sécurité de l'ambassade de France à Bogota, a permis aux douaniers français de "
+     "saisir la cocaïne signalée par la police colombienne.", "fr", "intelligence_sharing"),
+])
+def test_an_exercise_told_joint_and_a_warning_sent(enricher, text, language, kind):
+    assert kind in [t for t, _, _ in events(enricher, text, language)]
+
+
+def test_the_venue_of_a_forum_is_no_party_to_talks_on_its_sidelines(enricher):
+    # a Manila paper: its unqualified Defense Secretary is the Philippines', not Singapore's
+    text = ("SINGAPORE — Defense Secretary Eduardo Villareal and Japanese Defense Minister Kenji Morita met on Saturday "
+            "on the sidelines of the Shangri-La Dialogue here, as tensions persist in the West Philippine Sea.")
+    assert [(t, c) for t, c in outlet_events(enricher, "philstar", text) if t == "meeting"] == [("meeting", ["JP", "PH"])]
+    # nor is the city named beside the forum, nor a minister placed there by guess
+    text = ("Japan and the Philippines stepped up their fight against terrorism. The talks came during a meeting between Defense "
+            "Minister Kenji Morita and his Philippine counterpart, Eduardo Villareal, in Singapore, on the fringes of the Shangri-La Dialogue.")
+    assert [(t, c) for t, c in outlet_events(enricher, "japan-times", text) if t == "meeting"] == [("meeting", ["JP", "PH"])]
+    # a dateline's country still hosts talks held there
+    text = "DAKAR — Le ministre sénégalais de l'Intérieur a reçu mardi son homologue malien pour parler de terrorisme."
+    assert [(t, c) for t, c, _ in events(enricher, text, "fr") if t == "meeting"] == [("meeting", ["ML", "SN"])]
+
+
+def test_separate_talks_with_several_partners_are_one_meeting_with_each(enricher):
+    text = ("Japan defense chief holds talks with Philippine, Australian counterparts. Japanese Defense Minister Kenji Morita held "
+            "separate talks Saturday with his Philippine and Australian counterparts in Singapore on maritime security.")
+    assert sorted(c for t, c, _ in events(enricher, text) if t == "meeting") == [["AU", "JP"], ["JP", "PH"]]
+    # talks held together are one meeting of all
+    text = "The defence ministers of Japan, the Philippines and Australia met in Tokyo on terrorism."
+    assert [c for t, c, _ in events(enricher, text) if t == "meeting"] == [["AU", "JP", "PH"]]
+
+
+def test_talks_placed_beside_a_gathering_keep_that_sentence_as_their_evidence(enricher):
+    # the sentence that says 'en marge de' tells the talks apart from the conference (see incidents.on_the_sidelines)
+    text = ("Le ministre de l'Intérieur, Khaled Mejri, s'est entretenu jeudi, en marge de la conférence du Dialogue 5+5 à Lisbonne, "
+            "avec son homologue italien, Giorgio Fabbri. La rencontre a permis de passer en revue la coopération sécuritaire "
+            "tuniso-italienne contre la migration irrégulière.")
+    article = make_article("Note", text, "fr").model_copy(update={"source": "tunis-afrique-depeches"})
+    meetings = [e for e in enricher.enrich_many([article])[0].events if e.type == "meeting"]
+    assert [(sorted(e.countries), "en marge de" in e.evidence) for e in meetings] == [(["IT", "TN"], True)]

@@ -185,3 +185,12 @@ def test_an_outlet_s_masthead_is_not_a_person(enricher):
     context = context_before(enricher, "persons", "The commissioner, Zelalem Mengistu, told Addis Standard that the hotline would start soon.")
     enricher.persons.resolve(context)
     assert [p.name for p in context.persons] == ["Zelalem Mengistu"]
+
+
+def test_a_country_s_navy_is_not_a_person(enricher):
+    # the model reads 'la Armada Argentina' as a person; its country stays a country
+    text = "El ejercicio reunió a personal de la Armada Argentina y de la Armada de Chile en el canal Beagle."
+    context = context_before(enricher, "persons", text, "es")
+    enricher.persons.resolve(context)
+    assert context.persons == []
+    assert [m.code for m in context.countries] == ["AR", "CL"]

@@ -77,7 +77,8 @@
   names, an extradition told from its two ends, joint surveillance, a case file passed on);
 - ``incidents-dev19``: written blind at the same time and scored on the same code before any
   change: 0.865 end to end, 0.980 found only, precision 0.980, 8 of 70 items not found (the same
-  on the code before the dev16 changes);
+  on the code before the dev16 changes); then tuned on (the venue of a forum is no party to talks on
+  its sidelines, separate talks are one meeting with each partner, exercises told joint, warnings sent);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
@@ -106,9 +107,9 @@ FLOORS = {
     "incidents-dev4": {"end_to_end": 0.95, "found_only": 0.98, "precision": 0.98},
     "incidents-dev5": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev6": {"end_to_end": 0.94, "found_only": 0.98, "precision": 0.98},
-    "incidents-dev7": {"end_to_end": 0.89, "found_only": 0.98, "precision": 0.98},
-    "incidents-dev8": {"end_to_end": 0.84, "found_only": 0.93, "precision": 0.95},
-    "incidents-dev9": {"end_to_end": 0.96, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev7": {"end_to_end": 0.91, "found_only": 0.98, "precision": 0.98},
+    "incidents-dev8": {"end_to_end": 0.87, "found_only": 0.96, "precision": 0.98},
+    "incidents-dev9": {"end_to_end": 0.97, "found_only": 0.98, "precision": 0.98},
     "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
     "incidents-dev12": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.93},
@@ -118,7 +119,7 @@ FLOORS = {
     "incidents-dev16": {"end_to_end": 0.91, "found_only": 0.96, "precision": 0.98},
     "incidents-dev17": {"end_to_end": 0.87, "found_only": 0.92, "precision": 0.98},
     "incidents-dev18": {"end_to_end": 0.88, "found_only": 0.93, "precision": 0.98},
-    "incidents-dev19": {"end_to_end": 0.85, "found_only": 0.96, "precision": 0.96},
+    "incidents-dev19": {"end_to_end": 0.94, "found_only": 0.96, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},
 }
