@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from text_to_num import alpha2digit
 
 from schemas.articles import ArticleMentions, EnrichedArticle, EventType, Incident, IncidentMention, MentionsMessage
+from streams.enrichment.event_model import ON_THE_SIDELINES
 from streams.enrichment.text import fold_key
 from streams.settings import Settings
 
@@ -467,19 +468,10 @@ def agency_label(organization) -> str:
     return f"{organization.name} ({organization.country})"
 
 
-# Talks held beside a larger meeting ('on the sidelines of the summit', 'en marge de la
-# conférence', 'al margen de la cumbre', 'à margem da reunião'): folded text.
-_SIDELINE = re.compile(
-    r"\b(?:on|in|at) the (?:sidelines?|margins|fringes) of\b|\ben marge d|\b(?:al|a|en el) margen d"
-    r"|\ben (?:los|las) margenes d|\ba margem d|\bnas margens d"
-    # talks told as held while the gathering was ('aprovechando la reunion ministerial')
-    r"|\baprovechando (?:la|el) (?:reunion|cumbre|cita|conferencia|foro)\b")
-
-
 def on_the_sidelines(sentence: str) -> bool:
     """Whether a sentence places its event beside a larger meeting: two ministers' talks on the
     sidelines of a summit are an incident of their own, not a report of the summit."""
-    return bool(_SIDELINE.search(fold_key(sentence)))
+    return bool(ON_THE_SIDELINES.search(fold_key(sentence)))
 
 
 def _written_in(person, sentence: str) -> bool:

@@ -17,6 +17,7 @@ from babel.core import get_global
 
 from schemas.articles import CountryTag
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention
+from streams.enrichment.places import minority_namesakes
 from streams.enrichment.text import compile_patterns, fold, load_yaml, words_after, words_before
 
 def _clean_name(name: str) -> str:
@@ -145,8 +146,6 @@ class CountryLexicon:
                 add(fold(form), code, CITY, False, True)
         # a city whose namesakes elsewhere hold far more people ('Córdoba') tells its
         # country only beside another mention of it: 'el sur de Córdoba' in a Bogotá paper is Colombia's
-        from streams.enrichment.places import minority_namesakes
-
         self._shared_cities = minority_namesakes(frozenset(
             (fold(form), code) for code, forms in (data.get("cities") or {}).items() for form in forms))
         # the French and Spanish names CLDR gives the cities of time zones ('Nuakchot', 'Abiyán',

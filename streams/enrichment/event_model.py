@@ -3,9 +3,16 @@ it, and the events they make before they become ``CooperationEvent`` records."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 EVENT_TYPES = ("meeting", "visit", "agreement", "intelligence_sharing", "joint_operation", "training", "extradition")
+# Talks held beside a larger gathering ('on the sidelines of the summit', 'en marge de la conférence',
+# 'al margen de la cumbre', 'à margem da reunião', 'aprovechando la reunión ministerial'; folded): the
+# gathering's venue is no party to them, and they are an incident apart from it.
+ON_THE_SIDELINES = re.compile(
+    r"\b(?:on|in|at) the (?:sidelines?|margins|fringes) of\b|\ben marge d|\b(?:al|a|en el) margen d"
+    r"|\ben (?:los|las) margenes d|\ba margem d|\bnas margens d|\baprovechando (?:la|el) (?:reunion|cumbre|cita|conferencia|foro)\b")
 HOSTED_TYPES = ("meeting", "visit", "agreement", "training")   # gatherings: held at a host's
 
 

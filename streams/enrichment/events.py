@@ -19,7 +19,7 @@ from schemas.articles import CooperationEvent
 from streams.enrichment import event_places
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext
 from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_time
-from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, Actor, Event, SentenceView, Trigger
+from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, ON_THE_SIDELINES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.event_parse import relcl_filter, subject_finder
 from streams.enrichment.outlets import outlet_home, source_name_country
 from streams.enrichment.places import bare_places_country, countries as country_facts
@@ -77,17 +77,14 @@ def _describing(most: int) -> str:
     return rf"(?:\s+(?!{_NOT_DESCRIBING})[\w'-]+){{0,{most}}}\s+"
 
 
-# words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
 # talks held one by one with several partners ('held separate talks with', 'entretiens séparés avec',
 # 'reuniones por separado con'; folded)
 _SEPARATE_TALKS = re.compile(r"\bseparate (?:talks|meetings|bilateral)|\bseparately\b|\bentretiens? separes?\b|\bseparement\b"
                              r"|\bpor separado\b|\breuniones (?:bilaterales )?separadas\b|\bseparadamente\b")
-# talks beside a larger gathering, whose venue the dateline gives ('on the sidelines of', 'en marge de')
-_ON_THE_SIDELINES = re.compile(r"\b(?:on|in|at) the (?:sidelines?|margins|fringes) of\b|\ben marge d|\b(?:al|a|en el) margen d"
-                               r"|\baprovechando (?:la|el) (?:reunion|cumbre|cita|conferencia|foro)\b")
 # the clause that says who did an operation: 'que', 'that', 'which', an adjective of the noun before it
 _DOERS_CLAUSE = re.compile(r"(?:\s+[a-z]+)?,?\s+(?:que|qu'|that|which)\s*")
 _DOERS_CHARS = 90
+# words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
 _TIME_GAP = re.compile(r"(?:\s*(?:ce|cet|cette|este|esta|on|des|this|last|el|le|por|la|in|the|hier|ayer|hoy|matin|soir|apres-midi|morning|"
                        r"afternoon|evening|manana|tarde|noche|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|"
                        r"jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?!\w))*")
@@ -609,7 +606,7 @@ class EventExtractor:
             if elsewhere:
                 return []   # background: 'first tabled in 2006, when the conference was held in Malaysia'
             venue = ({discourse.dateline} | {a.code for a in sentence.actors if a.locative and a.source == "country"}) - {None} \
-                if _ON_THE_SIDELINES.search(fs) else set()
+                if ON_THE_SIDELINES.search(fs) else set()
             countries = self._inherit(countries, discourse, previous, venue)
             if countries is None:
                 return []
@@ -663,7 +660,7 @@ class EventExtractor:
             if not (trigger.type == "intelligence_sharing" and a.locative and a.source == "country")
             and not (a.crime_place and trigger.type not in ("extradition", "visit"))
         ]
-        if _ON_THE_SIDELINES.search(fs):
+        if ON_THE_SIDELINES.search(fs):
             # 'SINGAPORE - ... met on the sidelines of the Shangri-La Dialogue here', 'met in Singapore, on the
             # fringes of the forum': the forum's venue, not a party
             venue = {a.code for a in candidates if a.dateline or (a.locative and a.source == "country")}
@@ -857,7 +854,7 @@ class EventExtractor:
             existing.mentions = sorted(set(existing.mentions) | set(new.mentions))
             # the evidence is the first body sentence that names the actors itself
             if (existing.inherited or existing.from_title) and not (new.inherited or new.from_title):
-                if not _ON_THE_SIDELINES.search(fold(existing.evidence)):
+                if not ON_THE_SIDELINES.search(fold(existing.evidence)):
                     # (a sentence that places talks beside a gathering stays their evidence: it tells them apart)
                     existing.evidence, existing.trigger = new.evidence, new.trigger
                 existing.inherited = existing.from_title = False
