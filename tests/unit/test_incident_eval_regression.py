@@ -84,6 +84,9 @@
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
   0.725 end to end on the code before the dev10 and dev11 rules and with them; 0.739 after the
   dev12 changes, one more report found; 0.779 after the dev13 changes).
+- ``incidents-heldout3``: written blind after the dev19 rules and only scored, never looked at
+  (0.702 end to end, 0.868 found only, precision 1.0, 11 of 70 items not found, the same on the
+  code before the dev16 rules).
 Floors sit just under the figures reached. "end to end" counts the reports whose event
 enrichment missed as unplaced; "found only" scores consolidation on the rest.
 """
@@ -122,6 +125,7 @@ FLOORS = {
     "incidents-dev19": {"end_to_end": 0.94, "found_only": 0.96, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},
+    "incidents-heldout3": {"end_to_end": 0.68, "found_only": 0.85, "precision": 0.98},
 }
 
 
