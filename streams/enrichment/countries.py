@@ -64,7 +64,6 @@ def _in_a_place_name(folded: str, mention: CountryMention) -> bool:
 
 
 _OCEAN_AFTER_PREFIX = re.compile(r"pacifi|atlanti|mediterran")
-_WORD = re.compile(r"[^\W\d_]+")
 _SURNAME_AFTER = re.compile(r"\s+[A-ZÀ-Ý]")
 _COORDINATION = re.compile(r"\s*(?:,|et|and|y|e|ou|or|o)\s*|\s*,\s*(?:et|and|y)\s+")
 _OF = re.compile(r"([\w-]+)\s+(?:de|of|du|d'|del)\s*(?:(?:la|las|los|les|le|el|the|l')\s*)?$")
@@ -113,6 +112,9 @@ class CountryLexicon:
             for name in extra:
                 self._names[fold(name)] = code
         self._coordinated_only = {fold(name): code for name, code in (data.get("coordinated_only") or {}).items()}
+        # one scan for those names alone, not a look at every word of every article
+        self._coordinated_pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, self._coordinated_only)) + r")(?!\w)") \
+            if self._coordinated_only else None
 
         self.country_names: dict[str, str] = {}
         for country in pycountry.countries:
@@ -227,13 +229,13 @@ class CountryLexicon:
         """The mentions, and the names that are also first names or common words ('Maurice',
         'Grenade') where they are joined to another country's name: 'Madagascar et Maurice',
         'Maurice and Seychelles'."""
-        if not self._coordinated_only or not chosen:
+        if self._coordinated_pattern is None or not chosen:
             return chosen
         names = [m for m in chosen if m.kind == NAME]
         added = []
-        for match in _WORD.finditer(folded):
-            code = self._coordinated_only.get(match.group(0))
-            if code is None or not text[match.start()].isupper() or any(m.start <= match.start() < m.end for m in chosen) \
+        for match in self._coordinated_pattern.finditer(folded):
+            code = self._coordinated_only[match.group(0)]
+            if not text[match.start()].isupper() or any(m.start <= match.start() < m.end for m in chosen) \
                     or _SURNAME_AFTER.match(text, match.end()):   # 'le Sénégal et Maurice Dupont'
                 continue
             joined = any(_COORDINATION.fullmatch(folded[m.end:match.start()]) or _COORDINATION.fullmatch(folded[match.end():m.start])
