@@ -142,6 +142,16 @@ APPROXIMATE_COUNTS = {
     "centaine": 100, "dozen": 12, "decena": 10, "docena": 12, "veintena": 20, "treintena": 30, "centenar": 100,
 }   # not 'quarantaine'/'cuarentena' (a quarantine) nor 'quincena' (a fortnight)
 _APPROXIMATE_COUNT = re.compile(r"\b(?:une|un|a|una|some|about)\s+(" + "|".join(APPROXIMATE_COUNTS) + r")s?\b", re.IGNORECASE)
+# A figure with its scale written out ('2 million euros', '1,5 millions', '3 millones'): one figure,
+# the one a report writing it in words gives ('dos millones' -> 2000000)
+SCALES = {"thousand": 10**3, "mille": 10**3, "mil": 10**3, "million": 10**6, "millions": 10**6, "millon": 10**6, "millón": 10**6,
+          "millones": 10**6, "milliard": 10**9, "milliards": 10**9, "billion": 10**9, "billions": 10**9}
+_SCALED_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s+(" + "|".join(SCALES) + r")\b", re.IGNORECASE)
+
+
+def _scaled(match: re.Match) -> str:
+    value = float(match.group(1).replace(",", ".")) * SCALES[match.group(2).lower()]
+    return str(round(value))
 
 
 def figures(text: str, language: str | None = None) -> list[str]:
@@ -152,6 +162,7 @@ def figures(text: str, language: str | None = None) -> list[str]:
     text = without_dateline(text)
     days = Counter(str(day) for _, day, _ in explicit_dates(fold_key(text), language)) if language else Counter()
     text = _APPROXIMATE_COUNT.sub(lambda m: str(APPROXIMATE_COUNTS[m.group(1).lower()]), text)
+    text = _SCALED_NUMBER.sub(_scaled, text)
     if language in _NUMBER_WORD_LANGUAGES:
         text = alpha2digit(text, language)
     found = []

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from streams.enrichment.attribution import context_country, home_evidence, qualifier_country
 from streams.enrichment.context import DEMONYM, ArticleContext, CountryMention, OrgMention
-from streams.enrichment.outlets import outlet_home
+from streams.enrichment.outlets import report_home
 from streams.enrichment.text import WholeWords, fold, fold_key, load_yaml
 
 
@@ -61,6 +61,9 @@ def _name_variants(name: str) -> list[str]:
 
 _NATIONAL = ("nationale", "national", "nacional")   # what a demonym stands for in a described name
 _BRACKETED = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9-]{1,11})\s*\)")
+# Spanish and French papers write a long acronym as a name after its article ('la Senad', 'la
+# Felcn', 'l'Ofast'): five letters or more, only the gazetteer's
+_TITLE_CASE_ACRONYM = re.compile(r"(?:\b(?:la|el|los|las|le|les|del|al|du|the)\s+|\bl['’])([A-Z][a-z]{4,11})\b")
 
 
 class AgencyGazetteer:
@@ -172,6 +175,8 @@ class AgencyGazetteer:
                 continue
             if end < length and folded[end].isalnum():
                 continue
+            if text[start:start + 1].isupper() and _PART_OF_A_LONGER_NAME.search(text, max(0, start - 40), start):
+                continue   # 'Information and Security Service': another body's name ends with this one's
             for agency_id, lang in values:
                 surface = text[start:end]
                 if lang == "en" and not surface[:1].isupper():
@@ -189,6 +194,12 @@ class AgencyGazetteer:
                 for agency_id in self._acronyms_folded[written.upper()]:
                     acronym = next(a for a in self.agencies[agency_id].acronyms if a.upper() == written.upper())
                     candidates.append((match.start(1), match.end(1), agency_id, acronym, None))
+        for match in _TITLE_CASE_ACRONYM.finditer(text):
+            written = match.group(1)
+            for agency_id in self._acronyms_folded.get(written.upper(), ()):
+                acronym = next(a for a in self.agencies[agency_id].acronyms if a.upper() == written.upper())
+                if acronym.isupper():
+                    candidates.append((match.start(1), match.end(1), agency_id, acronym, None))
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         mentions: list[OrgMention] = []
         last_end = -1
@@ -201,6 +212,10 @@ class AgencyGazetteer:
             mentions.append(OrgMention(start, end, agency_id, text[start:end], acronym=acronym))
             last_end = end
         return mentions
+
+
+# a capitalised word and 'and' just before a capitalised name: the name is the end of a longer one
+_PART_OF_A_LONGER_NAME = re.compile(r"\b[A-Z][a-z][\w-]*\s+(?:and|&)\s+$")
 
 
 def apply_definitions(mentions: list[OrgMention], context: ArticleContext, agencies: dict[str, Agency] | None = None) -> list[OrgMention]:
@@ -244,8 +259,16 @@ def _another_weak_body(long_form: str | None, agency: Agency) -> bool:
     return not any(fuzz.token_set_ratio(written, fold_key(name)) >= _SAME_NAME_SCORE for name in agency.all_names())
 
 
+# what may stand between a country and the long form it qualifies: its possessive, and the words
+# of the body's name the acronym's letters did not reach ('Moldova's Information and Security Service (SIS)')
+_QUALIFIED_NAME = re.compile(r"(?:['’]s)?(?:\s+(?:[A-Z][\w-]*|and|of|for|et|de|du|des|y|del))*\s+$")
+
+
 def _names_only_other_countries(definition, country: str, context: ArticleContext) -> bool:
-    named = {m.code for m in context.countries if definition.start <= m.start and m.end <= definition.end}
+    text = context.text
+    named = {m.code for m in context.countries
+             if definition.start <= m.start and m.end <= definition.end
+             or m.end <= definition.start and definition.start - m.end <= 60 and _QUALIFIED_NAME.fullmatch(text, m.end, definition.start)}
     return bool(named) and country not in named
 
 
@@ -276,6 +299,7 @@ class AgencyResolver:
         mentions = context.agency_mentions
         present_names = {m.key for m in mentions if not m.acronym and not m.extra_names}
         resolved: list[OrgMention] = []
+        placed_as_outlets_own: dict[str, str] = {}
         for mention in mentions:
             options = [mention.key] + mention.extra_names
             outlets_own = None   # a name several countries' bodies share, the article placing none of them: the outlet's
@@ -286,17 +310,18 @@ class AgencyResolver:
                     mention.key = qualified[0]
                 elif len(named) == 1:
                     mention.key = named[0]
+                    outlets_own = placed_as_outlets_own.get(mention.key)   # the same name again: the same body
                 else:
                     specific = [o for o in options if not agencies[o].generic]
                     # a name several countries' bodies share, the text naming none of them: the outlet's own
-                    home = outlet_home(context.article)
+                    home = report_home(context)
                     by_weight = sorted(specific or options, key=lambda o: (-weights.get(agencies[o].country or "", 0),
                                                                            agencies[o].country != home))
                     mention.key = by_weight[0]
                     bearers = {agencies[o].country for o in options}
                     if home and len(bearers) > 1 and None not in bearers and home not in bearers \
                             and not any(weights.get(code, 0) for code in bearers):
-                        outlets_own = home
+                        outlets_own = placed_as_outlets_own[mention.key] = home
             if not mention.acronym:
                 present_names.add(mention.key)
             agency = agencies[mention.key]

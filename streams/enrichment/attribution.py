@@ -11,7 +11,7 @@ from collections import Counter
 
 from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.events import EventExtractor, EventResolver
-from streams.enrichment.outlets import language_country, outlet_country, outlet_home
+from streams.enrichment.outlets import language_country, outlet_country, outlet_home, report_home
 from streams.enrichment.places import bare_places_country
 
 _QUALIFIER_GAP = re.compile(r"^\s*(?:\([^()]{1,20}\)\s*)?(?:(?:du|de la|de l'|de l’|de los|de las|del|de|d'|d’|des|of the|of)\s+)?")
@@ -167,13 +167,15 @@ def own_side(context: ArticleContext, other: str) -> str | None:
 
 
 def article_home(context: ArticleContext) -> str | None:
-    """The country the article is written from: its dateline, else its outlet's country when
-    the article names that country."""
+    """The country the article is written from: its dateline, else its outlet's country (its
+    domain, else its name, see ``report_home``) when the article names that country or one of
+    its bodies ('la PNC', in a paper of Guatemala)."""
     code = dateline_country(context)
     if code:
         return code
-    code = outlet_country(context.article.url)
-    return code if code and context.country_weights.get(code, 0) > 0 else None
+    code = report_home(context)
+    named = code and (context.country_weights.get(code, 0) > 0 or any(m.country == code for m in context.organization_mentions))
+    return code if named else None
 
 
 def context_country(mention: OrgMention, countries: list[CountryMention], context: ArticleContext, *, office: bool = False) -> str | None:

@@ -66,6 +66,7 @@ def _in_a_place_name(folded: str, mention: CountryMention) -> bool:
 _OCEAN_AFTER_PREFIX = re.compile(r"pacifi|atlanti|mediterran")
 _SURNAME_AFTER = re.compile(r"\s+[A-ZÀ-Ý]")
 _COORDINATION = re.compile(r"\s*(?:,|et|and|y|e|ou|or|o)\s*|\s*,\s*(?:et|and|y)\s+")
+_ARTICLE_BEFORE = re.compile(r"(?:^|\W)(?:le|au|du|el|del|al)\s+$")
 _OF = re.compile(r"([\w-]+)\s+(?:de|of|du|d'|del)\s*(?:(?:la|las|los|les|le|el|the|l')\s*)?$")
 
 
@@ -111,6 +112,7 @@ class CountryLexicon:
         for code, extra in (data.get("names_in_lower_case") or {}).items():
             for name in extra:
                 self._names[fold(name)] = code
+        self._needs_article = {fold(name) for name in data.get("needs_article") or ()}
         self._coordinated_only = {fold(name): code for name, code in (data.get("coordinated_only") or {}).items()}
         # one scan for those names alone, not a look at every word of every article
         self._coordinated_pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, self._coordinated_only)) + r")(?!\w)") \
@@ -217,6 +219,9 @@ class CountryLexicon:
             if mention.start >= last_end:
                 last_end = mention.end
                 if mention.kind == _BLOCK or _in_a_place_name(folded, mention):
+                    continue
+                if mention.kind == NAME and fold(mention.text) in self._needs_article \
+                        and not _ARTICLE_BEFORE.search(folded, max(0, mention.start - 5), mention.start):
                     continue
                 if self.of_a_person(folded, mention):
                     mention = replace(mention, nationality=True)

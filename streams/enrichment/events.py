@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from schemas.articles import CooperationEvent
 from streams.enrichment import event_places
@@ -84,6 +84,11 @@ _SEPARATE_TALKS = re.compile(r"\bseparate (?:talks|meetings|bilateral)|\bseparat
 # the clause that says who did an operation: 'que', 'that', 'which', an adjective of the noun before it
 _DOERS_CLAUSE = re.compile(r"(?:\s+[a-z]+)?,?\s+(?:que|qu'|that|which)\s*")
 _DOERS_CHARS = 90
+# the operation's owners just after its noun: 'la operacion de la Senad y la Policia Federal de
+# Brasil', 'l'operation des armees malienne et nigerienne', 'the operation by Kenyan and Somali troops'
+_OWNERS = re.compile(r"(?:\s+[a-z]+)?\s+(?:de|du|des|of|by|par|por)\b")
+_OWNERS_END = re.compile(r"[,;:(]|\s(?:que|qui|which|that|en|in|au|a|dans|entre|between|con|with|avec|contra|contre|against|para|pour|to|ha|han|ont|has|have)\s")
+_AND = re.compile(r"\s(?:y|e|et|and)\s")
 # words of time between a verb and its object ('alerto este martes a', 'a alerte des lundi les services')
 _TIME_GAP = re.compile(r"(?:\s*(?:ce|cet|cette|este|esta|on|des|this|last|el|le|por|la|in|the|hier|ayer|hoy|matin|soir|apres-midi|morning|"
                        r"afternoon|evening|manana|tarde|noche|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miercoles|"
@@ -150,6 +155,12 @@ class EventLexicon:
         # a noun of warning, at most four words, then a verb of origin: the giver follows (see triggers)
         self.came_from = re.compile(rf"(?:{compile_patterns(came_from['nouns']).pattern})(?:[^\w.;:!?]+[\w'-]+){{0,4}}?[^\w.;:!?]+"
                                     rf"(?:{compile_patterns(came_from['verbs']).pattern})")
+        passed_on = spec["intelligence_sharing"]["passed_on"]
+        self.information = compile_patterns(passed_on["information"])
+        self.the_public = compile_patterns(passed_on["public"])
+        # a verb of passing, at most six words of its clause, then a noun of information (see the lexicon)
+        self.passed_on = re.compile(rf"(?:{compile_patterns(passed_on['verbs']).pattern})(?:[^\w.;:!?]+[\w'-]+){{0,6}}?[^\w.;:!?]+"
+                                    rf"(?:{self.information.pattern})")
         coordinated = spec["joint_operation"]["coordinated_first"]
         self.coordinated_partners = compile_patterns(coordinated["partners"])
         self.coordinated_doing = compile_patterns(coordinated["doing"])
@@ -200,6 +211,7 @@ class EventLexicon:
             "excluded:extradition": spec["extradition"]["not_an_extradition"],
             # what retained() and join_participants() read of each sentence, in the same scan
             "modality": data["modality"],
+            "modality_done": data["modality_done"],
             "participation:took_part": data["participation"]["took_part"],
             "participation:signed": data["participation"]["signed"],
         })
@@ -230,11 +242,11 @@ class EventLexicon:
         return self.by_kind["weak"]
 
 
-def receivers(sentence: SentenceView) -> tuple[int, ...]:
-    """Where, in the sentence, a side can be named as the one something is handed to: a
-    country's name, its demonym ('to Italian police'), one of its bodies ('a la Policia Nacional')."""
-    return tuple(a.start - sentence.start for a in sentence.actors
-                 if a.kind in (NAME, DEMONYM) or a.source in ("agency", "ministry"))
+def side_codes(sentence: SentenceView) -> dict[int, str]:
+    """Where, in the sentence, a side is named (as the one something is handed to, or the one
+    doing it), with its country: a country's name, its demonym ('to Italian police'), one of its
+    bodies ('a la Policia Nacional')."""
+    return {a.start - sentence.start: a.code for a in sentence.actors if a.kind in (NAME, DEMONYM) or a.source in ("agency", "ministry")}
 
 
 def _words_window(folded: str, start: int, end: int, words: int) -> str:
@@ -324,13 +336,14 @@ class EventExtractor:
     place_flags = staticmethod(event_places.place_flags)
 
     # ---------------------------------------------------------------- triggers
-    def triggers(self, folded_sentence: str, country_names: tuple[int, ...] = (), persons: tuple[int, ...] = (),
+    def triggers(self, folded_sentence: str, country_names: Mapping[int, str] | None = None, persons: tuple[int, ...] = (),
                  capitals: tuple[int, ...] = (), matches: dict | None = None, bodies: tuple[int, ...] = ()) -> list[Trigger]:
         """Every trigger of the sentence, strong, talk and travel ones first, then by position.
         ``country_names``: where the sentence names a country or a country's side (its name, its
-        demonym, one of its bodies: offsets in it), see ``receivers``; ``persons``: where it
+        demonym, one of its bodies: offsets in it), with that country, see ``side_codes``; ``persons``: where it
         names a person; ``capitals``: where it names a capital; ``matches``: the sentence's
         ``trigger_scan`` when already made; ``bodies``: where it names a country's body (an agency, a ministry)."""
+        country_names = country_names or {}
         if matches is None:
             matches = self.lex.trigger_scan.finditer(folded_sentence)
         found = [
@@ -343,7 +356,8 @@ class EventExtractor:
             # 'remis a la France', 'handed him to Italian Carabinieri', 'entregaron a la Policia
             # Nacional': a person handed over to a country or its police; equipment is no suspect
             if gap and gap.end() in country_names and not self.hands_over_equipment(folded_sentence, match.start(), match.end()) \
-                    and not self.lex.equipment.search(match.group(0)):   # 'entrego diez todoterrenos a'
+                    and not self.lex.equipment.search(match.group(0)) \
+                    and not self.hands_over_information(folded_sentence, match.end()):   # 'entrego diez todoterrenos a', 'entrego informes a'
                 found.append(Trigger("extradition", match.start(), match.end(), "strong"))
         for match in matches.get("extradition:returned", ()):
             if self.returned_to_country(folded_sentence, match.start(), match.end(), set(country_names) | set(capitals), persons):
@@ -372,11 +386,15 @@ class EventExtractor:
                         and self.lex.operation_nouns.search(after):
                     found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
         for match in self.lex.operation_nouns.finditer(folded_sentence) if country_names else ():
-            if self.done_by_both(folded_sentence, match.end(), country_names):
+            if self.done_by_both(folded_sentence, match.end(), country_names) or owned_by_both(folded_sentence, match.end(), country_names) \
+                    or self.both_did(folded_sentence, match.start(), country_names):
                 found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
         for match in self.lex.came_from.finditer(folded_sentence) if " from " in folded_sentence or " de" in folded_sentence else ():
             # 'the warning had come from Rabat', 'l'alerte provenait des services marocains': the giver just after
             if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:
+                found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
+        for match in self.lex.passed_on.finditer(folded_sentence):
+            if not self.lex.the_public.search(" ".join(first_words(folded_sentence, match.start(), 10))):
                 found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
         for match in matches.get("intelligence_sharing:thanks", ()):
             # 'grace a la DGST marocaine', 'thanks to Morocco's DGST': a body just after, or its
@@ -415,7 +433,7 @@ class EventExtractor:
         ]
         return sorted(found, key=lambda t: (t.kind in WEAK_KINDS, t.start))
 
-    def done_by_both(self, fs: str, noun_end: int, country_names: tuple[int, ...]) -> bool:
+    def done_by_both(self, fs: str, noun_end: int, country_names: Mapping[int, str]) -> bool:
         """An operation its doers' clause gives to both sides ('el operativo que militares
         ecuatorianos y colombianos realizaron', 'the raid that Kenyan and Somali troops carried
         out', 'l'operation que les armees malienne et nigerienne ont menee'): a relative pronoun
@@ -426,6 +444,20 @@ class EventExtractor:
             return False
         verb = self.lex.coordinated_doing.search(fs, relative.end(), min(len(fs), relative.end() + _DOERS_CHARS))
         return bool(verb) and sum(relative.end() <= at < verb.start() for at in country_names) >= 2
+
+    def both_did(self, fs: str, noun_start: int, country_names: Mapping[int, str]) -> bool:
+        """An operation whose subject is two sides joined by 'and', its verb of doing at most four
+        words before the noun ('efectivos de la Felcn y de la Gendarmeria Nacional Argentina
+        ejecutaron un operativo', 'Kenyan and Somali troops carried out a raid')."""
+        before = " ".join(last_words(fs, noun_start, 4))
+        verbs = list(self.lex.coordinated_doing.finditer(before))
+        if not verbs:
+            return False
+        verb_at = fs.rfind(verbs[-1].group(0), 0, noun_start)
+        # the subject: back to the clause's start, the last 'and' in it joining the two sides
+        subject_from = max(fs.rfind(",", 0, verb_at) + 1, fs.rfind(";", 0, verb_at) + 1, verb_at - _DOERS_CHARS - 40, 0)
+        joins = list(_AND.finditer(fs, subject_from, verb_at))
+        return bool(joins) and two_sides(country_names, (subject_from, joins[-1].start()), (joins[-1].end(), verb_at))
 
     def signed_text(self, fs: str) -> list[Trigger]:
         """A text signed that the sentence names by what it is, not as an agreement: 'the
@@ -438,7 +470,10 @@ class EventExtractor:
         for instrument in self.lex.instruments.finditer(fs) if self.lex.signing.search(fs) else ():
             # the signing told with the text, a few words from it ('l'instrument, paraphé à Rabat', 'signed an
             # instrument', 'le texte, paraphé vendredi')
-            if self.lex.signing.search(_words_window(fs, instrument.start(), instrument.end(), 3)):
+            # the day and the partner may stand between the signing and the text, within its clause
+            # ('suscribio ayer junto a su homologo costarricense un instrumento')
+            clause_before = " ".join(last_words(fs, instrument.start(), 8)).rsplit(",", 1)[-1]
+            if self.lex.signing.search(_words_window(fs, instrument.start(), instrument.end(), 3)) or self.lex.signing.search(clause_before):
                 return [Trigger("agreement", instrument.start(), instrument.end(), "strong")]
         return []
 
@@ -470,6 +505,11 @@ class EventExtractor:
                 return bool(self.lex.returned_suspect.search(fs, 0, gap.end() + 60)) or any(end <= p < at for p in persons)
         return False
 
+    def hands_over_information(self, fs: str, end: int) -> bool:
+        """A handing-over verb whose object is information ('entrego a Ecuador informes de
+        inteligencia'): intelligence passed on, no one extradited."""
+        return bool(self.lex.information.search(" ".join(first_words(fs, end, 6))))
+
     def hands_over_equipment(self, fs: str, start: int, end: int) -> bool:
         """A handing-over verb whose object is equipment: 'remet des equipements', 'a la remise
         de vingt vehicules', 'donated 20 off-road vehicles', 'vehicles were handed over'."""
@@ -484,7 +524,9 @@ class EventExtractor:
         ``trigger_scan`` when already made."""
         if matches is None:
             matches = self.lex.trigger_scan.finditer(fs)
-        modal = bool(matches.get("modality") or matches.get("agreement:nouns"))
+        done = [m.span() for m in matches.get("modality_done", ())]
+        modal = any(not any(start <= m.start() and m.end() <= end for start, end in done) for m in matches.get("modality", ())) \
+            or bool(matches.get("agreement:nouns"))
         reported = {t.type for t in found if t.kind not in WEAK_KINDS and t.kind != "counterpart"}
         operation = any(t.kind in WEAK_KINDS for t in found)
         found_types = {t.type for t in found}
@@ -571,7 +613,7 @@ class EventExtractor:
         scans = [self.lex.trigger_scan.finditer(folded[sentence.start:sentence.end]) for sentence in sentences]
         for position, sentence in enumerate(sentences):
             fs = folded[sentence.start:sentence.end]
-            found = self.triggers(fs, receivers(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons),
+            found = self.triggers(fs, side_codes(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons),
                                   tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL), scans[position],
                                   tuple(a.start - sentence.start for a in sentence.actors if a.source in ("agency", "ministry")))
             for trigger in self.retained(found, fs, scans[position]) if found else []:
@@ -579,6 +621,7 @@ class EventExtractor:
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]
                     previous = self._merge(events, event)
         join_participants(events, sentences, folded, self.lex, scans)
+        attend_gatherings(events)
         events = self._merge_all(self.reported(events))
         events = self.absorb_investigation_teams(events)
         event_places.share_visit_places(events)
@@ -737,6 +780,10 @@ class EventExtractor:
         # the one who travels is named before the movement; a body named after it is what was
         # visited ('se desplazo a Tripoli para supervisar el centro de la guardia costera libia')
         named_before = {a.code for a in bodies if a.start < trigger_start}
+        if not bodies:
+            # 'le ministre ghanéen', 'the Ghanaian delegation': an official known by his country alone
+            named_before = officials_by_nationality(sentence, actors, trigger_start)
+            bodies = [a for a in actors if a.code in named_before and a.start < trigger_start]
         visitors = {a.code for a in bodies}
         if len(visitors) > 1:
             visitors = named_before
@@ -896,6 +943,65 @@ def listed_home_nearby(context: ArticleContext) -> str | None:
     if home not in facts:
         return None
     return home if any(facts[home].near(m.code, facts[m.code]) for m in context.countries if m.code in facts) else None
+
+
+def owned_by_both(fs: str, noun_end: int, country_names: Mapping[int, str]) -> bool:
+    """An operation whose owners, just after its noun, are two sides joined by 'and' ('la
+    operacion de la Senad y la Policia Federal de Brasil'): a side before the 'and' and one after
+    it, before the owners' phrase ends (a place, a partner, a verb, a comma)."""
+    owners = _OWNERS.match(fs, noun_end)
+    if not owners:
+        return False
+    stop = _OWNERS_END.search(fs, owners.end(), min(len(fs), owners.end() + _DOERS_CHARS))
+    end = stop.start() if stop else min(len(fs), owners.end() + _DOERS_CHARS)
+    joined = _AND.search(fs, owners.end(), end)
+    return bool(joined) and two_sides(country_names, (owners.end(), joined.start()), (joined.end(), end))
+
+
+def two_sides(country_names: Mapping[int, str], first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """Whether the sides named in the span ``first`` and those in ``second`` are of two countries
+    ('la Senad y la Policia Federal de Brasil'; 'la Policia Nacional y la Guardia Civil' is one side)."""
+    one = {code for at, code in country_names.items() if first[0] <= at < first[1]}
+    other = {code for at, code in country_names.items() if second[0] <= at < second[1]}
+    return bool(one) and bool(other) and len(one | other) >= 2
+
+
+_OFFICIAL_NOUN = r"(?:ministre|minister|ministro|ministra|d[ée]l[ée]gations?|delegaci[oó]n|delegation|chef|jefe|chief|directeur|director|directora|" \
+                 r"secr[ée]taire|secretary|secretario|secretaria|commissaire|commissioner|comisario|g[ée]n[ée]ral|ambassadeur|ambassador|embajador)"
+_OFFICIAL_BEFORE = re.compile(_OFFICIAL_NOUN + r"(?:\s+[\w'’-]+)?\s+$", re.IGNORECASE)     # 'le ministre ghanéen', 'ministre ghanéen de'
+_OFFICIAL_AFTER = re.compile(r"^\s+" + _OFFICIAL_NOUN + r"\b", re.IGNORECASE)             # 'the Ghanaian minister'
+
+
+def officials_by_nationality(sentence: SentenceView, actors: list[Actor], before: int) -> set[str]:
+    """The countries of officials the sentence names by nationality alone before ``before``
+    ('le ministre ghanéen a clôturé', 'the Ghanaian delegation toured')."""
+    text, offset = sentence.text, sentence.start
+    return {a.code for a in actors if a.kind == DEMONYM and a.start < before
+            and (_OFFICIAL_BEFORE.search(text, max(0, a.start - offset - 30), a.start - offset)
+                 or _OFFICIAL_AFTER.match(text[a.end - offset:a.end - offset + 25]))}
+
+
+# a gathering of several sides' officials: 'the annual meeting of interior ministers of the 5+5
+# Dialogue', 'la reunion des chefs de police de la region', 'la cumbre de ministros'
+_GATHERING = re.compile(
+    r"\b(?:meeting|gathering|conference|summit|session|reunion|rencontre|sommet|cumbre|conferencia|sesion|foro|forum)"
+    r"(?:\s+[\w'-]+){0,2}?\s+(?:of|des|de|del|de\s+los|de\s+las)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:ministers|ministres|ministros|chiefs|chefs|jefes|heads|directors|directeurs|directores|commanders|commandants|comandantes)\b")
+
+
+def attend_gatherings(events: list[Event]) -> None:
+    """A side's official at a gathering of several sides' officials ('Farrugia was in Lisbon for
+    the annual meeting of interior ministers') takes part in the gathering the article tells
+    with three sides or more, not in talks with its host: the side joins that gathering, and the
+    pair's meeting then merges into it (see ``_merge_all``)."""
+    gatherings = [e for e in events if e.type == "meeting" and len(e.countries) >= 3]
+    for event in events:
+        if event.type != "meeting" or len(event.countries) != 2 or not _GATHERING.search(fold(event.evidence)):
+            continue
+        gathering = next((g for g in gatherings if len(event.countries & g.countries) == 1), None)
+        if gathering is not None:
+            gathering.countries |= event.countries
+            gathering.named |= event.countries & event.named
 
 
 class EventResolver:

@@ -5,8 +5,9 @@ takes for granted when it never names it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterable
 from urllib.parse import urlparse
 
 import pycountry
@@ -62,6 +63,7 @@ class OutletGazetteer:
     version: str
     homes: dict[str, str]        # outlet key -> its country, for names of one country's outlets only
     unplaced: frozenset[str]     # worldwide outlets, and names outlets of several countries share
+    shared: dict[str, frozenset[str]] = field(default_factory=dict)   # such a shared name -> its countries
 
 
 def names_an_outlet(name: str, source: str | None = None) -> bool:
@@ -85,8 +87,9 @@ def outlet_gazetteer() -> OutletGazetteer:
             countries_of.setdefault(_outlet_key(name), set()).add(code)
     international = {_outlet_key(name) for name in data.get("international") or ()}
     homes = {key: codes.pop() for key, codes in countries_of.items() if len(codes) == 1 and key not in international}
-    unplaced = international | {key for key, codes in countries_of.items() if len(codes) > 1}
-    return OutletGazetteer(str(data["version"]), homes, frozenset(unplaced - {""}))
+    shared = {key: frozenset(codes) for key, codes in countries_of.items() if len(codes) > 1 and key not in international}
+    unplaced = international | set(shared)
+    return OutletGazetteer(str(data["version"]), homes, frozenset(unplaced - {""}), shared)
 
 
 def gazetteer_outlet_country(source: str) -> tuple[bool, str | None]:
@@ -133,6 +136,26 @@ def outlet_home(article, *, listed: bool = True) -> str | None:
     """The outlet's country: its country-code domain, else its name (``listed``: looked up in the
     outlet gazetteer first, see ``source_name_country``)."""
     return outlet_country(article.url) or source_name_country(article.source, listed=listed)
+
+
+def shared_name_home(source: str | None, named: Iterable[str]) -> str | None:
+    """For a feed named like outlets of several countries ('la-nation': Benin's and Djibouti's),
+    the one of those countries the article names, if it names exactly one: a national paper
+    writes of its own country ('l'hospitalité de Djibouti'), rarely of its namesake's."""
+    if not source:
+        return None
+    countries = outlet_gazetteer().shared.get(_outlet_key(source)) or outlet_gazetteer().shared.get(_outlet_key(_ASIDE.sub("", source)))
+    if not countries:
+        return None
+    candidates = countries.intersection(named)
+    return next(iter(candidates)) if len(candidates) == 1 else None
+
+
+def report_home(context) -> str | None:
+    """``outlet_home``, else the country a shared outlet name takes in this article (see
+    ``shared_name_home``)."""
+    return outlet_home(context.article) or shared_name_home(
+        context.article.source, [code for code, weight in context.country_weights.items() if weight > 0])
 
 
 # English is the wires' and many countries' language: it tells nothing of its reader's country.

@@ -151,6 +151,18 @@ def test_a_name_other_countries_bodies_share_is_the_outlet_s_own_when_the_text_p
     assert country_of_the_body(enricher, text, "dakar-matin", "police nationale") == "SN"
 
 
+def test_a_name_other_countries_bodies_share_in_a_paper_whose_name_outlets_of_two_countries_share(enricher):
+    # 'La Nation' is a paper of Benin and one of Djibouti: the article naming Djibouti places the
+    # paper, and its 'police nationale' is Djibouti's, at each mention, not France's or Senegal's
+    text = ("Le directeur général de la Police nationale a reçu hier une délégation de la police éthiopienne.\n"
+            "Le directeur général de la Police nationale a salué la coopération entre Djibouti et Addis-Abeba.")
+    article = make_article("Coopération policière", text, "fr").model_copy(update={"source": "la-nation"})
+    assert {o.country for o in enricher.enrich(article).organizations if "police nationale" in o.name.lower()} == {"DJ"}
+    # the same report naming neither of the paper's countries: nothing tells its side
+    text = "Le directeur général de la Police nationale a reçu hier une délégation de la police éthiopienne."
+    assert country_of_the_body(enricher, text, "la-nation", "police nationale") != "DJ"
+
+
 def test_a_generic_body_of_two_equally_named_countries_is_the_same_in_every_process():
     # 'la Policía Nacional' in an article naming Spain and Peru alike: the gazetteer's own body
     # (Spain's), whatever order a process's string hashing gives a set of countries
@@ -172,3 +184,21 @@ def test_a_generic_body_of_two_equally_named_countries_is_the_same_in_every_proc
         for seed in ("1", "2")
     }
     assert answers == {"[('Cuerpo Nacional de Policía', 'ES')]\n"}
+
+
+def test_a_long_acronym_written_as_a_name_after_its_article_is_the_body(enricher):
+    found = agencies(enricher, "Efectivos de la Felcn y de la Senad detuvieron a tres hombres en Yacuiba.", "es")
+    assert [(text, country) for text, country, _ in found] == [("Felcn", "BO"), ("Senad", "PY")]
+    # a capitalised word that is no listed acronym, and a short one, stay words
+    assert agencies(enricher, "La Sena y la Marina patrullaron el río.", "es") == []
+
+
+def test_a_body_s_name_that_ends_a_longer_name_qualified_by_another_country_is_not_that_body(enricher):
+    # Moldova's SIS is no British service, whatever its English name ends with or its acronym
+    text = "Moldova's Information and Security Service (SIS) said the couriers were identified. The SIS director spoke."
+    assert "GB" not in {country for _, country, _ in agencies(enricher, text)}
+    article = make_article("Couriers", text, "en")
+    assert {o.country for o in enricher.enrich(article).organizations} == {"MD"}
+    # the gazetteer's own body, qualified by its country, stays
+    found = agencies(enricher, "Britain's Secret Intelligence Service (SIS) warned Moroccan police.")
+    assert ("Secret Intelligence Service", "GB") in [(text, country) for text, country, _ in found]

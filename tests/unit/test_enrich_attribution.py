@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from tests.unit.conftest import context_before
+from tests.unit.conftest import context_before, make_article
 
 from streams.enrichment.attribution import context_country, qualifier_country, seat_or_preceding_country
 from streams.enrichment.outlets import language_country, source_name_country
@@ -86,6 +86,26 @@ def test_the_article_is_written_from_its_dateline_else_its_outlet_when_it_names_
     assert article_home(context) == "NL"
 
 
+def test_an_outlet_s_name_places_the_article_when_the_article_names_its_country(enricher):
+    # a Canadian paper by its feed id: its unqualified minister who visits Mexico is Canada's, not
+    # the United States' the background names more often
+    text = ("Le ministre fédéral de la Sécurité publique a entamé mercredi une visite officielle au Mexique. "
+            "Ottawa veut montrer à Washington qu'il lutte contre le fentanyl, sur fond de menaces américaines.")
+    context = context_before(enricher, "agency countries", text, "fr")
+    context.article = context.article.model_copy(update={"source": "la-presse-ca"})
+    assert article_home(context) == "CA"
+    context.article = context.article.model_copy(update={"source": "la-presse-be"})
+    assert article_home(context) is None                       # the article never names Belgium
+
+
+def test_an_outlet_s_body_named_places_the_article_in_the_outlet_s_country(enricher):
+    text = ("El ministro de Gobernación sostuvo ayer un encuentro con el secretario de Seguridad de Honduras. "
+            "Participaron los directores de la Policía Nacional Civil (PNC) y de la Policía Nacional de Honduras. Se abordaron los flujos migratorios hacia México y Estados Unidos.")
+    article = make_article("Encuentro", text, "es").model_copy(update={"source": "el-diario-de-guatemala"})
+    ministries = [o for o in enricher.enrich(article).organizations if "Interior" in o.name or "Gobernación" in o.name]
+    assert [o.country for o in ministries] == ["GT"]
+
+
 def test_an_unqualified_ministry_is_that_of_the_country_the_article_is_written_from(enricher):
     text = "RABAT - Le ministre de l'Intérieur a reçu mardi une délégation sénégalaise venue de Dakar."
     context = context_before(enricher, "ministry countries", text, "fr")
@@ -130,6 +150,18 @@ def test_an_outlet_the_gazetteer_lists_has_its_country_unless_several_share_its_
     assert source_name_country("la-nacion-cr") == "CR"
     # an outlet the gazetteer does not list: the place its name carries
     assert source_name_country("dakar-wire") == "SN"
+
+
+def test_a_shared_outlet_name_takes_the_one_of_its_countries_the_article_names(monkeypatch):
+    from streams.enrichment import outlets
+    gazetteer = outlets.OutletGazetteer("test", {}, frozenset({"lanation", "afp"}), {"lanation": frozenset({"BJ", "DJ"})})
+    monkeypatch.setattr(outlets, "outlet_gazetteer", lambda: gazetteer)
+    assert outlets.shared_name_home("la-nation", ["DJ", "ET"]) == "DJ"
+    assert outlets.shared_name_home("La Nation (Cotonou)", ["BJ", "NG"]) == "BJ"
+    # both namesakes named, or neither: no guess; a wire or a name of one country's outlets is no shared name
+    assert outlets.shared_name_home("la-nation", ["BJ", "DJ"]) is None
+    assert outlets.shared_name_home("la-nation", ["ET"]) is None
+    assert outlets.shared_name_home("afp", ["FR"]) is None
 
 
 def test_the_outlet_gazetteer_lists_countries_by_their_codes_and_leaves_shared_names_unplaced():

@@ -147,6 +147,15 @@ def test_a_first_name_that_is_a_country_counts_only_beside_another_country(enric
     assert found(enricher, "Maurice a rencontré le ministre.") == []
 
 
+def test_a_name_that_takes_an_article_counts_only_after_it():
+    assert codes("Le ministre du Salvador est arrivé au Salvador, puis à Tegucigalpa.", "fr") == [
+        ("Salvador", "SV"), ("Salvador", "SV"), ("Tegucigalpa", "HN")]
+    assert codes("El Salvador y Honduras firmaron un acuerdo.", "es") == [("El Salvador", "SV"), ("Honduras", "HN")]
+    # a town, a man: no country
+    assert codes("Gendarmes detuvieron a cinco personas en Salvador Mazza, en la frontera con Bolivia.", "es") == [("Bolivia", "BO")]
+    assert codes("Salvador Ramírez fue detenido en Bolivia.", "es") == [("Bolivia", "BO")]
+
+
 def test_demonyms_of_smaller_countries(enricher):
     assert found(enricher, "Les garde-côtes mauriciens et la police comorienne ont saisi de l'héroïne.") == [
         ("MU", "mauriciens"), ("KM", "comorienne")]

@@ -1603,8 +1603,8 @@ def test_an_activity_an_adjective_tells_joint_is_a_joint_operation(enricher, tex
 
 
 @pytest.mark.parametrize("text, language", [
-    # the municipality, not a common patrol
-    ("Les polices togolaise et ghanéenne ont mené une patrouille dans la commune de Kpendjal contre les passeurs.", "fr"),
+    # the municipality, not a common patrol (one side's: both sides doing it is joint, see both_did)
+    ("La police togolaise a mené une patrouille dans la commune de Kpendjal, près du Ghana, contre les passeurs.", "fr"),
     # cooperation described as operational is no operation
     ("La coopération opérationnelle bilatérale entre la police française et la police marocaine contre le terrorisme est ancienne.", "fr"),
     # a plan: the sentence names neither side
@@ -1746,3 +1746,95 @@ def test_talks_placed_beside_a_gathering_keep_that_sentence_as_their_evidence(en
     article = make_article("Note", text, "fr").model_copy(update={"source": "tunis-afrique-depeches"})
     meetings = [e for e in enricher.enrich_many([article])[0].events if e.type == "meeting"]
     assert [(sorted(e.countries), "en marge de" in e.evidence) for e in meetings] == [(["IT", "TN"], True)]
+
+
+@pytest.mark.parametrize("text, language", [
+    # the receiver, the giver or a time between the verb and what it passes
+    ("Les services de renseignement estoniens ont fourni à la Finlande des informations sur le pétrolier soupçonné.", "fr"),
+    ("Las Fuerzas Militares de Colombia compartieron con Ecuador una serie de informes de inteligencia sobre los grupos armados.", "es"),
+    ("El ministro de Defensa de Ecuador confirmó que el país recibió de Colombia datos de inteligencia sobre campamentos de narcotraficantes.", "es"),
+    ("Las policías de Malasia y Camboya intercambiaron en las últimas semanas información sobre redes de ciberestafa.", "es"),
+    ("Anti-drug agencies in Paraguay and Uruguay have been swapping intelligence on suspect cocaine shipments.", "en"),
+])
+def test_information_passed_with_words_between_the_verb_and_the_information_is_intelligence_sharing(enricher, text, language):
+    assert "intelligence_sharing" in [t for t, _, _ in events(enricher, text, language)]
+
+
+@pytest.mark.parametrize("text, language", [
+    # what was discussed, what is done as a habit, a database: no information passed on that day
+    ("La visite du directeur au Maroc a été l'occasion d'évaluer la coopération sécuritaire et le partage de renseignements entre la France et le Maroc.", "fr"),
+    ("The Greek and Turkish coast guards now share information through a direct line to intercept boats.", "en"),
+])
+def test_sharing_as_a_topic_or_a_habit_is_no_information_passed_on(enricher, text, language):
+    assert "intelligence_sharing" not in [t for t, _, _ in events(enricher, text, language)]
+
+
+def test_information_handed_over_is_no_extradition_and_what_the_press_is_told_no_sharing(enricher):
+    text = "La Policía de Colombia entregó a Ecuador informes de inteligencia sobre los laboratorios de cocaína en la frontera."
+    assert types_and_pairs(enricher, text, "es") == [("intelligence_sharing", ["CO", "EC"])]
+    # a suspect handed over stays an extradition
+    text = "La Policía de Colombia entregó a Ecuador a un narcotraficante buscado por homicidio en la frontera."
+    assert types_and_pairs(enricher, text, "es") == [("extradition", ["CO", "EC"])]
+    text = "La policía de Colombia compartió con los periodistas información sobre el ataque en Ecuador."
+    assert "intelligence_sharing" not in [t for t, _, _ in events(enricher, text, "es")]
+
+
+def test_a_minister_at_a_gathering_of_several_sides_joins_it_not_talks_with_its_host(enricher):
+    text = ("Malta's Home Affairs Minister was in Lisbon on Thursday for the annual meeting of interior ministers of the "
+            "Mediterranean forum on migrant smuggling. Ministers from Algeria, France, Italy, Morocco, Portugal and Spain "
+            "attended the one-day meeting, hosted by Portugal's Internal Administration Minister.")
+    assert types_and_pairs(enricher, text) == [("meeting", ["DZ", "ES", "FR", "IT", "MA", "MT", "PT"])]
+    # talks with the host alone stay the pair's
+    text = ("Malta's Home Affairs Minister was in Lisbon on Thursday for talks with his Portuguese counterpart on migrant "
+            "smuggling. Ministers from Algeria, France, Italy, Morocco, Portugal and Spain attended a separate meeting on "
+            "terrorism the week before.")
+    assert ("meeting", ["MT", "PT"]) in types_and_pairs(enricher, text)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Le ministre ghanéen de l'Intérieur a clôturé dans les Savanes trois jours passés au Togo, consacrés au terrorisme.", "fr"),
+    ("Le ministre ghanéen de l'Intérieur a passé trois jours au Togo pour des échanges sur le terrorisme.", "fr"),
+    ("Ghana's interior minister spent three days in Togo for talks on terrorism.", "en"),
+    ("El ministro de Seguridad de Honduras pasó tres días en Guatemala para hablar del narcotráfico.", "es"),
+])
+def test_days_spent_in_the_other_country_are_a_visit(enricher, text, language):
+    assert "visit" in [t for t, _, _ in events(enricher, text, language)]
+
+
+@pytest.mark.parametrize("text", [
+    # the owners after the noun, the doers before the verb: two countries' bodies joined by 'and'
+    "La operación de la SENAD y la Policía Federal de Brasil en Amambay destruyó 300 hectáreas de marihuana.",
+    "Efectivos de la FELCN y de la Gendarmería Nacional Argentina ejecutaron este miércoles un operativo simultáneo en Yacuiba.",
+])
+def test_an_operation_two_countries_bodies_own_or_carry_out_is_joint(enricher, text):
+    assert "joint_operation" in [t for t, _, _ in events(enricher, text, "es")]
+
+
+def test_an_operation_two_bodies_of_one_country_carry_out_is_not_joint(enricher):
+    text = "La Policía Nacional y la Guardia Civil realizaron un operativo en Algeciras contra el narcotráfico marroquí."
+    assert events(enricher, text, "es") == []
+
+
+def test_a_text_signed_with_the_day_and_the_partner_between_the_verb_and_its_noun_is_an_agreement(enricher):
+    text = ("El ministro de Seguridad Pública de Panamá suscribió ayer junto a su homólogo costarricense un instrumento de "
+            "cooperación contra el narcotráfico.")
+    assert types_and_pairs(enricher, text, "es") == [("agreement", ["CR", "PA"])]
+    # another clause's verb signs nothing
+    text = ("El ministro de Panamá firmó el decreto, y su homólogo costarricense presentó en la reunión un instrumento de "
+            "cooperación contra el narcotráfico.")
+    assert "agreement" not in [t for t, _ in types_and_pairs(enricher, text, "es")]
+
+
+def test_sharing_stepped_up_in_the_past_is_done_and_wished_is_not(enricher):
+    text = "Las Fuerzas Armadas de Ecuador y Colombia han intensificado en las últimas semanas el intercambio de inteligencia sobre la frontera."
+    assert types_and_pairs(enricher, text, "es") == [("intelligence_sharing", ["CO", "EC"])]
+    text = "Ecuador y Colombia acordaron intensificar el intercambio de inteligencia sobre la frontera común."
+    assert types_and_pairs(enricher, text, "es") == []
+
+
+def test_an_official_known_by_his_nationality_alone_visits(enricher):
+    text = ("Le ministre ghanéen a clôturé dans les Savanes trois jours passés au Togo, marqués par des échanges sur la "
+            "sécurité et le terrorisme.")
+    assert types_and_pairs(enricher, text, "fr") == [("visit", ["GH", "TG"])]
+    # no movement, no visit
+    assert types_and_pairs(enricher, "Le ministre ghanéen a été interviewé au Togo sur le terrorisme.", "fr") == []

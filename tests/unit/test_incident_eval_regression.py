@@ -1,4 +1,4 @@
-"""Consolidation quality must not regress: "same incident" pairwise F1 on the seventeen gold sets.
+"""Consolidation quality must not regress: "same incident" pairwise F1 on every gold set.
 
 - ``incidents-dev``: the set the merge rule was tuned on;
 - ``incidents-dev2``: a second set, written to find where the event enrichment misses the
@@ -79,6 +79,15 @@
   change: 0.865 end to end, 0.980 found only, precision 0.980, 8 of 70 items not found (the same
   on the code before the dev16 changes); then tuned on (the venue of a forum is no party to talks on
   its sidelines, separate talks are one meeting with each partner, exercises told joint, warnings sent);
+- ``incidents-dev20``: written blind after the dev19 rules and scored on them before any change:
+  0.720 end to end, 0.878 found only, precision 0.947, 13 of 77 items not found; then tuned on
+  (information passed with words between the verb and what it passes, a shared outlet name placed by
+  the one of its countries the article names, an outlet's country by its name as the side its
+  unqualified minister is of, 'Salvador' only after its article, days spent in the other country);
+- ``incidents-dev21``: written blind at the same time and scored on the same code: 0.862 end to
+  end, 0.922 found only, precision 1.0, 5 of 72 items not found; then tuned on (an operation two
+  countries' bodies own or carry out, a long acronym written as a name, a figure with its scale in
+  words, sharing stepped up in the past is done);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
@@ -121,8 +130,10 @@ FLOORS = {
     "incidents-dev15": {"end_to_end": 0.83, "found_only": 0.88, "precision": 0.82},
     "incidents-dev16": {"end_to_end": 0.91, "found_only": 0.96, "precision": 0.98},
     "incidents-dev17": {"end_to_end": 0.87, "found_only": 0.92, "precision": 0.98},
-    "incidents-dev18": {"end_to_end": 0.88, "found_only": 0.93, "precision": 0.98},
-    "incidents-dev19": {"end_to_end": 0.94, "found_only": 0.96, "precision": 0.98},
+    "incidents-dev18": {"end_to_end": 0.91, "found_only": 0.94, "precision": 0.98},
+    "incidents-dev19": {"end_to_end": 0.95, "found_only": 0.97, "precision": 0.98},
+    "incidents-dev20": {"end_to_end": 0.81, "found_only": 0.86, "precision": 0.94},
+    "incidents-dev21": {"end_to_end": 0.88, "found_only": 0.89, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},
     "incidents-heldout3": {"end_to_end": 0.68, "found_only": 0.85, "precision": 0.98},

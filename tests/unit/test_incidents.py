@@ -159,6 +159,14 @@ def test_counts_in_words_are_the_figures_of_another_report_in_another_language()
     assert figures("les deux pays", "fr") == []
 
 
+def test_a_figure_with_its_scale_in_words_is_one_figure_in_every_language():
+    assert figures("The money, more than 2 million euros, paid protesters.", "en") == ["2000000"]
+    assert figures("Los fondos, más de dos millones de euros, pagaban a manifestantes.", "es") == ["2000000"]
+    assert figures("Une saisie de 1,5 million de dollars et de 3 tonnes.", "fr") == ["1500000", "3"]
+    # a word that only begins like a scale is none
+    assert figures("Les 3 militaires ont été arrêtés.", "fr") == ["3"]
+
+
 def test_a_wires_dateline_credit_is_neither_an_anchor_nor_a_name():
     text = "DAKAR, June 17 (Dakar Wire) - FBI instructors train police in Thies."
     assert outlet_credits(text) == ["Dakar Wire"]
