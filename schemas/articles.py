@@ -217,6 +217,8 @@ class IncidentMention(BaseModel):
         default=None, description="The Monday of the week a report without a day places the event in ('cette semaine', 'last week')")
     sideline: bool = Field(
         default=False, description="Its sentence places it on the sidelines of a larger meeting ('en marge du sommet')")
+    home: str | None = Field(
+        default=None, description="The outlet's country (its domain, else its name), when known: the side the report is written from")
     hosts_side_talks: bool = Field(
         default=False, description="The article also tells talks held on the sidelines of this event: it is the larger meeting")
 

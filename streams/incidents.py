@@ -33,6 +33,7 @@ from text_to_num import alpha2digit
 
 from schemas.articles import ArticleMentions, EnrichedArticle, EventType, Incident, IncidentMention, MentionsMessage
 from streams.enrichment.event_model import ON_THE_SIDELINES
+from streams.enrichment.outlets import outlet_home
 from streams.enrichment.text import fold_key
 from streams.settings import Settings
 
@@ -527,6 +528,7 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         event_day=(day := event_day([event.evidence, lede], article.language, article.published_at)),
         event_week=None if day else event_week([event.evidence, lede], article.published_at, article.language),
         sideline=on_the_sidelines(event.evidence),
+        home=outlet_home(article),
     )
 
 
@@ -810,7 +812,8 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
     return Agreement(
         type=mention.type,
         persons=shared_persons,
-        persons_disjoint=bool(persons and mention.persons and not shared_persons and not surnames),
+        persons_disjoint=bool(persons and mention.persons and not shared_persons and not surnames)
+        and not each_side_names_its_own(mention, state),
         organizations=shared_agency_count(mention.agency_keys, mention.anchors, agencies, anchors),
         roles=shared_roles(mention.agency_keys, agencies, set(mention.countries) | set(state.countries)),
         more_countries=max(0, len(set(mention.countries) & set(state.countries)) - 2),
@@ -821,6 +824,17 @@ def agreement(mention: IncidentMention, state: IncidentState) -> Agreement:
         day_gap=min((abs((mention.event_day - day).days) for day in days), default=0) if mention.event_day else 0,
         week=weeks_agree(state.mentions, mention),
     )
+
+
+def each_side_names_its_own(mention: IncidentMention, state: IncidentState) -> bool:
+    """Whether the report and the incident's reports that name persons are written from the two
+    ends of the event: one side's paper quotes its minister, the other's its own ('el viceministro
+    de Defensa' in Bogotá, 'el ministro de Defensa Nacional' in Quito), so other persons tell no
+    other event. Not for an extradition, whose person is the one handed over, whoever tells it."""
+    if mention.type == "extradition" or mention.home not in mention.countries:
+        return False
+    homes = {m.home for m in state.mentions if m.persons}
+    return bool(homes) and homes <= set(mention.countries) - {mention.home}
 
 
 def locations_agree(incident_location: str | None, location: str | None, type_: str, countries: set[str]) -> str:

@@ -202,3 +202,11 @@ def test_a_body_s_name_that_ends_a_longer_name_qualified_by_another_country_is_n
     # the gazetteer's own body, qualified by its country, stays
     found = agencies(enricher, "Britain's Secret Intelligence Service (SIS) warned Moroccan police.")
     assert ("Secret Intelligence Service", "GB") in [(text, country) for text, country, _ in found]
+
+
+def test_a_descriptive_name_several_countries_use_is_placed_by_its_context(enricher):
+    # 'Forces de sécurité intérieure': Lebanon's, and the Central African Republic's in Bangui
+    text = "Bangui : 312 éléments des Forces de sécurité intérieure ont reçu leurs attestations, formés par le Rwanda."
+    assert [(t, c) for t, c, _ in agencies(enricher, text, "fr")] == [("Forces de sécurité intérieure", "CF")]
+    text = "Les Forces de sécurité intérieure ont arrêté trois hommes à Beyrouth."
+    assert [(t, c) for t, c, _ in agencies(enricher, text, "fr")] == [("Forces de sécurité intérieure", "LB")]

@@ -170,3 +170,11 @@ def test_the_outlet_gazetteer_lists_countries_by_their_codes_and_leaves_shared_n
     assert len(gazetteer.homes) > 500
     assert all(len(code) == 2 and code.isupper() for code in gazetteer.homes.values())
     assert not set(gazetteer.homes) & gazetteer.unplaced
+
+
+def test_an_office_whose_sentence_names_only_its_partner_is_the_outlet_s_country(enricher):
+    # a paper of La Paz that never names Bolivia: its ministry coordinated with Peru, it is not Peru's
+    text = ("El Ministerio de Defensa presentó este viernes el balance de la acción coordinada con el Perú en el lago "
+            "Titicaca contra el contrabando.")
+    article = make_article("Balance", text, "es").model_copy(update={"source": "la-razon-bo"})
+    assert [o.country for o in enricher.enrich(article).organizations if "Defensa" in o.name or "Defen" in o.name] == ["BO"]

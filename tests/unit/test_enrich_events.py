@@ -1838,3 +1838,16 @@ def test_an_official_known_by_his_nationality_alone_visits(enricher):
     assert types_and_pairs(enricher, text, "fr") == [("visit", ["GH", "TG"])]
     # no movement, no visit
     assert types_and_pairs(enricher, "Le ministre ghanéen a été interviewé au Togo sur le terrorisme.", "fr") == []
+
+
+@pytest.mark.parametrize("text", [
+    "El ministro del Interior de Paraguay recibió este martes en la sede de la cartera a su colega uruguayo para analizar el narcotráfico.",
+    "El ministro del Interior de Paraguay se reunió con su par uruguayo para hablar del narcotráfico.",
+])
+def test_a_counterpart_called_par_or_colega_is_met(enricher, text):
+    assert ("meeting", ["PY", "UY"]) in types_and_pairs(enricher, text, "es")
+
+
+def test_a_colleague_who_travels_along_is_no_counterpart_met(enricher):
+    text = "El ministro del Interior de Paraguay viajó a Montevideo con su colega de Hacienda por el narcotráfico."
+    assert "meeting" not in [t for t, _ in types_and_pairs(enricher, text, "es")]

@@ -88,6 +88,11 @@
   end, 0.922 found only, precision 1.0, 5 of 72 items not found; then tuned on (an operation two
   countries' bodies own or carry out, a long acronym written as a name, a figure with its scale in
   words, sharing stepped up in the past is done);
+- ``incidents-dev22``: written blind as a fourth held-out set after the dev20 and dev21 rules and
+  scored on them: 0.800 end to end, 0.907 found only, precision 1.0, 7 of 73 items not found (0.821
+  on the code before the dev20 rules); then looked at and tuned on (an office whose sentence names
+  only its partner is the outlet's country's, 'su par' and 'su colega' as counterparts, a descriptive
+  name several countries' forces bear placed by its context);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen;
 - ``incidents-heldout2``: written blind after the dev11 rules and never tuned on either (the same
@@ -132,7 +137,8 @@ FLOORS = {
     "incidents-dev17": {"end_to_end": 0.87, "found_only": 0.92, "precision": 0.98},
     "incidents-dev18": {"end_to_end": 0.91, "found_only": 0.94, "precision": 0.98},
     "incidents-dev19": {"end_to_end": 0.95, "found_only": 0.97, "precision": 0.98},
-    "incidents-dev20": {"end_to_end": 0.81, "found_only": 0.86, "precision": 0.94},
+    "incidents-dev20": {"end_to_end": 0.84, "found_only": 0.89, "precision": 0.94},
+    "incidents-dev22": {"end_to_end": 0.84, "found_only": 0.91, "precision": 0.98},
     "incidents-dev21": {"end_to_end": 0.88, "found_only": 0.89, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.86, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.76, "found_only": 0.83, "precision": 0.80},

@@ -1009,3 +1009,34 @@ def test_an_extradition_told_from_its_two_ends_is_not_placed_apart():
     # a third country is another place, and two meetings in two capitals are two meetings
     assert locations_agree("AE", "QA", "extradition", {"AE", "FR"}) == "differs"
     assert locations_agree("AE", "FR", "meeting", {"AE", "FR"}) == "differs"
+
+
+def test_each_side_s_paper_naming_its_own_officials_tells_one_event():
+    from streams.incidents import IncidentState, agreement
+
+    # Bogotá's paper quotes its vice-minister, Quito's its minister: two ends of one sharing
+    bogota = mention("a", type_="intelligence_sharing", countries=("CO", "EC"), persons=["Hernán Castañeda"],
+                     anchors=["san", "miguel"]).model_copy(update={"home": "CO"})
+    quito = mention("b", type_="intelligence_sharing", countries=("CO", "EC"), persons=["Andrés Villacís"],
+                    anchors=["san", "miguel"]).model_copy(update={"home": "EC"})
+    state = IncidentState(incident_id="x", type="intelligence_sharing", mentions=[bogota])
+    assert not agreement(quito, state).persons_disjoint
+    # two papers of one side naming other persons, or an outlet of neither side: other persons count against
+    other_bogota = quito.model_copy(update={"home": "CO"})
+    assert agreement(other_bogota, state).persons_disjoint
+    assert agreement(quito.model_copy(update={"home": None}), state).persons_disjoint
+    # an extradition's person is the one handed over, whoever tells it
+    handed = [m.model_copy(update={"type": "extradition"}) for m in (bogota, quito)]
+    state = IncidentState(incident_id="y", type="extradition", mentions=[handed[0]])
+    assert agreement(handed[1], state).persons_disjoint
+
+
+def test_a_report_s_mention_carries_its_outlet_s_country():
+    text = "Colombia compartió con Ecuador informes de inteligencia sobre la frontera."
+    base = make_article("Inteligencia", text, "es", "co-1").model_copy(update={"source": "el-tiempo-co"})
+    event = CooperationEvent(event_id="co-1-intel", article_id="co-1", type="intelligence_sharing", countries=["CO", "EC"],
+                             evidence=text, published_at=base.published_at)
+    article = EnrichedArticle(**base.model_dump(), enriched_at=base.published_at, enricher_version="test", events=[event])
+    assert [m.home for message in mentions_of(article) for m in message.mentions] == ["CO"]
+    unknown = article.model_copy(update={"source": "some-wire"})
+    assert [m.home for message in mentions_of(unknown) for m in message.mentions] == [None]
