@@ -498,7 +498,8 @@ def another_events_person(person, event, events) -> bool:
     return not _written_in(person, event.evidence) and any(_written_in(person, sentence) for sentence in others)
 
 
-def mention_of(event, article: EnrichedArticle) -> IncidentMention:
+def mention_of(event, article: EnrichedArticle, home: str | None = None) -> IncidentMention:
+    """``home``: the outlet's country (see ``outlet_home``), the same for every event of the article."""
     lede = article.text[:600]
     credits = outlet_credits(lede)
     # a wire's credit the person model took for a name ('(Dakar Wire)') names no participant
@@ -528,7 +529,7 @@ def mention_of(event, article: EnrichedArticle) -> IncidentMention:
         event_day=(day := event_day([event.evidence, lede], article.language, article.published_at)),
         event_week=None if day else event_week([event.evidence, lede], article.published_at, article.language),
         sideline=on_the_sidelines(event.evidence),
-        home=outlet_home(article),
+        home=home,
     )
 
 
@@ -536,9 +537,10 @@ def mentions_of(article: EnrichedArticle) -> list[ArticleMentions]:
     """One message per event type, also for types the article does not report: after a
     re-enrichment, the empty ones take the article's earlier mentions out of their incidents."""
     by_type: dict[str, list[IncidentMention]] = {t: [] for t in EVENT_TYPES}
+    home = outlet_home(article) if article.events else None
     for event in article.events:
         if len(set(event.countries)) > 1:   # cooperation needs two countries
-            mention = mention_of(event, article)
+            mention = mention_of(event, article, home)
             if not any(told_twice(mention, earlier) for earlier in by_type[event.type]):
                 by_type[event.type].append(mention)
     for event_type, mentions in by_type.items():

@@ -165,6 +165,13 @@ class AgencyGazetteer:
         """The agency of ``country`` whose name or alias is ``name`` ('Policía Nacional' in CO)."""
         return self._national.get((country, fold_key(name)))
 
+    def _written_acronym(self, written: str) -> list[tuple[str, str]]:
+        """(agency id, its acronym as the gazetteer spells it) of the agencies an acronym written
+        in another case stands for ('Unodc', 'Senad')."""
+        upper = written.upper()
+        return [(agency_id, next(a for a in self.agencies[agency_id].acronyms if a.upper() == upper))
+                for agency_id in self._acronyms_folded.get(upper, ())]
+
     def find(self, text: str, folded: str) -> list[OrgMention]:
         candidates: list[tuple[int, int, str, str | None, str | None]] = []
         length = len(folded)
@@ -189,17 +196,12 @@ class AgencyGazetteer:
                 candidates.append((start, end, agency_id, acronym, None))
         for match in _BRACKETED.finditer(text):
             # a definition writes the acronym as it likes: 'l'Office des Nations unies ... (Unodc)'
-            written = match.group(1)
-            if written not in self._acronyms and written.upper() in self._acronyms_folded:
-                for agency_id in self._acronyms_folded[written.upper()]:
-                    acronym = next(a for a in self.agencies[agency_id].acronyms if a.upper() == written.upper())
-                    candidates.append((match.start(1), match.end(1), agency_id, acronym, None))
+            if match.group(1) not in self._acronyms:
+                candidates += [(match.start(1), match.end(1), agency_id, acronym, None)
+                               for agency_id, acronym in self._written_acronym(match.group(1))]
         for match in _TITLE_CASE_ACRONYM.finditer(text):
-            written = match.group(1)
-            for agency_id in self._acronyms_folded.get(written.upper(), ()):
-                acronym = next(a for a in self.agencies[agency_id].acronyms if a.upper() == written.upper())
-                if acronym.isupper():
-                    candidates.append((match.start(1), match.end(1), agency_id, acronym, None))
+            candidates += [(match.start(1), match.end(1), agency_id, acronym, None)
+                           for agency_id, acronym in self._written_acronym(match.group(1)) if acronym.isupper()]
         candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
         mentions: list[OrgMention] = []
         last_end = -1

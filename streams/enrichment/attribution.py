@@ -212,11 +212,12 @@ def context_country(mention: OrgMention, countries: list[CountryMention], contex
         return min(in_sentence, key=lambda c: abs(c.start - mention.start)).code
     if home:
         return home
-    outlets = report_home(context)
-    if office and named and outlets and outlets not in {c.code for c in named}:
+    if office and named:
         # its sentence names only the partner ('la acción coordinada con el Perú', in a paper of
         # La Paz that never names Bolivia): the office is the outlet's country's
-        return outlets
+        outlets = report_home(context)
+        if outlets and outlets not in {c.code for c in named}:
+            return outlets
     if office:
         ministers = [c for c in context.countries if c.start < mention.start and _qualifies_a_minister(context.folded, c)]
         if ministers:   # 'Greek minister in Ankara' (the title) ... 'the Deputy Minister of Migration'

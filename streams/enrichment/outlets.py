@@ -144,7 +144,8 @@ def shared_name_home(source: str | None, named: Iterable[str]) -> str | None:
     writes of its own country ('l'hospitalité de Djibouti'), rarely of its namesake's."""
     if not source:
         return None
-    countries = outlet_gazetteer().shared.get(_outlet_key(source)) or outlet_gazetteer().shared.get(_outlet_key(_ASIDE.sub("", source)))
+    shared = outlet_gazetteer().shared
+    countries = shared.get(_outlet_key(source)) or shared.get(_outlet_key(_ASIDE.sub("", source)))
     if not countries:
         return None
     candidates = countries.intersection(named)
