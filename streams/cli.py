@@ -514,6 +514,13 @@ def build_parser() -> argparse.ArgumentParser:
         "eval-incidents", help="score consolidation into incidents: pairwise precision, recall and F1 of 'same incident'")
     incident_eval.configure_parser(incident_evaluation)
     incident_evaluation.set_defaults(handler=incident_eval.run)
+
+    from streams import report_training
+
+    training = commands.add_parser(
+        "train-report-types", help="build the model that types reports the event rules find nothing in, from development gold sets")
+    report_training.configure_parser(training)
+    training.set_defaults(handler=report_training.run)
     return parser
 
 

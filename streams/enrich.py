@@ -22,6 +22,7 @@ from streams.enrichment.organizations import OrganizationBuilder
 from streams.enrichment.persons import PersonResolver
 from streams.enrichment.outlets import outlet_gazetteer
 from streams.enrichment.places import places_version, towns_of_countries
+from streams.enrichment.report_types import ReportTypeModel, ReportTypeResolver
 from streams.enrichment.pipelines import Pipelines, model_entities
 from streams.enrichment.topic_tags import TopicResolver
 from streams.enrichment.topics import TopicLexicon
@@ -43,6 +44,8 @@ class Enricher:
         self.organizations = OrganizationBuilder(agencies, ministries, countries.demonym_forms)
         self.topics = TopicResolver(topics)
         self.events = EventResolver(events, agencies)
+        report_types = ReportTypeModel.load()
+        self.report_types = ReportTypeResolver(report_types, self.events.security_relevant, self.events.acting_countries)
         # The resolvers in the order they run: each reads what the ones before it added.
         self.steps = [
             ("countries", self.countries.find),
@@ -58,12 +61,13 @@ class Enricher:
             ("country tags", self.countries.tag),
             ("topics", self.topics.resolve),
             ("events", self.events.resolve),
+            ("report types", self.report_types.resolve),   # only where the event rules found none
         ]
         towns_of_countries()   # read now, not while the first article waits
         self.version = (
             f"agencies:{agencies.version};countries:{countries.version};"
             f"ministries:{ministries.version};topics:{topics.version};events:{events.version};places:{places_version()};"
-            f"outlets:{outlet_gazetteer().version}"
+            f"outlets:{outlet_gazetteer().version};report-types:{report_types.version}"
         )
 
     def pipeline(self, language: str):

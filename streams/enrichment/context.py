@@ -38,6 +38,7 @@ class CountryMention:
     kind: str          # NAME, DEMONYM, PREFIX ('franco-'), CAPITAL or CITY
     text: str
     nationality: bool = False   # a person's ('ciudadano peruano', 'an Albanian trafficker'), not a body's or a place
+    counted: bool = False       # persons counted by it ('trois Ghanéens', 'cinco colombianos'): never a side
 
 
 @dataclass

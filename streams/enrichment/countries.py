@@ -75,6 +75,7 @@ class CountryLexicon:
         data = load_yaml("countries.yaml")
         self.version = str(data.get("version", "0"))
         self._nationality_nouns = compile_patterns(data.get("nationality_nouns") or [])
+        self._people_counts = {fold(word) for word in data.get("people_counts") or []}
         excluded = {fold(x) for x in data.get("exclude", [])}
         names: dict[str, set[str]] = {}
 
@@ -223,7 +224,9 @@ class CountryLexicon:
                 if mention.kind == NAME and fold(mention.text) in self._needs_article \
                         and not _ARTICLE_BEFORE.search(folded, max(0, mention.start - 5), mention.start):
                     continue
-                if self.of_a_person(folded, mention):
+                if self.counts_persons(folded, mention):
+                    mention = replace(mention, nationality=True, counted=True)
+                elif self.of_a_person(folded, mention):
                     mention = replace(mention, nationality=True)
                 chosen.append(mention)
         chosen = [m for m in chosen if not (m.kind == CITY and fold(m.text) in self._shared_cities
@@ -248,6 +251,15 @@ class CountryLexicon:
             if joined:
                 added.append(CountryMention(match.start(), match.end(), code, NAME, text[match.start():match.end()]))
         return sorted(chosen + added, key=lambda m: m.start) if added else chosen
+
+    def counts_persons(self, folded: str, mention: CountryMention) -> bool:
+        """A plural demonym right after a number: persons of that nationality ('trois Ghanéens
+        interpellés', 'cinco colombianos detenidos', '12 Nigerians'). Only a plural: an English
+        adjective after a number ('two French officers') names that side's officers."""
+        if mention.kind != DEMONYM or not mention.text.endswith("s"):
+            return False
+        counted = words_before(folded, mention.start, 1)
+        return bool(counted) and (counted[0] in self._people_counts or counted[0].isdigit())
 
     def of_a_person(self, folded: str, mention: CountryMention) -> bool:
         """A person's nationality: a demonym with a nationality noun within two words

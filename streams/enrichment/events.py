@@ -185,6 +185,7 @@ class EventLexicon:
         self.summit = patterns("meeting", "summit")
         self.virtual = patterns("meeting", "virtual")
         self.negation = compile_patterns(data["negation"])
+        self.called_off = compile_patterns(data["called_off"])
         self.modality = compile_patterns(data["modality"])
         self.future = {part: compile_patterns(words) for part, words in data["future"].items()}
         self.recalled = {part: compile_patterns(words) for part, words in data["recalled"].items()}
@@ -549,7 +550,7 @@ class EventExtractor:
         return kept
 
     def happened(self, trigger: Trigger, fs: str, found_types: set[str]) -> bool:
-        """The trigger reports a cooperation that took place: not denied, not an extradition only
+        """The trigger reports a cooperation that took place: not denied or called off, not an extradition only
         requested or awaited, not a meeting held to prepare an operation, not an operation that
         is only the frame of an extradition told in the same sentence."""
         if trigger.type == "extradition":
@@ -562,6 +563,8 @@ class EventExtractor:
         else:
             window = _words_window(fs, trigger.start, trigger.end, 6)
         if self.lex.negation.search(window) or self.foretold(trigger, fs) or self.recalled(trigger, fs):
+            return False
+        if self.lex.called_off.search(fs):
             return False
         if trigger.type == "meeting" and self.prepares_an_operation(fs, trigger):
             return False
@@ -1074,6 +1077,13 @@ class EventResolver:
             subject_of=subject_finder(context.doc),
         )
 
+    def acting_countries(self, context: ArticleContext) -> set[str]:
+        """The countries some sentence names as a side: by a body, a minister, its name or
+        demonym, not only as a place ('en Syrie', 'to Madrid'), the nationality of persons or
+        the origin of goods ('trois Ghanéens interpellés', 'hachís desde Marruecos')."""
+        return {actor.code for view in self.sentence_views(context) for actor in view.actors
+                if not (actor.crime_place or actor.locative or actor.destination or actor.dateline)}
+
     def security_relevant(self, context: ArticleContext) -> bool:
         if context.topics or self.lexicon.security_wordings.search(context.folded) or self.names_security_forces(context):
             return True
@@ -1114,7 +1124,8 @@ class EventResolver:
             dropped_end = -1
             for mention in countries_in[number]:
                 if mention.kind in (DEMONYM, PREFIX, NAME) and (
-                        self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind)
+                        mention.counted   # persons of that nationality ('trois Ghanéens interpellés')
+                        or self.extractor.is_non_actor(folded, mention.start, mention.end, mention.kind)
                         # the rest of a list whose first item is a nationality: 'de nacionalidad marroqui, argelina y guineana'
                         or (0 <= dropped_end <= mention.start and _LIST_REST.match(folded[dropped_end:mention.start]))):
                     dropped_end = mention.end

@@ -173,3 +173,15 @@ def test_a_city_far_more_people_elsewhere_bear_the_name_of_tells_its_country_onl
 def test_the_indo_pacific_is_a_region_not_india(enricher):
     assert found(enricher, "Japan and the Philippines want a free and open Indo-Pacific.", "en") == [("JP", "Japan"), ("PH", "Philippines")]
     assert ("IN", "Indo-") in found(enricher, "An Indo-Pakistani deal was signed.", "en")
+
+
+def test_a_counted_plural_demonym_is_persons_not_their_country(enricher):
+    def nationalities(text, language):
+        context = context_before(enricher, "countries", text, language)
+        enricher.countries.find(context)
+        return [(m.text, m.counted) for m in context.countries if m.kind == "demonym"]
+    assert nationalities("La police a interpellé trois Ghanéens avec 40 kg de cocaïne.", "fr") == [("Ghanéens", True)]
+    assert nationalities("La Policía detuvo a cinco colombianos en Quito.", "es") == [("colombianos", True)]
+    assert nationalities("Police arrested 12 Nigerians at the port.", "en") == [("Nigerians", True)]
+    # an English adjective after a number qualifies officers of that side
+    assert nationalities("Two French officers joined the Spanish patrol.", "en") == [("French", False), ("Spanish", False)]

@@ -1851,3 +1851,22 @@ def test_a_counterpart_called_par_or_colega_is_met(enricher, text):
 def test_a_colleague_who_travels_along_is_no_counterpart_met(enricher):
     text = "El ministro del Interior de Paraguay viajó a Montevideo con su colega de Hacienda por el narcotráfico."
     assert "meeting" not in [t for t, _ in types_and_pairs(enricher, text, "es")]
+
+
+@pytest.mark.parametrize("title,text,language", [
+    ("Note", "A planned trip to Seoul by Japan's foreign minister on border security has been shelved, diplomats said.", "en"),
+    ("La visite du Premier ministre guinéen à Bamako reportée sine die",
+     "La visite de travail que devait effectuer à Bamako le Premier ministre guinéen, consacrée à la sécurité des frontières, "
+     "a été reportée à une date ultérieure.", "fr"),
+    ("Note", "La reunión entre los cancilleres de Perú y Bolivia prevista para este jueves en Puno para tratar el narcotráfico "
+             "fue postergada sin nueva fecha.", "es"),
+    ("Note", "Paraguay suspende las negociaciones de seguridad con Brasil tras revelarse espionaje.", "es"),
+])
+def test_an_event_called_off_did_not_take_place(enricher, title, text, language):
+    assert events(enricher, text, language, title=title) == []
+
+
+def test_persons_counted_by_nationality_are_no_side_of_an_arrest(enricher):
+    assert events(enricher, "La police a saisi la drogue lundi.", "fr", title="Abidjan : trois Ghanéens interpellés avec 40 kg de cocaïne") == []
+    assert events(enricher, "Les polices ivoirienne et ghanéenne ont interpellé lundi trois trafiquants de cocaïne.", "fr") == [
+        ("joint_operation", ["CI", "GH"], None)]
