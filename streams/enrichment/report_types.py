@@ -26,6 +26,7 @@ from typing import Callable, Iterable
 from schemas.articles import CooperationEvent
 from streams.enrichment.context import ArticleContext
 from streams.enrichment.event_model import EVENT_TYPES
+from streams.enrichment.outlets import report_home
 from streams.enrichment.text import GAZETTEER_DIR, fold, split_sentences
 
 MODEL_FILE = GAZETTEER_DIR / "report_types.json"
@@ -173,22 +174,24 @@ class ReportTypeResolver:
 
     def parties(self, context: ArticleContext) -> list[str]:
         """The two countries a report without an event is about: the only two it tags, when both
-        act in it. One country is domestic news, three or more leave open which two cooperated,
-        and a country named only as where drugs come from or whose nationals were arrested is
-        no side ('la Guardia Civil ... hachis desde Marruecos')."""
-        codes = [tag.code for tag in context.country_tags]
-        if len(codes) != 2 or not set(codes) <= self.acting_countries(context):
+        act in it; or the only one it tags and the outlet's own country, which a paper need not
+        name ('les gendarmes vaudois', in a paper of Annemasse). Three or more leave open which
+        two cooperated, and a country named only as a place, the origin of drugs or the
+        nationality of persons arrested is no side ('la Guardia Civil ... hachis desde Marruecos')."""
+        named = {tag.code for tag in context.country_tags}
+        if not named or not named <= self.acting_countries(context):
             return []
-        return codes
+        sides = named | ({report_home(context)} - {None}) if len(named) == 1 else named
+        return sorted(sides) if len(sides) == 2 else []
 
     def resolve(self, context: ArticleContext) -> None:
         """Reads events, country_tags, the title and the lede (and the sentence views of the
         event rules). Adds one event when the rules found none between two countries, the
         article is security news in which exactly two countries act, and its words make one
-        event type clearly likelier than none and the rest."""
+        event type far likelier than none."""
         if any(len(set(event.countries)) > 1 for event in context.events):
             return
-        if len(context.country_tags) != 2 or not self.security_relevant(context):
+        if len(context.country_tags) not in (1, 2) or not self.security_relevant(context):
             return
         countries = self.parties(context)
         if not countries:

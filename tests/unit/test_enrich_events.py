@@ -1870,3 +1870,18 @@ def test_persons_counted_by_nationality_are_no_side_of_an_arrest(enricher):
     assert events(enricher, "La police a saisi la drogue lundi.", "fr", title="Abidjan : trois Ghanéens interpellés avec 40 kg de cocaïne") == []
     assert events(enricher, "Les polices ivoirienne et ghanéenne ont interpellé lundi trois trafiquants de cocaïne.", "fr") == [
         ("joint_operation", ["CI", "GH"], None)]
+
+
+@pytest.mark.parametrize("text,language", [
+    ("The Sri Lanka Navy arrested 14 Indian fishermen and seized two trawlers for allegedly poaching in Sri Lankan waters.", "en"),
+    ("La Fuerza de Defensa de Belice detuvo a cuatro pescadores guatemaltecos en el río Sarstún.", "es"),
+    ("The Nigeria Customs Service has intercepted three containers of tramadol shipped from Mumbai.", "en"),
+    ("La empresa NSO Group, con sede en Israel, tampoco facilitó información sobre sus clientes a la policía española.", "es"),
+])
+def test_one_side_acting_on_persons_goods_or_silence_of_another_country_is_no_cooperation(enricher, text, language):
+    assert events(enricher, text, language) == []
+
+
+def test_officers_of_two_sides_arresting_fishermen_together_still_cooperate(enricher):
+    assert events(enricher, "Sri Lankan and Indian coast guards arrested 14 fishermen in a joint patrol.") == [
+        ("joint_operation", ["IN", "LK"], None)]

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.unit.conftest import context_before
+from tests.unit.conftest import context_before, make_article
 
 from streams import report_training
 from streams.enrichment.report_types import (
@@ -89,6 +89,20 @@ def test_three_countries_or_one_leave_the_parties_open(enricher):
     assert report_events(enricher, "Trafic de bois : vaste ratissage à la frontière", three) == []
     one = SWEEP.replace("togolais et béninois", "togolais")
     assert report_events(enricher, "Trafic de bois : vaste ratissage à la frontière", one) == []
+
+
+def test_a_paper_s_own_country_is_the_side_it_does_not_name(enricher):
+    from streams.enrichment.context import ArticleContext
+    from streams.enrichment.pipelines import model_entities
+
+    one = SWEEP.replace("Les militaires togolais et béninois", "Nos militaires et les militaires togolais")
+    article = make_article("Trafic de bois : vaste ratissage à la frontière", one, "fr").model_copy(
+        update={"url": "https://www.lanouvelletribune.bj/2025/03/ratissage", "source": "la-nouvelle-tribune"})
+    context = ArticleContext.build(article, enricher.pipeline("fr")(enricher.article_text(article)), [])
+    context.entities = model_entities(context.doc)
+    for name, resolve in enricher.steps:
+        resolve(context)
+    assert [(e.type, e.countries, e.trigger) for e in context.events] == [("joint_operation", ["BJ", "TG"], TRIGGER)]
 
 
 def test_news_outside_security_gets_no_event(enricher):
