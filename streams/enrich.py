@@ -22,8 +22,8 @@ from streams.enrichment.organizations import OrganizationBuilder
 from streams.enrichment.persons import PersonResolver
 from streams.enrichment.outlets import outlet_gazetteer
 from streams.enrichment.places import places_version, towns_of_countries
-from streams.enrichment.report_types import ReportTypeModel, ReportTypeResolver
 from streams.enrichment.pipelines import Pipelines, model_entities
+from streams.enrichment.report_types import ReportTypeModel, ReportTypeResolver
 from streams.enrichment.topic_tags import TopicResolver
 from streams.enrichment.topics import TopicLexicon
 from streams.settings import Settings

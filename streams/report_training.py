@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from streams.enrichment.report_types import MODEL_FILE, TRIGGER, Example, ReportTypeModel, examples_from_gold, report_features, train
+from schemas.articles import NormalisedArticle
+from streams.evaluate import EvalInputError, read_lines
 from streams.normalise import NormaliseError, normalise_payload
 from streams.settings import Settings
 
@@ -33,22 +35,25 @@ def default_training_files() -> list[Path]:
     return sorted({path for pattern in TRAINING_SETS for path in REPOSITORY.glob(pattern)})
 
 
-def examples_of(path: Path, settings: Settings) -> list[Example]:
+def gold_lines(path: Path) -> list[dict]:
     if "heldout" in path.name:
         raise TrainingInputError(f"{path}: a held-out set trains nothing (its figures would no longer be held out)")
-    examples = []
-    with open(path, encoding="utf-8") as handle:
-        for number, raw_line in enumerate(handle, start=1):
-            if not raw_line.strip():
-                continue
-            try:
-                line = json.loads(raw_line)
-                article = normalise_payload(json.dumps(line["raw"]).encode("utf-8"), received_at=_RECEIVED,
-                                            max_body_chars=settings.max_body_chars)
-            except (json.JSONDecodeError, KeyError, TypeError, NormaliseError) as error:
-                raise TrainingInputError(f"{path}:{number}: not a gold line with a readable 'raw' article ({error})") from error
-            examples.append(examples_from_gold(line, article.text))
-    return examples
+    try:
+        return read_lines(path)
+    except EvalInputError as error:
+        raise TrainingInputError(str(error)) from None
+
+
+def normalised(line: dict, settings: Settings, where: str) -> NormalisedArticle:
+    try:
+        return normalise_payload(json.dumps(line["raw"]).encode("utf-8"), received_at=_RECEIVED, max_body_chars=settings.max_body_chars)
+    except NormaliseError as error:
+        raise TrainingInputError(f"{where}: its article cannot be read ({error})") from error
+
+
+def examples_of(path: Path, settings: Settings) -> list[Example]:
+    return [examples_from_gold(line, normalised(line, settings, f"{path}:{number}").text)
+            for number, line in enumerate(gold_lines(path), start=1)]
 
 
 def model_of(paths: list[Path], settings: Settings) -> dict:
@@ -70,10 +75,8 @@ def cross_validated(paths: list[Path], settings: Settings) -> dict[str, dict[str
     for path in paths:
         resolver.model = ReportTypeModel(train(e for other, items in examples.items() if other != path for e in items))
         counts = {"reports": 0, "rules_missed": 0, "made": 0, "found": 0, "made_on_no_incident": 0}
-        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        for line in lines:
-            article = normalise_payload(json.dumps(line["raw"]).encode("utf-8"), received_at=_RECEIVED,
-                                        max_body_chars=settings.max_body_chars)
+        for number, line in enumerate(gold_lines(path), start=1):
+            article = normalised(line, settings, f"{path}:{number}")
             nlp = enricher.pipeline(article.language)
             context = enricher.context(article, nlp(enricher.article_text(article)) if nlp is not None else None)
             gold = line["gold"].get("incidents", line["gold"].get("events")) or []

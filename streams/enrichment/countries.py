@@ -253,13 +253,22 @@ class CountryLexicon:
         return sorted(chosen + added, key=lambda m: m.start) if added else chosen
 
     def counts_persons(self, folded: str, mention: CountryMention) -> bool:
-        """A plural demonym right after a number: persons of that nationality ('trois Ghanéens
-        interpellés', 'cinco colombianos detenidos', '12 Nigerians'). Only a plural: an English
-        adjective after a number ('two French officers') names that side's officers."""
-        if mention.kind != DEMONYM or not mention.text.endswith("s"):
+        """A demonym counted as persons of that nationality: a plural right after a number
+        ('trois Ghanéens interpellés', 'cinco colombianos detenidos', '12 Nigerians'), one after
+        'un', 'une', 'uno', 'una' ('un estadounidense', 'un Colombien a été arrêté'), or after
+        'a'/'an' where no noun follows ('a South African and a Zimbabwean were arrested'). An
+        English adjective after a number or an article ('two French officers', 'a Zimbabwean
+        police officer') names that side's officers."""
+        if mention.kind != DEMONYM:
             return False
         counted = words_before(folded, mention.start, 1)
-        return bool(counted) and (counted[0] in self._people_counts or counted[0].isdigit())
+        if not counted:
+            return False
+        if counted[0] in _ONE_PERSON:
+            return True
+        if counted[0] in ("a", "an"):
+            return bool(_NO_NOUN_AFTER.match(folded, mention.end))
+        return mention.text.endswith("s") and (counted[0] in self._people_counts or counted[0].isdigit())
 
     def of_a_person(self, folded: str, mention: CountryMention) -> bool:
         """A person's nationality: a demonym with a nationality noun within two words
@@ -275,6 +284,11 @@ class CountryLexicon:
         return False
 
 
+
+# 'un colombiano', 'un Colombien': in French and Spanish an article right before a demonym makes it a noun
+_ONE_PERSON = {"un", "une", "uno", "una"}
+# what follows an English demonym used as a noun ('a Zimbabwean, were', 'a Briton and'), never a noun it qualifies
+_NO_NOUN_AFTER = re.compile(r"\s*(?:[,.;:)]|$|(?:and|or|was|were|who|had|has|is|are)\b)")
 
 ZONE_REGIONS = ("Africa", "Europe", "Asia", "Atlantic", "Indian")
 

@@ -185,3 +185,16 @@ def test_a_counted_plural_demonym_is_persons_not_their_country(enricher):
     assert nationalities("Police arrested 12 Nigerians at the port.", "en") == [("Nigerians", True)]
     # an English adjective after a number qualifies officers of that side
     assert nationalities("Two French officers joined the Spanish patrol.", "en") == [("French", False), ("Spanish", False)]
+
+
+def test_a_demonym_after_an_article_is_one_person_unless_a_noun_follows(enricher):
+    def counted(text, language):
+        context = context_before(enricher, "countries", text, language)
+        enricher.countries.find(context)
+        return [(m.text, m.counted) for m in context.countries if m.kind == "demonym"]
+    assert counted("Two men, a South African and a Zimbabwean, were arrested.", "en") == [
+        ("South African", True), ("Zimbabwean", True)]
+    assert counted("A Zimbabwean police officer was arrested.", "en") == [("Zimbabwean", False)]
+    assert counted("La policía detuvo a un estadounidense en Bogotá.", "es") == [("estadounidense", True)]
+    assert counted("Un Colombien a été arrêté par la police française.", "fr") == [("Colombien", True), ("française", False)]
+    assert counted("Les Colombiens ont arrêté le suspect.", "fr") == [("Colombiens", False)]

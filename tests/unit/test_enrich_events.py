@@ -1885,3 +1885,8 @@ def test_one_side_acting_on_persons_goods_or_silence_of_another_country_is_no_co
 def test_officers_of_two_sides_arresting_fishermen_together_still_cooperate(enricher):
     assert events(enricher, "Sri Lankan and Indian coast guards arrested 14 fishermen in a joint patrol.") == [
         ("joint_operation", ["IN", "LK"], None)]
+
+
+def test_a_person_named_by_nationality_is_no_side_of_an_arrest(enricher):
+    assert events(enricher, "Two men, a South African and a Zimbabwean, were arrested near the border, the army said.") == []
+    assert events(enricher, "Un Colombien a été arrêté lundi par la police française à Marseille pour trafic de cocaïne.", "fr") == []

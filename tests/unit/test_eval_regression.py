@@ -39,12 +39,12 @@ FLOORS = {
                   {"persons": 0.92, "organizations": 0.87, "countries": 0.99, "topics": 0.89, "events": 0.90,
                    "language": 1.0, "event_location": 0.88}),
     "heldout": (lambda: DATA / "heldout.jsonl",
-                {"persons": 0.91, "organizations": 0.80, "countries": 0.97, "topics": 0.89, "events": 0.82,
+                {"persons": 0.91, "organizations": 0.80, "countries": 0.97, "topics": 0.89, "events": 0.86,
                  "language": 1.0, "event_location": 0.88}),
     "heldout-press": (lambda: DATA / "heldout-press.jsonl",
                       # events 0.756 until the rules tuned on incidents-dev15 (an activity an adjective tells joint,
                       # navies and narcotics as security words), 0.732 since: the development sets decide, this one reports
-                      {"persons": 0.86, "organizations": 0.86, "countries": 0.98, "topics": 0.88, "events": 0.72,
+                      {"persons": 0.86, "organizations": 0.88, "countries": 0.98, "topics": 0.88, "events": 0.72,
                        "language": 1.0, "event_location": 0.92}),
 }
 

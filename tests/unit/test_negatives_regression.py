@@ -15,9 +15,9 @@ from streams.normalise import normalise_payload
 from streams.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-# reports given an event, just above the figures reached (15 and 25 by the rules, none by the
+# reports given an event, just above the figures reached (13 and 24 by the rules, none by the
 # report-type model, on sets it is trained on; 24 and 30 before the rules these sets taught)
-CEILINGS = {"incidents-negatives": 16, "incidents-negatives2": 26}
+CEILINGS = {"incidents-negatives": 14, "incidents-negatives2": 25}
 
 
 @pytest.mark.parametrize("name", sorted(CEILINGS))

@@ -48,6 +48,14 @@ def test_the_type_whose_words_the_report_shares_wins_with_a_margin():
     assert model.judge({"counterpart", "talks", "accused"}).over_none < talks.over_none
 
 
+def test_outside_security_news_only_an_overwhelming_type_makes_an_event():
+    from streams.enrichment.report_types import Verdict
+    assert Verdict("joint_operation", 25.0).makes_an_event(security_news=True)
+    assert not Verdict("joint_operation", 25.0).makes_an_event(security_news=False)
+    assert Verdict("joint_operation", 45.0).makes_an_event(security_news=False)
+    assert not Verdict("meeting", 5.0).makes_an_event(security_news=True)
+
+
 def test_a_word_seen_once_is_left_out_of_the_table():
     table = train([Example(frozenset({"rare", "talks"}), ("meeting",)), Example(frozenset({"talks"}), ("meeting",))])
     assert list(table["counts"]) == ["talks"]
