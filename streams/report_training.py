@@ -13,8 +13,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from streams.enrichment.report_types import MODEL_FILE, TRIGGER, Example, ReportTypeModel, examples_from_gold, report_features, train
 from schemas.articles import NormalisedArticle
+from streams.enrichment.report_types import MODEL_FILE, TRIGGER, Example, ReportTypeModel, examples_from_gold, train
 from streams.evaluate import EvalInputError, read_lines
 from streams.normalise import NormaliseError, normalise_payload
 from streams.settings import Settings
