@@ -185,7 +185,8 @@ class ReportTypeResolver:
         named = {tag.code for tag in context.country_tags}
         if not named or not named <= self.acting_countries(context):
             return []
-        sides = named | ({report_home(context)} - {None}) if len(named) == 1 else named
+        home = report_home(context) if len(named) == 1 else None
+        sides = named | {home} if home else named
         return sorted(sides) if len(sides) == 2 else []
 
     def resolve(self, context: ArticleContext) -> None:
@@ -197,12 +198,16 @@ class ReportTypeResolver:
             return
         if len(context.country_tags) not in (1, 2):
             return
+        article = context.article
+        # the words first: most reports fall short of the odds, and reading the sides costs
+        # the event rules' sentence views once more
+        verdict = self.model.judge(report_features(article.title, article.text))
+        if verdict.over_none < MIN_ODDS_OVER_NONE:
+            return
+        if not verdict.makes_an_event(security_news=self.security_relevant(context)):
+            return
         countries = self.parties(context)
         if not countries:
-            return
-        article = context.article
-        verdict = self.model.judge(report_features(article.title, article.text))
-        if not verdict.makes_an_event(security_news=self.security_relevant(context)):
             return
         label = verdict.type
         basis = f"{article.article_id}|{label}|{'-'.join(countries)}||report"
