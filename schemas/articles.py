@@ -221,6 +221,9 @@ class IncidentMention(BaseModel):
         default=None, description="The outlet's country (its domain, else its name), when known: the side the report is written from")
     hosts_side_talks: bool = Field(
         default=False, description="The article also tells talks held on the sidelines of this event: it is the larger meeting")
+    inferred: bool = Field(
+        default=False, description="Told by the report's words as a whole, not by a sentence the event rules read: "
+                                   "it joins an incident other reports opened and agrees with them, never opens one")
 
 
 class ArticleMentions(BaseModel):

@@ -414,7 +414,8 @@ def enrich_outputs(enricher: object, articles: Sequence[tuple[EventT, Normalised
             continue
         try:
             mentions = [(key, message.model_dump_json().encode("utf-8"))
-                        for key, message in mentions_messages(result, mentions_partitions)] if mentions_partitions else []
+                        for key, message in mentions_messages(result, mentions_partitions, enricher.report_types.model)
+                        ] if mentions_partitions else []
         except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, like an enrichment error
             outputs.append((event, error))
             continue

@@ -20,9 +20,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from schemas.articles import EnrichedArticle
+from schemas.articles import EnrichedArticle, IncidentMention
 from streams.evaluate import Counts, EvalInputError, read_lines
-from streams.incidents import consolidate, countries_agree
+from streams.incidents import consolidate, countries_agree, mentions_of
 from streams.settings import Settings
 
 
@@ -53,13 +53,13 @@ def pairwise(items: list[Item], *, found_only: bool = False) -> Counts:
     return counts
 
 
-def place(article: EnrichedArticle, gold: dict, placement: dict[str, str]) -> str | None:
+def place(mentions: list[IncidentMention], gold: dict, placement: dict[str, str]) -> str | None:
     """The predicted incident of the article's mention of the gold type; equal countries first."""
-    mentions = [e for e in article.events if e.type == gold["type"] and e.event_id in placement]
+    mentions = [m for m in mentions if m.type == gold["type"] and m.mention_id in placement]
     equal = [e for e in mentions if sorted(e.countries) == sorted(gold["countries"])]
     agreeing = [e for e in mentions if countries_agree(e.countries, gold["countries"])]
     chosen = (equal or agreeing or [None])[0]
-    return placement[chosen.event_id] if chosen else None
+    return placement[chosen.mention_id] if chosen else None
 
 
 def _published(line: dict) -> datetime | None:
@@ -92,10 +92,12 @@ def evaluate_incidents(lines: list[dict], settings: Settings, enricher=None) -> 
                                             max_body_chars=settings.max_body_chars))
     enriched = enricher.enrich_many(normalised)
     order = sorted(range(len(lines)), key=lambda i: (enriched[i].published_at, i))
-    store, placement = consolidate([enriched[i] for i in order], settings)
+    words = enricher.report_types.model
+    store, placement = consolidate([enriched[i] for i in order], settings, words)
+    mentions = [[m for message in mentions_of(article, words) for m in message.mentions] for article in enriched]
     items = [
         Item(number, lines[number - 1]["raw"].get("id") or enriched[number - 1].article_id, gold["id"],
-             place(enriched[number - 1], gold, placement))
+             place(mentions[number - 1], gold, placement))
         for number in range(1, len(lines) + 1)
         for gold in lines[number - 1]["gold"]["incidents"]
     ]

@@ -31,8 +31,9 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz
 from text_to_num import alpha2digit
 
-from schemas.articles import ArticleMentions, EnrichedArticle, EventType, Incident, IncidentMention, MentionsMessage
+from schemas.articles import ArticleMentions, CooperationEvent, EnrichedArticle, EventType, Incident, IncidentMention, MentionsMessage
 from streams.enrichment.event_model import ON_THE_SIDELINES
+from streams.enrichment.report_types import TRIGGER, ReportTypeModel, first_sentence, report_features
 from streams.enrichment.outlets import outlet_home
 from streams.enrichment.text import fold_key
 from streams.settings import Settings
@@ -81,11 +82,12 @@ def types_sharing_partitions(partitions: int) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(group) for group in groups.values())
 
 
-def mentions_messages(article: EnrichedArticle, partitions: int) -> list[tuple[bytes, MentionsMessage]]:
+def mentions_messages(article: EnrichedArticle, partitions: int,
+                      words: ReportTypeModel | None = None) -> list[tuple[bytes, MentionsMessage]]:
     """What the enrich stage sends to news.mentions for an article: (key, message) per group of
     types sharing a partition, every type present, so a re-enriched article's vanished events
-    leave their incidents."""
-    by_type = {message.type: message for message in mentions_of(article)}
+    leave their incidents. ``words``: see ``mentions_of``."""
+    by_type = {message.type: message for message in mentions_of(article, words)}
     return [(routing_key(group[0]), MentionsMessage(article_id=article.article_id, by_type=[by_type[t] for t in group]))
             for group in types_sharing_partitions(partitions)]
 
@@ -533,19 +535,51 @@ def mention_of(event, article: EnrichedArticle, home: str | None = None) -> Inci
     )
 
 
-def mentions_of(article: EnrichedArticle) -> list[ArticleMentions]:
+def mentions_of(article: EnrichedArticle, words: ReportTypeModel | None = None) -> list[ArticleMentions]:
     """One message per event type, also for types the article does not report: after a
-    re-enrichment, the empty ones take the article's earlier mentions out of their incidents."""
+    re-enrichment, the empty ones take the article's earlier mentions out of their incidents.
+    With the report-type model (``words``), also the mention the report's words tell (see
+    ``inferred_mention``)."""
     by_type: dict[str, list[IncidentMention]] = {t: [] for t in EVENT_TYPES}
-    home = outlet_home(article) if article.events else None
+    home = outlet_home(article) if article.events or words else None
     for event in article.events:
         if len(set(event.countries)) > 1:   # cooperation needs two countries
             mention = mention_of(event, article, home)
             if not any(told_twice(mention, earlier) for earlier in by_type[event.type]):
                 by_type[event.type].append(mention)
+    inferred = inferred_mention(article, words, home) if words else None
+    if inferred and not by_type[inferred.type]:
+        by_type[inferred.type].append(inferred)
     for event_type, mentions in by_type.items():
         by_type[event_type] = with_side_talks_told_apart(mentions)
     return [ArticleMentions(article_id=article.article_id, type=t, mentions=by_type[t]) for t in EVENT_TYPES]
+
+
+def inferred_mention(article: EnrichedArticle, words: ReportTypeModel, home: str | None) -> IncidentMention | None:
+    """The event a report's words tell as a whole, between the countries it names (or the one
+    it names and the outlet's own), when none of its sentences tells one the event rules read:
+    the third report of a handover that says 'the fugitive landed in Madrid escorted by Interpol
+    officers' joins the handover two other reports told. Its type is only the likeliest by the
+    report-type model, so it joins an incident of that type whose reports it agrees with, and
+    opens none (see ``place_mentions``)."""
+    sides = {tag.code for tag in article.countries}
+    if len(sides) == 1 and home:
+        sides.add(home)
+    if len(sides) < 2:
+        return None
+    event_type = words.judge(report_features(article.title, article.text)).type
+    if event_type not in EVENT_TYPES:   # a model that knows no event type
+        return None
+    event = CooperationEvent(
+        event_id=hashlib.sha1(f"{article.article_id}|{event_type}|inferred".encode("utf-8")).hexdigest()[:20],
+        article_id=article.article_id,
+        type=event_type,
+        countries=sorted(sides),
+        evidence=article.title.strip() or first_sentence(article.text),
+        trigger=TRIGGER,
+        published_at=article.published_at,
+    )
+    return mention_of(event, article, home).model_copy(update={"inferred": True})
 
 
 def with_side_talks_told_apart(mentions: list[IncidentMention]) -> list[IncidentMention]:
@@ -1009,6 +1043,28 @@ def best_incident(mention: IncidentMention, candidates: Iterable[IncidentState],
     return max(scored, key=lambda item: (item[0], -item[1].first.timestamp(), item[1].incident_id))[1]
 
 
+def incident_told_alike(mention: IncidentMention, candidates: Iterable[IncidentState],
+                        settings: Settings) -> tuple[IncidentState | None, IncidentMention]:
+    """The incident an ``inferred`` mention joins, and the mention as it joins it. Its countries
+    are only those the report names: it joins an incident between some of them (taking that
+    incident's countries, never widening it) whose reports it agrees with as any report must,
+    with nothing against it (other persons, another trade, another place)."""
+    scored = []
+    for state in candidates:
+        if not set(state.countries) <= set(mention.countries):
+            continue
+        placed = mention.model_copy(update={"countries": state.countries})
+        if not eligible(placed, state, reach(settings)):
+            continue
+        found = agreement(placed, state)
+        if not found.contradicted and joins(placed, state, found, settings):
+            scored.append((found.score, state, placed))
+    if not scored:
+        return None, mention
+    _, state, placed = max(scored, key=lambda item: (item[0], -item[1].first.timestamp(), item[1].incident_id))
+    return state, placed
+
+
 # ---------------------------------------------------------------- the stage's state
 class IncidentStore:
     """The stage's state over a string mapping: a dict in tests and evaluation, the
@@ -1022,6 +1078,13 @@ class IncidentStore:
     unindexed|TYPE            -> ids of incidents a batch may have changed in the table
                                  whose documents Elasticsearch has not acknowledged yet
                                  (the worker's; see ``streams.app``)
+    waiting|TYPE|ARTICLE      -> an inferred mention that found no incident to join (JSON):
+                                 an incident opened later by a report the rules read may
+                                 take it (``adopt_waiting``)
+    waitday|TYPE|COUNTRY|DATE -> ids of the articles waiting with a mention of TYPE naming
+                                 COUNTRY, by publication day
+    waitdays|TYPE             -> {DATE: [COUNTRY, ...]} of the waitday keys, so that days
+                                 past any incident's reach are dropped (``wait``)
 
     A worker killed mid-message leaves a prefix of that message's writes in the
     changelog (one partition, in order). Writes are ordered so that every prefix is
@@ -1104,6 +1167,65 @@ class IncidentStore:
     def clear_unindexed(self, event_type: str) -> None:
         self._drop(f"unindexed|{event_type}")
 
+    def waiting(self, event_type: str, article_id: str) -> IncidentMention | None:
+        data = self._read(f"waiting|{event_type}|{article_id}")
+        return IncidentMention.model_validate(data) if data is not None else None
+
+    def wait(self, mention: IncidentMention, window: timedelta) -> None:
+        """Keep an inferred mention that joined nothing, for an incident opened later; and
+        drop those published so long before it that no incident within reach of them can
+        still be opened, save by a report arriving days late."""
+        day = mention.published_at.date().isoformat()
+        self._write(f"waiting|{mention.type}|{mention.article_id}", mention.model_dump(mode="json"))
+        for country in mention.countries:
+            key = f"waitday|{mention.type}|{country}|{day}"
+            ids = set(self._read(key) or [])
+            if mention.article_id not in ids:
+                self._write(key, sorted(ids | {mention.article_id}))
+        days = {d: set(countries) for d, countries in (self._read(f"waitdays|{mention.type}") or {}).items()}
+        horizon = (mention.published_at - 2 * window).date().isoformat()
+        kept = {d: countries for d, countries in days.items() if d >= horizon}
+        kept[day] = kept.get(day, set()) | set(mention.countries)
+        if kept != days:
+            self._write(f"waitdays|{mention.type}", {d: sorted(countries) for d, countries in sorted(kept.items())})
+        for old, countries in sorted(days.items()):
+            if old < horizon:
+                for country in sorted(countries):
+                    key = f"waitday|{mention.type}|{country}|{old}"
+                    for article_id in self._read(key) or []:
+                        self._drop(f"waiting|{mention.type}|{article_id}")
+                    self._drop(key)
+
+    def stop_waiting(self, event_type: str, article_id: str) -> None:
+        mention = self.waiting(event_type, article_id)
+        if mention is None:
+            return
+        day = mention.published_at.date().isoformat()
+        emptied = set()
+        for country in mention.countries:
+            key = f"waitday|{event_type}|{country}|{day}"
+            ids = set(self._read(key) or []) - {article_id}
+            if ids:
+                self._write(key, sorted(ids))
+            else:
+                self._drop(key)
+                emptied.add(country)
+        self._drop(f"waiting|{event_type}|{article_id}")
+        days = self._read(f"waitdays|{event_type}") or {}
+        if emptied & set(days.get(day, [])):
+            left = {d: [c for c in countries if d != day or c not in emptied] for d, countries in days.items()}
+            left = {d: countries for d, countries in left.items() if countries}
+            self._write(f"waitdays|{event_type}", left) if left else self._drop(f"waitdays|{event_type}")
+
+    def waiting_near(self, state: IncidentState, window: timedelta) -> list[IncidentMention]:
+        """The waiting mentions of the incident's type naming its countries, published within reach of it."""
+        ids: set[str] = set()
+        for day in _days(state.first - window, state.last + window):
+            for country in state.countries:
+                ids.update(self._read(f"waitday|{state.type}|{country}|{day.isoformat()}") or [])
+        mentions = [m for m in (self.waiting(state.type, article_id) for article_id in sorted(ids)) if m is not None]
+        return sorted(mentions, key=_report_order)
+
     def candidates(self, mention: IncidentMention, window: timedelta) -> list[IncidentState]:
         ids: set[str] = set()
         days = set(_days(mention.published_at - window, mention.published_at + window))
@@ -1170,22 +1292,36 @@ def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
     window = reach(settings)
     unique = {m.mention_id: m for m in message.mentions if m.type == message.type}
     touched: set[str] = set()
+    store.stop_waiting(message.type, message.article_id)
     for incident_id in sorted(held_incidents(store, message, window)):
         state = store.incident(incident_id)
         if state is None:
             continue
         touched.add(incident_id)
         remaining = [m for m in state.mentions if m.article_id != message.article_id]
-        if remaining:
+        if any(not m.inferred for m in remaining):
             store.put(state.model_copy(update={"mentions": remaining}), previous=state)
         else:
+            # reports whose words alone told it do not hold an incident no sentence tells any more:
+            # they wait again for one that does
             store.remove(state)
+            for inferred in remaining:
+                held = set(store.article_incidents(state.type, inferred.article_id)) - {incident_id}
+                store.set_article_incidents(state.type, inferred.article_id, sorted(held))
+                store.wait(inferred, window)
 
     placed: list[str] = []
     for mention in sorted(unique.values(), key=_report_order):
         candidates = store.candidates(mention, window)
-        best = best_incident(mention, candidates, settings)
-        bridged = bridged_incidents(mention, best, candidates, settings) if best is not None else []
+        if mention.inferred:
+            best, mention = incident_told_alike(mention, candidates, settings)
+            if best is None:
+                store.wait(mention, window)   # the report's words alone open no incident
+                continue
+            bridged = []
+        else:
+            best = best_incident(mention, candidates, settings)
+            bridged = bridged_incidents(mention, best, candidates, settings) if best is not None else []
         if best is None:
             store.put(state := IncidentState(incident_id=new_incident_id(message.type, mention, store), type=message.type,
                                              mentions=[mention]))
@@ -1196,10 +1332,32 @@ def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
             # kept in report order, so that a replay leaves the state byte for byte as it was
             store.put(state := best.model_copy(update={"mentions": sorted(best.mentions + [mention], key=_report_order)}),
                       previous=best)
+        if not mention.inferred:
+            state = adopt_waiting(store, state, settings)
         touched.add(state.incident_id)
         placed.append(state.incident_id)
     store.set_article_incidents(message.type, message.article_id, sorted(set(placed)))
     return touched
+
+
+def adopt_waiting(store: IncidentStore, state: IncidentState, settings: Settings) -> IncidentState:
+    """The incident with the waiting inferred mentions it takes: reports whose words told the
+    event before any report the rules read had opened it. Each is written into the incident,
+    then its article points to it, then it stops waiting: processed again after a crash
+    half-way, one already in the incident only stops waiting."""
+    for waiting in store.waiting_near(state, reach(settings)):
+        if any(m.article_id == waiting.article_id for m in state.mentions):
+            store.stop_waiting(state.type, waiting.article_id)
+            continue
+        joined, placed = incident_told_alike(waiting, [state], settings)
+        if joined is None:
+            continue
+        previous, state = state, state.model_copy(update={"mentions": sorted(state.mentions + [placed], key=_report_order)})
+        store.put(state, previous=previous)
+        held = store.article_incidents(state.type, waiting.article_id)
+        store.set_article_incidents(state.type, waiting.article_id, sorted(set(held) | {state.incident_id}))
+        store.stop_waiting(state.type, waiting.article_id)
+    return state
 
 
 def bridged_incidents(mention: IncidentMention, best: IncidentState, candidates: Iterable[IncidentState],
@@ -1290,9 +1448,10 @@ def best_evidence(state: IncidentState, limit: int = 3) -> list[str]:
     )
     shared = {term for term, count in common.items() if count > 1} or set(common)
 
-    def weight(mention: IncidentMention) -> tuple[int, datetime]:
+    def weight(mention: IncidentMention) -> tuple[bool, int, datetime]:
         folded = fold_key(mention.evidence)
-        return -sum(1 for term in shared if term in folded), mention.published_at
+        # an inferred mention's evidence is its title, which tells the event less than a sentence that does
+        return mention.inferred, -sum(1 for term in shared if term in folded), mention.published_at
 
     chosen: list[str] = []
     for mention in sorted(state.mentions, key=weight):
@@ -1353,12 +1512,13 @@ def incident_actions(changes: Changes, settings: Settings, *, indexed_at: dateti
 
 
 # ---------------------------------------------------------------- offline consolidation
-def consolidate(articles: Iterable[EnrichedArticle], settings: Settings) -> tuple[IncidentStore, dict[str, str]]:
+def consolidate(articles: Iterable[EnrichedArticle], settings: Settings,
+                words: ReportTypeModel | None = None) -> tuple[IncidentStore, dict[str, str]]:
     """The stage run over articles in the order given, on an in-memory store, as the worker
     would run it over a feed. Returns the store and, per mention id, its incident id."""
     store = IncidentStore({})
     for article in articles:
-        for message in mentions_of(article):
+        for message in mentions_of(article, words):
             apply_mentions(store, message, settings)
     placement = {}
     for key, value in store.table.items():

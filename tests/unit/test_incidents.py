@@ -502,7 +502,7 @@ def _replayed_after_every_prefix(base: dict, message: ArticleMentions):
         yield cut, table, full
 
 
-@pytest.mark.parametrize("scenario", ["joins", "moves", "replays its seed"])
+@pytest.mark.parametrize("scenario", ["joins", "moves", "replays its seed", "an inferred report joins"])
 def test_a_message_processed_again_over_any_prefix_of_its_writes_counts_once(scenario):
     from streams.incidents import IncidentState, _index_keys
 
@@ -515,6 +515,9 @@ def test_a_message_processed_again_over_any_prefix_of_its_writes_counts_once(sce
         "moves": ArticleMentions(article_id="c", type="meeting",
                                  mentions=[mention("c", persons=["Youssef Alaoui"], mention_id="c-new")]),
         "replays its seed": ArticleMentions(article_id="a", type="meeting", mentions=[mention("a", persons=["Youssef Alaoui"])]),
+        "an inferred report joins": ArticleMentions(
+            article_id="e", type="meeting",
+            mentions=[mention("e", countries=("ES", "FR", "MA"), persons=["Youssef Alaoui"]).model_copy(update={"inferred": True})]),
     }[scenario]
     for cut, table, full in _replayed_after_every_prefix(dict(store.table), message):
         records = {k: v for k, v in table.items() if not k.startswith("day|")}
@@ -523,6 +526,83 @@ def test_a_message_processed_again_over_any_prefix_of_its_writes_counts_once(sce
             if key.startswith("incident|"):
                 state = IncidentState.model_validate_json(value)
                 assert all(state.incident_id in json.loads(table[k]) for k in _index_keys(state)), f"unreachable after {cut}"
+
+
+# ---------------------------------------------------------------- reports told by their words only
+def inferred(article: str, **kwargs) -> IncidentMention:
+    return mention(article, **kwargs).model_copy(update={"inferred": True})
+
+
+def test_a_report_told_only_by_its_words_joins_the_incident_it_agrees_with_and_opens_none():
+    store = IncidentStore({})
+    # published first, with nothing to join: it opens no incident, it waits for one
+    assert apply(store, inferred("early", countries=("ES", "FR", "MA"), persons=["Youssef Alaoui"],
+                                 when=DAY - timedelta(hours=3))).upserted == []
+    assert not incidents(store)
+    # the report the rules read opens the meeting, and takes the one waiting, as FR-MA: never widened
+    apply(store, mention("a", persons=["Youssef Alaoui"]))
+    apply(store, inferred("x", countries=("ES", "FR", "MA"), persons=["Youssef Alaoui"]))
+    # other persons: another event, which its words alone do not make
+    apply(store, inferred("y", persons=["Javier Molina"]))
+    (incident,) = incidents(store)
+    assert incident.article_ids == ["early", "a", "x"] and incident.countries == ["FR", "MA"]
+    assert incident.evidence[0] == "Report a of a meeting."   # a sentence that tells it comes before a title
+    assert {k for k in store.table if k.startswith("waiting|")} == {"waiting|meeting|y"}
+
+
+def test_reports_waiting_for_an_incident_are_dropped_once_none_can_open_within_their_reach():
+    store = IncidentStore({})
+    apply(store, inferred("old", persons=["Youssef Alaoui"]))
+    apply(store, inferred("later", countries=("ES", "MA"), persons=["Javier Molina"], when=DAY + timedelta(days=30)))
+    assert {k for k in store.table if k.startswith("wait")} == {
+        "waiting|meeting|later", "waitday|meeting|ES|2024-04-10", "waitday|meeting|MA|2024-04-10", "waitdays|meeting"}
+    apply(store, mention("a", persons=["Youssef Alaoui"], when=DAY + timedelta(hours=2)))   # arrives a month late
+    assert [i.article_ids for i in incidents(store)] == [["a"]]
+
+
+def test_an_incident_only_reports_told_by_their_words_are_left_in_is_dissolved():
+    store = IncidentStore({})
+    apply(store, mention("a", persons=["Youssef Alaoui"]))
+    apply(store, inferred("x", persons=["Youssef Alaoui"]))
+    (incident,) = incidents(store)
+    changes = apply_mentions(store, ArticleMentions(article_id="a", type="meeting", mentions=[]), SETTINGS)
+    assert changes.deleted == [incident.incident_id]
+    # x waits again, for a report that tells the event; nothing else is left
+    assert {k for k in store.table if not k.startswith("waitday|")} == {"waiting|meeting|x", "waitdays|meeting"}
+    apply(store, mention("b", persons=["Youssef Alaoui"]))
+    assert [i.article_ids for i in incidents(store)] == [["b", "x"]]
+    assert not [k for k in store.table if k.startswith("wait")]
+
+
+def test_an_article_without_an_event_of_the_type_its_words_tell_gets_an_inferred_mention(enricher):
+    from streams.enrichment.report_types import Example, ReportTypeModel, report_features, train
+
+    title, body = "Les deux armées ont ratissé la zone", "Des soldats maliens et nigériens ont ratissé la zone frontalière."
+    words = ReportTypeModel(train([Example(frozenset(report_features(title, body)), ("joint_operation",))] * 2
+                                  + [Example(frozenset({"quarrel", "ambassador"}), ("none",))] * 2))
+    article = enricher.enrich(make_article(title, body, "fr", "op-1")).model_copy(update={"events": []})
+    assert {t.code for t in article.countries} == {"ML", "NE"}
+    by_type = {m.type: m.mentions for m in mentions_of(article, words)}
+    (told,) = by_type["joint_operation"]
+    assert told.inferred and told.countries == ["ML", "NE"] and told.evidence == title
+    assert all(not by_type[t] for t in EVENT_TYPES if t != "joint_operation")
+    assert all(not m.mentions for m in mentions_of(article))   # without the model, none
+    # a sentence the event rules read tells the operation: no inferred mention beside it
+    operation = CooperationEvent(event_id="e-1", article_id="op-1", type="joint_operation", countries=["ML", "NE"],
+                                 evidence=body, trigger="ratissé", published_at=article.published_at)
+    (only,) = {m.type: m.mentions for m in mentions_of(article.model_copy(update={"events": [operation]}), words)}["joint_operation"]
+    assert not only.inferred
+
+
+def test_a_message_that_takes_a_waiting_report_processed_again_over_any_prefix_of_its_writes_counts_it_once():
+    store = IncidentStore({})
+    apply(store, inferred("w", countries=("ES", "MA"), persons=["Javier Molina"], when=DAY - timedelta(hours=5)))
+    message = ArticleMentions(article_id="d", type="meeting",
+                              mentions=[mention("d", countries=("ES", "MA"), persons=["Javier Molina"])])
+    for cut, table, full in _replayed_after_every_prefix(dict(store.table), message):
+        assert table == dict(full), f"after {cut} writes"
+        (state,) = incidents_states(IncidentStore(table))
+        assert [m.article_id for m in state.mentions] == ["w", "d"], f"after {cut} writes"
 
 
 # ---------------------------------------------------------------- coopwatch incidents
