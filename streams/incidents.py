@@ -1009,15 +1009,24 @@ def says_little(mentions: Iterable[IncidentMention]) -> bool:
     return all(not (m.persons or m.anchors) for m in mentions)
 
 
+def names_in_common(found: Agreement) -> bool:
+    """A person, a body, an office or a proper name or figure the reports share."""
+    return bool(found.persons or found.organizations or found.roles or found.anchors)
+
+
 def sole_match(mention: IncidentMention, state: IncidentState, found: Agreement, settings: Settings) -> bool:
     """Whether a report that says little (a brief naming no one: 'Spanish and Portuguese police
-    broke up a hashish ring'), or that dates the event as the incident's reports do ('last week',
+    broke up a hashish ring'), that dates the event as the incident's reports do ('last week',
     'la semaine dernière') while naming other things of it (a wire's militants killed, a paper's
-    regions), tells the one incident of its type between the same countries: reported within a
-    day or so of it, with some evidence for it and none against (another day counts against
-    here: with so little in common, it is all there is to tell two events apart)."""
+    regions), or that shares at least one name with them, if too few to join on their own (the
+    port, not the persons each side's paper quotes), tells the one incident of its type between
+    the same countries: reported within a day or so of it, with some evidence for it and none
+    against (another day counts against here: with so little in common, it is all there is to
+    tell two events apart). Two reports that each name things of their own and share none (two
+    operations of one pair two days apart, one on hashish at a border post, one on cocaine in a
+    port) stay apart."""
     return (
-        (says_little([mention]) or says_little(state.mentions) or found.dated_alike)
+        (says_little([mention]) or says_little(state.mentions) or found.dated_alike or names_in_common(found))
         and set(mention.countries) == set(state.countries)
         and time_gap(mention, state) <= timedelta(days=settings.incident_sole_gap_days)
         and found.score >= settings.incident_sole_min_agreement

@@ -93,6 +93,10 @@
   on the code before the dev20 rules); then looked at and tuned on (an office whose sentence names
   only its partner is the outlet's country's, 'su par' and 'su colega' as counterparts, a descriptive
   name several countries' forces bear placed by its context);
+- ``incidents-dev23``: written blind with heldout5 and heldout6 (mostly Latin America), scored on the
+  report-type model (0.832 end to end, 0.933 found only, precision 0.913, 10 of 75 items not found)
+  and then with reports told by their words (0.887, 0.940, 0.922 and 6), then looked at, and so a
+  development set: it trains the report-type model;
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen (0.918 end to end with the report-type model, 1.0 with
   reports told by their words joining incidents);
@@ -140,19 +144,20 @@ FLOORS = {
     "incidents-dev7": {"end_to_end": 0.95, "found_only": 0.98, "precision": 0.98},
     "incidents-dev8": {"end_to_end": 0.89, "found_only": 0.96, "precision": 0.98},
     "incidents-dev9": {"end_to_end": 0.97, "found_only": 0.98, "precision": 0.98},
-    "incidents-dev10": {"end_to_end": 0.90, "found_only": 0.90, "precision": 0.91},
+    "incidents-dev10": {"end_to_end": 0.94, "found_only": 0.90, "precision": 0.91},
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
     "incidents-dev12": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.93},
-    "incidents-dev13": {"end_to_end": 0.86, "found_only": 0.89, "precision": 0.98},
+    "incidents-dev13": {"end_to_end": 0.90, "found_only": 0.89, "precision": 0.98},
     "incidents-dev14": {"end_to_end": 0.95, "found_only": 0.95, "precision": 0.98},
-    "incidents-dev15": {"end_to_end": 0.83, "found_only": 0.88, "precision": 0.82},
+    "incidents-dev15": {"end_to_end": 0.87, "found_only": 0.88, "precision": 0.82},
     "incidents-dev16": {"end_to_end": 0.96, "found_only": 0.96, "precision": 0.98},
     "incidents-dev17": {"end_to_end": 0.87, "found_only": 0.92, "precision": 0.98},
     "incidents-dev18": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.98},
     "incidents-dev19": {"end_to_end": 0.96, "found_only": 0.97, "precision": 0.98},
-    "incidents-dev20": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.94},
-    "incidents-dev22": {"end_to_end": 0.90, "found_only": 0.91, "precision": 0.98},
-    "incidents-dev21": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.98},
+    "incidents-dev20": {"end_to_end": 0.91, "found_only": 0.89, "precision": 0.94},
+    "incidents-dev22": {"end_to_end": 0.92, "found_only": 0.91, "precision": 0.98},
+    "incidents-dev23": {"end_to_end": 0.86, "found_only": 0.92, "precision": 0.90},
+    "incidents-dev21": {"end_to_end": 0.95, "found_only": 0.89, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.84, "found_only": 0.84, "precision": 0.81},
     "incidents-heldout3": {"end_to_end": 0.78, "found_only": 0.85, "precision": 0.98},

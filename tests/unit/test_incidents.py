@@ -770,6 +770,25 @@ def test_a_brief_that_says_little_joins_the_only_incident_of_its_countries_repor
     assert best_incident(brief, incidents_states(store), SETTINGS) is None
 
 
+def test_a_report_sharing_a_name_with_the_only_incident_of_its_countries_joins_it_and_one_sharing_none_does_not():
+    store = IncidentStore({})
+    apply(store, mention("a", type_="joint_operation", countries=("ES", "FR"), topics=(), location=None,
+                         anchors=["algeciras", "900"]), type_="joint_operation")
+    state = incidents_states(store)[0]
+    port = mention("b", type_="joint_operation", countries=("ES", "FR"), topics=(), location=None,
+                   anchors=["algeciras", "ofast"], when=DAY + timedelta(hours=20))
+    assert 0 < agreement(port, state).score < SETTINGS.incident_min_agreement
+    assert best_incident(port, [state], SETTINGS) is state
+    # another operation of the pair two days on, each report naming its own places and figures:
+    # the same trade is all they share, and that is not enough
+    border = mention("c", type_="joint_operation", countries=("ES", "FR"), topics=("drug_trafficking",), location=None,
+                     anchors=["jonquera", "2300"], when=DAY + timedelta(hours=20))
+    drugs = store.incident(state.incident_id).model_copy(
+        update={"mentions": [m.model_copy(update={"topics": ["drug_trafficking"]}) for m in state.mentions]})
+    assert agreement(border, drugs).score >= SETTINGS.incident_sole_min_agreement
+    assert best_incident(border, [drugs], SETTINGS) is None
+
+
 def test_a_report_dating_the_event_to_the_incidents_week_joins_the_only_incident_of_its_countries():
     week = date(2024, 3, 4)
     store = IncidentStore({})
