@@ -1312,12 +1312,12 @@ def place_mentions(store: IncidentStore, message: ArticleMentions, settings: Set
             store.put(state.model_copy(update={"mentions": remaining}), previous=state)
         else:
             # reports whose words alone told it do not hold an incident no sentence tells any more:
-            # they wait again for one that does
-            store.remove(state)
+            # they wait again for one that does (waiting first: a crash half-way loses none of them)
             for inferred in remaining:
+                store.wait(inferred, window)
                 held = set(store.article_incidents(state.type, inferred.article_id)) - {incident_id}
                 store.set_article_incidents(state.type, inferred.article_id, sorted(held))
-                store.wait(inferred, window)
+            store.remove(state)
 
     placed: list[str] = []
     for mention in sorted(unique.values(), key=_report_order):
