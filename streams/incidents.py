@@ -1220,11 +1220,12 @@ class IncidentStore:
                 self._drop(key)
                 emptied.add(country)
         self._drop(f"waiting|{event_type}|{article_id}")
-        days = self._read(f"waitdays|{event_type}") or {}
+        days = dict(self._read(f"waitdays|{event_type}") or {})
         if emptied & set(days.get(day, [])):
-            left = {d: [c for c in countries if d != day or c not in emptied] for d, countries in days.items()}
-            left = {d: countries for d, countries in left.items() if countries}
-            self._write(f"waitdays|{event_type}", left) if left else self._drop(f"waitdays|{event_type}")
+            days[day] = [c for c in days[day] if c not in emptied]
+            if not days[day]:
+                del days[day]
+            self._write(f"waitdays|{event_type}", days) if days else self._drop(f"waitdays|{event_type}")
 
     def waiting_near(self, state: IncidentState, window: timedelta) -> list[IncidentMention]:
         """The waiting mentions of the incident's type naming its countries, published within reach of it."""
