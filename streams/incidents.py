@@ -242,14 +242,16 @@ _RELATIVE_DAY = re.compile(r"\b(" + "|".join(sorted(map(re.escape, RELATIVE_DAYS
 # A verb of saying next to a weekday dates the report, not the event ('said on Tuesday it had
 # dismantled', 'officials on Wednesday praised', 'a-t-on appris mercredi', 'anuncio este martes'),
 # and so does one of publishing the statement that tells it ('un communique lu jeudi a la
-# television', 'a statement issued on Friday'), of reacting to the event ('praised', 'salue') or
+# television', 'a statement issued on Friday'), of reacting to the event ('praised', 'thanked', 'salue') or
 # the court's next step ('was charged on Saturday', 'inculpe samedi'); folded text.
 _REPORTING_VERBS = (
     r"said|says|announced|reported|confirmed|told|learned|learnt|revealed|appris|annonce|indique|precise|declare|affirme|"
     r"rapporte|confirme|dijo|anuncio|informo|indico|confirmo|explico|senalo|afirmo|revelo|"
+    r"dijeron|anunciaron|informaron|indicaron|confirmaron|explicaron|senalaron|afirmaron|revelaron|precisaron|"
     r"issued|released|published|broadcast|read out|publie|publiee|diffuse|diffusee|lu|lue|rendu public|"
     r"publicado|publicada|difundido|difundida|emitido|emitida|"
-    r"praised|hailed|welcomed|lauded|salue|saluee|saluent|felicite|elogio|elogiaron|celebro|celebraron|"
+    r"praised|hailed|welcomed|lauded|thanked|salue|saluee|saluent|felicite|remercie|remercient|elogio|elogiaron|celebro|celebraron|"
+    r"agradecio|agradecieron|"
     r"charged|indicted|arraigned|remanded|inculpe|inculpes|inculpee|imputado|imputada|procesado|procesada")
 _REPORTED_ON = re.compile(
     rf"\b(?:{_REPORTING_VERBS})(?:\s+(?:on|ce|el|este|le))?\s+$"

@@ -366,6 +366,11 @@ class AgencyResolver:
             return earlier.country, "context"
         weights = context.country_weights
         bearers = sorted(c for c in self.gazetteer.countries_calling(mention.text) | {agency.country} if c and weights.get(c, 0) > 0)
+        home = report_home(context)
+        if home in bearers or (home and not bearers and weights.get(home, 0) > 0):
+            # an outlet writes its own country's body unqualified ('the National Police' in a
+            # Jakarta paper), however often the article names the other side
+            return home, "context"
         if bearers:
             # equally named countries: the gazetteer's own body, then the first code, never the
             # order of a set, which changes from one process to the next

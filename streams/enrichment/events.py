@@ -620,7 +620,8 @@ class EventExtractor:
                                   tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL), scans[position],
                                   tuple(a.start - sentence.start for a in sentence.actors if a.source in ("agency", "ministry")))
             for trigger in self.retained(found, fs, scans[position]) if found else []:
-                for event in self.events_of(trigger, sentence, folded, discourse, previous, position):
+                before = {a.code for a in sentences[position - 1].actors} if position else set()
+                for event in self.events_of(trigger, sentence, folded, discourse, previous, position, before):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]
                     previous = self._merge(events, event)
         join_participants(events, sentences, folded, self.lex, scans)
@@ -632,7 +633,7 @@ class EventExtractor:
         return event_places.visits_by_convention(events, self.lex.summit)
 
     def events_of(self, trigger: Trigger, sentence: SentenceView, folded: str, discourse: Discourse, previous: Event | None,
-                  position: int = 0) -> list[Event]:
+                  position: int = 0, named_before: set[str] = frozenset()) -> list[Event]:
         """The events one trigger reports: its countries from the sentence (or the discourse
         when the sentence names fewer than two), and where it took place."""
         fs = folded[sentence.start:sentence.end]
@@ -640,7 +641,7 @@ class EventExtractor:
         actors = self._actors(trigger, sentence, fs, discourse)
         if trigger.kind == "travel":
             return self._travels(trigger, sentence, actors, discourse)
-        parties = self._parties(trigger, sentence, fs, actors, discourse, previous, position)
+        parties = self._parties(trigger, sentence, fs, actors, discourse, previous, position, named_before)
         if parties is None:
             return []
         countries, named = parties
@@ -724,9 +725,10 @@ class EventExtractor:
         return actors
 
     def _parties(self, trigger: Trigger, sentence: SentenceView, fs: str, actors: list[Actor], discourse: Discourse,
-                 previous: Event | None, position: int) -> tuple[set[str], set[str]] | None:
+                 previous: Event | None, position: int, named_before: set[str] = frozenset()) -> tuple[set[str], set[str]] | None:
         """The countries of the event (fewer than two: left to the discourse) and those its
-        sentence names; None when the trigger reports no cooperation here."""
+        sentence names; None when the trigger reports no cooperation here. ``named_before``: the
+        countries the sentence before names."""
         countries = {a.code for a in actors}
         acting = {a.code for a in actors if not a.locative}
         participants = discourse.participants
@@ -750,7 +752,10 @@ class EventExtractor:
             return None   # arrests/seizures: two countries' actors must be named, not just places
         named = set(countries)
         if self.lex.two_parties.search(fs):
-            pair = set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(discourse.top_actors[:2])
+            # 'both countries': the two the sentence before names ('Colombia y Ecuador. Tropas de ambos
+            # paises...', in a round-up of the week), else those of the event just told
+            pair = set(named_before) if len(named_before) == 2 and len(countries) < 2 else \
+                set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(discourse.top_actors[:2])
             if len(pair) == 2:
                 countries = pair
         if trigger.type == "intelligence_sharing" and discourse.top_actors and _GIVEN_BY.match(fs[trigger.end:]) \

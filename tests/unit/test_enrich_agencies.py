@@ -210,3 +210,23 @@ def test_a_descriptive_name_several_countries_use_is_placed_by_its_context(enric
     assert [(t, c) for t, c, _ in agencies(enricher, text, "fr")] == [("Forces de sécurité intérieure", "CF")]
     text = "Les Forces de sécurité intérieure ont arrêté trois hommes à Beyrouth."
     assert [(t, c) for t, c, _ in agencies(enricher, text, "fr")] == [("Forces de sécurité intérieure", "LB")]
+
+
+def test_an_unqualified_national_body_is_the_outlet_s_own_however_often_the_other_side_is_named(enricher):
+    # a Jakarta paper's 'National Police' is Indonesia's, though Australia is named more often and
+    # no gazetteer entry calls Indonesia's police by that name
+    text = ("The National Police's narcotics unit, in cooperation with the Australian Federal Police, has dismantled a "
+            "drug network that moved methamphetamine to Western Australia. Six Indonesians were arrested in Bali.")
+    def national_police(source):
+        article = make_article("Police bust meth ring operating between Bali and Perth", text, "en").model_copy(update={"source": source})
+        return next(o.country for o in enricher.enrich(article).organizations if o.name == "National Police")
+
+    assert national_police("jakarta-post") == "ID"
+    # a wire placed nowhere keeps reading the context
+    assert national_police("test-wire") != "ID"
+
+
+def test_south_africa_s_department_of_justice_is_not_the_us_one(enricher):
+    found = agencies(enricher, "The suspect was handed over at the border, the Department of Justice and Constitutional "
+                               "Development said.")
+    assert [(text, country) for text, country, _ in found] == [("Department of Justice and Constitutional Development", "ZA")]

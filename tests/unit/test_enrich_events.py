@@ -1890,3 +1890,59 @@ def test_officers_of_two_sides_arresting_fishermen_together_still_cooperate(enri
 def test_a_person_named_by_nationality_is_no_side_of_an_arrest(enricher):
     assert events(enricher, "Two men, a South African and a Zimbabwean, were arrested near the border, the army said.") == []
     assert events(enricher, "Un Colombien a été arrêté lundi par la police française à Marseille pour trafic de cocaïne.", "fr") == []
+
+
+# ---------------------------------------------------------------- wordings of the dev24/dev25 round
+def test_both_countries_are_the_two_the_sentence_before_names(enricher):
+    # a round-up: each item starts with the countries it is about; 'ambos países' are those, not
+    # the pair of the item before
+    text = ("Honduras. La policía hondureña detuvo en Tegucigalpa a un cabecilla de pandilla gracias a información "
+            "proporcionada por la policía salvadoreña.\n"
+            "Perú y Bolivia. Tropas de ambos países ejecutaron una ofensiva coordinada contra el contrabando en la frontera.")
+    found = events(enricher, text, "es")
+    assert ("joint_operation", ["BO", "PE"], None) in [(t, c, None) for t, c, _ in found]
+    assert not [c for t, c, _ in found if t == "joint_operation" and "HN" in c]
+
+
+def test_a_force_s_command_is_no_accord_that_makes_an_operation_a_plan(enricher):
+    text = ("Nigerian soldiers, working hand in hand with Cameroonian troops under the Multinational Joint Task Force, "
+            "destroyed several Boko Haram camps on Tuesday.")
+    assert [(t, c) for t, c, _ in events(enricher, text)] == [("joint_operation", ["CM", "NG"])]
+    # an accord still makes it a plan
+    planned = "Under the agreement, Nigerian and Cameroonian troops will conduct joint patrols against Boko Haram."
+    assert events(enricher, planned) == []
+
+
+def test_mixed_patrols_are_joint(enricher):
+    text = ("Mixed patrols of Polish Border Guard (SG) and German Bundespolizei officers have begun operating along the "
+            "countries' shared frontier against migrant smuggling, the SG announced.")
+    assert [(t, c) for t, c, _ in events(enricher, text)] == [("joint_operation", ["DE", "PL"])]
+
+
+def test_information_a_service_passed_on_is_sharing_even_with_an_adjective_between(enricher):
+    text = ("Une information détaillée transmise par la DGSI à ses homologues belges a permis l'interpellation "
+            "d'un homme soupçonné de préparer un attentat.")
+    assert [t for t, _, _ in events(enricher, text, "fr")] == ["intelligence_sharing"]
+    text = ("Spain's interior minister thanked French intelligence for information that led to the arrest of a "
+            "suspected jihadist in Bilbao.")
+    assert "intelligence_sharing" in [t for t, _, _ in events(enricher, text)]
+
+
+def test_an_extradition_request_being_prepared_is_no_extradition(enricher):
+    text = ("La fiscalía peruana informó que prepara la solicitud formal de extradición del detenido a las "
+            "autoridades bolivianas por narcotráfico.")
+    assert [t for t, _, _ in events(enricher, text, "es")] == []
+
+
+def test_a_fugitive_handed_to_a_country_s_authorities_is_security_news_without_the_word_extradition(enricher):
+    text = "Le Belge Marc Dupont, accusé de fraude, a été livré aux autorités françaises jeudi à la frontière."
+    assert [(t, c) for t, c, _ in events(enricher, text, "fr")] == [("extradition", ["BE", "FR"])]
+
+
+def test_a_delegation_staying_in_the_host_country_is_on_a_visit(enricher):
+    text = ("Une délégation de la Gendarmerie royale marocaine conduite par son commandant se trouve depuis hier en "
+            "Mauritanie, où elle a inspecté des postes frontaliers contre le trafic de drogue.")
+    assert ("visit", ["MA", "MR"]) in [(t, c) for t, c, _ in events(enricher, text, "fr")]
+    text = ("El jefe de la Policía Nacional de Colombia estuvo este martes en Quito, donde recorrió las unidades "
+            "antinarcóticos de la frontera.")
+    assert ("visit", ["CO", "EC"]) in [(t, c) for t, c, _ in events(enricher, text, "es")]

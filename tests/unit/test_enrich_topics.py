@@ -68,3 +68,10 @@ def test_the_composition_heads_the_one_scan_finds_are_those_their_own_regex_find
     for index, composition in enumerate(lexicon._compositions):
         assert [m.span() for m in found.get(_head_lexicon(index), [])] == [m.span() for m in composition.heads.finditer(text)]
     assert set(lexicon.find(text)) <= set(lexicon._patterns)   # heads are no topic
+
+
+def test_armed_groups_under_their_usual_spellings_are_terrorism(enricher):
+    for text in ("Kenyan and Somali officials discussed the al-Shabaab threat along the border.",
+                 "The army said ISWAP fighters attacked a base near the lake.",
+                 "Le JNIM a revendiqué l'attaque contre un poste de gendarmerie."):
+        assert "terrorism" in topics(enricher, text, "fr" if text.startswith("Le ") else "en"), text

@@ -97,6 +97,12 @@
   report-type model (0.832 end to end, 0.933 found only, precision 0.913, 10 of 75 items not found)
   and then with reports told by their words (0.887, 0.940, 0.922 and 6), then looked at, and so a
   development set: it trains the report-type model;
+- ``incidents-dev24`` and ``incidents-dev25``: written blind with heldout7 after the rules of reports
+  told by their words, scored on them before any change (dev24: 0.891 end to end, 0.930 found only,
+  precision 1.0, 6 of 75 items not found; dev25: 0.939, 0.964, 0.964 and 2 of 77), then looked at
+  and tuned on (a national body an outlet leaves unqualified is its own country's, 'both countries'
+  after a sentence naming two, a force's command is no accord, information passed on with an
+  adjective between, armed groups as terrorism, days of thanks and plural verbs of saying);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen (0.918 end to end with the report-type model, 1.0 with
   reports told by their words joining incidents);
@@ -118,6 +124,9 @@
 - ``incidents-heldout6``: written blind at the same time and only scored, never looked at (0.887
   end to end, 0.950 found only, precision 0.940, 9 of 76 items not found on the code before reports
   told by their words joined incidents; 0.907, 0.952, 0.942 and 7 with them).
+- ``incidents-heldout7``: written blind with dev24 and dev25 and only scored, never looked at (0.901
+  end to end, 1.000 found only, precision 1.0, 7 of 76 items not found before the dev24 and dev25
+  rules; 0.911 and 6 with them).
 Floors sit just under the figures reached. "end to end" counts the reports whose event
 enrichment missed as unplaced; "found only" scores consolidation on the rest.
 """
@@ -158,12 +167,15 @@ FLOORS = {
     "incidents-dev22": {"end_to_end": 0.92, "found_only": 0.91, "precision": 0.98},
     "incidents-dev23": {"end_to_end": 0.86, "found_only": 0.92, "precision": 0.90},
     "incidents-dev21": {"end_to_end": 0.95, "found_only": 0.89, "precision": 0.98},
+    "incidents-dev24": {"end_to_end": 0.94, "found_only": 0.96, "precision": 0.98},
+    "incidents-dev25": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.94},
     "incidents-heldout": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.84, "found_only": 0.84, "precision": 0.81},
     "incidents-heldout3": {"end_to_end": 0.78, "found_only": 0.85, "precision": 0.98},
     "incidents-heldout4": {"end_to_end": 0.73, "found_only": 0.89, "precision": 0.98},
     "incidents-heldout5": {"end_to_end": 0.92, "found_only": 0.95, "precision": 0.98},
     "incidents-heldout6": {"end_to_end": 0.89, "found_only": 0.93, "precision": 0.92},
+    "incidents-heldout7": {"end_to_end": 0.89, "found_only": 0.98, "precision": 0.98},
 }
 
 

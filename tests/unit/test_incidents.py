@@ -707,6 +707,15 @@ def test_a_report_dates_its_event_by_the_weekday_it_names_up_to_its_publication(
     assert event_day(["Raids on Tuesday.", "Police said on Wednesday."], "en", wednesday_evening) == date(2026, 2, 10)
 
 
+def test_a_day_of_thanks_or_of_what_officials_said_in_the_plural_does_not_date_the_event():
+    wednesday_evening = datetime(2026, 2, 11, 19, 0, tzinfo=timezone.utc)
+    # thanked on Wednesday for a tip behind Monday's arrest: Monday is the event's day
+    assert event_day(["The minister on Wednesday thanked Italian police for the tip.", "The suspect was held on Monday."],
+                     "en", wednesday_evening) == date(2026, 2, 9)
+    assert event_day(["Las fuerzas de ambos países destruyeron laboratorios, informaron este miércoles fuentes oficiales.",
+                      "La operación comenzó el lunes."], "es", wednesday_evening) == date(2026, 2, 9)
+
+
 def test_reports_dating_the_event_to_the_same_day_agree_more_and_another_day_is_not_held_against():
     store = IncidentStore({})
     tuesday, wednesday = date(2024, 3, 12), date(2024, 3, 13)
