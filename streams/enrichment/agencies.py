@@ -365,11 +365,13 @@ class AgencyResolver:
         if earlier:
             return earlier.country, "context"
         weights = context.country_weights
-        bearers = sorted(c for c in self.gazetteer.countries_calling(mention.text) | {agency.country} if c and weights.get(c, 0) > 0)
+        callers = self.gazetteer.countries_calling(mention.text) | {agency.country}
+        bearers = sorted(c for c in callers if c and weights.get(c, 0) > 0)
         home = report_home(context)
-        if home in bearers or (home and not bearers and weights.get(home, 0) > 0):
+        if home in bearers or (home and not bearers and (weights.get(home, 0) > 0 or home in callers)):
             # an outlet writes its own country's body unqualified ('the National Police' in a
-            # Jakarta paper), however often the article names the other side
+            # Jakarta paper, 'la Gendarmerie nationale' in a Dakar one), however often the article
+            # names the other side, and even when it never names its own country
             return home, "context"
         if bearers:
             # equally named countries: the gazetteer's own body, then the first code, never the

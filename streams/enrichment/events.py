@@ -21,7 +21,7 @@ from streams.enrichment.context import CAPITAL, CITY, DEMONYM, NAME, PREFIX, Art
 from streams.enrichment.event_dates import MonthFinder, dated_elsewhere, same_time
 from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, ON_THE_SIDELINES, Actor, Event, SentenceView, Trigger
 from streams.enrichment.event_parse import relcl_filter, subject_finder
-from streams.enrichment.outlets import outlet_home, source_name_country
+from streams.enrichment.outlets import outlet_home, report_home, source_name_country
 from streams.enrichment.places import bare_places_country, countries as country_facts
 from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
 from streams.enrichment.text import Lexicons, compile_patterns, fold, load_yaml, mask
@@ -38,6 +38,8 @@ _RECEIVER = re.compile(r"(?:^|\W)(?:to|au|aux|a|al|a las|a los)\s+(?:(?:la|le|le
                        r"(?:(?:services|autorites|authorities|autoridades|agents|agentes|officers|enqueteurs|investigators|investigadores|policiers)"
                        r"\s+(?:de|du|des|d'|of|del)?\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?)?$")
 _GIVEN_BY = re.compile(r"^\W*(?:[\w-]+\W+){0,3}?(?:by|par|por|from|de la part)\W")
+# a trigger that names the giver next ('information passed on by'), in a sentence naming no receiver
+_ENDS_WITH_GIVER = re.compile(r"\b(?:by|par|por|from)$")
 _ARTICLE_GAP = re.compile(r"\s*(?:(?:la|le|les|the|l'|el|los|las)\s*)?")
 _GAP_ARTICLE = r"(?:(?:las|los|les|la|le|el|the|an|a|des|une|un|unos|unas)\s+|l'\s*)?"
 
@@ -288,6 +290,7 @@ class Discourse:
     keep_actor: Callable | None = None    # the parse's relative-clause filter
     subject_of: Callable | None = None    # the parse's subject finder
     participants: Participants | None = None
+    outlets_country: str | None = None    # the outlet's country (see ``report_home``) when the article names it
 
 
 class EventExtractor:
@@ -758,11 +761,17 @@ class EventExtractor:
                 set(previous.countries) if previous is not None and len(previous.countries) == 2 else set(discourse.top_actors[:2])
             if len(pair) == 2:
                 countries = pair
-        if trigger.type == "intelligence_sharing" and discourse.top_actors and _GIVEN_BY.match(fs[trigger.end:]) \
+        if trigger.type == "intelligence_sharing" and discourse.top_actors \
+                and (_GIVEN_BY.match(fs[trigger.end:]) or (len(countries) < 2 and _ENDS_WITH_GIVER.search(fs, trigger.start, trigger.end))) \
                 and all(a.start >= sentence.start + trigger.end for a in actors) \
                 and not any(_RECEIVER.search(fs[max(0, a.start - sentence.start - 40):a.start - sentence.start]) for a in actors):
-            # 'information provided by the DEA': the givers are named; the receiver is the article's own side
-            countries = countries | {next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
+            # 'information provided by the DEA': the givers are named; the receiver is the article's own
+            # side, the outlet's country when the article names it ('acting on information passed on by
+            # the Australian Federal Police', in a Jakarta paper that names Indonesia), else the
+            # article's most named other one (a Paris paper on a Colombian seizure: Colombia)
+            own = discourse.outlets_country
+            countries = countries | {own if own and own not in countries else
+                                     next((c for c in discourse.top_actors if c not in countries), discourse.top_actors[0])}
         return countries, named
 
     @staticmethod
@@ -1080,6 +1089,7 @@ class EventResolver:
             year=published.year if published else None,
             keep_actor=relcl_filter(context.doc),
             subject_of=subject_finder(context.doc),
+            outlets_country=named_home if (named_home := report_home(context)) and context.country_weights.get(named_home, 0) > 0 else None,
         )
 
     def acting_countries(self, context: ArticleContext) -> set[str]:

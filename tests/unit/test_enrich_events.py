@@ -1946,3 +1946,45 @@ def test_a_delegation_staying_in_the_host_country_is_on_a_visit(enricher):
     text = ("El jefe de la Policía Nacional de Colombia estuvo este martes en Quito, donde recorrió las unidades "
             "antinarcóticos de la frontera.")
     assert ("visit", ["CO", "EC"]) in [(t, c) for t, c, _ in events(enricher, text, "es")]
+
+
+# ---------------------------------------------------------------- wordings of the dev26 round
+def test_korea_and_koreans_are_south_korea_s_and_north_korea_stays_apart(enricher):
+    assert [(t, c) for t, c, _ in events(enricher, "Korea and Vietnam signed a memorandum against cybercrime and "
+                                                     "voice phishing in Hanoi on Tuesday.")] == [("agreement", ["KR", "VN"])]
+    context = context_before(enricher, "events", "North Korean hackers stole millions from a Japanese exchange.")
+    assert {c.code for c in context.countries} == {"JP", "KP"}
+
+
+def test_a_person_s_origin_is_no_side(enricher):
+    text = ("La Policía Nacional detuvo en Valencia a un joven de origen marroquí gracias a información facilitada por "
+            "la DGSI francesa sobre un atentado yihadista.")
+    assert [(t, c) for t, c, _ in events(enricher, text, "es")] == [("intelligence_sharing", ["ES", "FR"])]
+
+
+def test_inputs_and_a_tip_received_are_intelligence(enricher):
+    assert [t for t, _, _ in events(enricher, "India's National Investigation Agency arrested two men in Kochi for "
+                                              "terror financing on inputs from Qatar.")] == ["intelligence_sharing"]
+    text = ("La Policía tailandesa detuvo a dos hombres con heroína tras recibir un aviso de la policía birmana, "
+            "informaron las autoridades.")
+    assert [t for t, _, _ in events(enricher, text, "es")] == ["intelligence_sharing"]
+
+
+def test_patrolling_together_is_a_joint_operation(enricher):
+    text = "Unos 150 agentes de Bolivia y Perú recorrieron conjuntamente un tramo de su frontera contra el contrabando de drogas."
+    assert [(t, c) for t, c, _ in events(enricher, text, "es")] == [("joint_operation", ["BO", "PE"])]
+
+
+def test_information_a_foreign_service_passed_on_was_received_by_the_outlet_s_country(enricher):
+    # the receiver the report leaves implicit is its outlet's side, not the article's next most named
+    # country (the boat's port of departure)
+    text = ("Detectives arrested three men at the port on Monday, acting on information passed on by the Australian "
+            "Federal Police. The methamphetamine had come from Malaysia and from Malaysia's coast. The suspects face "
+            "the death penalty under Indonesia's narcotics law.")
+    article = make_article("Police seize meth after tip", text, "en").model_copy(update={"source": "jakarta-post"})
+    assert [(e.type, e.countries) for e in enricher.enrich(article).events] == [("intelligence_sharing", ["AU", "ID"])]
+    # a paper of another country, which the article never names, is no side of it
+    text = ("La marine colombienne a intercepté samedi un semi-submersible chargé de cocaïne. L'interception a été rendue "
+            "possible par des renseignements transmis par l'agence antidrogue américaine.")
+    article = make_article("Colombie : un narco-sous-marin intercepté", text, "fr").model_copy(update={"source": "paris-matinal"})
+    assert [(e.type, e.countries) for e in enricher.enrich(article).events] == [("intelligence_sharing", ["CO", "US"])]

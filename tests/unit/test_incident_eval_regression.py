@@ -103,6 +103,11 @@
   and tuned on (a national body an outlet leaves unqualified is its own country's, 'both countries'
   after a sentence naming two, a force's command is no accord, information passed on with an
   adjective between, armed groups as terrorism, days of thanks and plural verbs of saying);
+- ``incidents-dev26``: written blind with heldout8 after the dev24 and dev25 rules and scored on them
+  before any change (0.898 end to end, 0.967 found only, precision 1.0, 7 of 75 items not found),
+  then looked at and tuned on (Korea and Koreans, a person's origin is no side, 'inputs' and a tip
+  received as intelligence, patrolling together, the receiver of information a foreign service
+  passed on is the outlet's country when the article names it);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen (0.918 end to end with the report-type model, 1.0 with
   reports told by their words joining incidents);
@@ -113,7 +118,7 @@
 - ``incidents-heldout3``: written blind after the dev19 rules and only scored, never looked at
   (0.702 end to end, 0.868 found only, precision 1.0, 11 of 70 items not found, the same on the
   code before the dev16 rules; 0.755, 0.881 and 8 with the report-type model; 0.804, 0.882 and 5
-  with reports told by their words joining incidents).
+  with reports told by their words joining incidents; 0.827, 0.887 and 4 with the dev26 rules).
 - ``incidents-heldout4``: written blind after the dev22 rules and only scored, never looked at
   (0.755 end to end, 0.930 found only, precision 1.0, 12 of 77 items not found on the code
   before the report-type model; 0.755, 0.909 and 11 with it, and with reports told by their words).
@@ -123,10 +128,14 @@
   with those published first waiting for the incident).
 - ``incidents-heldout6``: written blind at the same time and only scored, never looked at (0.887
   end to end, 0.950 found only, precision 0.940, 9 of 76 items not found on the code before reports
-  told by their words joined incidents; 0.907, 0.952, 0.942 and 7 with them).
+  told by their words joined incidents; 0.907, 0.952, 0.942 and 7 with them; 0.917, 0.952, 0.943
+  and 6 with the dev26 rules).
 - ``incidents-heldout7``: written blind with dev24 and dev25 and only scored, never looked at (0.901
   end to end, 1.000 found only, precision 1.0, 7 of 76 items not found before the dev24 and dev25
-  rules; 0.911 and 6 with them).
+  rules; 0.911 and 6 with them; 0.939 and 4 with the dev26 rules).
+- ``incidents-heldout8``: written blind with dev26 after the dev24 and dev25 rules and only scored,
+  never looked at (0.958 end to end, 0.989 found only, precision 1.0, 2 of 75 items not found, on
+  those rules and on the dev26 rules alike).
 Floors sit just under the figures reached. "end to end" counts the reports whose event
 enrichment missed as unplaced; "found only" scores consolidation on the rest.
 """
@@ -151,7 +160,7 @@ FLOORS = {
     "incidents-dev5": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-dev6": {"end_to_end": 0.94, "found_only": 0.98, "precision": 0.98},
     "incidents-dev7": {"end_to_end": 0.95, "found_only": 0.98, "precision": 0.98},
-    "incidents-dev8": {"end_to_end": 0.89, "found_only": 0.96, "precision": 0.98},
+    "incidents-dev8": {"end_to_end": 0.91, "found_only": 0.98, "precision": 0.98},
     "incidents-dev9": {"end_to_end": 0.97, "found_only": 0.98, "precision": 0.98},
     "incidents-dev10": {"end_to_end": 0.94, "found_only": 0.90, "precision": 0.91},
     "incidents-dev11": {"end_to_end": 0.89, "found_only": 0.89, "precision": 0.88},
@@ -169,13 +178,15 @@ FLOORS = {
     "incidents-dev21": {"end_to_end": 0.95, "found_only": 0.89, "precision": 0.98},
     "incidents-dev24": {"end_to_end": 0.94, "found_only": 0.96, "precision": 0.98},
     "incidents-dev25": {"end_to_end": 0.93, "found_only": 0.94, "precision": 0.94},
+    "incidents-dev26": {"end_to_end": 0.94, "found_only": 0.95, "precision": 0.98},
     "incidents-heldout": {"end_to_end": 0.98, "found_only": 0.98, "precision": 0.98},
     "incidents-heldout2": {"end_to_end": 0.84, "found_only": 0.84, "precision": 0.81},
-    "incidents-heldout3": {"end_to_end": 0.78, "found_only": 0.85, "precision": 0.98},
+    "incidents-heldout3": {"end_to_end": 0.81, "found_only": 0.87, "precision": 0.98},
     "incidents-heldout4": {"end_to_end": 0.73, "found_only": 0.89, "precision": 0.98},
     "incidents-heldout5": {"end_to_end": 0.92, "found_only": 0.95, "precision": 0.98},
-    "incidents-heldout6": {"end_to_end": 0.89, "found_only": 0.93, "precision": 0.92},
-    "incidents-heldout7": {"end_to_end": 0.89, "found_only": 0.98, "precision": 0.98},
+    "incidents-heldout6": {"end_to_end": 0.90, "found_only": 0.93, "precision": 0.92},
+    "incidents-heldout7": {"end_to_end": 0.92, "found_only": 0.98, "precision": 0.98},
+    "incidents-heldout8": {"end_to_end": 0.94, "found_only": 0.97, "precision": 0.98},
 }
 
 
