@@ -370,8 +370,8 @@ class AgencyResolver:
         home = report_home(context)
         if home in bearers or (home and not bearers and (weights.get(home, 0) > 0 or home in callers)):
             # an outlet writes its own country's body unqualified ('the National Police' in a
-            # Jakarta paper, 'la Gendarmerie nationale' in a Dakar one), however often the article
-            # names the other side, and even when it never names its own country
+            # Jakarta paper), however often the article names the other side; a country whose
+            # body goes by that name is the outlet's even when the article never names it
             return home, "context"
         if bearers:
             # equally named countries: the gazetteer's own body, then the first code, never the

@@ -77,7 +77,9 @@ def test_reports_of_one_meeting_become_one_incident_with_their_sources(settings,
     assert again["article_count"] == 4 and again["incident_id"] == incident["incident_id"]
 
     # Corrected by its feed, the last report no longer tells of the meeting: it leaves the incident.
+    # (Title and body: a title that still says the two services close ranks tells cooperation.)
     corrected = json.loads(reports[3])
+    corrected["title"] = "Délinquance routière : le rapport annuel de la police est publié"
     corrected["body"] = "Le rapport annuel de la police sur la délinquance routière a été publié mercredi."
     publish(producer, settings, json.dumps(corrected, ensure_ascii=False).encode("utf-8"))
 
