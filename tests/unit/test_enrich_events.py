@@ -1988,3 +1988,9 @@ def test_information_a_foreign_service_passed_on_was_received_by_the_outlet_s_co
             "possible par des renseignements transmis par l'agence antidrogue américaine.")
     article = make_article("Colombie : un narco-sous-marin intercepté", text, "fr").model_copy(update={"source": "paris-matinal"})
     assert [(e.type, e.countries) for e in enricher.enrich(article).events] == [("intelligence_sharing", ["CO", "US"])]
+
+
+def test_nepal_s_armed_police_force_places_a_visit_to_its_headquarters(enricher):
+    text = ("The head of India's Sashastra Seema Bal paid a visit to the Armed Police Force headquarters on Tuesday "
+            "to discuss cross-border smuggling.")
+    assert ("visit", ["IN", "NP"]) in [(t, c) for t, c, _ in events(enricher, text)]

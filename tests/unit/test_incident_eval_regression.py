@@ -107,7 +107,8 @@
   before any change (0.898 end to end, 0.967 found only, precision 1.0, 7 of 75 items not found),
   then looked at and tuned on (Korea and Koreans, a person's origin is no side, 'inputs' and a tip
   received as intelligence, patrolling together, the receiver of information a foreign service
-  passed on is the outlet's country when the article names it);
+  passed on is the outlet's country when the article names it, 'Santa Elena' is no Saint Helena,
+  Nepal's and India's border forces);
 - ``incidents-heldout``: written before any tuning and never tuned on, so its floors say
   what to expect on reports nobody has seen (0.918 end to end with the report-type model, 1.0 with
   reports told by their words joining incidents);
