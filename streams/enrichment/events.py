@@ -622,9 +622,9 @@ class EventExtractor:
             found = self.triggers(fs, side_codes(sentence), tuple(start - sentence.start for start, _, _ in sentence.persons),
                                   tuple(a.start - sentence.start for a in sentence.actors if a.kind == CAPITAL), scans[position],
                                   tuple(a.start - sentence.start for a in sentence.actors if a.source in ("agency", "ministry")))
+            named_before = {a.code for a in sentences[position - 1].actors} if position and found else set()
             for trigger in self.retained(found, fs, scans[position]) if found else []:
-                before = {a.code for a in sentences[position - 1].actors} if position else set()
-                for event in self.events_of(trigger, sentence, folded, discourse, previous, position, before):
+                for event in self.events_of(trigger, sentence, folded, discourse, previous, position, named_before):
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]
                     previous = self._merge(events, event)
         join_participants(events, sentences, folded, self.lex, scans)
@@ -1082,6 +1082,7 @@ class EventResolver:
             top_actors.append(home)
         # the year of a report of the day; none when the feed gave no date (the receive time is no publication year)
         published = article.published_at if article.published_at_source == "feed" else None
+        outlets = report_home(context)
         return Discourse(
             top_actors=top_actors,
             main_pair=main_pair(weights, top_actors),
@@ -1089,7 +1090,7 @@ class EventResolver:
             year=published.year if published else None,
             keep_actor=relcl_filter(context.doc),
             subject_of=subject_finder(context.doc),
-            outlets_country=named_home if (named_home := report_home(context)) and context.country_weights.get(named_home, 0) > 0 else None,
+            outlets_country=outlets if outlets and context.country_weights.get(outlets, 0) > 0 else None,
         )
 
     def acting_countries(self, context: ArticleContext) -> set[str]:
