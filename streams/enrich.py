@@ -13,7 +13,7 @@ from typing import Sequence
 from schemas.articles import EnrichedArticle, NormalisedArticle, Person
 from streams.enrichment.agencies import AgencyGazetteer, AgencyResolver
 from streams.enrichment.context import ArticleContext, article_text
-from streams.enrichment.countries import CountryLexicon, CountryResolver
+from streams.enrichment.countries import CountryResolver, shared_lexicon
 from streams.enrichment.definitions import DefinitionResolver
 from streams.enrichment.events import EventLexicon, EventResolver
 from streams.enrichment.institutions import InstitutionResolver
@@ -33,7 +33,7 @@ class Enricher:
     def __init__(self, settings: Settings) -> None:
         self.pipelines = Pipelines(settings)
         self.nlp_max_chars = settings.nlp_max_chars
-        countries, agencies, ministries = CountryLexicon(), AgencyGazetteer(), MinistryFinder()
+        countries, agencies, ministries = shared_lexicon(), AgencyGazetteer(), MinistryFinder()
         topics, events = TopicLexicon(), EventLexicon()
         self.countries = CountryResolver(countries)
         self.agencies = AgencyResolver(agencies)
