@@ -238,8 +238,9 @@ def format_report(report: dict[str, Any]) -> str:
 
     run, acc, tp, bounds, ratios = report["run"], report["accounting"], report["throughput"], report["bounds"], report["ratios"]
     mode = f"steady {run['rate']:g}/s for {run['duration']:g} s" if run["mode"] == "rate" else "burst (all at once)"
+    only = f" running only {', '.join(run['stages'])}" if run.get("stages") else ""
     lines = [
-        f"run {run['run_id']}: {run['messages']} articles, {mode}, {run['workers']} worker(s), {run['partitions']} partitions, "
+        f"run {run['run_id']}: {run['messages']} articles, {mode}, {run['workers']} worker(s){only}, {run['partitions']} partitions, "
         f"{run['cpus']} CPUs, load {' '.join(f'{x:.2f}' for x in run['load_before'])} before / "
         f"{' '.join(f'{x:.2f}' for x in run['load_after'])} after",
         f"accounted for: {acc['indexed']} searchable + {acc['dead_lettered']} dead-lettered of {acc['published']} published"
@@ -504,6 +505,7 @@ class BenchOptions:
     long_article_chars: int = 900_000
     timeout: float = 300.0
     seed: int = 0
+    stages: Sequence[str] = ()   # the stages the workers run; all of them when empty
 
 
 def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> dict[str, Any]:
@@ -523,7 +525,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
     bench = isolated_settings(settings, run_id, workers=options.workers)
     load_before = list(os.getloadavg())
 
-    pool = WorkerPool(bench, options.workers)
+    pool = WorkerPool(bench, options.workers, stages=tuple(options.stages))
     problems: list[str] = []
     finished = False
     client = elasticsearch_client(bench)
@@ -558,7 +560,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
     report = {
         "run": {
             "run_id": run_id, "mode": "rate" if options.rate else "burst", "rate": options.rate, "duration": options.duration,
-            "messages": len(articles), "workers": options.workers, "partitions": bench.topic_partitions,
+            "messages": len(articles), "workers": options.workers, "stages": list(options.stages) or None, "partitions": bench.topic_partitions,
             "cpus": os.cpu_count(), "load_before": load_before, "load_after": list(os.getloadavg()),
             "poll_interval_s": options.poll_interval, "poll_round_trip_s": result.pop("poll_round_trip_s"),
             "settings": {name: getattr(bench, name) for name in LATENCY_SETTINGS},

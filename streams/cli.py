@@ -14,6 +14,7 @@ from streams.incidents import EVENT_TYPES
 from streams.settings import Settings, SettingsFileError, load_settings
 
 STAGE_NAMES = ("normalise", "enrich", "index", "incidents")
+SEARCHABLE_THROUGH = ("normalise", "enrich", "index")   # the stages an article passes before a search finds it
 
 
 def _stages(text: str) -> list[str]:
@@ -202,6 +203,9 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.bound_texts < 0:
         print("error: --bound-texts is 0 (no bounds) or more", file=sys.stderr)
         return 2
+    if args.stages is not None and not set(SEARCHABLE_THROUGH) <= set(args.stages):
+        print(f"error: articles become searchable only through {', '.join(SEARCHABLE_THROUGH)}: --stages must include them", file=sys.stderr)
+        return 2
     feeds = args.feed or list(DEFAULT_FEEDS)
     missing = [str(feed) for feed in feeds if not Path(feed).is_file()]
     if missing:
@@ -210,7 +214,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     options = BenchOptions(
         messages=args.messages, rate=args.rate, duration=args.duration, workers=args.workers, feeds=feeds,
         poll_interval=args.poll, bound_texts=args.bound_texts, index_documents=args.index_documents, timeout=args.timeout, seed=args.seed,
-        long_article_chars=max(0, args.long_article_chars),
+        long_article_chars=max(0, args.long_article_chars), stages=tuple(args.stages or ()),
     )
     report = run_bench(settings, options, progress=lambda message: print(message, file=sys.stderr, flush=True))
     print(json.dumps(report, indent=2) if args.json else format_report(report))
@@ -451,6 +455,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also time the enrichment of one article of N characters (default 900000; 0: not measured)")
     bench.add_argument("--seed", type=int, default=0, help="seed of the article variations")
     bench.add_argument("--timeout", type=_positive(float), default=300, help="give up this many seconds after publishing ended")
+    bench.add_argument("--stages", type=_stages, metavar="STAGES",
+                       help="comma-separated stages the workers run (default: all); normalise, enrich and index are needed, "
+                            "so this can only leave out incidents, to see what that stage costs")
     bench.add_argument("--json", action="store_true", help="print the report as JSON")
     bench.set_defaults(handler=cmd_bench)
 

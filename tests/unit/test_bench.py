@@ -162,6 +162,13 @@ def test_report_text_names_each_figure():
     assert "MISSING" not in text
 
 
+def test_report_text_says_which_stages_ran_when_not_all():
+    assert "worker(s) running only" not in format_report(sample_report())
+    report = sample_report()
+    report["run"]["stages"] = ["normalise", "enrich", "index"]
+    assert "2 worker(s) running only normalise, enrich, index, 4 partitions" in format_report(report)
+
+
 def test_report_text_says_what_is_missing():
     report = sample_report(accounting={"published": 10, "indexed": 7, "dead_lettered": 0, "missing": 3, "all_accounted": False},
                            problems=["3 articles neither searchable nor dead-lettered"])

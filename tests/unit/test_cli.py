@@ -29,6 +29,15 @@ def test_worker_stages_are_checked():
         build_parser().parse_args(["worker", "--stages", "enrich,translate"])
 
 
+def test_the_bench_may_leave_out_only_the_incidents_stage():
+    assert build_parser().parse_args(["bench", "--stages", "normalise,enrich,index"]).stages == ["normalise", "enrich", "index"]
+    assert build_parser().parse_args(["bench"]).stages is None   # every stage
+    # Without the index stage no article would ever become searchable: refused before anything starts.
+    result = subprocess.run([sys.executable, "-m", "streams.cli", "bench", "--stages", "normalise,enrich", "--messages", "3"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--stages must include them" in result.stderr
+
+
 def test_publish_of_a_missing_file_is_a_clear_error(tmp_path):
     result = subprocess.run([sys.executable, "-m", "streams.cli", "publish", str(tmp_path / "nope.jsonl")],
                             capture_output=True, text=True, timeout=60)
