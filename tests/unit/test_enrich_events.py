@@ -1994,3 +1994,39 @@ def test_nepal_s_armed_police_force_places_a_visit_to_its_headquarters(enricher)
     text = ("The head of India's Sashastra Seema Bal paid a visit to the Armed Police Force headquarters on Tuesday "
             "to discuss cross-border smuggling.")
     assert ("visit", ["IN", "NP"]) in [(t, c) for t, c, _ in events(enricher, text)]
+
+
+# ---------------------------------------------------------------- look-alikes of cooperation (press-blind33 round)
+def test_a_capacity_is_no_training_but_building_capacities_is(enricher):
+    assert events(enricher, "Dutch and Belgian customs say their container scanning capacity against cocaine "
+                            "smuggling remains far too limited.") == []
+    assert events(enricher, "France funded a capacity-building programme for the Senegalese police against "
+                            "terrorism.")[0][:2] == ("training", ["FR", "SN"])
+
+
+def test_someone_met_online_is_no_meeting(enricher):
+    assert events(enricher, "Le jeune Belge, jugé pour terrorisme, a évoqué un recruteur syrien rencontré sur les "
+                            "réseaux sociaux.", "fr") == []
+
+
+def test_a_meeting_only_proposed_is_no_event(enricher):
+    assert events(enricher, "El presidente de Colombia propuso una reunión de seguridad con Ecuador contra el "
+                            "narcotráfico.", "es") == []
+    assert events(enricher, "El presidente de Colombia celebró una reunión de seguridad con Ecuador contra el "
+                            "narcotráfico.", "es")[0][:2] == ("meeting", ["CO", "EC"])
+
+
+def test_talks_with_an_armed_group_are_no_meeting_between_countries(enricher):
+    assert events(enricher, "Mexico extradited a cartel boss to the United States on Friday. Mexico's government "
+                            "has also held peace talks with the armed group in the north.") == [
+        ("extradition", ["MX", "US"], "MX")]
+
+
+def test_a_person_s_two_nationalities_are_no_joint_operation(enricher):
+    assert events(enricher, "Un ressortissant franco-marocain soupçonné de terrorisme a été interpellé à Lyon par "
+                            "la police française.", "fr") == []
+
+
+def test_a_traveller_s_route_names_no_party(enricher):
+    assert events(enricher, "Nigerian anti-drug officers intercepted a trafficker on arrival from Lima via Madrid "
+                            "on an Iberia flight with two kilograms of cocaine.") == []
