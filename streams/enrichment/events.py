@@ -720,6 +720,10 @@ class EventExtractor:
         elif len({a.code for a in candidates if not a.dateline}) >= 2:
             # 'WARSAW - Police from A, B and C...': where the report was filed, not a party, when the sentence names the parties
             candidates = [a for a in candidates if not a.dateline]
+        elif sentence.bodies and trigger.type in OPERATIONAL and {a.code for a in candidates} <= {a.code for a in candidates if a.dateline}:
+            # 'LYON, France - An INTERPOL-coordinated operation ...': an international body's seat
+            # tells where its release was written, not who acted
+            candidates = []
         keep = discourse.keep_actor
         actors = [a for a in candidates if keep is None or keep(a, sentence.start + trigger.start)]
         if len({a.code for a in actors}) < 2 <= len({a.code for a in candidates}) and self.lex.cooperation_between.search(fs):

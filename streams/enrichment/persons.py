@@ -50,6 +50,7 @@ MAX_NAME_WORDS = 5          # words of a name that are not particles ('Khalifa b
 _ELISION = re.compile(r"^(?:[dlDL]['’]|[dD]e\s+)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _COORDINATION = re.compile(r"\s+(?:y|e|et|and)\s+")
+_OPERATION_LEADING = re.compile(r"^(?:op[ée]ration|operaci[oó]n|operativo)\s", re.IGNORECASE)   # 'Operation Kalahari' 
 # A name that is a nickname, an operation's or a newspaper's: 'alias « El Gordo »', 'dubbed "Cavalo
 # Doido"', 'the daily Dnevni Avaz'.
 _NOT_A_PERSON_BEFORE = re.compile(
@@ -301,7 +302,11 @@ def a_country_s_body(name: str, candidate: PersonCandidate, countries) -> bool:
 
 
 def not_a_person(text: str, candidate: PersonCandidate) -> bool:
-    """A nickname, an operation's, a newspaper's or a place's name (a town's, an airport's), or a name in quotes."""
+    """A nickname, an operation's, a newspaper's or a place's name (a town's, an airport's), or a name in quotes;
+    or places listed as one ('Isla Cristina y Lepe': one side is no full name)."""
+    sides = _COORDINATION.split(candidate.text)
+    if _OPERATION_LEADING.match(candidate.text) or (len(sides) > 1 and any(len(clean_name(side).split()) < 2 for side in sides)):
+        return True
     before = text[max(0, candidate.start - 40):candidate.start]
     if _NOT_A_PERSON_BEFORE.search(before) or _A_PLACE_BEFORE.search(text[max(0, candidate.start - 80):candidate.start]) \
             or _PLACE_KIND_BEFORE.search(before) or _PLACE_KIND_LEADING.match(candidate.text) \
@@ -371,22 +376,23 @@ class PersonResolver:
         # country may be a surname ("Mark Jordan").
         country_name_spans = [(m.start, m.end) for m in countries if m.kind == NAME]
         candidates = [after_span(c, country_name_spans + org_spans) for c in candidates]   # 'Ministry of X and Asylum Nikos Vlachos'
-        candidates = [
-            c for c in candidates
-            if c is not None
-            and not any(s <= c.start < e or s < c.end <= e for s, e in org_spans)
-            and not institution_shaped(clean_name(c.text))
-            and not a_country_s_body(clean_name(c.text), c, countries)
-            and not self.names_a_topic(clean_name(c.text))
-            and not not_a_person(text, c)
-            and not names_an_outlet(clean_name(c.text), context.article.source)
-        ]
+
+        def may_be_a_person(c: PersonCandidate) -> bool:
+            return (not any(s <= c.start < e or s < c.end <= e for s, e in org_spans)
+                    and not institution_shaped(clean_name(c.text))
+                    and not a_country_s_body(clean_name(c.text), c, countries)
+                    and not self.names_a_topic(clean_name(c.text))
+                    and not not_a_person(text, c)
+                    and not names_an_outlet(clean_name(c.text), context.article.source))
+
+        candidates = [c for c in candidates if c is not None and may_be_a_person(c)]
         whole = {fold(m.text) for m in countries if m.kind in (NAME, CAPITAL, DEMONYM)}
         whole |= {fold(m.text) for m in context.agency_mentions}
         tokens = {fold(w) for m in context.agency_mentions for w in m.text.split() if m.acronym}
         persons = resolve_persons(candidates, tokens - {""}, whole - {""})
         blocked = org_spans + [(m.start, m.end) for m in countries]
-        listed = [c for c in listed_with_persons(text, persons, blocked) if not not_a_person(text, c)]
+        # names listed beside a person pass the same filters ('le procureur de la République de Brest, X')
+        listed = [c for c in listed_with_persons(text, persons, blocked) if may_be_a_person(c)]
         if listed:
             persons = resolve_persons(candidates + listed, tokens - {""}, whole - {""})
         other_occurrences(context.folded, persons)

@@ -230,3 +230,9 @@ def test_south_africa_s_department_of_justice_is_not_the_us_one(enricher):
     found = agencies(enricher, "The suspect was handed over at the border, the Department of Justice and Constitutional "
                                "Development said.")
     assert [(text, country) for text, country, _ in found] == [("Department of Justice and Constitutional Development", "ZA")]
+
+
+def test_morocco_s_national_judicial_police_brigade_is_not_france_s_judicial_police(enricher):
+    # 'police judiciaire' alone is France's; the brigade of that name, and its acronym, are Morocco's
+    assert agencies(enricher, "Les suspects ont été déférés devant la Brigade nationale de la police judiciaire (BNPJ).", "fr") == [
+        ("Brigade nationale de la police judiciaire", "MA", "default"), ("BNPJ", "MA", "default")]

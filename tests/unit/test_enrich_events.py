@@ -2030,3 +2030,9 @@ def test_a_person_s_two_nationalities_are_no_joint_operation(enricher):
 def test_a_traveller_s_route_names_no_party(enricher):
     assert events(enricher, "Nigerian anti-drug officers intercepted a trafficker on arrival from Lima via Madrid "
                             "on an Iberia flight with two kilograms of cocaine.") == []
+
+
+def test_an_international_body_s_seat_in_the_dateline_is_no_party(enricher):
+    assert events(enricher, "LYON, France - An INTERPOL-coordinated operation against online fraud has led to 120 "
+                            "arrests, the organization said. Ghanaian and Kenyan police carried out coordinated raids "
+                            "on call centres.") == [("joint_operation", ["GH", "KE"], None)]

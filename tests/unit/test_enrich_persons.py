@@ -194,3 +194,29 @@ def test_a_country_s_navy_is_not_a_person(enricher):
     enricher.persons.resolve(context)
     assert context.persons == []
     assert [m.code for m in context.countries] == ["AR", "CL"]
+
+
+def persons_of(enricher, text, language="en"):
+    context = context_before(enricher, "persons", text, language)
+    enricher.persons.resolve(context)
+    return [p.name for p in context.persons]
+
+
+def test_towns_listed_as_one_name_are_no_person(enricher):
+    assert persons_of(enricher, "Los agentes detuvieron a catorce personas en Ayamonte, Isla Cristina y Lepe, según la "
+                                "Guardia Civil.", "es") == []
+    assert persons_of(enricher, "Los militares patrullan las provincias de Carchi y Sucumbíos, en la frontera con "
+                                "Colombia.", "es") == []
+
+
+def test_an_operation_s_name_is_no_person():
+    from streams.enrichment.persons import PersonCandidate, not_a_person
+    text = "Operation Kalahari saw coordinated raids in five countries."
+    assert not_a_person(text, PersonCandidate("Operation Kalahari", 0, 18))
+    assert not not_a_person("Inspector Kalahari Smith led the raids.", PersonCandidate("Kalahari Smith", 10, 24))
+
+
+def test_a_name_listed_beside_a_person_passes_the_same_filters(enricher):
+    names = persons_of(enricher, "« Nous suivons une piste sérieuse », a indiqué le procureur de la République de "
+                                 "Quimper, Martine Lebrun.", "fr")
+    assert names == ["Martine Lebrun"]

@@ -75,3 +75,13 @@ def test_armed_groups_under_their_usual_spellings_are_terrorism(enricher):
                  "The army said ISWAP fighters attacked a base near the lake.",
                  "Le JNIM a revendiqué l'attaque contre un poste de gendarmerie."):
         assert "terrorism" in topics(enricher, text, "fr" if text.startswith("Le ") else "en"), text
+
+
+def test_laundering_told_by_its_verb_is_money_laundering(enricher):
+    assert "money_laundering" in topics(enricher, "Les enquêteurs estiment que les fonds détournés étaient ensuite "
+                                                  "blanchis au moyen de cryptomonnaies par le réseau de trafiquants.", "fr")
+    assert "money_laundering" in topics(enricher, "La red de narcotraficantes blanqueaba parte de los beneficios de la "
+                                                  "cocaína con la compra de inmuebles.", "es")
+    # cleared of a charge is no laundering
+    assert "money_laundering" not in topics(enricher, "Le policier, soupçonné de trafic de drogue, a finalement été "
+                                                      "blanchi par la justice.", "fr")
