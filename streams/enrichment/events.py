@@ -108,6 +108,7 @@ _TOWARDS = re.compile(r"(?<!\w)(?:to|a|al|au|aux|en|vers|hacia)\s+")
 _OF = frozenset({"de", "del", "du", "des", "of"})
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
+_A_SUSPECT = re.compile(r"(?<!\w)(?:suspect\w*|soupconne\w*|sospechos\w*|accus\w*|acusad\w*|presum\w*|fugiti\w*|prevenu\w*|wanted|recherche\w*|buscad\w*|detenu\w*|detenid\w*)")
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
 
 
@@ -136,6 +137,7 @@ class EventLexicon:
         auxiliaries = "|".join(re.escape(fold(word)) for word in agreement["executed_after"])
         self.executed = re.compile(rf"(?:{texts})\s*,?\s+(?:(?:{auxiliaries})\s+)*executed(?!\w)")
         self.extradition_pending = patterns("extradition", "pending")
+        self.not_suspects = patterns("extradition", "not_suspects")
         self.handed_to_country = patterns("extradition", "handed_to_country")
         self.extradition_noun = re.compile(r"extradi(?:tion|cion|ction)(?:s|es)?")
         self.extradition_decided = patterns("extradition", "decided")
@@ -560,6 +562,9 @@ class EventExtractor:
             decided = list(self.lex.extradition_decided.finditer(fs))
             if self.lex.extradition_pending.search(fs) and not decided:
                 return False
+            before = fs[:trigger.start]
+            if self.lex.not_suspects.search(before) and not self.lex.criminals.search(before) and not _A_SUSPECT.search(before):
+                return False   # migrants or the rescued handed to the police: nobody extradited
             window = mask(fs, [m.span() for m in decided])   # 'rejected his appeal' denies nothing
         elif trigger.type == "agreement":
             window = fs

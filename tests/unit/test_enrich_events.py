@@ -2036,3 +2036,17 @@ def test_an_international_body_s_seat_in_the_dateline_is_no_party(enricher):
     assert events(enricher, "LYON, France - An INTERPOL-coordinated operation against online fraud has led to 120 "
                             "arrests, the organization said. Ghanaian and Kenyan police carried out coordinated raids "
                             "on call centres.") == [("joint_operation", ["GH", "KE"], None)]
+
+
+def test_migrants_handed_to_the_police_are_no_extradition(enricher):
+    assert events(enricher, "La marine mauritanienne a intercepté une pirogue au large de Nouadhibou. Les 140 "
+                            "passagers, des ressortissants sénégalais et maliens, ont été remis à la DGSN pour les "
+                            "procédures d'usage.", "fr") == []
+    # a suspect handed over still is one
+    assert events(enricher, "Le suspect, un ressortissant sénégalais recherché pour trafic de migrants, a été remis par "
+                            "la Mauritanie aux autorités sénégalaises.", "fr") == [("extradition", ["MR", "SN"], "MR")]
+
+
+def test_an_interception_thanks_to_another_side_s_intelligence_is_shared_intelligence(enricher):
+    title = "Nouakchott : 95 migrants interceptés grâce à un renseignement sénégalais"
+    assert events(enricher, title, "fr", title=title[:40]) == [("intelligence_sharing", ["MR", "SN"], None)]
