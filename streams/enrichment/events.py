@@ -108,7 +108,6 @@ _TOWARDS = re.compile(r"(?<!\w)(?:to|a|al|au|aux|en|vers|hacia)\s+")
 _OF = frozenset({"de", "del", "du", "des", "of"})
 _PURPOSE = re.compile(r"(?:^|\W)(?:to|pour|para|afin d'|afin de)\s+$")
 WEAK_KINDS = ("weak", "anaphor", "force")   # ordinary police or military action: cooperation only as the text shows it
-_A_SUSPECT = re.compile(r"(?<!\w)(?:suspect\w*|soupconne\w*|sospechos\w*|accus\w*|acusad\w*|presum\w*|fugiti\w*|prevenu\w*|wanted|recherche\w*|buscad\w*|detenu\w*|detenid\w*)")
 OPERATIONAL = ("joint_operation", "training", "intelligence_sharing")   # what a plan or a wish does not make
 
 
@@ -138,6 +137,7 @@ class EventLexicon:
         self.executed = re.compile(rf"(?:{texts})\s*,?\s+(?:(?:{auxiliaries})\s+)*executed(?!\w)")
         self.extradition_pending = patterns("extradition", "pending")
         self.not_suspects = patterns("extradition", "not_suspects")
+        self.suspects = patterns("extradition", "suspects")
         self.handed_to_country = patterns("extradition", "handed_to_country")
         self.extradition_noun = re.compile(r"extradi(?:tion|cion|ction)(?:s|es)?")
         self.extradition_decided = patterns("extradition", "decided")
@@ -563,7 +563,7 @@ class EventExtractor:
             if self.lex.extradition_pending.search(fs) and not decided:
                 return False
             before = fs[:trigger.start]
-            if self.lex.not_suspects.search(before) and not self.lex.criminals.search(before) and not _A_SUSPECT.search(before):
+            if self.lex.not_suspects.search(before) and not self.lex.criminals.search(before) and not self.lex.suspects.search(before):
                 return False   # migrants or the rescued handed to the police: nobody extradited
             window = mask(fs, [m.span() for m in decided])   # 'rejected his appeal' denies nothing
         elif trigger.type == "agreement":

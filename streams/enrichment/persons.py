@@ -50,7 +50,7 @@ MAX_NAME_WORDS = 5          # words of a name that are not particles ('Khalifa b
 _ELISION = re.compile(r"^(?:[dlDL]['’]|[dD]e\s+)")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _COORDINATION = re.compile(r"\s+(?:y|e|et|and)\s+")
-_OPERATION_LEADING = re.compile(r"^(?:op[ée]ration|operaci[oó]n|operativo)\s", re.IGNORECASE)   # 'Operation Kalahari' 
+_OPERATION_LEADING = re.compile(r"^(?:op[ée]ration|operaci[oó]n|operativo)\s", re.IGNORECASE)   # 'Operation Kalahari'
 # A name that is a nickname, an operation's or a newspaper's: 'alias « El Gordo »', 'dubbed "Cavalo
 # Doido"', 'the daily Dnevni Avaz'.
 _NOT_A_PERSON_BEFORE = re.compile(
