@@ -56,6 +56,9 @@ _RAW_VALUE_CHARS = 1000
 
 _HTML_HINT = re.compile(r"<\s*(p|br|div|span|a|b|i|em|strong|h[1-6]|ul|ol|li|article|section|html|body|figure|blockquote|table)\b", re.IGNORECASE)
 # Block elements end a paragraph; inline ones must not glue words together either.
+# A consent banner a fragment carries ('<div class="cookies">... <a>Accept</a></div>'): no part of the
+# article, and its buttons read like a name ('Configurar Aceptar').
+_CONSENT_MARKER = re.compile(r"cookie|consent|gdpr|rgpd", re.IGNORECASE)
 _BLOCKS = ["p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "article", "section", "blockquote", "figcaption", "caption"]
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
@@ -114,6 +117,8 @@ def html_to_text(body: str) -> str:
         soup = BeautifulSoup(body, "html.parser")
         for unwanted in soup(["head", "script", "style", "noscript", "iframe", "svg", "template"]):
             unwanted.decompose()
+        for banner in soup.find_all(is_consent_banner):
+            banner.decompose()
         for block in soup.find_all(_BLOCKS):
             block.insert_before("\n")
             block.insert_after("\n")
@@ -128,6 +133,14 @@ def html_to_text(body: str) -> str:
     body = unicodedata.normalize("NFC", body)
     lines = (_SPACES.sub(" ", line).strip() for line in body.replace("\r", "\n").split("\n"))
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
+
+
+def is_consent_banner(tag) -> bool:
+    """An element whose id or class names cookies or consent."""
+    if tag.attrs is None:   # already taken out with a banner around it
+        return False
+    names = [tag.get("id") or "", *(tag.get("class") or [])]
+    return any(_CONSENT_MARKER.search(name) for name in names)
 
 
 def is_whole_page(body: str) -> bool:

@@ -193,3 +193,11 @@ def test_messages_that_are_not_articles_are_rejected_with_a_named_reason(payload
 def test_no_text_error_says_what_was_missing():
     with pytest.raises(NormaliseError, match="no title and body has no text once HTML is removed"):
         normalise(body="<p> </p>")
+
+
+def test_a_consent_banner_in_a_fragment_is_no_part_of_the_body():
+    body = ("<p>Agentes detuvieron a un joven hacker.</p><div class='cookies'>Utilizamos cookies propias. "
+            "<a href='#'>Configurar</a> <a href='#'>Aceptar</a></div><p>La investigación sigue abierta.</p>")
+    assert html_to_text(body) == "Agentes detuvieron a un joven hacker.\nLa investigación sigue abierta."
+    # the word in the article's own text stays
+    assert html_to_text("<p>Les cookies du site ont été volés.</p>") == "Les cookies du site ont été volés."
