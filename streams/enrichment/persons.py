@@ -145,6 +145,11 @@ def looks_like_name(name: str) -> bool:
     return True
 
 
+def full_names(sides: list[str]) -> bool:
+    """Each side of a coordination is a full name (two words at least, titles aside)."""
+    return all(len(clean_name(side).split()) >= 2 for side in sides)
+
+
 def split_coordinated(candidate: PersonCandidate) -> list[PersonCandidate]:
     """'Ismaelino Muñoz y Fredy Acosta' -> two names; 'Escocia e Inglaterra' stays one candidate
     (neither side is a full name) for the filters to judge."""
@@ -154,7 +159,7 @@ def split_coordinated(candidate: PersonCandidate) -> list[PersonCandidate]:
         pieces.append(PersonCandidate(candidate.text[position:match.start()], candidate.start + position, candidate.start + match.start()))
         position = match.end()
     pieces.append(PersonCandidate(candidate.text[position:], candidate.start + position, candidate.end))
-    if len(pieces) > 1 and all(len(clean_name(p.text).split()) >= 2 for p in pieces):
+    if len(pieces) > 1 and full_names([p.text for p in pieces]):
         return pieces
     return [candidate]
 
@@ -305,7 +310,7 @@ def not_a_person(text: str, candidate: PersonCandidate) -> bool:
     """A nickname, an operation's, a newspaper's or a place's name (a town's, an airport's), or a name in quotes;
     or places listed as one ('Isla Cristina y Lepe': one side is no full name)."""
     sides = _COORDINATION.split(candidate.text)
-    if _OPERATION_LEADING.match(candidate.text) or (len(sides) > 1 and any(len(clean_name(side).split()) < 2 for side in sides)):
+    if _OPERATION_LEADING.match(candidate.text) or (len(sides) > 1 and not full_names(sides)):
         return True
     before = text[max(0, candidate.start - 40):candidate.start]
     if _NOT_A_PERSON_BEFORE.search(before) or _A_PLACE_BEFORE.search(text[max(0, candidate.start - 80):candidate.start]) \
