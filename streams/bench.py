@@ -253,6 +253,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"throughput: published {num(tp['published_per_s'])}/s, searchable {num(tp['searchable_per_s'])}/s "
         f"({num(tp['searchable_per_worker_cpu_s'], digits=2)} per second of worker CPU); "
         "stages in the pipeline: " + ", ".join(f"{stage} {num(rate)}/s" for stage, rate in tp["stages_per_s"].items()),
+        machine_line(tp),
         "consumer lag (messages): max " + ", ".join(f"{stage} {lag}" for stage, lag in report["lag"]["max"].items())
         + (f"; over time (total): {' '.join(str(total) for total in report['lag']['total_series'])}" if report["lag"]["total_series"] else ""),
         "worker RSS: " + "; ".join(
@@ -261,12 +262,13 @@ def format_report(report: dict[str, Any]) -> str:
         ),
         f"bounds on {bounds['texts']} of the same texts: spaCy nlp.pipe {num(bounds['spacy_pipe_per_s'])}/s in one process "
         f"({num(bounds['spacy_pipe_per_cpu_s'])} per CPU second), {num(bounds['spacy_pipe_parallel_per_s'])}/s in "
-        f"{bounds['spacy_processes']}; enrich {num(bounds['enrich_per_s'])}/s ({num(bounds['enrich_per_cpu_s'])} per CPU second), "
+        f"{bounds['spacy_processes']} ({num(bounds.get('spacy_pipe_parallel_per_cpu_s'))} per CPU second); enrich {num(bounds['enrich_per_s'])}/s ({num(bounds['enrich_per_cpu_s'])} per CPU second), "
         f"normalise {num(bounds['normalise_per_s'])}/s; on {bounds['index_documents']} documents: index stage alone (workers running only it) "
         f"{num(bounds['index_stage_per_s'])}/s, bare async_streaming_bulk {num(bounds['bare_bulk_per_s'])}/s",
         f"ratios: enrich / spaCy {num(ratios['enrich_to_spacy'], digits=3)} in CPU time ({num(ratios['enrich_to_spacy_wall'], digits=3)} wall); "
         f"end to end / NLP bound ({process_count(bounds['spacy_processes'])}) {num(ratios['end_to_end_to_nlp_bound'], digits=3)} wall "
-        f"({num(ratios['end_to_end_to_nlp_bound_cpu'], digits=3)} per CPU second); "
+        f"(per CPU second: {num(ratios['end_to_end_to_nlp_bound_cpu'], digits=3)} against spaCy alone in one process, "
+        f"{num(ratios.get('end_to_end_to_parallel_nlp_bound_cpu'), digits=3)} against the {process_count(bounds['spacy_processes'])} side by side); "
         f"index stage / bare bulk {num(ratios['index_stage_to_bare_bulk'], digits=3)}",
     ]
     if bounds.get("long_article"):
@@ -373,6 +375,16 @@ class Sampler(threading.Thread):
             consumer.close()
 
 
+def machine_line(throughput: dict) -> str:
+    """How the machine's CPU time went over the run: the workers' share, and the rest."""
+    machine, window, workers = (throughput.get(k) for k in ("machine_cpu_seconds", "window_cpu_seconds", "worker_cpu_seconds"))
+    if not machine or not window or workers is None:
+        return "machine CPU: not measured"
+    return (f"machine CPU: busy {machine:.1f} of {window:.1f} CPU seconds ({100 * machine / window:.0f}%): workers {workers:.1f} "
+            f"({100 * workers / window:.0f}% of the machine), everything else {max(machine - workers, 0.0):.1f} "
+            "(Kafka, Elasticsearch, the bench, other load)")
+
+
 def process_count(count: int) -> str:
     return f"{count} process" if count == 1 else f"{count} processes"
 
@@ -387,6 +399,14 @@ def cpu_seconds(processes) -> float:
         except Exception:  # noqa: BLE001 - the process has gone
             pass
     return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU time every CPU of the machine has spent busy so far (all but idle and I/O wait)."""
+    import psutil
+
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
 
 
 def rss_mib(process) -> float | None:
@@ -572,6 +592,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             "enrich_to_spacy_wall": ratio(bounds["enrich_per_s"], bounds["spacy_pipe_per_s"]),
             "end_to_end_to_nlp_bound": ratio(throughput["searchable_per_s"], bounds["spacy_pipe_parallel_per_s"]),
             "end_to_end_to_nlp_bound_cpu": ratio(throughput["searchable_per_worker_cpu_s"], bounds["spacy_pipe_per_cpu_s"]),
+            "end_to_end_to_parallel_nlp_bound_cpu": ratio(throughput["searchable_per_worker_cpu_s"], bounds["spacy_pipe_parallel_per_cpu_s"]),
             "index_stage_to_bare_bulk": ratio(bounds["index_stage_per_s"], bounds["bare_bulk_per_s"]),
         },
         "problems": problems,
@@ -625,7 +646,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
 
     workers = [psutil.Process(p.pid) for p in pool.processes]
     try:
-        cpu_before = cpu_seconds(workers)
+        cpu_before, machine_before = cpu_seconds(workers), machine_busy_seconds()
         start = time.time()
         for article_id, payload, offset in zip(ids, payloads, schedule):
             delay = start + offset - time.time()
@@ -646,7 +667,8 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
                 watcher.forget(letter.key for letter in read_dead_letters(settings, timeout_seconds=2) if letter.key)
                 next_dead_letter_check = time.monotonic() + 2
             time.sleep(0.2)
-        worker_cpu = cpu_seconds(workers) - cpu_before
+        worker_cpu, machine_cpu = cpu_seconds(workers) - cpu_before, machine_busy_seconds() - machine_before
+        window = time.time() - start
         if watcher.outstanding():
             problems.append(f"{watcher.outstanding()} articles neither searchable nor dead-lettered {options.timeout:.0f} s after publishing ended")
     finally:
@@ -680,6 +702,10 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
             # robust to other load on the machine: articles per second of CPU the workers used
             "searchable_per_worker_cpu_s": len(visible) / worker_cpu if worker_cpu else None,
             "worker_cpu_seconds": round(worker_cpu, 1),
+            # the whole machine over the same window: what the workers did not use went to Kafka,
+            # Elasticsearch, the bench and any other load, none of which the NLP bound shares its CPUs with
+            "machine_cpu_seconds": round(machine_cpu, 1),
+            "window_cpu_seconds": round(window * (os.cpu_count() or 1), 1),
             "stages_per_s": {
                 "enrich": rate_over(s["enriched_at"] for s in stamps.values()),
                 "index": rate_over(s["indexed_at"] for s in stamps.values()),
@@ -776,7 +802,7 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
     long_article = long_article_timing(enricher, articles, options.long_article_chars, settings) if options.long_article_chars else None
 
     processes = max(1, options.workers)
-    parallel = parallel_nlp_rate(settings, texts_by_language, processes)
+    parallel, parallel_per_cpu = parallel_nlp_rate(settings, texts_by_language, processes)
     # Indexing is fast next to the NLP: enough copies that one refresh interval is not the measure
     # (1,000 documents took about 2 s, a refresh 0.5 s of it, and the ratio moved by a fifth between runs).
     copies = [renamed(article, f"-{n}") for n in range(math.ceil(options.index_documents / max(1, len(enriched)))) for article in enriched]
@@ -787,6 +813,7 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
         "spacy_pipe_per_s": spacy.rate(spacy_texts),
         "spacy_pipe_per_cpu_s": spacy.rate(spacy_texts, cpu=True),
         "spacy_pipe_parallel_per_s": parallel,
+        "spacy_pipe_parallel_per_cpu_s": parallel_per_cpu,
         "spacy_processes": processes,
         "enrich_per_s": enrich.rate(len(enriched)),
         "enrich_per_cpu_s": enrich.rate(len(enriched), cpu=True),
@@ -827,7 +854,7 @@ def long_article_timing(enricher, articles: list[dict], chars: int, settings: Se
             "enrich_s": round(timing.wall, 2), "enrich_cpu_s": round(timing.cpu, 2)}
 
 
-BOUNDS = ("spacy_pipe_per_s", "spacy_pipe_per_cpu_s", "spacy_pipe_parallel_per_s", "enrich_per_s", "enrich_per_cpu_s",
+BOUNDS = ("spacy_pipe_per_s", "spacy_pipe_per_cpu_s", "spacy_pipe_parallel_per_s", "spacy_pipe_parallel_per_cpu_s", "enrich_per_s", "enrich_per_cpu_s",
           "normalise_per_s", "index_stage_per_s", "bare_bulk_per_s")
 BOUND_ROUNDS = 3  # best of three: a moment of load from other work on the machine is not the figure
 BOUND_PIECE = 32  # texts timed together: spaCy's own batch size, so neither side pipes differently
@@ -878,15 +905,20 @@ def _nlp_share(settings_json: str, texts_by_language: dict[str, list[str]], barr
         for _ in pipelines[language].pipe(texts[:8]):  # as in nlp_pipe_seconds
             pass
     barrier.wait()
-    started = time.time()
+    started, cpu = time.time(), time.process_time()
     for language, texts in texts_by_language.items():
         for _ in pipelines[language].pipe(texts, batch_size=32):
             pass
-    results.put((started, time.time(), sum(len(t) for t in texts_by_language.values())))
+    results.put((started, time.time(), sum(len(t) for t in texts_by_language.values()), time.process_time() - cpu))
 
 
-def parallel_nlp_rate(settings: Settings, texts_by_language: dict[str, list[str]], processes: int) -> float | None:
-    """Articles/s of spaCy alone in ``processes`` processes started together: the NLP bound for that many workers."""
+def parallel_nlp_rate(settings: Settings, texts_by_language: dict[str, list[str]], processes: int) -> tuple[float | None, float | None]:
+    """spaCy alone in ``processes`` processes started together, the NLP bound for that many workers:
+    (articles/s, articles per second of the processes' CPU).
+
+    The second is spaCy's rate per CPU second with every core busy, as the workers' is: two
+    processes side by side each get less done per CPU second than one alone (shared caches
+    and memory bandwidth), so that, not the one-process rate, is what the workers' CPU compares with."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # this process has threads: never fork it
@@ -903,7 +935,8 @@ def parallel_nlp_rate(settings: Settings, texts_by_language: dict[str, list[str]
             if child.is_alive():
                 child.kill()
     started, ended, count = min(o[0] for o in outcomes), max(o[1] for o in outcomes), sum(o[2] for o in outcomes)
-    return count / (ended - started) if ended > started else None
+    cpu = sum(o[3] for o in outcomes)
+    return (count / (ended - started) if ended > started else None), (count / cpu if cpu > 0 else None)
 
 
 def renamed(article, suffix: str):

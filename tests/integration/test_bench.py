@@ -29,6 +29,8 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
         assert report["latency_s"][hop]["count"] == accounting["indexed"], hop
     assert report["throughput"]["published_per_s"] > 0 and report["throughput"]["searchable_per_s"] > 0
     assert set(report["throughput"]["stages_per_s"]) == {"enrich", "index"} and report["throughput"]["searchable_per_worker_cpu_s"] > 0
+    throughput = report["throughput"]   # the machine's busy time holds the workers' (to the clock tick)
+    assert throughput["window_cpu_seconds"] + 0.2 >= throughput["machine_cpu_seconds"] >= throughput["worker_cpu_seconds"] - 0.1 > 0
     assert report["lag"]["samples"] and set(report["lag"]["max"]) == {"normalise", "enrich", "index", "incidents"}
     assert len(report["rss"]["workers"]) == 1 and report["rss"]["workers"][0]["peak_mib"] > 50
     bounds = report["bounds"]

@@ -1,4 +1,5 @@
 import json
+import time
 
 import pytest
 
@@ -139,13 +140,14 @@ def sample_report(**changes):
         "accounting": {"published": 480, "indexed": 479, "dead_lettered": 1, "missing": 0, "all_accounted": True},
         "latency_s": {"publish_to_searchable": latency_summary([0.5, 0.8, 1.0, 2.5]), "publish_to_enriched": latency_summary([0.1]), "enriched_to_indexed": None, "indexed_to_searchable": None},
         "throughput": {"published_per_s": 8.0, "searchable_per_s": 7.9, "searchable_per_worker_cpu_s": 4.0, "worker_cpu_seconds": 120.0,
+                       "machine_cpu_seconds": 150.0, "window_cpu_seconds": 200.0,
                        "stages_per_s": {"enrich": 8.0, "index": None}},
         "lag": lag_report([(0.0, {"normalise": 1, "enrich": 4, "index": 0})]),
         "rss": rss_report([(0.0, [612.0, 640.0])], [11, 12]),
-        "bounds": {"texts": 300, "index_documents": 1000, "spacy_pipe_per_s": 30.0, "spacy_pipe_per_cpu_s": 32.0, "spacy_pipe_parallel_per_s": 50.0,
+        "bounds": {"texts": 300, "index_documents": 1000, "spacy_pipe_per_s": 30.0, "spacy_pipe_per_cpu_s": 32.0, "spacy_pipe_parallel_per_s": 50.0, "spacy_pipe_parallel_per_cpu_s": 25.0,
                    "spacy_processes": 2, "enrich_per_s": 27.0, "enrich_per_cpu_s": 28.8, "normalise_per_s": 400.0, "index_stage_per_s": 450.0,
                    "bare_bulk_per_s": 500.0},
-        "ratios": {"enrich_to_spacy": 0.9, "enrich_to_spacy_wall": 0.9, "end_to_end_to_nlp_bound": 0.158, "end_to_end_to_nlp_bound_cpu": 0.125,
+        "ratios": {"enrich_to_spacy": 0.9, "enrich_to_spacy_wall": 0.9, "end_to_end_to_nlp_bound": 0.158, "end_to_end_to_nlp_bound_cpu": 0.125, "end_to_end_to_parallel_nlp_bound_cpu": 0.16,
                    "index_stage_to_bare_bulk": 0.9},
         "problems": [],
     }
@@ -160,6 +162,27 @@ def test_report_text_names_each_figure():
                      "spaCy nlp.pipe 30.0/s in one process (32.0 per CPU second), 50.0/s in 2", "max normalise 1, enrich 4, index 0", "index_refresh_seconds=0.5"):
         assert expected in text, expected
     assert "MISSING" not in text
+
+
+def test_report_text_splits_the_machine_cpu_and_compares_with_spacy_side_by_side():
+    text = format_report(sample_report())
+    # an operator sees how much of the machine the workers had, and what the rest took
+    assert "machine CPU: busy 150.0 of 200.0 CPU seconds (75%): workers 120.0 (60% of the machine), everything else 30.0" in text
+    assert "50.0/s in 2 (25.0 per CPU second)" in text
+    assert "per CPU second: 0.125 against spaCy alone in one process, 0.160 against the 2 processes side by side" in text
+    report = sample_report()
+    report["throughput"] = {k: v for k, v in report["throughput"].items() if k != "machine_cpu_seconds"}
+    assert "machine CPU: not measured" in format_report(report)
+
+
+def test_busy_machine_time_only_grows():
+    from streams.bench import machine_busy_seconds
+
+    first = machine_busy_seconds()
+    started = time.process_time()
+    while time.process_time() - started < 0.1:   # a tenth of a second of this very process's work
+        pass
+    assert machine_busy_seconds() > first > 0
 
 
 def test_report_text_says_which_stages_ran_when_not_all():
