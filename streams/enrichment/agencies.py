@@ -254,6 +254,11 @@ def apply_definitions(mentions: list[OrgMention], context: ArticleContext, agenc
 _SAME_NAME_SCORE = 85
 
 
+def qualified_earlier(mention: OrgMention, resolved: list[OrgMention]) -> str | None:
+    """The country an earlier mention of the same body took from its qualifier, if any."""
+    return next((m.country for m in reversed(resolved) if m.key == mention.key and m.country_source == "qualifier" and m.country), None)
+
+
 def _another_weak_body(long_form: str | None, agency: Agency) -> bool:
     if not agency.weak or not long_form:
         return False
@@ -346,6 +351,10 @@ class AgencyResolver:
                 mention.country, mention.country_source = outlets_own, "context"
             elif agency.generic:
                 mention.country, mention.country_source = self._generic_country(mention, agency, resolved, context)
+            elif (qualified_before := qualified_earlier(mention, resolved)) and not weights.get(agency.country or "", 0):
+                # 'los Carabineros italianos ... los Carabineros': the body the text placed, named again,
+                # not the namesake of a country the text never names
+                mention.country, mention.country_source = qualified_before, "qualifier"
             elif agency.country is not None:
                 mention.country, mention.country_source = agency.country, "default"
             else:

@@ -236,3 +236,13 @@ def test_morocco_s_national_judicial_police_brigade_is_not_france_s_judicial_pol
     # 'police judiciaire' alone is France's; the brigade of that name, and its acronym, are Morocco's
     assert agencies(enricher, "Les suspects ont été déférés devant la Brigade nationale de la police judiciaire (BNPJ).", "fr") == [
         ("Brigade nationale de la police judiciaire", "MA", "default"), ("BNPJ", "MA", "default")]
+
+
+def test_a_body_the_text_placed_keeps_its_country_when_named_again(enricher):
+    # Chile's Carabineros bear the name, but this text placed them in Italy first and never names Chile
+    found = agencies(enricher, "Le suspect a été arrêté à Marbella par la Policía Nacional et les Carabineros italiens. "
+                               "La police espagnole a salué la coopération avec les Carabineros.", "fr")
+    assert [(text, country) for text, country, _ in found if text == "Carabineros"] == [("Carabineros", "IT"), ("Carabineros", "IT")]
+    # where the text names Chile, the bare name is still Chile's body
+    found = agencies(enricher, "Les Carabineros italiens ont arrêté un Chilien. Au Chili, les Carabineros ont perquisitionné.", "fr")
+    assert [country for text, country, _ in found if text == "Carabineros"] == ["IT", "CL"]

@@ -210,3 +210,7 @@ def test_santa_elena_is_a_latin_american_town_not_saint_helena(enricher):
 
     assert codes("La policía capturó en Santa Elena, Petén, a un traficante.", "es") == []
     assert codes("Cinq marins ont été évacués de Sainte-Hélène.", "fr") == ["SH"]
+
+
+def test_san_martin_is_a_district_or_a_hero_not_the_island():
+    assert codes("Capturado en el distrito limeño de San Martín de Porres, en la avenida San Martín.", "es") == []

@@ -2050,3 +2050,49 @@ def test_migrants_handed_to_the_police_are_no_extradition(enricher):
 def test_an_interception_thanks_to_another_side_s_intelligence_is_shared_intelligence(enricher):
     title = "Nouakchott : 95 migrants interceptés grâce à un renseignement sénégalais"
     assert events(enricher, title, "fr", title=title[:40]) == [("intelligence_sharing", ["MR", "SN"], None)]
+
+
+# ---------------------------------------------------------------- look-alikes of a blind press set
+
+
+def test_an_instrument_denied_is_no_agreement(enricher):
+    found = events(enricher, "Italy's interior minister held talks in Tunis with his Tunisian counterpart on migrant smuggling. "
+                             "No new agreement was signed, but the two sides will meet again in Rome.")
+    assert "agreement" not in [event_type for event_type, _, _ in found]
+    assert ("meeting", ["IT", "TN"], "TN") in found
+
+
+def test_a_suspect_held_pending_a_decision_on_his_extradition_is_not_extradited(enricher):
+    assert events(enricher, "German police arrested a Dutch cocaine suspect at Frankfurt airport. A judge ordered him held "
+                            "in custody pending a decision on his extradition to the Netherlands.") == []
+    assert events(enricher, "Le suspect, arrêté à Madrid, a été placé en détention dans l'attente de son extradition vers la France.",
+                  "fr") == []
+
+
+def test_the_country_of_a_war_the_talks_were_about_is_no_party(enricher):
+    found = events(enricher, "Le ministre français de l'Intérieur s'est rendu à Chisinau. Les deux ministres ont tenu un entretien "
+                             "consacré aux trafics d'armes liés au conflit en Ukraine.", "fr")
+    assert found and all("UA" not in countries for _, countries, _ in found), found
+
+
+def test_where_the_people_smuggled_came_from_is_no_party(enricher):
+    found = events(enricher, "Australia's home affairs minister met Indonesia's immigration minister in Jakarta. The talks focused "
+                             "on boats carrying asylum seekers, mostly from Bangladesh and Sri Lanka, that set off toward Australia.")
+    assert found and all(not {"BD", "LK"} & set(countries) for _, countries, _ in found), found
+
+
+def test_a_workshop_planned_for_later_is_no_training_yet(enricher):
+    found = events(enricher, "Australia's home affairs minister met Indonesia's immigration minister in Jakarta on Tuesday. "
+                             "The ministers also discussed a joint workshop for immigration officers planned for later this year.")
+    assert "training" not in [event_type for event_type, _, _ in found], found
+
+
+def test_seizures_at_two_countries_ports_are_no_joint_operation(enricher):
+    assert events(enricher, "En 2024, les saisies de cocaïne dans les ports belges et néerlandais ont de nouveau dépassé les 100 tonnes.",
+                  "fr") == []
+
+
+def test_the_nationality_of_the_women_exploited_is_no_side(enricher):
+    found = events(enricher, "La Guardia Civil, en una operación conjunta con la Policía Federal Argentina, desarticuló una red "
+                             "que explotaba a mujeres argentinas y paraguayas.", "es")
+    assert [(event_type, countries) for event_type, countries, _ in found] == [("joint_operation", ["AR", "ES"])]

@@ -1,6 +1,6 @@
 """Enrichment quality must not regress.
 
-Eight sets are scored, each with floors slightly below the figures reached:
+Ten sets are scored, each with floors slightly below the figures reached:
 - ``dev``: the project's development set beside the repository
   (``../shared/eval/dev.jsonl``, or COOPWATCH_EVAL_FILE), held to the project's
   targets and above;
@@ -11,8 +11,8 @@ Eight sets are scored, each with floors slightly below the figures reached:
 - ``heldout`` and ``heldout-press``: written for the project and never used to tune
   anything (the second in the style of real press, by an author who never saw the
   code), so their floors say how the pipeline does on articles it has never seen;
-- ``dev-press2`` and ``heldout-press2``: a second such pair, written together; the first
-  tuned the rules, the second was never read.
+- ``dev-press2`` and ``heldout-press2``, ``dev-press3`` and ``heldout-press3``: two more
+  such pairs, each written together; the first of each tuned the rules, the second was never read.
 A missing set of the repository is a failure; a missing ``../shared`` set fails in CI
 (CI=true) and is skipped elsewhere (tests/shared_files.py).
 """
@@ -54,8 +54,16 @@ FLOORS = {
                    {"persons": 0.91, "organizations": 0.82, "countries": 0.98, "topics": 0.85, "events": 0.87,
                     "language": 1.0, "event_location": 0.88}),
     "heldout-press2": (lambda: DATA / "heldout-press2.jsonl",
-                       {"persons": 0.92, "organizations": 0.79, "countries": 0.99, "topics": 0.85, "events": 0.73,
+                       {"persons": 0.92, "organizations": 0.79, "countries": 0.99, "topics": 0.85, "events": 0.74,
                         "language": 1.0, "event_location": 0.82}),
+    # A third pair (West Africa and the Maghreb, Latin America, Southeast Asia, Eastern Europe, the Gulf,
+    # Western Europe): the first tuned the rules (events 0.679 before), the second was only scored (0.608 before).
+    "dev-press3": (lambda: DATA / "dev-press3.jsonl",
+                   {"persons": 0.94, "organizations": 0.85, "countries": 0.97, "topics": 0.89, "events": 0.74,
+                    "language": 1.0, "event_location": 0.90}),
+    "heldout-press3": (lambda: DATA / "heldout-press3.jsonl",
+                       {"persons": 0.92, "organizations": 0.85, "countries": 0.97, "topics": 0.89, "events": 0.59,
+                        "language": 1.0, "event_location": 0.89}),
 }
 
 
