@@ -23,7 +23,9 @@ from streams.enrichment.event_model import EVENT_TYPES, HOSTED_TYPES, ON_THE_SID
 from streams.enrichment.event_parse import relcl_filter, subject_finder
 from streams.enrichment.outlets import outlet_home, report_home, source_name_country
 from streams.enrichment.places import bare_places_country, countries as country_facts
-from streams.enrichment.participants import MULTILATERAL_TYPES, Participants, find_participants, join_participants
+from streams.enrichment.participants import (
+    MULTILATERAL_TYPES, Participants, find_participants, join_counted_participants, join_participants,
+)
 from streams.enrichment.text import Lexicons, compile_patterns, fold, load_yaml, mask
 
 if TYPE_CHECKING:
@@ -633,6 +635,7 @@ class EventExtractor:
                     event.from_title, event.sentence, event.mentions = position == 0, position, [position]
                     previous = self._merge(events, event)
         join_participants(events, sentences, folded, self.lex, scans)
+        join_counted_participants(events, sentences, folded)
         attend_gatherings(events)
         events = self._merge_all(self.reported(events))
         events = self.absorb_investigation_teams(events)

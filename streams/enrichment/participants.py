@@ -28,6 +28,14 @@ _LIST_GAP = re.compile(r"^\s*(?:,|;|\s)\s*(?:(?:and|et|y|e|as well as|ainsi que|
                        r"(?:(?:la|le|les|the|l'|el|los|las)\s*)?$")
 MULTILATERAL_TYPES = ("joint_operation", "meeting", "agreement", "training")
 
+# 'police in five European countries', 'dans sept pays d'Afrique', 'en 12 paises': how many took part
+_NUMBERS = {word: n for n, words in enumerate([(), (), (), ("three", "trois", "tres"), ("four", "quatre", "cuatro"),
+                                                ("five", "cinq", "cinco"), ("six", "seis"), ("seven", "sept", "siete"),
+                                                ("eight", "huit", "ocho"), ("nine", "neuf", "nueve"), ("ten", "dix", "diez"),
+                                                ("eleven", "onze", "once"), ("twelve", "douze", "doce")]) for word in words}
+_COUNTED_COUNTRIES = re.compile(r"(?<![\w.,])(\d{1,2}|" + "|".join(_NUMBERS) + r")\s+(?:[\w'-]+\s+){0,3}?"
+                                r"(?:countries|nations|pays|paises|member states|etats membres|estados miembros)(?!\w)")
+
 
 @dataclass
 class Participants:
@@ -112,3 +120,31 @@ def _participation(view: SentenceView, fs: str, lexicon: EventLexicon, matches: 
         if places and places[0].start <= near and len({a.code for a in places}) >= 2:
             return ("joint_operation",), {a.code for a in places}
     return (), set()
+
+
+def counted_participants(views: list[SentenceView], folded: str) -> set[str]:
+    """The countries of an operation an article first counts, then lists: 'police in five
+    European countries arrested eight suspects' ... 'searches in Germany, the Netherlands,
+    France, Spain and Italy'. The first sentence naming exactly as many countries (by name,
+    demonym or body, crime scenes aside) as the article counted, three or more; else none."""
+    counts = {int(n) if n.isdigit() else _NUMBERS[n] for n in _COUNTED_COUNTRIES.findall(folded)} - {0, 1, 2}
+    if not counts:
+        return set()
+    for view in views:
+        named = {a.code for a in view.actors if not a.crime_place}
+        if len(named) in counts:
+            return named
+    return set()
+
+
+def join_counted_participants(events: list[Event], views: list[SentenceView], folded: str) -> None:
+    """An operation told with some of the countries the article counted and listed is the
+    operation of all of them, held in several places: 'Thai and Malaysian authorities
+    reported the seizure of...' in a report of a crackdown in five countries."""
+    listed = counted_participants(views, folded)
+    if not listed:
+        return
+    for event in events:
+        if event.type == "joint_operation" and event.countries <= listed and event.countries != listed:
+            event.countries, event.named, event.inherited = set(listed), event.named | listed, False
+            event.location, event.location_fixed = None, True

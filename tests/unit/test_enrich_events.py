@@ -2096,3 +2096,28 @@ def test_the_nationality_of_the_women_exploited_is_no_side(enricher):
     found = events(enricher, "La Guardia Civil, en una operación conjunta con la Policía Federal Argentina, desarticuló una red "
                              "que explotaba a mujeres argentinas y paraguayas.", "es")
     assert [(event_type, countries) for event_type, countries, _ in found] == [("joint_operation", ["AR", "ES"])]
+
+
+def test_an_operation_the_article_counts_then_lists_is_one_of_all_the_listed_countries(enricher):
+    # the headline's operation names two of the countries the article counts, then lists
+    text = ("Plus de 200 personnes ont été interpellées dans quatre pays d'Afrique de l'Ouest lors d'une opération coordonnée "
+            "par Interpol, a annoncé l'organisation. Baptisée « Sahel Net », elle s'est déroulée au Mali, au Niger, "
+            "au Burkina Faso et au Tchad.")
+    found = events(enricher, text, "fr", title="Opération coordonnée par le Mali et le Niger contre la cybercriminalité")
+    assert [(event_type, countries, location) for event_type, countries, location in found
+            if event_type == "joint_operation"] == [("joint_operation", ["BF", "ML", "NE", "TD"], None)]
+
+
+def test_counted_participants_need_a_sentence_naming_exactly_as_many(enricher):
+    from streams.enrichment.participants import counted_participants
+
+    def listed(text, language="en"):
+        context = context_before(enricher, "events", text, language)
+        return counted_participants(enricher.events.sentence_views(context), context.folded)
+
+    assert listed("L'opération a été menée dans trois pays. Des perquisitions ont eu lieu au Mali, au Niger et au Tchad.", "fr") \
+        == {"ML", "NE", "TD"}
+    assert listed("The three countries took part. The armies of Mali, Niger and Chad acted together.") == {"ML", "NE", "TD"}
+    assert listed("Police in six countries took part. Searches were made in Belgium, France, Spain and Portugal.") == set()
+    assert listed("Two countries signed. Belgium and France agreed.") == set()   # two sides are no count of participants
+

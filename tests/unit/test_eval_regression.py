@@ -45,24 +45,25 @@ FLOORS = {
                  "language": 1.0, "event_location": 0.88}),
     "heldout-press": (lambda: DATA / "heldout-press.jsonl",
                       # events 0.756 until the rules tuned on incidents-dev15 (an activity an adjective tells joint,
-                      # navies and narcotics as security words), 0.732 since: the development sets decide, this one reports
-                      {"persons": 0.86, "organizations": 0.88, "countries": 0.98, "topics": 0.88, "events": 0.72,
+                      # navies and narcotics as security words), 0.732 then, 0.756 again after incidents-dev19, 0.780
+                      # with the countries an article counts then lists: the development sets decide, this one reports
+                      {"persons": 0.86, "organizations": 0.88, "countries": 0.98, "topics": 0.88, "events": 0.76,
                        "language": 1.0, "event_location": 0.92}),
     # A second pair in the style of real press, written together by an author who never saw the code:
     # the first tuned the rules (events 0.825 before), the second scored before and after and never read.
     "dev-press2": (lambda: DATA / "dev-press2.jsonl",
-                   {"persons": 0.91, "organizations": 0.82, "countries": 0.98, "topics": 0.85, "events": 0.87,
-                    "language": 1.0, "event_location": 0.88}),
+                   {"persons": 0.91, "organizations": 0.82, "countries": 0.98, "topics": 0.85, "events": 0.90,
+                    "language": 1.0, "event_location": 0.86}),
     "heldout-press2": (lambda: DATA / "heldout-press2.jsonl",
                        {"persons": 0.92, "organizations": 0.79, "countries": 0.99, "topics": 0.85, "events": 0.74,
                         "language": 1.0, "event_location": 0.82}),
     # A third pair (West Africa and the Maghreb, Latin America, Southeast Asia, Eastern Europe, the Gulf,
     # Western Europe): the first tuned the rules (events 0.679 before), the second was only scored (0.608 before).
     "dev-press3": (lambda: DATA / "dev-press3.jsonl",
-                   {"persons": 0.94, "organizations": 0.85, "countries": 0.97, "topics": 0.89, "events": 0.74,
+                   {"persons": 0.94, "organizations": 0.85, "countries": 0.97, "topics": 0.89, "events": 0.80,
                     "language": 1.0, "event_location": 0.90}),
     "heldout-press3": (lambda: DATA / "heldout-press3.jsonl",
-                       {"persons": 0.92, "organizations": 0.85, "countries": 0.97, "topics": 0.89, "events": 0.59,
+                       {"persons": 0.92, "organizations": 0.85, "countries": 0.97, "topics": 0.89, "events": 0.63,
                         "language": 1.0, "event_location": 0.89}),
 }
 
