@@ -917,8 +917,8 @@ def parallel_nlp_rate(settings: Settings, texts_by_language: dict[str, list[str]
     (articles/s, articles per second of the processes' CPU).
 
     The second is spaCy's rate per CPU second with every core busy, as the workers' is: two
-    processes side by side each get less done per CPU second than one alone (shared caches
-    and memory bandwidth), so that, not the one-process rate, is what the workers' CPU compares with."""
+    processes side by side each get less done per CPU second than one alone (24 to 26 articles
+    against about 30 on the 2-core development machine), so the workers' CPU compares with it too."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # this process has threads: never fork it
