@@ -141,6 +141,8 @@ def join_counted_participants(events: list[Event], views: list[SentenceView], fo
     """An operation told with some of the countries the article counted and listed is the
     operation of all of them, held in several places: 'Thai and Malaysian authorities
     reported the seizure of...' in a report of a crackdown in five countries."""
+    if not any(event.type == "joint_operation" for event in events):
+        return   # most articles: no scan of their text for a count
     listed = counted_participants(views, folded)
     if not listed:
         return
