@@ -271,6 +271,11 @@ def format_report(report: dict[str, Any]) -> str:
         f"{num(ratios.get('end_to_end_to_parallel_nlp_bound_cpu'), digits=3)} against the {process_count(bounds['spacy_processes'])} side by side); "
         f"index stage / bare bulk {num(ratios['index_stage_to_bare_bulk'], digits=3)}",
     ]
+    if bounds.get("incidents_stage"):
+        cost = bounds["incidents_stage"]
+        lines.append(f"incidents stage alone (workers running only it) on the mentions of {cost['articles']} articles: "
+                     f"{cost['machine_cpu_ms_per_article']:.2f} ms of machine CPU per article (workers {cost['worker_cpu_ms_per_article']:.2f} ms), "
+                     f"{num(ratios.get('incidents_stage_to_nlp_cpu'), digits=3)} of spaCy's CPU per article")
     if bounds.get("long_article"):
         long = bounds["long_article"]
         lines.append(f"one article of {long['chars']:,} characters ({long['language']}; the NLP reads its first {long['nlp_chars']:,}): "
@@ -566,7 +571,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             bounds = measure_bounds(bench, articles[: options.bound_texts], client, options, run_id)
         else:
             bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers,
-                                                     "long_article": None}
+                                                     "long_article": None, "incidents_stage": None}
         problems += result.pop("problems")
         finished = True
     finally:
@@ -594,6 +599,9 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             "end_to_end_to_nlp_bound_cpu": ratio(throughput["searchable_per_worker_cpu_s"], bounds["spacy_pipe_per_cpu_s"]),
             "end_to_end_to_parallel_nlp_bound_cpu": ratio(throughput["searchable_per_worker_cpu_s"], bounds["spacy_pipe_parallel_per_cpu_s"]),
             "index_stage_to_bare_bulk": ratio(bounds["index_stage_per_s"], bounds["bare_bulk_per_s"]),
+            # what the incidents stage adds to each article's CPU, against what spaCy takes for it
+            "incidents_stage_to_nlp_cpu": ratio((bounds.get("incidents_stage") or {}).get("machine_cpu_ms_per_article"),
+                                                1000 / bounds["spacy_pipe_per_cpu_s"] if bounds["spacy_pipe_per_cpu_s"] else None),
         },
         "problems": problems,
     }
@@ -807,6 +815,13 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
     # (1,000 documents took about 2 s, a refresh 0.5 s of it, and the ratio moved by a fifth between runs).
     copies = [renamed(article, f"-{n}") for n in range(math.ceil(options.index_documents / max(1, len(enriched)))) for article in enriched]
     index_stage, bare = index_bounds(settings, copies, client, options, run_id)
+    incidents = None
+    if not options.stages or "incidents" in options.stages:
+        # each round of copies a week earlier than the last, as the feed's rounds: copies of one
+        # article would otherwise all join its incidents, which then grow without end
+        rounds = math.ceil(options.index_documents / max(1, len(enriched)))
+        incidents = incidents_stage_cost(settings, [earlier(renamed(article, f"-w{n}"), weeks=n) for n in range(rounds) for article in enriched],
+                                         options)
     return {
         "texts": len(articles),
         "index_documents": len(copies),
@@ -821,6 +836,7 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
         "index_stage_per_s": index_stage,
         "bare_bulk_per_s": bare,
         "long_article": long_article,
+        "incidents_stage": incidents,
     }
 
 
@@ -981,6 +997,78 @@ def index_bounds(settings: Settings, enriched: list, client, options: BenchOptio
         pool.stop()
         shutil.rmtree(pool.log_dir, ignore_errors=True)
     return best(stage_rates), best(bare_rates)
+
+
+def earlier(article, *, weeks: int):
+    """The same enriched article, and its events, published ``weeks`` earlier."""
+    from datetime import timedelta
+
+    shift = timedelta(weeks=weeks)
+    events = [event.model_copy(update={"published_at": event.published_at - shift}) for event in article.events]
+    return article.model_copy(update={"published_at": article.published_at - shift, "events": events})
+
+
+def incidents_stage_cost(settings: Settings, enriched: list, options: BenchOptions) -> dict[str, Any] | None:
+    """The incidents stage alone, in workers that run nothing else: the CPU it takes per article,
+    in the workers and on the whole machine (their changelog in Kafka, their documents in
+    Elasticsearch), from the articles' mentions messages published at once until the workers
+    have committed the last of them. None when they did not within the timeout."""
+    import psutil
+
+    from streams.clients import async_kafka_producer
+    from streams.incidents import mentions_messages
+
+    messages = [(key, message.model_dump_json().encode("utf-8"))
+                for article in enriched for key, message in mentions_messages(article, settings.topic_partitions)]
+    pool = WorkerPool(settings, max(1, options.workers), stages=("incidents",))
+    try:
+        pool.start()
+        wait_for_group(settings, pool.count, timeout=300, pool=pool)
+        workers = [psutil.Process(process.pid) for process in pool.processes]
+        worker_cpu, machine_cpu = cpu_seconds(workers), machine_busy_seconds()
+
+        async def publish() -> None:
+            producer = async_kafka_producer(settings, linger_ms=5, max_batch_size=PUBLISH_BATCH_BYTES)
+            await producer.start()
+            try:
+                await asyncio.gather(*[await producer.send(settings.topic_mentions, key=key, value=value) for key, value in messages])
+            finally:
+                await producer.stop()
+
+        asyncio.run(publish())
+        if not wait_consumed(settings, settings.topic_mentions, timeout=options.timeout, pool=pool):
+            return None
+        worker_cpu, machine_cpu = cpu_seconds(workers) - worker_cpu, machine_busy_seconds() - machine_cpu
+    finally:
+        pool.stop()
+        shutil.rmtree(pool.log_dir, ignore_errors=True)
+    return {"articles": len(enriched), "messages": len(messages),
+            "worker_cpu_ms_per_article": 1000 * worker_cpu / len(enriched),
+            "machine_cpu_ms_per_article": 1000 * machine_cpu / len(enriched)}
+
+
+def wait_consumed(settings: Settings, topic: str, *, timeout: float, pool: WorkerPool) -> bool:
+    """Until the consumer group has committed every message of ``topic`` (False on timeout)."""
+    from kafka import TopicPartition
+
+    from streams.clients import kafka_admin, kafka_consumer
+
+    admin = kafka_admin(settings)
+    consumer = kafka_consumer(settings, group_id=None, enable_auto_commit=False)
+    partitions = [TopicPartition(topic, p) for p in range(settings.topic_partitions)]
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            pool.check_alive()
+            committed = admin.list_group_offsets(settings.app_id)[settings.app_id]
+            ends = consumer.end_offsets(partitions)
+            if all(tp in committed and committed[tp].offset >= ends[tp] for tp in partitions if ends[tp]):
+                return True
+            time.sleep(0.2)
+        return False
+    finally:
+        admin.close()
+        consumer.close()
 
 
 def best(rates: Sequence[float | None]) -> float | None:

@@ -1094,8 +1094,9 @@ class IncidentStore:
                                  take it (``adopt_waiting``)
     waitday|TYPE|COUNTRY|DATE -> ids of the articles waiting with a mention of TYPE naming
                                  COUNTRY, by publication day
-    waitdays|TYPE             -> {DATE: [COUNTRY, ...]} of the waitday keys, so that days
-                                 past any incident's reach are dropped (``wait``)
+    waitdays|TYPE             -> {DATE: [COUNTRY, ...]} of the waitday keys: the ones read
+                                 (``waiting_near``), and the days past any incident's reach
+                                 dropped (``wait``); written before the waitday keys it lists
 
     A worker killed mid-message leaves a prefix of that message's writes in the
     changelog (one partition, in order). Writes are ordered so that every prefix is
@@ -1187,18 +1188,19 @@ class IncidentStore:
         drop those published so long before it that no incident within reach of them can
         still be opened, save by a report arriving days late."""
         day = mention.published_at.date().isoformat()
+        days = {d: set(countries) for d, countries in (self._read(f"waitdays|{mention.type}") or {}).items()}
+        horizon = (mention.published_at - 2 * window).date().isoformat()
+        kept = {d: countries for d, countries in days.items() if d >= horizon}
+        kept[day] = kept.get(day, set()) | set(mention.countries)
+        # listed before its waitday keys are written: ``waiting_near`` reads only the days listed
+        if kept != days:
+            self._write(f"waitdays|{mention.type}", {d: sorted(countries) for d, countries in sorted(kept.items())})
         self._write(f"waiting|{mention.type}|{mention.article_id}", mention.model_dump(mode="json"))
         for country in mention.countries:
             key = f"waitday|{mention.type}|{country}|{day}"
             ids = set(self._read(key) or [])
             if mention.article_id not in ids:
                 self._write(key, sorted(ids | {mention.article_id}))
-        days = {d: set(countries) for d, countries in (self._read(f"waitdays|{mention.type}") or {}).items()}
-        horizon = (mention.published_at - 2 * window).date().isoformat()
-        kept = {d: countries for d, countries in days.items() if d >= horizon}
-        kept[day] = kept.get(day, set()) | set(mention.countries)
-        if kept != days:
-            self._write(f"waitdays|{mention.type}", {d: sorted(countries) for d, countries in sorted(kept.items())})
         for old, countries in sorted(days.items()):
             if old < horizon:
                 for country in sorted(countries):
@@ -1230,11 +1232,18 @@ class IncidentStore:
             self._write(f"waitdays|{event_type}", days) if days else self._drop(f"waitdays|{event_type}")
 
     def waiting_near(self, state: IncidentState, window: timedelta) -> list[IncidentMention]:
-        """The waiting mentions of the incident's type naming its countries, published within reach of it."""
+        """The waiting mentions of the incident's type naming its countries, published within reach of it.
+
+        Only the days and countries ``waitdays`` lists are read: most incidents have no report
+        waiting near them, and a read of each day of their reach, country by country, was most
+        of the reads of the stage."""
+        start, end = (state.first - window).date().isoformat(), (state.last + window).date().isoformat()
+        countries = set(state.countries)
         ids: set[str] = set()
-        for day in _days(state.first - window, state.last + window):
-            for country in state.countries:
-                ids.update(self._read(f"waitday|{state.type}|{country}|{day.isoformat()}") or [])
+        for day, listed in sorted((self._read(f"waitdays|{state.type}") or {}).items()):
+            if start <= day <= end:
+                for country in sorted(countries.intersection(listed)):
+                    ids.update(self._read(f"waitday|{state.type}|{country}|{day}") or [])
         mentions = [m for m in (self.waiting(state.type, article_id) for article_id in sorted(ids)) if m is not None]
         return sorted(mentions, key=_report_order)
 

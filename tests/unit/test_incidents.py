@@ -605,6 +605,44 @@ def test_a_message_that_takes_a_waiting_report_processed_again_over_any_prefix_o
         assert [m.article_id for m in state.mentions] == ["w", "d"], f"after {cut} writes"
 
 
+def test_a_report_left_waiting_by_a_message_cut_short_is_still_taken_by_the_incident_opened_next():
+    """The days the waiting reports lie on are listed before the reports are filed under them:
+    an incident looks only at the days listed, and finds every report filed."""
+    message = ArticleMentions(article_id="w", type="meeting",
+                              mentions=[inferred("w", countries=("ES", "MA"), persons=["Javier Molina"], when=DAY - timedelta(hours=5))])
+    full = Recording({})
+    apply_mentions(IncidentStore(full), message, SETTINGS)
+    assert any(op[1].startswith("waitday|") for op in full.log) and any(op[1].startswith("waitdays|") for op in full.log)
+    filed = 0
+    for cut in range(len(full.log) + 1):
+        table = {}
+        for operation in full.log[:cut]:
+            table[operation[1]] = operation[2]
+        was_filed = "waiting|meeting|w" in table and any(k.startswith("waitday|meeting|") for k in table)
+        store = IncidentStore(table)
+        apply(store, mention("d", countries=("ES", "MA"), persons=["Javier Molina"]))
+        if was_filed:
+            filed += 1
+            (state,) = incidents_states(store)
+            assert [m.article_id for m in state.mentions] == ["w", "d"], f"after {cut} writes"
+    assert filed   # some cuts left it filed
+
+
+def test_an_incident_with_no_report_waiting_near_it_reads_one_key_for_them():
+    from streams.incidents import IncidentState
+
+    class Counting(dict):
+        reads = 0
+
+        def get(self, key, default=None):
+            Counting.reads += 1
+            return super().get(key, default)
+
+    store = IncidentStore(Counting())
+    state = IncidentState(incident_id="i1", type="meeting", mentions=[mention("a", countries=("ES", "FR", "MA"))])
+    assert store.waiting_near(state, timedelta(days=5)) == [] and Counting.reads == 1
+
+
 def test_a_message_that_dissolves_an_incident_processed_again_over_any_prefix_of_its_writes_leaves_its_reports_waiting():
     store = IncidentStore({})
     apply(store, mention("a", persons=["Youssef Alaoui"]))
