@@ -273,7 +273,7 @@ def format_report(report: dict[str, Any]) -> str:
     ]
     if bounds.get("incidents_stage"):
         cost = bounds["incidents_stage"]
-        lines.append(f"incidents stage alone (workers running only it) on the mentions of {cost['articles']} articles: "
+        lines.append(f"incidents stage alone (workers running only it) on the run's {cost['messages']} mentions messages of {cost['articles']} articles: "
                      f"{cost['machine_cpu_ms_per_article']:.2f} ms of machine CPU per article (workers {cost['worker_cpu_ms_per_article']:.2f} ms), "
                      f"{num(ratios.get('incidents_stage_to_nlp_cpu'), digits=3)} of spaCy's CPU per article")
     if bounds.get("long_article"):
@@ -569,6 +569,8 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         if options.bound_texts:
             say("measuring the bounds on the same texts")
             bounds = measure_bounds(bench, articles[: options.bound_texts], client, options, run_id)
+            say("measuring the incidents stage alone on the run's mentions")
+            bounds["incidents_stage"] = incidents_stage_cost(bench, options)
         else:
             bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers,
                                                      "long_article": None, "incidents_stage": None}
@@ -815,13 +817,6 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
     # (1,000 documents took about 2 s, a refresh 0.5 s of it, and the ratio moved by a fifth between runs).
     copies = [renamed(article, f"-{n}") for n in range(math.ceil(options.index_documents / max(1, len(enriched)))) for article in enriched]
     index_stage, bare = index_bounds(settings, copies, client, options, run_id)
-    incidents = None
-    if not options.stages or "incidents" in options.stages:
-        # each round of copies a week earlier than the last, as the feed's rounds: copies of one
-        # article would otherwise all join its incidents, which then grow without end
-        rounds = math.ceil(options.index_documents / max(1, len(enriched)))
-        incidents = incidents_stage_cost(settings, [earlier(renamed(article, f"-w{n}"), weeks=n) for n in range(rounds) for article in enriched],
-                                         options)
     return {
         "texts": len(articles),
         "index_documents": len(copies),
@@ -836,7 +831,6 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
         "index_stage_per_s": index_stage,
         "bare_bulk_per_s": bare,
         "long_article": long_article,
-        "incidents_stage": incidents,
     }
 
 
@@ -999,52 +993,80 @@ def index_bounds(settings: Settings, enriched: list, client, options: BenchOptio
     return best(stage_rates), best(bare_rates)
 
 
-def earlier(article, *, weeks: int):
-    """The same enriched article, and its events, published ``weeks`` earlier."""
-    from datetime import timedelta
-
-    shift = timedelta(weeks=weeks)
-    events = [event.model_copy(update={"published_at": event.published_at - shift}) for event in article.events]
-    return article.model_copy(update={"published_at": article.published_at - shift, "events": events})
-
-
-def incidents_stage_cost(settings: Settings, enriched: list, options: BenchOptions) -> dict[str, Any] | None:
-    """The incidents stage alone, in workers that run nothing else: the CPU it takes per article,
-    in the workers and on the whole machine (their changelog in Kafka, their documents in
-    Elasticsearch), from the articles' mentions messages published at once until the workers
-    have committed the last of them. None when they did not within the timeout."""
+def incidents_stage_cost(settings: Settings, options: BenchOptions) -> dict[str, Any] | None:
+    """The incidents stage alone, on the mentions the run's enrich stage wrote (it writes them
+    whichever stages its workers run): copied to a topic of their own, then published at once
+    to workers that run only that stage, with a consumer group and a table of their own. The
+    CPU it takes per article (the run's and the warm-up's), in those workers and on the whole machine (their
+    table's changelog in Kafka, their documents in Elasticsearch), until the workers have
+    committed the last message. None when they did not within the timeout."""
     import psutil
 
-    from streams.clients import async_kafka_producer
-    from streams.incidents import mentions_messages
+    from streams.clients import async_kafka_producer, kafka_admin
+    from streams.topics import ensure_topics
 
-    messages = [(key, message.model_dump_json().encode("utf-8"))
-                for article in enriched for key, message in mentions_messages(article, settings.topic_partitions)]
-    pool = WorkerPool(settings, max(1, options.workers), stages=("incidents",))
+    messages = read_topic(settings, settings.topic_mentions)
+    if not messages:
+        return None
+    articles = len({json.loads(value)["article_id"] for _, value in messages})
+    replay = settings.model_copy(update={"app_id": f"{settings.app_id}-incidents", "topic_mentions": f"{settings.topic_mentions}-again"})
+    ensure_topics(replay)   # the copy's topic and the table's changelog (removed with the run's namespace)
+    pool = WorkerPool(replay, max(1, options.workers), stages=("incidents",))
     try:
         pool.start()
-        wait_for_group(settings, pool.count, timeout=300, pool=pool)
+        wait_for_group(replay, pool.count, timeout=300, pool=pool)
         workers = [psutil.Process(process.pid) for process in pool.processes]
         worker_cpu, machine_cpu = cpu_seconds(workers), machine_busy_seconds()
 
         async def publish() -> None:
-            producer = async_kafka_producer(settings, linger_ms=5, max_batch_size=PUBLISH_BATCH_BYTES)
+            producer = async_kafka_producer(replay, linger_ms=5, max_batch_size=PUBLISH_BATCH_BYTES)
             await producer.start()
             try:
-                await asyncio.gather(*[await producer.send(settings.topic_mentions, key=key, value=value) for key, value in messages])
+                await asyncio.gather(*[await producer.send(replay.topic_mentions, key=key, value=value) for key, value in messages])
             finally:
                 await producer.stop()
 
         asyncio.run(publish())
-        if not wait_consumed(settings, settings.topic_mentions, timeout=options.timeout, pool=pool):
+        if not wait_consumed(replay, replay.topic_mentions, timeout=options.timeout, pool=pool):
             return None
         worker_cpu, machine_cpu = cpu_seconds(workers) - worker_cpu, machine_busy_seconds() - machine_cpu
     finally:
         pool.stop()
         shutil.rmtree(pool.log_dir, ignore_errors=True)
-    return {"articles": len(enriched), "messages": len(messages),
-            "worker_cpu_ms_per_article": 1000 * worker_cpu / len(enriched),
-            "machine_cpu_ms_per_article": 1000 * machine_cpu / len(enriched)}
+        admin = kafka_admin(replay)
+        try:
+            admin.delete_groups([replay.app_id])
+        except Exception:  # noqa: BLE001 - a group left behind holds no data
+            pass
+        finally:
+            admin.close()
+    return {"articles": articles, "messages": len(messages),
+            "worker_cpu_ms_per_article": 1000 * worker_cpu / articles,
+            "machine_cpu_ms_per_article": 1000 * machine_cpu / articles}
+
+
+def read_topic(settings: Settings, topic: str) -> list[tuple[bytes | None, bytes]]:
+    """Every message of a topic, (key, value), partition by partition."""
+    from kafka import TopicPartition
+
+    from streams.clients import kafka_consumer
+
+    consumer = kafka_consumer(settings, group_id=None, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in range(settings.topic_partitions)]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        found: list[tuple[bytes | None, bytes]] = []
+        deadline = time.monotonic() + 120
+        while any(consumer.position(tp) < ends[tp] for tp in partitions):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"could not read {topic} to its end within 120 s")
+            for records in consumer.poll(timeout_ms=1000).values():
+                found += [(record.key, record.value) for record in records]
+        return found
+    finally:
+        consumer.close()
 
 
 def wait_consumed(settings: Settings, topic: str, *, timeout: float, pool: WorkerPool) -> bool:

@@ -40,7 +40,8 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
         assert bounds[name] and bounds[name] > 0, name
     assert all(value is not None for value in report["ratios"].values())
     incidents = bounds["incidents_stage"]   # what the incidents stage costs, in workers running only it
-    assert incidents["articles"] == 60 and incidents["messages"] >= 60
+    # the run's own mentions (and the warm-up's), read again
+    assert incidents["articles"] >= accounting["indexed"] and incidents["messages"] >= incidents["articles"]
     assert incidents["machine_cpu_ms_per_article"] + 2 >= incidents["worker_cpu_ms_per_article"] > 0   # to the clock tick
     long = bounds["long_article"]   # a huge article's enrichment, from the prefix the NLP reads
     assert long["chars"] == 20000 and long["nlp_chars"] > 0 and long["enrich_s"] > 0 and long["enrich_cpu_s"] > 0

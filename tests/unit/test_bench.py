@@ -181,28 +181,9 @@ def test_report_text_gives_the_incidents_stage_cost_against_the_nlp():
                                            "machine_cpu_ms_per_article": 5.6}
     report["ratios"]["incidents_stage_to_nlp_cpu"] = 0.179
     text = format_report(report)
-    assert ("incidents stage alone (workers running only it) on the mentions of 1200 articles: 5.60 ms of machine CPU "
+    assert ("incidents stage alone (workers running only it) on the run's 3600 mentions messages of 1200 articles: 5.60 ms of machine CPU "
             "per article (workers 4.40 ms), 0.179 of spaCy's CPU per article") in text
     assert "incidents stage alone" not in format_report(sample_report())   # workers without it: no such line
-
-
-def test_copies_for_the_incidents_cost_are_new_articles_a_week_apart():
-    from datetime import datetime, timedelta, timezone
-
-    from schemas.articles import CooperationEvent, EnrichedArticle
-    from streams.bench import earlier, renamed
-
-    from .conftest import make_article
-
-    base = make_article("Police met", "Spanish and Moroccan police met.", "en", "a1")
-    event = CooperationEvent(event_id="a1-meeting-1", article_id="a1", type="meeting", countries=["ES", "MA"],
-                             evidence="Spanish and Moroccan police met.", published_at=base.published_at)
-    article = EnrichedArticle(**base.model_dump(), enriched_at=base.published_at, enricher_version="test", events=[event])
-    copy = earlier(renamed(article, "-w2"), weeks=2)
-    two_weeks_before = datetime(2024, 5, 1, tzinfo=timezone.utc) - timedelta(weeks=2)
-    assert copy.article_id == "a1-w2" and copy.published_at == two_weeks_before
-    assert [(e.event_id, e.article_id, e.published_at) for e in copy.events] == [("a1-meeting-1-w2", "a1-w2", two_weeks_before)]
-    assert article.published_at == article.events[0].published_at == datetime(2024, 5, 1, tzinfo=timezone.utc)   # left as it was
 
 
 def test_busy_machine_time_only_grows():
