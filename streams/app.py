@@ -595,6 +595,7 @@ def faust_options(settings: Settings) -> dict[str, Any]:
         # until the fault ends. Not waiting loses nothing: held messages are not committed,
         # and Faust drops commits for partitions revoked meanwhile, so their new owner reads them again.
         stream_wait_empty=False,
+        table_standby_replicas=settings.table_standby_replicas,
     )
 
 

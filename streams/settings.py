@@ -82,6 +82,9 @@ class Settings(BaseSettings):
 
     state_store: Literal["rocksdb", "memory"] = Field("rocksdb", description="Where a worker keeps its table partitions")
     state_dir: str = Field(".local/state", description="Directory of the table stores; one per worker on a machine")
+    table_standby_replicas: int = Field(
+        1, ge=0, description="Other workers that keep a copy of each table partition, so one taking it over resumes at once "
+                             "(0: it reads the changelog first, while its partitions wait; each copy costs its worker the writes again)")
     incident_window_days: float = Field(3.0, gt=0, description="Reports of one incident lie at most this far from the others")
     incident_min_agreement: float = Field(1.25, description="Evidence score from which a mention joins an incident")
     incident_sole_gap_days: float = Field(

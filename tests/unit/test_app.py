@@ -221,6 +221,9 @@ def test_faust_is_configured_from_settings_only(monkeypatch):
     assert conf.consumer_auto_offset_reset == "earliest"
     assert conf.producer_max_request_size > settings.max_message_bytes  # a dead letter of the largest message fits
     assert conf.stream_wait_empty is False  # a stage waiting out a fault stalls neither rebalances nor SIGTERM
+    assert conf.table_standby_replicas == 1   # a worker taking over a partition finds its table ready
+    monkeypatch.setenv("COOPWATCH_TABLE_STANDBY_REPLICAS", "0")
+    assert faust.App("test-config-2", **faust_options(Settings(_env_file=None))).conf.table_standby_replicas == 0
 
 
 # ---------------------------------------------------------------- the incidents stage in batches
