@@ -997,9 +997,9 @@ def incidents_stage_cost(settings: Settings, options: BenchOptions) -> dict[str,
     """The incidents stage alone, on the mentions the run's enrich stage wrote (it writes them
     whichever stages its workers run): copied to a topic of their own, then published at once
     to workers that run only that stage, with a consumer group and a table of their own. The
-    CPU it takes per article (the run's and the warm-up's), in those workers and on the whole machine (their
-    table's changelog in Kafka, their documents in Elasticsearch), until the workers have
-    committed the last message. None when they did not within the timeout."""
+    CPU it takes per article (the run's and the warm-up's), in those workers and on the whole
+    machine (their table's changelog in Kafka, their documents in Elasticsearch), until the
+    workers have committed the last message. None when they did not within the timeout."""
     import psutil
 
     from streams.clients import async_kafka_producer, kafka_admin

@@ -1235,8 +1235,8 @@ class IncidentStore:
         """The waiting mentions of the incident's type naming its countries, published within reach of it.
 
         Only the days and countries ``waitdays`` lists are read: most incidents have no report
-        waiting near them, and a read of each day of their reach, country by country, was most
-        of the reads of the stage."""
+        waiting near them, and reading each day of their reach, country by country, took about
+        a tenth of a worker's time in the stage."""
         start, end = (state.first - window).date().isoformat(), (state.last + window).date().isoformat()
         countries = set(state.countries)
         ids: set[str] = set()
