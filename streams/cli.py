@@ -438,7 +438,8 @@ def build_parser() -> argparse.ArgumentParser:
         "bench", help="measure publish-to-searchable latency, throughput, lag, RSS and their bounds, with workers of its own",
         description="Starts its own workers in a namespace of its own (topics, consumer group, indices: removed afterwards), "
         "publishes articles all at once (--messages) or at a steady rate (--rate, --duration), reports when each became "
-        "visible to a search, and measures spaCy's nlp.pipe and a bare bulk on the same texts.",
+        "visible to a search, measures spaCy's nlp.pipe and a bare bulk on the same texts, and the CPU the "
+        "incidents stage alone takes on the run's mentions.",
     )
     bench.add_argument("--messages", type=_positive(int), help="publish this many articles at once (default 200 when no --rate)")
     bench.add_argument("--rate", type=_positive(float), metavar="R", help="publish R articles per second...")
@@ -448,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="JSONL of raw articles (or eval lines) to vary from; repeatable (default: the project's sample and test sets)")
     bench.add_argument("--poll", type=_positive(float), default=0.1, metavar="SECONDS", help="how often visibility is checked (default 0.1)")
     bench.add_argument("--bound-texts", type=int, default=150, metavar="N",
-                       help="texts the bounds are measured on (default 150; 0 skips the bounds, for quick latency runs)")
+                       help="texts the bounds are measured on (default 150; 0 skips the bounds and the incidents stage alone, for quick latency runs)")
     bench.add_argument("--index-documents", type=_positive(int), default=3000, metavar="N",
                        help="documents the index stage and the bare bulk are measured on (default 3000)")
     bench.add_argument("--long-article-chars", type=int, default=900_000, metavar="N",
