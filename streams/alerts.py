@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,7 +31,7 @@ from pydantic import BaseModel
 from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
 
 from schemas.alerts import Alert
-from streams.clients import async_elasticsearch_client, kafka_consumer, kafka_producer
+from streams.clients import async_elasticsearch_client, kafka_consumer, kafka_producer, records_to_end
 from streams.settings import Settings
 from streams.watches import Matcher, WatchBook
 
@@ -284,16 +283,7 @@ def read_alerts(settings: Settings, *, watch: str | None = None, follow: bool = 
             return
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
-        end_offsets = consumer.end_offsets(partitions)
-        backlog: list[Alert] = []
-        deadline = time.monotonic() + 30
-        while any(consumer.position(tp) < end_offsets[tp] for tp in partitions):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{settings.topic_alerts} gave nothing for 30s before its end")
-            for records in consumer.poll(timeout_ms=500).values():
-                deadline = time.monotonic() + 30
-                backlog += [alert for alert in map(parse_alert_record, records) if alert]
-        yield from wanted(backlog)
+        yield from wanted([alert for alert in map(parse_alert_record, records_to_end(consumer, partitions)) if alert])
         while follow:
             fresh = [alert for records in consumer.poll(timeout_ms=int(poll_seconds * 1000)).values()
                      for alert in map(parse_alert_record, records) if alert]

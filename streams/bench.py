@@ -1002,7 +1002,7 @@ def incidents_stage_cost(settings: Settings, options: BenchOptions) -> dict[str,
     workers have committed the last message. None when they did not within the timeout."""
     import psutil
 
-    from streams.clients import async_kafka_producer, kafka_admin
+    from streams.clients import kafka_admin
     from streams.topics import ensure_topics
 
     messages = read_topic(settings, settings.topic_mentions)
@@ -1017,16 +1017,7 @@ def incidents_stage_cost(settings: Settings, options: BenchOptions) -> dict[str,
         wait_for_group(replay, pool.count, timeout=300, pool=pool)
         workers = [psutil.Process(process.pid) for process in pool.processes]
         worker_cpu, machine_cpu = cpu_seconds(workers), machine_busy_seconds()
-
-        async def publish() -> None:
-            producer = async_kafka_producer(replay, linger_ms=5, max_batch_size=PUBLISH_BATCH_BYTES)
-            await producer.start()
-            try:
-                await asyncio.gather(*[await producer.send(replay.topic_mentions, key=key, value=value) for key, value in messages])
-            finally:
-                await producer.stop()
-
-        asyncio.run(publish())
+        publish_at_once(replay, replay.topic_mentions, messages)
         if not wait_consumed(replay, replay.topic_mentions, timeout=options.timeout, pool=pool):
             return None
         worker_cpu, machine_cpu = cpu_seconds(workers) - worker_cpu, machine_busy_seconds() - machine_cpu
@@ -1045,26 +1036,38 @@ def incidents_stage_cost(settings: Settings, options: BenchOptions) -> dict[str,
             "machine_cpu_ms_per_article": 1000 * machine_cpu / articles}
 
 
+def publish_at_once(settings: Settings, topic: str, messages: list[tuple[bytes | None, bytes]]) -> float:
+    """Publish (key, value) messages all at once; returns when publishing started.
+
+    aiokafka and large batches: the publisher must not be what a bound measures
+    (kafka-python took 0.3 s for 1,000 documents, a fifth of the bare bulk's time)."""
+    from streams.clients import async_kafka_producer
+
+    async def publish() -> float:
+        producer = async_kafka_producer(settings, linger_ms=5, max_batch_size=PUBLISH_BATCH_BYTES)
+        await producer.start()
+        try:
+            started = time.time()
+            await asyncio.gather(*[await producer.send(topic, key=key, value=value) for key, value in messages])
+            return started
+        finally:
+            await producer.stop()
+
+    return asyncio.run(publish())
+
+
 def read_topic(settings: Settings, topic: str) -> list[tuple[bytes | None, bytes]]:
     """Every message of a topic, (key, value), partition by partition."""
     from kafka import TopicPartition
 
-    from streams.clients import kafka_consumer
+    from streams.clients import kafka_consumer, records_to_end
 
     consumer = kafka_consumer(settings, group_id=None, enable_auto_commit=False)
     try:
         partitions = [TopicPartition(topic, p) for p in range(settings.topic_partitions)]
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
-        ends = consumer.end_offsets(partitions)
-        found: list[tuple[bytes | None, bytes]] = []
-        deadline = time.monotonic() + 120
-        while any(consumer.position(tp) < ends[tp] for tp in partitions):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"could not read {topic} to its end within 120 s")
-            for records in consumer.poll(timeout_ms=1000).values():
-                found += [(record.key, record.value) for record in records]
-        return found
+        return [(record.key, record.value) for record in records_to_end(consumer, partitions)]
     finally:
         consumer.close()
 
@@ -1100,26 +1103,9 @@ def best(rates: Sequence[float | None]) -> float | None:
 
 def index_stage_rate(settings: Settings, enriched: list, client, suffix: str, options: BenchOptions) -> float | None:
     """The workers' index stage alone: enriched articles published at once to its input topic."""
-    from streams.clients import async_kafka_producer
-
     articles = [renamed(article, suffix) for article in enriched]
-    values = [article.model_dump_json().encode("utf-8") for article in articles]
-
-    async def publish() -> float:
-        # aiokafka and large batches: the publisher must not be what this bound measures
-        # (kafka-python took 0.3 s for 1,000 documents, a fifth of the bare bulk's time).
-        producer = async_kafka_producer(settings, linger_ms=5, max_batch_size=PUBLISH_BATCH_BYTES)
-        await producer.start()
-        try:
-            started = time.time()
-            deliveries = [await producer.send(settings.topic_enriched, key=article.article_id.encode(), value=value)
-                          for article, value in zip(articles, values)]
-            await asyncio.gather(*deliveries)
-            return started
-        finally:
-            await producer.stop()
-
-    started = asyncio.run(publish())
+    started = publish_at_once(settings, settings.topic_enriched,
+                              [(article.article_id.encode(), article.model_dump_json().encode("utf-8")) for article in articles])
     return wait_visible(client, settings, [a.article_id for a in articles], started, options)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import ssl
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -62,6 +63,21 @@ def kafka_consumer(settings: Settings, *topics: str, **options: Any):
     check_kafka_accepts(settings)
     defaults = {"fetch_max_bytes": settings.max_message_bytes * 2, "max_partition_fetch_bytes": settings.max_message_bytes}
     return KafkaConsumer(*topics, **{**kafka_options(settings), **defaults, **options})
+
+
+def records_to_end(consumer, partitions: list, *, stall_seconds: float = 30.0) -> list:
+    """Every record of the assigned ``partitions`` from the consumer's positions to their ends
+    as they are now (a TimeoutError if nothing comes for ``stall_seconds`` before them)."""
+    ends = consumer.end_offsets(partitions)
+    records: list = []
+    deadline = time.monotonic() + stall_seconds
+    while any(consumer.position(tp) < ends[tp] for tp in partitions):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{', '.join(sorted({tp.topic for tp in partitions}))} gave nothing for {stall_seconds:g}s before its end")
+        for batch in consumer.poll(timeout_ms=500).values():
+            deadline = time.monotonic() + stall_seconds
+            records += batch
+    return records
 
 
 def kafka_admin(settings: Settings, **options: Any):
