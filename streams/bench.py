@@ -52,6 +52,10 @@ REPO = Path(__file__).resolve().parents[1]
 # Articles written for the project (never the real articles of the shared eval set).
 DEFAULT_FEEDS = (REPO / "deploy" / "sample" / "feed.jsonl", REPO / "tests" / "data" / "dev2.jsonl", REPO / "tests" / "data" / "heldout.jsonl")
 STAGE_TOPICS = ("normalise", "enrich", "index", "incidents")
+SEARCHABLE_THROUGH = ("normalise", "enrich", "index")   # the stages an article passes before a search finds it
+# The incidents stage run apart (``--incidents-apart``) yields the CPU to the search path:
+# at niceness 19 it gets a few percent of a core the others want, and every idle moment.
+APART_NICENESS = 19
 # Producer batches of the bench's publisher (kafka-python's default, 16 KiB, sends a few
 # articles per request: publishing a burst then took as long as indexing it).
 PUBLISH_BATCH_BYTES = 1 << 20
@@ -239,6 +243,8 @@ def format_report(report: dict[str, Any]) -> str:
     run, acc, tp, bounds, ratios = report["run"], report["accounting"], report["throughput"], report["bounds"], report["ratios"]
     mode = f"steady {run['rate']:g}/s for {run['duration']:g} s" if run["mode"] == "rate" else "burst (all at once)"
     only = f" running only {', '.join(run['stages'])}" if run.get("stages") else ""
+    if run.get("incidents_apart"):
+        only += f", and one running the incidents stage apart at niceness {run['incidents_apart']['niceness']}"
     lines = [
         f"run {run['run_id']}: {run['messages']} articles, {mode}, {run['workers']} worker(s){only}, {run['partitions']} partitions, "
         f"{run['cpus']} CPUs, load {' '.join(f'{x:.2f}' for x in run['load_before'])} before / "
@@ -254,6 +260,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"({num(tp['searchable_per_worker_cpu_s'], digits=2)} per second of worker CPU); "
         "stages in the pipeline: " + ", ".join(f"{stage} {num(rate)}/s" for stage, rate in tp["stages_per_s"].items()),
         machine_line(tp),
+        *incidents_line(tp, ratios),
         "consumer lag (messages): max " + ", ".join(f"{stage} {lag}" for stage, lag in report["lag"]["max"].items())
         + (f"; over time (total): {' '.join(str(total) for total in report['lag']['total_series'])}" if report["lag"]["total_series"] else ""),
         "worker RSS: " + "; ".join(
@@ -380,6 +387,14 @@ class Sampler(threading.Thread):
             consumer.close()
 
 
+def incidents_line(throughput: dict, ratios: dict) -> list[str]:
+    if throughput.get("incidents_placed_per_s") is None:
+        return []
+    bound = ratios.get("incidents_placed_to_nlp_bound")
+    return [f"incidents: every mention placed {throughput['incidents_placed_after_searchable_s']:.1f} s after the last article was searchable "
+            f"({throughput['incidents_placed_per_s']:.1f} articles/s" + (f", {bound:.3f} of the NLP bound)" if bound is not None else ")")]
+
+
 def machine_line(throughput: dict) -> str:
     """How the machine's CPU time went over the run: the workers' share, and the rest."""
     machine, window, workers = (throughput.get(k) for k in ("machine_cpu_seconds", "window_cpu_seconds", "worker_cpu_seconds"))
@@ -429,17 +444,26 @@ class WorkerPool:
     settings: Settings
     count: int
     stages: Sequence[str] = ()   # all of them when empty
+    # one more worker running these stages at the lowest CPU priority, after the ``count`` others
+    apart: Sequence[str] = ()
     processes: list[subprocess.Popen] = field(default_factory=list)
     log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="coopwatch-bench-")))
 
+    @property
+    def members(self) -> int:
+        """The consumer group members the pool starts."""
+        return self.count + (1 if self.apart else 0)
+
     def start(self) -> None:
-        for n in range(self.count):
+        commands = [["--stages", ",".join(self.stages)] if self.stages else []] * self.count
+        if self.apart:
+            commands.append(["--stages", ",".join(self.apart), "--niceness", str(APART_NICENESS)])
+        for n, options in enumerate(commands):
             # each worker its own table store, as on separate machines
             state = self.settings.model_copy(update={"state_dir": str(self.log_dir / f"state-{n}")})
             with (self.log_dir / f"worker-{n}.log").open("w") as log:
-                only = ["--stages", ",".join(self.stages)] if self.stages else []
                 self.processes.append(subprocess.Popen(
-                    [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning", *only],
+                    [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning", *options],
                     env=settings_environment(state), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                 ))
 
@@ -459,7 +483,7 @@ class WorkerPool:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        for n in range(self.count):
+        for n in range(len(self.processes)):
             shutil.rmtree(self.log_dir / f"state-{n}", ignore_errors=True)
 
 
@@ -531,10 +555,14 @@ class BenchOptions:
     timeout: float = 300.0
     seed: int = 0
     stages: Sequence[str] = ()   # the stages the workers run; all of them when empty
+    # the workers run the search path, and one more the incidents stage at the lowest priority
+    incidents_apart: bool = False
 
 
 def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> dict[str, Any]:
     """Run the whole benchmark in its own namespace and return its report (see format_report)."""
+    import psutil
+
     from streams.clients import elasticsearch_client
     from streams.index import ensure_indices
     from streams.topics import ensure_topics
@@ -550,16 +578,21 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
     bench = isolated_settings(settings, run_id, workers=options.workers)
     load_before = list(os.getloadavg())
 
-    pool = WorkerPool(bench, options.workers, stages=tuple(options.stages))
+    if options.incidents_apart:
+        pool = WorkerPool(bench, options.workers, stages=SEARCHABLE_THROUGH, apart=("incidents",))
+    else:
+        pool = WorkerPool(bench, options.workers, stages=tuple(options.stages))
     problems: list[str] = []
     finished = False
     client = elasticsearch_client(bench)
     try:
         ensure_topics(bench)
         ensure_indices(client, bench)
-        say(f"starting {options.workers} worker(s) in namespace {bench.app_id}")
+        apart = f" and one running the incidents stage at niceness {APART_NICENESS}" if pool.apart else ""
+        say(f"starting {options.workers} worker(s){apart} in namespace {bench.app_id}")
         pool.start()
-        wait_for_group(bench, options.workers, timeout=300, pool=pool)
+        wait_for_group(bench, pool.members, timeout=300, pool=pool)
+        niceness = [psutil.Process(process.pid).nice() for process in pool.processes]
         warm_up(bench, sources, run_id, pool, client, options)
         say(f"workers ready; publishing {len(articles)} articles")
         result = measure_pipeline(bench, articles, schedule, pool, client, options)
@@ -587,7 +620,9 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
     report = {
         "run": {
             "run_id": run_id, "mode": "rate" if options.rate else "burst", "rate": options.rate, "duration": options.duration,
-            "messages": len(articles), "workers": options.workers, "stages": list(options.stages) or None, "partitions": bench.topic_partitions,
+            "messages": len(articles), "workers": options.workers, "stages": list(pool.stages) or None,
+            "incidents_apart": {"niceness": APART_NICENESS} if pool.apart else None, "worker_niceness": niceness,
+            "partitions": bench.topic_partitions,
             "cpus": os.cpu_count(), "load_before": load_before, "load_after": list(os.getloadavg()),
             "poll_interval_s": options.poll_interval, "poll_round_trip_s": result.pop("poll_round_trip_s"),
             "settings": {name: getattr(bench, name) for name in LATENCY_SETTINGS},
@@ -600,6 +635,8 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             "end_to_end_to_nlp_bound": ratio(throughput["searchable_per_s"], bounds["spacy_pipe_parallel_per_s"]),
             "end_to_end_to_nlp_bound_cpu": ratio(throughput["searchable_per_worker_cpu_s"], bounds["spacy_pipe_per_cpu_s"]),
             "end_to_end_to_parallel_nlp_bound_cpu": ratio(throughput["searchable_per_worker_cpu_s"], bounds["spacy_pipe_parallel_per_cpu_s"]),
+            # every stage done, incidents included: the rate at which the run's articles were all placed in incidents
+            "incidents_placed_to_nlp_bound": ratio(throughput["incidents_placed_per_s"], bounds["spacy_pipe_parallel_per_s"]),
             "index_stage_to_bare_bulk": ratio(bounds["index_stage_per_s"], bounds["bare_bulk_per_s"]),
             # what the incidents stage adds to each article's CPU, against what spaCy takes for it
             "incidents_stage_to_nlp_cpu": ratio((bounds.get("incidents_stage") or {}).get("machine_cpu_ms_per_article"),
@@ -681,6 +718,12 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
         window = time.time() - start
         if watcher.outstanding():
             problems.append(f"{watcher.outstanding()} articles neither searchable nor dead-lettered {options.timeout:.0f} s after publishing ended")
+        placed = None   # when the incidents stage had taken every mention the run's articles gave
+        if pool.apart or "incidents" in (pool.stages or STAGE_TOPICS):
+            if wait_consumed(settings, settings.topic_mentions, timeout=max(1.0, deadline - time.monotonic()), pool=pool):
+                placed = time.time()
+            else:
+                problems.append(f"the incidents stage had not taken every mention {options.timeout:.0f} s after publishing ended")
     finally:
         producer.close()
         watcher.stopping.set()
@@ -709,6 +752,9 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
         "throughput": {
             "published_per_s": rate_over(published.values()) if options.rate else len(published) / max(finished_publishing - start, 1e-6),
             "searchable_per_s": rate_over([start, *visible.values()]),
+            # articles whose mentions the incidents stage had all placed, per second (None when it did not run or finish)
+            "incidents_placed_per_s": len(articles) / (placed - start) if placed else None,
+            "incidents_placed_after_searchable_s": round(placed - max([start, *visible.values()]), 2) if placed else None,
             # robust to other load on the machine: articles per second of CPU the workers used
             "searchable_per_worker_cpu_s": len(visible) / worker_cpu if worker_cpu else None,
             "worker_cpu_seconds": round(worker_cpu, 1),

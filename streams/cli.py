@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from pydantic import ValidationError
 from datetime import datetime, timezone
 from pathlib import Path
 
+from streams.bench import SEARCHABLE_THROUGH
 from streams.incidents import EVENT_TYPES
 from streams.settings import Settings, SettingsFileError, load_settings
 
 STAGE_NAMES = ("normalise", "enrich", "index", "incidents")
-SEARCHABLE_THROUGH = ("normalise", "enrich", "index")   # the stages an article passes before a search finds it
 
 
 def _stages(text: str) -> list[str]:
@@ -53,6 +54,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if {"index", "incidents"} & set(args.stages):
         ensure_indices(elasticsearch_client(settings), settings)
     Path(settings.state_dir).mkdir(parents=True, exist_ok=True)
+    if args.niceness:
+        os.nice(args.niceness)
     app = create_app(settings, stages=args.stages)
     faust_worker(app, args.loglevel).execute_from_commandline()
     return 0
@@ -206,6 +209,9 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.stages is not None and not set(SEARCHABLE_THROUGH) <= set(args.stages):
         print(f"error: articles become searchable only through {', '.join(SEARCHABLE_THROUGH)}: --stages must include them", file=sys.stderr)
         return 2
+    if args.incidents_apart and args.stages is not None:
+        print("error: --incidents-apart chooses the workers' stages itself: leave out --stages", file=sys.stderr)
+        return 2
     feeds = args.feed or list(DEFAULT_FEEDS)
     missing = [str(feed) for feed in feeds if not Path(feed).is_file()]
     if missing:
@@ -215,10 +221,21 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         messages=args.messages, rate=args.rate, duration=args.duration, workers=args.workers, feeds=feeds,
         poll_interval=args.poll, bound_texts=args.bound_texts, index_documents=args.index_documents, timeout=args.timeout, seed=args.seed,
         long_article_chars=max(0, args.long_article_chars), stages=tuple(args.stages or ()),
+        incidents_apart=args.incidents_apart,
     )
     report = run_bench(settings, options, progress=lambda message: print(message, file=sys.stderr, flush=True))
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return 0 if report["accounting"]["all_accounted"] and not report["problems"] else 1
+
+
+def _niceness(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number from 0 to 19, got {text!r}") from None
+    if not 0 <= value <= 19:
+        raise argparse.ArgumentTypeError(f"a whole number from 0 to 19 (19 is the lowest priority), got {value}")
+    return value
 
 
 def _positive(kind):
@@ -369,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run the normalise, enrich, index and incidents agents (processes form one consumer group)")
     worker.add_argument("--stages", type=_stages, default=list(STAGE_NAMES),
                         help="comma-separated stages this process runs, to scale them apart (default: all)")
+    worker.add_argument("--niceness", type=_niceness, default=0, metavar="N",
+                        help="lower this process's CPU priority by N (1-19; default 0): a stage run apart at a low priority, "
+                             "e.g. `--stages incidents --niceness 19`, takes only the CPU the search path leaves idle")
     worker.add_argument("--loglevel", default="info", choices=["debug", "info", "warning", "error"])
     worker.set_defaults(handler=cmd_worker)
 
@@ -459,6 +479,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--stages", type=_stages, metavar="STAGES",
                        help="comma-separated stages the workers run (default: all); normalise, enrich and index are needed, "
                             "so this can only leave out incidents, to see what that stage costs")
+    bench.add_argument("--incidents-apart", action="store_true",
+                       help="the workers run the search path (normalise, enrich, index) and one more worker the incidents stage "
+                            "at niceness 19, so incidents take only the CPU the search path leaves (not with --stages)")
     bench.add_argument("--json", action="store_true", help="print the report as JSON")
     bench.set_defaults(handler=cmd_bench)
 

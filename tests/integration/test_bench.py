@@ -7,6 +7,7 @@ machine under a test run is too noisy for thresholds to mean anything.
 from __future__ import annotations
 
 import json
+import os
 
 from .conftest import coopwatch
 
@@ -39,6 +40,9 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
     for name in BOUNDS:
         assert bounds[name] and bounds[name] > 0, name
     assert all(value is not None for value in report["ratios"].values())
+    # the worker runs the incidents stage too: the run waited until it had placed every mention
+    assert throughput["incidents_placed_per_s"] > 0 and throughput["incidents_placed_after_searchable_s"] >= 0
+    assert report["run"]["incidents_apart"] is None and report["run"]["worker_niceness"] == [os.nice(0)]   # this test's own priority
     incidents = bounds["incidents_stage"]   # what the incidents stage costs, in workers running only it
     # the run's own mentions (and the warm-up's), read again
     assert incidents["articles"] >= accounting["indexed"] and incidents["messages"] >= incidents["articles"]
@@ -62,6 +66,21 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
     assert es.count(index=settings.articles_alias, query={"term": {"source": "benchmark"}})["count"] == 0
     alerts = coopwatch(settings, "alerts", "--watch", "everything", "--json")
     assert alerts.returncode == 0 and '"benchmark"' not in alerts.stdout, alerts.stdout[-2000:]
+
+
+def test_a_bench_with_the_incidents_stage_apart_runs_it_in_a_low_priority_worker_until_every_mention_is_placed(settings) -> None:
+    result = coopwatch(settings, "bench", "--messages", "6", "--workers", "1", "--incidents-apart", "--bound-texts", "0",
+                       "--long-article-chars", "0", "--json", timeout=900)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert report["accounting"]["all_accounted"] and report["problems"] == []
+    run = report["run"]
+    # the search path at the usual priority, the incidents stage in one more worker that yields the CPU to it
+    assert run["stages"] == ["normalise", "enrich", "index"] and run["incidents_apart"] == {"niceness": 19}
+    assert run["worker_niceness"] == [os.nice(0), 19] and len(report["rss"]["workers"]) == 2
+    throughput = report["throughput"]
+    assert throughput["incidents_placed_per_s"] > 0 and throughput["incidents_placed_after_searchable_s"] >= 0
+    assert report["ratios"]["incidents_placed_to_nlp_bound"] is None   # no bounds in this run
 
 
 def test_bench_refuses_half_a_steady_rate(settings) -> None:

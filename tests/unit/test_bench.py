@@ -186,6 +186,29 @@ def test_report_text_gives_the_incidents_stage_cost_against_the_nlp():
     assert "incidents stage alone" not in format_report(sample_report())   # workers without it: no such line
 
 
+def test_report_text_says_when_incidents_were_all_placed():
+    report = sample_report()
+    report["throughput"] |= {"incidents_placed_per_s": 14.2, "incidents_placed_after_searchable_s": 12.34}
+    report["ratios"]["incidents_placed_to_nlp_bound"] = 0.611
+    text = format_report(report)
+    assert "incidents: every mention placed 12.3 s after the last article was searchable (14.2 articles/s, 0.611 of the NLP bound)" in text
+    assert "incidents: every mention placed" not in format_report(sample_report())   # the stage did not run
+
+
+def test_report_text_says_the_incidents_stage_ran_apart():
+    report = sample_report()
+    report["run"] |= {"stages": ["normalise", "enrich", "index"], "incidents_apart": {"niceness": 19}}
+    assert ("2 worker(s) running only normalise, enrich, index, and one running the incidents stage apart at niceness 19, 4 partitions"
+            in format_report(report))
+
+
+def test_a_pool_with_a_stage_apart_starts_one_more_member(tmp_path):
+    from streams.bench import WorkerPool
+
+    assert WorkerPool(Settings(), 2, stages=("normalise", "enrich", "index"), apart=("incidents",), log_dir=tmp_path).members == 3
+    assert WorkerPool(Settings(), 2, log_dir=tmp_path).members == 2
+
+
 def test_busy_machine_time_only_grows():
     from streams.bench import machine_busy_seconds
 

@@ -38,6 +38,23 @@ def test_the_bench_may_leave_out_only_the_incidents_stage():
     assert result.returncode == 2 and "--stages must include them" in result.stderr
 
 
+def test_a_worker_priority_is_a_niceness_from_0_to_19():
+    assert build_parser().parse_args(["worker"]).niceness == 0
+    assert build_parser().parse_args(["worker", "--stages", "incidents", "--niceness", "19"]).niceness == 19
+    for wrong in ("20", "-5", "low"):
+        result = subprocess.run([sys.executable, "-m", "streams.cli", "worker", "--niceness", wrong],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2 and "a whole number from 0 to 19" in result.stderr, wrong
+
+
+def test_the_bench_runs_incidents_apart_only_when_it_chooses_the_stages():
+    assert build_parser().parse_args(["bench", "--incidents-apart"]).incidents_apart
+    assert not build_parser().parse_args(["bench"]).incidents_apart
+    result = subprocess.run([sys.executable, "-m", "streams.cli", "bench", "--incidents-apart", "--stages", "normalise,enrich,index",
+                             "--messages", "3"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "leave out --stages" in result.stderr
+
+
 def test_publish_of_a_missing_file_is_a_clear_error(tmp_path):
     result = subprocess.run([sys.executable, "-m", "streams.cli", "publish", str(tmp_path / "nope.jsonl")],
                             capture_output=True, text=True, timeout=60)
