@@ -387,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--stages", type=_stages, default=list(STAGE_NAMES),
                         help="comma-separated stages this process runs, to scale them apart (default: all)")
     worker.add_argument("--niceness", type=_niceness, default=0, metavar="N",
-                        help="lower this process's CPU priority by N (1-19; default 0): a stage run apart at a low priority, "
+                        help="lower this process's CPU priority by N (0-19; default 0): a stage run apart at a low priority, "
                              "e.g. `--stages incidents --niceness 19`, takes only the CPU the search path leaves idle")
     worker.add_argument("--loglevel", default="info", choices=["debug", "info", "warning", "error"])
     worker.set_defaults(handler=cmd_worker)
