@@ -5,6 +5,7 @@ distinct events when their dates differ."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DAY = r"(?:\d{1,2}(?:er|st|nd|rd|th)?)"
 _YEAR = r"(?:(?:19|20)\d\d)"
@@ -38,12 +39,20 @@ class MonthFinder:
             rf"|(?P<y0>{_YEAR}))(?![\w])"
         )
 
+    @lru_cache(maxsize=8)   # the triggers of one sentence come one after the other
+    def _sentence_dates(self, folded_sentence: str) -> tuple[list[tuple[int, int]], list[re.Match[str]]]:
+        """The sentence's person clauses and the dates it gives outside 'first ... since': read
+        once for all the triggers of a sentence, not once for each."""
+        clauses = [m.span() for m in _PERSON_CLAUSE.finditer(folded_sentence)]
+        dates = [m for m in self._regex.finditer(folded_sentence) if not _FIRST_SINCE.search(folded_sentence[max(0, m.start() - 100):m.start()])]
+        return clauses, dates
+
     def when(self, folded_sentence: str, near: int = 0) -> str | None:
         """The date of the sentence closest to position ``near`` (its trigger): '2025-01',
         '-09' (no year given), '2021-' (no month given); None when it gives none."""
-        states = [m.span() for m in _PERSON_CLAUSE.finditer(folded_sentence) if not m.start() <= near < m.end()]
-        dates = [m for m in self._regex.finditer(folded_sentence) if not any(start <= m.start() < end for start, end in states)
-                 and not _FIRST_SINCE.search(folded_sentence[max(0, m.start() - 100):m.start()])]
+        clauses, candidates = self._sentence_dates(folded_sentence)
+        states = [span for span in clauses if not span[0] <= near < span[1]]
+        dates = [m for m in candidates if not any(start <= m.start() < end for start, end in states)]
         closest = min(dates, key=lambda m: min(abs(m.start() - near), abs(m.end() - near)), default=None)
         if closest is None:
             return None

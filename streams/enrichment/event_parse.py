@@ -12,17 +12,36 @@ def relcl_filter(doc):
     if doc is None:
         return None
 
+    # each actor and each trigger is looked up for every pairing of them in its sentence: their
+    # tokens and clauses are found once
+    clauses: dict[tuple[int, int], range | None] = {}
+    trigger_tokens: dict[int, int | None] = {}
+
+    def clause_of(start: int, end: int) -> range | None:
+        """The token range of the relative clause the span sits in, or None."""
+        if (start, end) not in clauses:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            clauses[start, end] = None
+            if span is not None and len(span):
+                token = span.root
+                for ancestor in [token, *token.ancestors]:
+                    if ancestor.dep_ in ("relcl", "acl:relcl"):
+                        clauses[start, end] = range(ancestor.left_edge.i, ancestor.right_edge.i + 1)
+                        break
+        return clauses[start, end]
+
+    def token_at(char: int) -> int | None:
+        if char not in trigger_tokens:
+            trigger = doc.char_span(char, char + 1, alignment_mode="expand")
+            trigger_tokens[char] = trigger[0].i if trigger is not None and len(trigger) else None
+        return trigger_tokens[char]
+
     def keep(actor: Actor, trigger_char: int) -> bool:
-        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
-        trigger = doc.char_span(trigger_char, trigger_char + 1, alignment_mode="expand")
-        if span is None or trigger is None or len(span) == 0 or len(trigger) == 0:
+        clause = clause_of(actor.start, actor.end)
+        if clause is None:
             return True
-        token, trigger_token = span.root, trigger[0]
-        for ancestor in [token, *token.ancestors]:
-            if ancestor.dep_ in ("relcl", "acl:relcl"):
-                subtree = range(ancestor.left_edge.i, ancestor.right_edge.i + 1)
-                return trigger_token.i in subtree
-        return True
+        trigger = token_at(trigger_char)
+        return trigger is None or trigger in clause
 
     return keep
 

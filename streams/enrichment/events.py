@@ -221,6 +221,20 @@ class EventLexicon:
             "modality_done": data["modality_done"],
             "participation:took_part": data["participation"]["took_part"],
             "participation:signed": data["participation"]["signed"],
+            "joint_operation:coordinated_partners": coordinated["partners"],
+            "joint_operation:nouns": spec["joint_operation"]["compound_nouns"],
+            "agreement:instruments": agreement["instruments"],
+            "agreement:signing": agreement["signing"],
+            "called_off": data["called_off"],
+        }, constructions={
+            # the regexes above that start with a lexicon's pattern: each (those patterns, the regex)
+            "meeting:review": (review["verbs"], self.review),
+            "meeting:pair_review": (review["pair_subjects"], self.pair_review),
+            "intelligence_sharing:came_from": (came_from["nouns"], self.came_from),
+            "intelligence_sharing:passed_on": (passed_on["verbs"], self.passed_on),
+            "joint_operation:done_with": (spec["joint_operation"]["compound_nouns"], self.done_with["joint_operation"]),
+            "training:done_with": (done_with["training_nouns"], self.done_with["training"]),
+            "joint_operation:joint_activity": (joint["joint_nouns"] + joint["joint_before"], self.joint_activity),
         })
         self.two_parties = compile_patterns(data["two_parties"])
         self.security_wordings = compile_patterns(data["security_wordings"])
@@ -383,7 +397,7 @@ class EventExtractor:
             # 'was alerted by the DEA', 'a warning from Morocco's intelligence service': the giver just after
             if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:
                 found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
-        for match in self.lex.coordinated_partners.finditer(folded_sentence):
+        for match in matches.get("joint_operation:coordinated_partners", ()):
             # 'en coordinacion con el Ejercito de Colombia, se ejecuto una operacion': the partner
             # named first, then, within fourteen words, an operation done
             if _PARTNER_GAP.match(folded_sentence, match.end()).end() in country_names:
@@ -393,15 +407,15 @@ class EventExtractor:
                 if (self.lex.coordinated_doing.search(after) or self.lex.coordinated_doing.search(before)) \
                         and self.lex.operation_nouns.search(after):
                     found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
-        for match in self.lex.operation_nouns.finditer(folded_sentence) if country_names else ():
+        for match in matches.get("joint_operation:nouns", ()) if country_names else ():
             if self.done_by_both(folded_sentence, match.end(), country_names) or owned_by_both(folded_sentence, match.end(), country_names) \
                     or self.both_did(folded_sentence, match.start(), country_names):
                 found.append(Trigger("joint_operation", match.start(), match.end(), "strong"))
-        for match in self.lex.came_from.finditer(folded_sentence) if " from " in folded_sentence or " de" in folded_sentence else ():
+        for match in matches.get("intelligence_sharing:came_from", ()):
             # 'the warning had come from Rabat', 'l'alerte provenait des services marocains': the giver just after
             if _WARNED_GAP.match(folded_sentence, match.end()).end() in sides:
                 found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
-        for match in self.lex.passed_on.finditer(folded_sentence):
+        for match in matches.get("intelligence_sharing:passed_on", ()):
             if not self.lex.the_public.search(" ".join(first_words(folded_sentence, match.start(), 10))):
                 found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
         for match in matches.get("intelligence_sharing:thanks", ()):
@@ -411,16 +425,16 @@ class EventExtractor:
             possessive = _POSSESSIVE.match(folded_sentence, at) if at in sides else None
             if at in bodies or (possessive and possessive.end() in bodies):
                 found.append(Trigger("intelligence_sharing", match.start(), match.end(), "strong"))
-        for match in [*self.lex.review.finditer(folded_sentence), *self.lex.pair_review.finditer(folded_sentence)]:
+        for match in [*matches.get("meeting:review", ()), *matches.get("meeting:pair_review", ())]:
             found.append(Trigger("meeting", match.start(), match.end(), "strong"))
-        for event_type, construction in self.lex.done_with.items():
-            for match in construction.finditer(folded_sentence):
+        for event_type in self.lex.done_with:
+            for match in matches.get(f"{event_type}:done_with", ()):
                 found.append(Trigger(event_type, match.start(), match.end(), "strong"))
         for match in matches.get("meeting:met_party", ()):
             gap = _ARTICLE_GAP.match(folded_sentence, match.end())
             if gap.end() > match.end() and (gap.end() in country_names or gap.end() in persons):
                 found.append(Trigger("meeting", match.start(), match.end(), "strong"))
-        for match in self.lex.joint_activity.finditer(folded_sentence):
+        for match in matches.get("joint_operation:joint_activity", ()):
             found.append(Trigger("joint_operation", match.start(), match.end(), "weak"))
         # the compound ('operation franco-espagnole') has a hyphen, which most sentences lack
         for match in self.lex.compound_operation.finditer(folded_sentence) if "-" in folded_sentence else ():
@@ -432,7 +446,7 @@ class EventExtractor:
         if nouns and matches.get("agreement:verbs"):
             found.append(Trigger("agreement", nouns[0].start(), nouns[0].end(), "strong"))
         elif "agreement" not in {t.type for t in found}:
-            found.extend(self.signed_text(folded_sentence))
+            found.extend(self.signed_text(folded_sentence, matches))
         excluded = [m.span() for m in matches.get("excluded", ())]
         excluded_by_type = {"extradition": [m.span() for m in matches.get("excluded:extradition", ())]}
         found = [
@@ -467,7 +481,7 @@ class EventExtractor:
         joins = list(_AND.finditer(fs, subject_from, verb_at))
         return bool(joins) and two_sides(country_names, (subject_from, joins[-1].start()), (joins[-1].end(), verb_at))
 
-    def signed_text(self, fs: str) -> list[Trigger]:
+    def signed_text(self, fs: str, matches: dict) -> list[Trigger]:
         """A text signed that the sentence names by what it is, not as an agreement: 'the
         instrument, executed in Abuja', 'el entendimiento firmado el martes', 'the memorandum was
         duly executed'. An instrument must be signed (adopted or agreed, it is as often a fund or
@@ -475,7 +489,7 @@ class EventExtractor:
         executed = self.lex.executed.search(fs) if "executed" in fs else None
         if executed:
             return [Trigger("agreement", executed.start(), executed.end(), "strong")]
-        for instrument in self.lex.instruments.finditer(fs) if self.lex.signing.search(fs) else ():
+        for instrument in matches.get("agreement:instruments", ()) if matches.get("agreement:signing") else ():
             # the signing told with the text, a few words from it ('l'instrument, paraphé à Rabat', 'signed an
             # instrument', 'le texte, paraphé vendredi')
             # the day and the partner may stand between the signing and the text, within its clause
@@ -552,14 +566,15 @@ class EventExtractor:
                 continue
             if trigger.type == "intelligence_sharing" and any(t.type == "joint_operation" and t.kind == "strong" for t in found):
                 continue   # the exchange of information within a joint operation is part of it ('facilitated the exchange ... on the action day')
-            if self.happened(trigger, fs, found_types):
+            if self.happened(trigger, fs, found_types, matches):
                 kept.append(trigger)
         return kept
 
-    def happened(self, trigger: Trigger, fs: str, found_types: set[str]) -> bool:
+    def happened(self, trigger: Trigger, fs: str, found_types: set[str], matches: dict) -> bool:
         """The trigger reports a cooperation that took place: not denied or called off, not an extradition only
         requested or awaited, not a meeting held to prepare an operation, not an operation that
-        is only the frame of an extradition told in the same sentence."""
+        is only the frame of an extradition told in the same sentence. ``matches``: the sentence's
+        ``trigger_scan``."""
         if trigger.type == "extradition":
             decided = list(self.lex.extradition_decided.finditer(fs))
             if self.lex.extradition_pending.search(fs) and not decided:
@@ -574,11 +589,11 @@ class EventExtractor:
             window = _words_window(fs, trigger.start, trigger.end, 6)
         if self.lex.negation.search(window) or self.foretold(trigger, fs) or self.recalled(trigger, fs):
             return False
-        if self.lex.called_off.search(fs):
+        if matches.get("called_off"):
             return False
         if trigger.type == "meeting" and self.prepares_an_operation(fs, trigger):
             return False
-        if trigger.type == "joint_operation" and "extradition" in found_types and not any(r.search(fs) for r in self.lex.weak.values()):
+        if trigger.type == "joint_operation" and "extradition" in found_types and not any(matches.get(f"weak:{t}") for t in self.lex.weak):
             return False
         if trigger.kind in WEAK_KINDS and _PURPOSE.search(fs[max(0, trigger.start - 12):trigger.start]):
             return False   # 'a direct line to intercept boats': a purpose, not an operation

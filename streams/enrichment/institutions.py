@@ -6,7 +6,10 @@ analyst would write (with and without the national qualifier)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Container
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
 from streams.enrichment.attribution import article_home, home_evidence, qualifier_country, seat_or_preceding_country
 from streams.enrichment.context import CITY, PREFIX, ArticleContext, OrgMention
 from streams.enrichment.definitions import Definition, is_acronym
@@ -79,6 +82,7 @@ def courts_of_place(context: ArticleContext) -> list[tuple[int, int, str | None]
     return found
 
 
+@lru_cache(maxsize=16384)   # read for every name candidate of every article
 def has_institution_head(name: str) -> bool:
     return bool(_HEADS.search(fold(name)))
 
@@ -314,7 +318,7 @@ def acronym_after(text: str, end: int) -> tuple[str | None, int]:
     return acronym, end + match.end()
 
 
-def strip_qualifier(name: str, qualifier_words: set[str]) -> str:
+def strip_qualifier(name: str, qualifier_words: Container[str]) -> str:
     """'Colombian National Police' -> 'National Police'; 'Policía Nacional española' ->
     'Policía Nacional'; 'Policía Nacional de Colombia' -> 'Policía Nacional'."""
     tokens = name.split()

@@ -3,6 +3,8 @@ one ``Organization`` per body and country, with the names an analyst may search 
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from schemas.articles import Organization
 from streams.enrichment.agencies import AgencyGazetteer
 from streams.enrichment.context import ArticleContext, OrgMention
@@ -21,13 +23,13 @@ class OrganizationBuilder:
         """Reads organization_mentions, countries, the article's language. Adds organizations:
         named in that language from the gazetteer (or as written, for institutions), with the
         forms seen in the text, with and without their national qualifier, as aliases."""
-        qualifier_words = context.qualifier_words | self.demonym_forms
+        qualifier_words = _AnyOf(context.qualifier_words, self.demonym_forms)
         by_key: dict[tuple[str, str | None], Organization] = {}
         for mention in context.organization_mentions:
             key = (mention.key, mention.country)
-            acronym, name, aliases, kind, agency_acronyms = self._describe(mention, context.article.language)
             org = by_key.get(key)
             if org is None:
+                acronym, name, aliases, kind, agency_acronyms = self._describe(mention, context.article.language)
                 org = Organization(
                     acronym=acronym,
                     name=name,
@@ -85,3 +87,14 @@ def merge_generic(organizations: list[Organization]) -> list[Organization]:
         target.acronym = target.acronym or org.acronym
         target.mentions.extend(m for m in org.mentions if m not in target.mentions)
     return kept
+
+
+class _AnyOf:
+    """The words of any of several sets, without copying them into one (the demonyms' forms
+    are thousands: one copy per article cost more than the rest of the builder)."""
+
+    def __init__(self, *sets: Container[str]) -> None:
+        self.sets = sets
+
+    def __contains__(self, word: object) -> bool:
+        return any(word in words for words in self.sets)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP
@@ -96,10 +97,14 @@ class PersonCandidate:
     end: int
 
 
+# The name tests below are pure and read the same few thousand strings again and again (every
+# candidate of every article, each several times): cached, bounded for a long-running worker.
+@lru_cache(maxsize=16384)
 def is_title(token: str) -> bool:
     return fold(token).rstrip(".") in _TITLES_FOLDED
 
 
+@lru_cache(maxsize=16384)
 def clean_name(raw: str) -> str:
     """Strip elisions, possessives, titles (at either end) and punctuation around a name."""
     text = " ".join(raw.replace("\n", " ").split())
@@ -126,6 +131,7 @@ def clean_name(raw: str) -> str:
     return " ".join(tokens)
 
 
+@lru_cache(maxsize=16384)
 def looks_like_name(name: str) -> bool:
     tokens = name.split()
     core = [t for t in tokens if fold(t) not in PARTICLES]
@@ -225,6 +231,7 @@ _TITLE_AFTER = re.compile(r"^\s*,\s*(?:(?:le|la|el|the|l['’]|an?|un|una|une)\s
 _AGE_AFTER = re.compile(r"^\s*(?:,|\()\s*(?:(?:âgée?|aged?|de)\s+(?:de\s+)?)?\d{1,2}\s*(?:ans|años|years?(?:\s+old)?|,|\))", re.IGNORECASE)
 
 
+@lru_cache(maxsize=16384)
 def _name_shaped(name: str) -> bool:
     tokens = name.split()
     folded = {fold(t) for t in tokens}
@@ -291,6 +298,7 @@ _STATE_HEADS = {"reino", "royaume", "kingdom", "republica", "republique", "repub
                 "emirato", "federation", "federacion", "confederation", "confederacion", "commonwealth"}
 
 
+@lru_cache(maxsize=16384)
 def institution_shaped(name: str) -> bool:
     """'Servicio Marítimo del Cuerpo', 'Corte de Florida': an institution's head word joined by a
     small word ('Marine Le Pen' has a head word but no such joint); 'Clan del Golfo': a group's;
@@ -383,12 +391,14 @@ class PersonResolver:
         candidates = [after_span(c, country_name_spans + org_spans) for c in candidates]   # 'Ministry of X and Asylum Nikos Vlachos'
 
         def may_be_a_person(c: PersonCandidate) -> bool:
-            return (not any(s <= c.start < e or s < c.end <= e for s, e in org_spans)
-                    and not institution_shaped(clean_name(c.text))
-                    and not a_country_s_body(clean_name(c.text), c, countries)
-                    and not self.names_a_topic(clean_name(c.text))
+            if any(s <= c.start < e or s < c.end <= e for s, e in org_spans):
+                return False
+            name = clean_name(c.text)
+            return (not institution_shaped(name)
+                    and not a_country_s_body(name, c, countries)
+                    and not self.names_a_topic(name)
                     and not not_a_person(text, c)
-                    and not names_an_outlet(clean_name(c.text), context.article.source))
+                    and not names_an_outlet(name, context.article.source))
 
         candidates = [c for c in candidates if c is not None and may_be_a_person(c)]
         whole = {fold(m.text) for m in countries if m.kind in (NAME, CAPITAL, DEMONYM)}

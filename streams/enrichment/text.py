@@ -102,7 +102,15 @@ def pattern_regex(pattern: str) -> str:
 
 
 def compile_patterns(patterns: list[str]) -> re.Pattern[str]:
-    ordered = sorted({pattern_regex(p) for p in patterns}, key=len, reverse=True)
+    return _alternation(_ordered_regexes(patterns))
+
+
+def _ordered_regexes(patterns: list[str]) -> list[str]:
+    """The patterns' regexes in the order a lexicon's regex tries them: the longest first."""
+    return sorted({pattern_regex(p) for p in patterns}, key=len, reverse=True)
+
+
+def _alternation(ordered: list[str]) -> re.Pattern[str]:
     # every pattern starts a word: checked once, before the alternatives, the regex skips the
     # inside of words at once (same matches, several times faster on long texts)
     bodies = [p[len(_WORD_START):] if p.startswith(_WORD_START) else None for p in ordered]
@@ -131,34 +139,54 @@ class Lexicons:
     every non-word character made a space finds in one scan every place where some lexicon
     can match; each lexicon's own regex (``compile_patterns``) is then tried only there. The
     matches are exactly those of ``regex.finditer(text)``.
+
+    A construction (a regex that starts with one of its lexicon's patterns, such as 'a verb of
+    passing, a few words, then a noun of information') is found in the same scan: its regex is
+    tried only where one of the patterns it starts with can match.
     """
 
-    def __init__(self, lexicons: dict[str, list[str]]) -> None:
+    def __init__(self, lexicons: dict[str, list[str]], constructions: dict[str, tuple[list[str], re.Pattern[str]]] | None = None) -> None:
         import ahocorasick
 
-        self.regexes = {name: compile_patterns(patterns) for name, patterns in lexicons.items() if patterns}
-        anchors: dict[str, set[str]] = {}
+        self.regexes: dict[str, re.Pattern[str]] = {}
+        by_anchor: dict[str, dict[str, re.Pattern[str]]] = {}   # anchor -> lexicon -> the regex to try where it is found
         for name, patterns in lexicons.items():
+            if not patterns:
+                continue
+            ordered = _ordered_regexes(patterns)
+            self.regexes[name] = _alternation(ordered)
+            of_anchor: dict[str, set[str]] = {}
             for pattern in patterns:
-                anchors.setdefault(lexicon_anchor(pattern), set()).add(name)
+                of_anchor.setdefault(lexicon_anchor(pattern), set()).add(pattern_regex(pattern))
+            # Where one anchor is found, only its own patterns can match: a regex of those alone
+            # (in the lexicon's order, so the same one wins) is tried instead of hundreds of alternatives.
+            for anchor, regexes in of_anchor.items():
+                by_anchor.setdefault(anchor, {})[name] = _alternation([r for r in ordered if r in regexes])
+        for name, (first_patterns, regex) in (constructions or {}).items():
+            self.regexes[name] = regex
+            for pattern in first_patterns:
+                by_anchor.setdefault(lexicon_anchor(pattern), {})[name] = regex
         self._automaton = ahocorasick.Automaton()
-        for anchor, names in anchors.items():
-            self._automaton.add_word(anchor, (len(anchor), tuple(sorted(names))))
+        for anchor, regexes in by_anchor.items():
+            self._automaton.add_word(anchor, (len(anchor), tuple(sorted(regexes.items()))))
         self._automaton.make_automaton()
 
     def finditer(self, text: str) -> dict[str, list[re.Match[str]]]:
         """name -> its matches in ``text``, in order, for the lexicons that match at all."""
-        starts: dict[str, set[int]] = {}
+        starts: dict[str, dict[int, re.Pattern[str]]] = {}   # lexicon -> where it may match -> the regex to try there
         # an anchor (a space, the stem, maybe a space) ending at ``last`` of ' ' + text + ' ' starts
         # its stem at ``last - length + 1`` of text
-        for last, (length, names) in self._automaton.iter(" " + text.translate(_SPACE_TABLE) + " "):
-            for name in names:
-                starts.setdefault(name, set()).add(last - length + 1)
+        for last, (length, regexes) in self._automaton.iter(" " + text.translate(_SPACE_TABLE) + " "):
+            start = last - length + 1
+            for name, regex in regexes:
+                at = starts.setdefault(name, {})
+                # two anchors of one lexicon at one place (' la ' and ' la'): the lexicon's whole regex
+                at[start] = self.regexes[name] if start in at else regex
         found: dict[str, list[re.Match[str]]] = {}
-        for name, positions in starts.items():
-            regex, after = self.regexes[name], 0
-            for start in sorted(positions):
-                if start >= after and (match := regex.match(text, start)):
+        for name, at in starts.items():
+            after = 0
+            for start in sorted(at):
+                if start >= after and (match := at[start].match(text, start)):
                     found.setdefault(name, []).append(match)
                     after = match.end()
         return {name: found[name] for name in self.regexes if name in found}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.enrichment.events import first_words, last_words
+from streams.enrichment.events import EventLexicon, first_words, last_words
 from streams.enrichment.text import Lexicons, fold, lexicon_anchor, load_yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -42,6 +42,21 @@ def test_one_pass_finds_exactly_what_one_scan_per_lexicon_finds():
         one_pass = {name: [(m.start(), m.end()) for m in matches] for name, matches in lexicons.finditer(text).items()}
         per_lexicon = {name: [(m.start(), m.end()) for m in regex.finditer(text)] for name, regex in lexicons.regexes.items()}
         assert one_pass == {name: spans for name, spans in per_lexicon.items() if spans}, text[:80]
+
+
+def test_the_trigger_scan_finds_its_constructions_exactly_where_their_own_regexes_do():
+    """Each sentence is scanned once for every trigger lexicon and for the constructions that
+    start with one ('a verb of passing, a few words, a noun of information')."""
+    scan = EventLexicon().trigger_scan
+    constructions = {"meeting:review", "intelligence_sharing:passed_on", "joint_operation:done_with", "joint_operation:joint_activity"}
+    assert constructions <= scan.regexes.keys()
+    seen: set[str] = set()
+    for text in project_texts():
+        found = scan.finditer(text)
+        seen |= found.keys()
+        for name, regex in scan.regexes.items():
+            assert [m.span() for m in found.get(name, [])] == [m.span() for m in regex.finditer(text)], (name, text[:80])
+    assert constructions & seen, "the texts hold some of the constructions"
 
 
 def test_a_term_of_two_lexicons_counts_for_both_and_words_are_whole():
