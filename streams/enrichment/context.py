@@ -70,6 +70,9 @@ def article_text(article: NormalisedArticle, max_chars: int | None = None) -> st
     return bounded_prefix(text, max_chars) if max_chars else text
 
 
+SENTENCES_KEY = "coopwatch_sentences"   # Doc.user_data: (the text, its split_sentences), set by the pipeline
+
+
 @dataclass
 class ArticleContext:
     # ------------------------------------------------------------ the input
@@ -98,7 +101,10 @@ class ArticleContext:
     @classmethod
     def build(cls, article: NormalisedArticle, doc, entities: list[Entity], *, max_chars: int | None = None) -> ArticleContext:
         text = article_text(article, max_chars)
-        return cls(article, text, fold(text), split_sentences(text), doc, entities)
+        # the pipeline's sentence component has split this very text already (pipelines.py)
+        split = doc.user_data.get(SENTENCES_KEY) if doc is not None else None
+        sentences = split[1] if split is not None and split[0] == text else split_sentences(text)
+        return cls(article, text, fold(text), sentences, doc, entities)
 
     @property
     def body_start(self) -> int:

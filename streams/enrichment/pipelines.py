@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.enrichment.context import PERSON_LABELS, Entity
+from streams.enrichment.context import PERSON_LABELS, SENTENCES_KEY, Entity
 from streams.enrichment.persons import PARTICLES, is_title
 from streams.enrichment.text import fold, split_sentences
 from streams.settings import Settings
@@ -24,7 +24,11 @@ def _our_sentence_starts(doc):
     ours also changes the model's entities; measured, it gained persons but cost organisations
     on the held-out set, so it is not done.)
     """
-    starts = {sentence.start for sentence in split_sentences(doc.text)}
+    text = doc.text
+    sentences = split_sentences(text)
+    # kept with the text they split: the resolvers read the same sentences (ArticleContext.build)
+    doc.user_data[SENTENCES_KEY] = (text, sentences)
+    starts = {sentence.start for sentence in sentences}
     for token in doc[1:]:
         if token.idx in starts:
             token.is_sent_start = True

@@ -2,8 +2,9 @@
 
 from tests.unit.conftest import make_article
 
-from streams.enrichment.context import ArticleContext, OrgMention
+from streams.enrichment.context import SENTENCES_KEY, ArticleContext, OrgMention
 from streams.enrichment.pipelines import model_entities
+from streams.enrichment.text import split_sentences
 
 
 def test_context_text_is_title_then_body_with_folded_offsets_intact():
@@ -12,6 +13,17 @@ def test_context_text_is_title_then_body_with_folded_offsets_intact():
     assert len(context.folded) == len(context.text) and context.folded.startswith("surete a rabat")
     assert context.text[context.body_start:].startswith("M. Sarr")
     assert [s.text for s in context.sentences] == ["Sûreté à Rabat", "M. Sarr est arrivé.", "Il a parlé."]
+
+
+def test_the_sentences_the_pipeline_split_are_read_not_split_again(enricher):
+    article = make_article("Sûreté à Rabat", "M. Sarr est arrivé. Il a parlé au Gen. Diallo.", "fr")
+    doc = enricher.pipeline("fr")(enricher.article_text(article))
+    context = ArticleContext.build(article, doc, model_entities(doc))
+    assert context.sentences is doc.user_data[SENTENCES_KEY][1]
+    assert context.sentences == split_sentences(context.text)
+    other = make_article("Autre titre", "Un autre texte. Et une phrase.", "fr")
+    context = ArticleContext.build(other, doc, [])   # a doc of another text: its sentences are not these
+    assert [s.text for s in context.sentences] == ["Autre titre", "Un autre texte.", "Et une phrase."]
 
 
 def test_sentence_at_finds_the_sentence_of_an_offset():

@@ -201,3 +201,34 @@ def test_a_ministry_of_security_is_the_interior_s(enricher):
     # a ministry joining justice and security stays the justice ministry
     assert [key for key, _, _ in ministries(enricher, "El Ministerio de Justicia y Seguridad Pública de El Salvador informó.", "es")] == [
         "ministry:justice"]
+
+
+def test_offices_are_found_exactly_where_a_case_blind_scan_of_each_would_find_them():
+    """Each office's regex runs only where the lower-cased text holds a word it starts with."""
+    import json
+    from pathlib import Path
+
+    from streams.enrichment.ministries import MinistryFinder
+
+    finder = MinistryFinder()
+
+    def scanned(text):
+        found = []
+        for regex, _, portfolio in finder._offices:
+            for match in regex.finditer(text):
+                if not any(start < match.end() and match.start() < end for start, end, _ in found):
+                    found.append((match.start(), match.end(), f"ministry:{portfolio}"))
+        return found
+
+    texts = ["El secretario de Estado de Seguridad y la titular de Justicia.", "The STATE SECRETARY FOR SECURITY met the Secretary of State for the Interior.",
+             "La secrétaire d'État chargée de la Sécurité et le Viceministro de Seguridad Pública.",
+             "The ſtate secretary for ſecurity and the İnterior: letters that match ASCII ones case-blind."]
+    data = Path(__file__).resolve().parents[1] / "data"
+    for name in ("dev2.jsonl", "heldout.jsonl", "dev-press.jsonl"):
+        texts += [f"{raw['title']}\n\n{raw['body']}" for raw in (json.loads(line)["raw"] for line in (data / name).read_text(encoding="utf-8").splitlines())]
+    found_any = 0
+    for text in texts:
+        offices = [(m.start, m.end, m.key) for m in finder.offices(text)]
+        assert offices == scanned(text), text[:80]
+        found_any += bool(offices)
+    assert found_any >= 4
