@@ -14,7 +14,7 @@ from streams.enrichment.attribution import article_home, home_evidence, qualifie
 from streams.enrichment.context import CITY, PREFIX, ArticleContext, OrgMention
 from streams.enrichment.definitions import Definition, is_acronym
 from streams.enrichment.outlets import outlet_home
-from streams.enrichment.text import fold
+from streams.enrichment.text import CaseBlind, fold
 
 if TYPE_CHECKING:
     from streams.enrichment.agencies import AgencyGazetteer
@@ -42,7 +42,7 @@ _LOWER_FUNCTION = {"de", "del", "la", "las", "los", "le", "les", "du", "des", "o
                    "contre", "against", "contra", "en", "on", "sur", "al", "a", "l", "d", "de la"}
 
 # Court and prosecution offices named after their seat: "tribunal de première instance de Sfax".
-COURT_OF_PLACE = re.compile(
+COURT_OF_PLACE = CaseBlind(
     r"(?i)\b(?:tribunal(?:\s+(?:de\s+premi[eè]re\s+instance|de\s+grande\s+instance|correctionnel|judiciaire|militaire|criminel))?"
     r"|parquet(?:\s+g[ée]n[ée]ral)?|cour\s+d['’]appel|court\s+of\s+appeals?|juzgado(?:\s+de\s+instrucci[oó]n)?|"
     r"audiencia\s+provincial|fiscal[ií]a\s+provincial|procura\s+della\s+repubblica)\s+(?:de|d['’]|du|of|di)\s*"

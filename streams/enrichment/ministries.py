@@ -11,7 +11,7 @@ from streams.enrichment.attribution import as_country_mentions, context_country,
 from streams.enrichment.context import DEMONYM, NAME, PERSON_LABELS, ArticleContext, CountryMention, OrgMention
 from streams.enrichment.institutions import acronym_after
 from streams.enrichment.persons import PARTICLES
-from streams.enrichment.text import fold, load_yaml
+from streams.enrichment.text import CaseBlind, case_blind_copy, fold, load_yaml
 
 # Further portfolios joined to the first: 'Ministry of Migration and Asylum', 'ministère de
 # l'Intérieur, des Collectivités locales et de l'Aménagement du territoire', 'Ministerio de
@@ -75,7 +75,7 @@ _NOT_PORTFOLIO = {"a", "the", "le", "la", "el", "de", "del", "des", "who", "whic
                   "is", "est", "es", "ha", "han", "mr", "mrs", "ms", "m", "mme", "monsieur", "madame", "senor", "senora", "don"}
 
 
-_MINIST = re.compile(r"minist", re.IGNORECASE)
+_MINIST = CaseBlind(r"minist")
 _BEFORE_MINIST = 80   # 'Federal Home Affairs ' and the like: the most a name starts before its 'minist'
 _AFTER_MINIST = 240   # 'ministres espagnol et marocain de l'Intérieur': the most it goes on after it
 
@@ -113,52 +113,6 @@ def name_starts(adjectives: list[str]) -> list[str] | None:
             return None
         starts.add(letters.lower())
     return sorted(starts)
-
-
-_CASE_BLIND_EXTRAS = ("\u0130", "\u0131", "\u017f", "\u212a")
-
-
-def _matches_at(regex: re.Pattern[str], text: str, lowered: str, words: tuple[str, ...]):
-    """``regex.finditer(text)`` for a regex every match of which starts with one of ``words``
-    (any case; ``lowered``: the text lower-cased, of the same length): tried only there."""
-    starts = set()
-    for word in words:
-        at = lowered.find(word)
-        while at >= 0:
-            starts.add(at)
-            at = lowered.find(word, at + 1)
-    after = 0
-    for start in sorted(starts):
-        if start >= after and (match := regex.match(text, start)):
-            yield match
-            after = match.end()
-
-
-def _leading_words(pattern: str) -> tuple[str, ...]:
-    """Lower-cased, the letters one of which every match of ``pattern`` starts with: 'secretari'
-    of 'secretari[oa]s?...', 'vice' of 'vice-?ministr...', 'state' and 'secretary' of
-    '(?:state\\s+secretary|secretary\\s+of\\s+state)...'; none when it cannot tell."""
-    if pattern.startswith("(?:"):
-        depth, alternatives, start, escaped = 0, [], 3, False
-        for index, char in enumerate(pattern):
-            if escaped or char == "\\":
-                escaped = not escaped   # an escaped character opens, closes and separates nothing
-                continue
-            depth += char == "("
-            depth -= char == ")"
-            if char == "|" and depth == 1:
-                alternatives.append(pattern[start:index])
-                start = index + 1
-            if depth == 0:
-                if pattern[index + 1:index + 2] in ("?", "*", "{"):
-                    return ()
-                words = [_leading_words(a) for a in [*alternatives, pattern[start:index]]]
-                return tuple(w for each in words for w in each) if all(words) else ()
-        return ()
-    letters = re.match(r"[A-Za-z]*", pattern).group(0)
-    if pattern[len(letters):len(letters) + 1] in ("?", "*", "{"):
-        letters = letters[:-1]   # the last letter is optional
-    return (letters.lower(),) if letters else ()
 
 
 class MinistryFinder:
@@ -200,7 +154,7 @@ class MinistryFinder:
             (re.compile(m["pattern"]), m["country"], m["portfolio"]) for m in data.get("metonyms") or []
         ]
         # offices that stand for their ministry without naming it; their country comes from the text
-        self._offices = [(re.compile(pattern, re.IGNORECASE), _leading_words(pattern), portfolio)
+        self._offices = [(CaseBlind(pattern), portfolio)
                          for portfolio, patterns in (data.get("offices") or {}).items() for pattern in patterns]
 
     def find(self, text: str, persons: list[tuple[int, int]] = (), places: list[tuple[int, int]] = ()) -> list[OrgMention]:
@@ -233,14 +187,9 @@ class MinistryFinder:
         'secrétaire d'État espagnol à la Sécurité', 'state secretary for security'): the ministry,
         its country still to be found like an unqualified ministry's."""
         mentions: list[OrgMention] = []
-        # A case-blind regex scans a text ten times as slowly as a lower-cased copy is made: each
-        # office's regex is tried only where the copy holds one of the words it starts with. Four
-        # letters outside ASCII match ASCII ones case-blind (İ ı ſ K), and İ is two characters
-        # lower-cased: a text with one of them is scanned whole.
-        lowered = text.lower() if not any(letter in text for letter in _CASE_BLIND_EXTRAS) else None
-        for regex, leading_words, portfolio in self._offices:
-            matches = regex.finditer(text) if lowered is None or not leading_words else _matches_at(regex, text, lowered, leading_words)
-            for match in matches:
+        lowered = case_blind_copy(text)   # once for all the offices
+        for office, portfolio in self._offices:
+            for match in office.finditer(text, lowered):
                 if any(m.start < match.end() and match.start() < m.end for m in [*found, *mentions]):
                     continue
                 mention = OrgMention(match.start(), match.end(), f"ministry:{portfolio}", match.group(0))

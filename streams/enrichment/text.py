@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -190,6 +191,76 @@ class Lexicons:
                     found.setdefault(name, []).append(match)
                     after = match.end()
         return {name: found[name] for name in self.regexes if name in found}
+
+
+# Four letters outside ASCII match ASCII ones case-blind (İ ı ſ K); İ is two characters lower-cased.
+_CASE_BLIND_EXTRAS = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def case_blind_copy(text: str) -> str | None:
+    """``text`` lower-cased, for ``CaseBlind.finditer``; None when its offsets would not be the
+    text's or a letter of it matches an ASCII one case-blind (then the regexes scan the whole text)."""
+    return None if any(letter in text for letter in _CASE_BLIND_EXTRAS) else text.lower()
+
+
+class CaseBlind:
+    """A case-blind regex that is tried only where the lower-cased text holds one of the words
+    its matches start with ('tribunal', 'parquet', 'cour'... of a court's name): a case-blind
+    scan of a whole text costs ten times as much as lower-casing it, and as much again for each
+    such regex. The matches are exactly those of the regex's ``finditer``."""
+
+    def __init__(self, pattern: str) -> None:
+        self.regex = re.compile(pattern, re.IGNORECASE)
+        self.words = leading_words(pattern)
+
+    def finditer(self, text: str, lowered: str | None = "") -> Iterator[re.Match[str]]:
+        """``lowered``: ``case_blind_copy(text)`` when already made."""
+        if lowered == "":
+            lowered = case_blind_copy(text)
+        if lowered is None or not self.words:
+            yield from self.regex.finditer(text)
+            return
+        starts = set()
+        for word in self.words:
+            at = lowered.find(word)
+            while at >= 0:
+                starts.add(at)
+                at = lowered.find(word, at + 1)
+        after = 0
+        for start in sorted(starts):
+            if start >= after and (match := self.regex.match(text, start)):
+                yield match
+                after = match.end()
+
+
+def leading_words(pattern: str) -> tuple[str, ...]:
+    """Lower-cased, the letters one of which every match of ``pattern`` starts with: 'secretari'
+    of 'secretari[oa]s?...', 'vice' of 'vice-?ministr...', 'state' and 'secretary' of
+    '(?:state\\s+secretary|secretary\\s+of\\s+state)...'; none when it cannot tell."""
+    for zero_width in ("(?i)", "\\b"):   # a flag, a word boundary: they start nothing
+        if pattern.startswith(zero_width):
+            return leading_words(pattern[len(zero_width):])
+    if pattern.startswith("(?:"):
+        depth, alternatives, start, escaped = 0, [], 3, False
+        for index, char in enumerate(pattern):
+            if escaped or char == "\\":
+                escaped = not escaped   # an escaped character opens, closes and separates nothing
+                continue
+            depth += char == "("
+            depth -= char == ")"
+            if char == "|" and depth == 1:
+                alternatives.append(pattern[start:index])
+                start = index + 1
+            if depth == 0:
+                if pattern[index + 1:index + 2] in ("?", "*", "{"):
+                    return ()
+                words = [leading_words(a) for a in [*alternatives, pattern[start:index]]]
+                return tuple(w for each in words for w in each) if all(words) else ()
+        return ()
+    letters = re.match(r"[A-Za-z]*", pattern).group(0)
+    if pattern[len(letters):len(letters) + 1] in ("?", "*", "{"):
+        letters = letters[:-1]   # the last letter is optional
+    return (letters.lower(),) if letters else ()
 
 
 class WholeWords:

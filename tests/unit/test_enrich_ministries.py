@@ -214,8 +214,8 @@ def test_offices_are_found_exactly_where_a_case_blind_scan_of_each_would_find_th
 
     def scanned(text):
         found = []
-        for regex, _, portfolio in finder._offices:
-            for match in regex.finditer(text):
+        for office, portfolio in finder._offices:
+            for match in office.regex.finditer(text):
                 if not any(start < match.end() and match.start() < end for start, end, _ in found):
                     found.append((match.start(), match.end(), f"ministry:{portfolio}"))
         return found

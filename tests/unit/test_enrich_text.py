@@ -1,5 +1,5 @@
 from streams.enrichment.language import detect_language
-from streams.enrichment.text import compile_patterns, fold, fold_key, split_sentences
+from streams.enrichment.text import CaseBlind, compile_patterns, fold, fold_key, leading_words, split_sentences
 
 
 def test_fold_keeps_length_and_removes_accents():
@@ -58,3 +58,29 @@ def test_whole_words_are_found_as_the_regex_of_their_alternatives_finds_them():
     acronyms = list(AgencyGazetteer()._acronyms)
     press = "The DEA, FBI and the Guardia Civil (GC) met MAOC-N, EU INTCEN and the DGSN/DGST; FC-G5S and the CNI-ES. " * 3
     assert WholeWords(acronyms).finditer(press) == regex_matches(acronyms, press)
+
+
+def test_a_regex_s_leading_words_are_those_every_match_starts_with():
+    assert leading_words(r"secretari[oa]s?\s+de") == ("secretari",)
+    assert leading_words(r"vice-?ministr") == ("vice",)
+    assert leading_words(r"titulars?") == ("titular",)                        # the optional 's' is not required
+    assert leading_words(r"(?i)\b(?:tribunal(?:\s+x)?|cour\s+d['’]appel|fiscal[ií]a)\s+de") == ("tribunal", "cour", "fiscal")
+    assert leading_words(r"(?:state\s+secretary|secretary\s+of\s+state)\s+for") == ("state", "secretary")
+    assert leading_words(r"(?:a\(|b)x") == ("a", "b")                          # an escaped bracket closes nothing
+    assert leading_words(r"(?:ab|cd)?x") == ()                                # an optional group: matches may start with x
+    assert leading_words(r"(?:ab|\d+)x") == ()                                # an alternative without letters first
+    assert leading_words(r"[Mm]inist") == ()
+
+
+def test_a_case_blind_regex_tried_at_its_words_finds_what_a_whole_scan_finds():
+    court = CaseBlind(r"\b(?:tribunal|parquet(?:\s+g[ée]n[ée]ral)?|cour\s+d['’]appel)\s+(?:de|d['’])\s*(?=[A-ZÀ-Ý])")
+    minist = CaseBlind(r"minist")
+    texts = ["Le Parquet général de Rennes et le TRIBUNAL de Brest; la cour d'appel d'Aix.",
+             "Le parquet de parquet de Lyon, le sous-tribunal de Nice",     # overlapping and inside a word
+             "The MINISTRY, the Ministère, a vice-ministro, administration",
+             "Letters that match ASCII ones case-blind: the K and ſ of \u212aatherine's mini\u017ftry, the İnterior ministry"]
+    for regex in (court, minist):
+        for text in texts:
+            assert [m.span() for m in regex.finditer(text)] == [m.span() for m in regex.regex.finditer(text)], text
+    assert len(list(court.finditer(texts[0]))) == 3
+    assert [m.group(0) for m in minist.finditer(texts[3])] == ["mini\u017ft", "minist"]
