@@ -1,5 +1,7 @@
 """PersonResolver: persons from the model and honorifics, and the countries they are not."""
 
+import re
+
 import pytest
 
 from tests.unit.conftest import context_before
@@ -42,7 +44,7 @@ def test_a_surname_nobody_names_in_full_is_dropped(enricher):
 from streams.enrichment.context import ResolvedPerson
 from streams.enrichment.persons import (
     PersonCandidate, clean_name, listed_with_persons, looks_like_name, names_by_context, not_a_person,
-    other_occurrences, resolve_persons, split_coordinated,
+    other_occurrences, resolve_persons, split_coordinated, whole_word_occurrences,
 )
 from streams.enrichment.text import fold
 
@@ -220,3 +222,11 @@ def test_a_name_listed_beside_a_person_passes_the_same_filters(enricher):
     names = persons_of(enricher, "« Nous suivons une piste sérieuse », a indiqué le procureur de la République de "
                                  "Quimper, Martine Lebrun.", "fr")
     assert names == ["Martine Lebrun"]
+
+
+def test_a_full_name_is_found_again_as_a_whole_word_only():
+    text = fold("Ana Gil, Ana Gilbert et ana gil_x; MAna Gil. Ana Gil")
+    for word in ("ana gil", "gil", "ana", "a", "x"):
+        expected = [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text)]
+        assert whole_word_occurrences(text, word) == expected, word
+    assert whole_word_occurrences(text, "ana gil") == [(0, 7), (45, 52)]
