@@ -169,7 +169,10 @@ class Lexicons:
                 by_anchor.setdefault(lexicon_anchor(pattern), {})[name] = regex
         self._automaton = ahocorasick.Automaton()
         for anchor, regexes in by_anchor.items():
-            self._automaton.add_word(anchor, (len(anchor), tuple(sorted(regexes.items()))))
+            # A short word ('a', 'la', 'de') starts patterns of a dozen lexicons and is found
+            # everywhere, where none of them matches: one regex of them all says so at once.
+            either = re.compile("|".join(f"(?:{r.pattern})" for r in dict.fromkeys(regexes.values()))) if len(regexes) > 1 else None
+            self._automaton.add_word(anchor, (len(anchor), tuple(sorted(regexes.items())), either))
         self._automaton.make_automaton()
 
     def finditer(self, text: str) -> dict[str, list[re.Match[str]]]:
@@ -177,8 +180,10 @@ class Lexicons:
         starts: dict[str, dict[int, re.Pattern[str]]] = {}   # lexicon -> where it may match -> the regex to try there
         # an anchor (a space, the stem, maybe a space) ending at ``last`` of ' ' + text + ' ' starts
         # its stem at ``last - length + 1`` of text
-        for last, (length, regexes) in self._automaton.iter(" " + text.translate(_SPACE_TABLE) + " "):
+        for last, (length, regexes, either) in self._automaton.iter(" " + text.translate(_SPACE_TABLE) + " "):
             start = last - length + 1
+            if either is not None and not either.match(text, start):
+                continue
             for name, regex in regexes:
                 at = starts.setdefault(name, {})
                 # two anchors of one lexicon at one place (' la ' and ' la'): the lexicon's whole regex
