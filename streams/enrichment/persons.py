@@ -370,7 +370,7 @@ def other_occurrences(folded: str, persons: list[ResolvedPerson]) -> None:
 
 
 def whole_word_occurrences(text: str, word: str) -> list[tuple[int, int]]:
-    """The spans of ``re.finditer(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text)``, by ``str.find``:
+    r"""The spans of ``re.finditer(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text)``, by ``str.find``:
     a regex scan of the whole article for each person cost more than the rest of this resolver."""
     spans, at = [], text.find(word) if word else -1
     while at >= 0:
