@@ -138,8 +138,9 @@ class Lexicons:
     Every match of a lexicon pattern starts a word with its first word's literal stem, so
     an Aho-Corasick automaton of those stems (``lexicon_anchor``) run over the text with
     every non-word character made a space finds in one scan every place where some lexicon
-    can match; each lexicon's own regex (``compile_patterns``) is then tried only there. The
-    matches are exactly those of ``regex.finditer(text)``.
+    can match; there, a regex of the lexicon's patterns that start with the stem found (in the
+    order of the lexicon's own regex, ``compile_patterns``) is tried. The matches are exactly
+    those of ``regex.finditer(text)``.
 
     A construction (a regex that starts with one of its lexicon's patterns, such as 'a verb of
     passing, a few words, then a noun of information') is found in the same scan: its regex is
