@@ -246,27 +246,36 @@ def leading_words(pattern: str) -> tuple[str, ...]:
     for zero_width in ("(?i)", "\\b"):   # a flag, a word boundary: they start nothing
         if pattern.startswith(zero_width):
             return leading_words(pattern[len(zero_width):])
+    bars = [index for index, char, depth in _structure(pattern) if char == "|" and depth == 0]
+    if bars:
+        words = [leading_words(pattern[start + 1:end]) for start, end in zip([-1, *bars], [*bars, len(pattern)])]
+        return tuple(w for each in words for w in each) if all(words) else ()
     if pattern.startswith("(?:"):
-        depth, alternatives, start, escaped = 0, [], 3, False
-        for index, char in enumerate(pattern):
-            if escaped or char == "\\":
-                escaped = not escaped   # an escaped character opens, closes and separates nothing
-                continue
-            depth += char == "("
-            depth -= char == ")"
-            if char == "|" and depth == 1:
-                alternatives.append(pattern[start:index])
-                start = index + 1
-            if depth == 0:
-                if pattern[index + 1:index + 2] in ("?", "*", "{"):
-                    return ()
-                words = [leading_words(a) for a in [*alternatives, pattern[start:index]]]
-                return tuple(w for each in words for w in each) if all(words) else ()
-        return ()
+        end = next((index for index, char, depth in _structure(pattern) if char == ")" and depth == 1), None)
+        if end is None or pattern[end + 1:end + 2] in ("?", "*", "{"):
+            return ()
+        return leading_words(pattern[3:end])
     letters = re.match(r"[A-Za-z]*", pattern).group(0)
     if pattern[len(letters):len(letters) + 1] in ("?", "*", "{"):
         letters = letters[:-1]   # the last letter is optional
     return (letters.lower(),) if letters else ()
+
+
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth before it) of each bracket and bar of ``pattern`` that
+    is neither escaped nor inside a character class."""
+    depth, escaped, class_from = 0, False, None   # class_from: where a class's first member is
+    for index, char in enumerate(pattern):
+        if escaped or char == "\\":
+            escaped = not escaped
+        elif class_from is not None:
+            if char == "]" and index > class_from:   # a ']' first in a class is a member
+                class_from = None
+        elif char == "[":
+            class_from = index + 1 + (pattern[index + 1:index + 2] == "^")
+        elif char in "()|":
+            yield index, char, depth
+            depth += (char == "(") - (char == ")")
 
 
 class WholeWords:

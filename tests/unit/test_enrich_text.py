@@ -70,6 +70,10 @@ def test_a_regex_s_leading_words_are_those_every_match_starts_with():
     assert leading_words(r"(?:ab|cd)?x") == ()                                # an optional group: matches may start with x
     assert leading_words(r"(?:ab|\d+)x") == ()                                # an alternative without letters first
     assert leading_words(r"[Mm]inist") == ()
+    assert leading_words(r"(?:a[)|]b|c)x") == ("a", "c")                      # brackets and bars of a class are members
+    assert leading_words(r"abc|def") == ("abc", "def")                        # alternatives outside any group
+    assert leading_words(r"(?:ab)|cd") == ("ab", "cd")
+    assert leading_words(r"abc|\d") == ()
 
 
 def test_a_case_blind_regex_tried_at_its_words_finds_what_a_whole_scan_finds():
