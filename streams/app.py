@@ -49,6 +49,64 @@ STAGES: tuple[Stage, ...] = ("normalise", "enrich", "index", "incidents")
 EXIT_HALTED = 4  # the worker's exit status when a stage stopped for a cause only an operator can fix
 
 
+class SearchPathFirst:
+    """Lets the incidents stage give way to the enrich stage of the same worker.
+
+    An analyst waits for an article to become searchable; the incidents built from
+    its mentions are a view beside it that can come a little later. In a burst the
+    two stages compete for the worker's CPU, and the incidents stage's writes for
+    the broker's and Elasticsearch's. So while the enrich stage takes full batches
+    (more articles wait behind them), the incidents stage holds the batch it took
+    until the enrich stage catches up, or until the batch's oldest mention is
+    ``give_way_seconds`` old: under a load that never ends, incidents lag by about
+    that much, never without bound.
+    """
+
+    def __init__(self, *, batch_size: int, batch_seconds: float, give_way_seconds: float,
+                 clock: Callable[[], float] = time.monotonic, wall_clock: Callable[[], float] = time.time) -> None:
+        self.batch_size = batch_size
+        self.give_way_seconds = give_way_seconds
+        # Faust's take yields nothing while no article arrives, so a burst that ended on a
+        # full batch shows as no take at all: one batch window and some slack after it.
+        self.idle_after_seconds = batch_seconds + 0.5
+        self._clock, self._wall_clock = clock, wall_clock
+        self._full = False
+        self._enriching = False
+        self._finished_at = 0.0
+
+    def took(self, count: int) -> None:
+        """The enrich stage took a batch of ``count`` articles."""
+        self._full = count >= self.batch_size
+        self._enriching = True
+
+    def finished(self) -> None:
+        """The enrich stage is done with its batch."""
+        self._enriching = False
+        self._finished_at = self._clock()
+
+    def busy(self) -> bool:
+        """Whether articles are waiting for the enrich stage."""
+        if not self._full:
+            return False
+        return self._enriching or self._clock() - self._finished_at < self.idle_after_seconds
+
+    async def give_way(self, oldest_timestamp: float, *, interrupted: Callable[[], bool] = lambda: False,
+                       poll_seconds: float = 0.1) -> float:
+        """Wait while the enrich stage is busy, the oldest mention (its Kafka timestamp, in
+        seconds) is younger than ``give_way_seconds`` and nothing ``interrupted`` the wait;
+        the seconds waited."""
+        started = self._clock()
+        while (self.busy() and not interrupted()
+               and self._wall_clock() - oldest_timestamp < self.give_way_seconds):
+            await asyncio.sleep(poll_seconds)
+        return self._clock() - started
+
+
+def oldest_timestamp(events: Sequence[EventT]) -> float:
+    """The earliest Kafka timestamp of these messages, in seconds (0 when none has one: no wait)."""
+    return min((event.message.timestamp for event in events if event.message.timestamp), default=0.0)
+
+
 class StageHalted(Exception):
     """A stage cannot go on without an operator; its pending messages stay unacknowledged."""
 
@@ -166,6 +224,11 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     async def on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
         self.forget_positions(set(self._read_again_from) | set(self._start_offsets))
         await super().on_partitions_assigned(assigned, generation_id=generation_id)
+
+    @property
+    def rebalances(self) -> int:
+        """How many times partitions were revoked or assigned: a wait holding messages ends when it changes."""
+        return self._rebalances
 
     def forget_positions(self, partitions: Iterable[TP]) -> None:
         """What this consumer noted about where to read these partitions from: void after a rebalance."""
@@ -609,6 +672,8 @@ def create_app(
     """The app; ``after_write`` hooks run on each batch of articles once Elasticsearch has acknowledged it."""
     stages = set(stages)
     app = CoopwatchApp(settings.app_id, **faust_options(settings))
+    search_path_first = SearchPathFirst(batch_size=settings.enrich_batch_size, batch_seconds=settings.enrich_batch_seconds,
+                                        give_way_seconds=settings.incidents_give_way_seconds)
 
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
@@ -662,9 +727,13 @@ def create_app(
         async def enrich_agent(stream: faust.StreamT) -> None:
             async def run() -> None:
                 async for events in stream.take_events(settings.enrich_batch_size, within=settings.enrich_batch_seconds):
-                    await settle(events, lambda: enrich_events(events, outbox, enriched_topic, enricher, mentions_topic,
-                                                               mentions_partitions=settings.topic_partitions,
-                                                               nlp_thread=nlp_thread))
+                    search_path_first.took(len(events))
+                    try:
+                        await settle(events, lambda: enrich_events(events, outbox, enriched_topic, enricher, mentions_topic,
+                                                                   mentions_partitions=settings.topic_partitions,
+                                                                   nlp_thread=nlp_thread))
+                    finally:
+                        search_path_first.finished()
 
             try:
                 await halting_on_failure("enrich", run)
@@ -691,7 +760,8 @@ def create_app(
                 await alerts.close()
 
     if "incidents" in stages:
-        add_incidents_agent(app, settings, mentions_topic, outbox, halting_on_failure)
+        # A worker without the enrich stage never reports it busy: its incidents stage never waits.
+        add_incidents_agent(app, settings, mentions_topic, outbox, halting_on_failure, search_path_first)
 
     return app
 
@@ -703,7 +773,8 @@ TABLE_STORE_OPTIONS = {"write_buffer_size": 4 << 20, "max_write_buffer_number": 
 
 
 def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faust.TopicT, outbox: Outbox,
-                        halting_on_failure: Callable[[str, Callable[[], Awaitable[None]]], Awaitable[None]]) -> None:
+                        halting_on_failure: Callable[[str, Callable[[], Awaitable[None]]], Awaitable[None]],
+                        search_path_first: SearchPathFirst | None = None) -> None:
     """Mentions -> the incidents table -> coop-incidents.
 
     The table lives in the partition of the mentions it was built from (keys are
@@ -712,7 +783,8 @@ def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faus
     each message is applied to the table in order, its writes going to the
     changelog partition of that message; then one bulk writes every incident
     the batch changed, and the batch is released only once Elasticsearch has
-    answered for them. Applying a message is idempotent, so one processed again
+    answered for them. A batch first gives way to the worker's enrich stage
+    while articles wait for it (``SearchPathFirst``). Applying a message is idempotent, so one processed again
     after a crash or a rebalance changes nothing.
     """
     table = app.Table(
@@ -729,8 +801,17 @@ def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faus
 
         async def run() -> None:
             async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
-                # A store per batch: what it keeps parsed is never older than the batch.
-                await settle(events, lambda: incidents_events(events, outbox, IncidentStore(table), sink, settings))
+                await settle(events, lambda: place_after_search_path(events))
+
+        async def place_after_search_path(events: Sequence[EventT]) -> None:
+            if search_path_first is not None:
+                # Ends at a rebalance too: the table's partitions may have moved, and the batch
+                # is placed at once, as one in progress would have been.
+                rebalances = app.consumer.rebalances
+                await search_path_first.give_way(oldest_timestamp(events),
+                                                 interrupted=lambda: app.consumer.rebalances != rebalances)
+            # A store per batch: what it keeps parsed is never older than the batch.
+            await incidents_events(events, outbox, IncidentStore(table), sink, settings)
 
         try:
             await halting_on_failure("incidents", run)

@@ -18,9 +18,9 @@ from faust.types.tuples import Message
 
 from schemas.articles import NormalisedArticle
 
-from streams.app import (CoopwatchApp, Outbox, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
+from streams.app import (CoopwatchApp, Outbox, SearchPathFirst, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
                          SETTLED, faust_options, first_dropped, index_events, normalise_event, settle,
-                         undelivered_from, wake_waiting_fetch)
+                         oldest_timestamp, undelivered_from, wake_waiting_fetch)
 from streams.deadletters import parse_dead_letter
 from streams.index import BatchResult, Fault, IndexingHalted, Outcome
 from streams.settings import Settings
@@ -418,3 +418,115 @@ def test_a_fetch_waiting_in_the_consumer_thread_looks_again_once_the_stream_buff
         loop.call_soon_threadsafe(loop.stop)
         runner.join(10)
         loop.close()
+
+
+class Clocks:
+    """A monotonic clock and a wall clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now, self.wall = 100.0, 1_700_000_000.0
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        self.wall += seconds
+
+
+def search_path_first(clocks: Clocks, *, give_way_seconds: float = 30.0) -> SearchPathFirst:
+    return SearchPathFirst(batch_size=16, batch_seconds=0.05, give_way_seconds=give_way_seconds,
+                           clock=lambda: clocks.now, wall_clock=lambda: clocks.wall)
+
+
+def test_the_enrich_stage_is_busy_while_it_takes_full_batches_and_until_a_batch_window_passes_without_one():
+    clocks = Clocks()
+    first = search_path_first(clocks)
+    assert not first.busy()   # nothing taken yet
+    first.took(16)
+    assert first.busy()
+    clocks.advance(5.0)       # a long batch: still busy
+    assert first.busy()
+    first.finished()
+    clocks.advance(0.3)       # the next take may still be coming
+    assert first.busy()
+    clocks.advance(0.3)       # a batch window and its slack passed without a take: the burst is over
+    assert not first.busy()
+    first.took(16)
+    first.finished()
+    first.took(5)             # fewer articles than a batch were waiting: caught up
+    assert not first.busy()
+
+
+def run_give_way(first: SearchPathFirst, oldest: float, during, **kwargs) -> tuple[float, bool]:
+    """give_way while ``during`` runs beside it; (seconds waited, whether it returned within 5 s)."""
+    async def both():
+        waiting = asyncio.ensure_future(first.give_way(oldest, poll_seconds=0.01, **kwargs))
+        await during()
+        done, _ = await asyncio.wait([waiting], timeout=5)
+        if not done:
+            waiting.cancel()
+            return 0.0, False
+        return waiting.result(), True
+
+    return run(both())
+
+
+def test_incidents_wait_while_articles_wait_for_enrichment_and_go_on_once_it_catches_up():
+    clocks = Clocks()
+    first = search_path_first(clocks)
+    first.took(16)
+    states = []
+
+    async def enrichment():
+        for _ in range(3):
+            await asyncio.sleep(0.02)
+            clocks.advance(1.0)
+            states.append(first.busy())
+        first.finished()
+        first.took(3)
+
+    waited, returned = run_give_way(first, clocks.wall, enrichment)
+    assert states == [True, True, True] and returned
+    assert waited == pytest.approx(3.0)   # the three seconds the enrichment took, by the test's clock
+
+
+def test_incidents_wait_no_longer_than_their_budget_so_a_load_that_never_ends_delays_them_only_so_much():
+    clocks = Clocks()
+    first = search_path_first(clocks, give_way_seconds=30.0)
+    first.took(16)   # and never finishes
+
+    async def time_passes():
+        for _ in range(40):
+            await asyncio.sleep(0.005)
+            clocks.advance(1.0)
+
+    oldest = clocks.wall - 12.0   # the batch's oldest mention was written 12 s ago
+    waited, returned = run_give_way(first, oldest, time_passes)
+    assert returned and 17.0 <= waited <= 19.0   # until that mention was 30 s old
+    waited, returned = run_give_way(first, clocks.wall - 31.0, time_passes)
+    assert returned and waited == 0.0            # already older than the budget: no wait at all
+
+
+def test_incidents_never_wait_with_a_budget_of_zero_or_after_a_rebalance():
+    clocks = Clocks()
+    first = search_path_first(clocks, give_way_seconds=0.0)
+    first.took(16)
+    waited, returned = run_give_way(first, clocks.wall, lambda: asyncio.sleep(0))
+    assert returned and waited == 0.0
+
+    first = search_path_first(clocks)
+    first.took(16)
+    rebalanced = []
+
+    async def rebalance():
+        await asyncio.sleep(0.05)
+        rebalanced.append(True)
+
+    waited, returned = run_give_way(first, clocks.wall, rebalance, interrupted=lambda: bool(rebalanced))
+    assert returned and first.busy()   # it stopped waiting though the enrich stage is still busy
+
+
+def test_the_oldest_timestamp_of_a_batch_is_its_earliest_mention_and_a_batch_without_any_does_not_wait():
+    def event(timestamp):
+        return SimpleNamespace(message=SimpleNamespace(timestamp=timestamp))
+
+    assert oldest_timestamp([event(1700000005.5), event(1700000001.25), event(1700000003.0)]) == 1700000001.25
+    assert oldest_timestamp([event(None)]) == 0.0
