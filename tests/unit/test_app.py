@@ -500,7 +500,7 @@ def test_incidents_wait_no_longer_than_their_budget_so_a_load_that_never_ends_de
 
     oldest = clocks.wall - 12.0   # the batch's oldest mention was written 12 s ago
     waited, returned = run_give_way(first, oldest, time_passes)
-    assert returned and 17.0 <= waited <= 19.0   # until that mention was 30 s old
+    assert returned and 18.0 <= waited <= 22.0   # until that mention was 30 s old (to a few of the test's ticks)
     waited, returned = run_give_way(first, clocks.wall - 31.0, time_passes)
     assert returned and waited == 0.0            # already older than the budget: no wait at all
 
