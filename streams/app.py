@@ -784,8 +784,9 @@ def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faus
     changelog partition of that message; then one bulk writes every incident
     the batch changed, and the batch is released only once Elasticsearch has
     answered for them. A batch first gives way to the worker's enrich stage
-    while articles wait for it (``SearchPathFirst``). Applying a message is idempotent, so one processed again
-    after a crash or a rebalance changes nothing.
+    while articles wait for it (``SearchPathFirst``). Applying a message is
+    idempotent, so one processed again after a crash or a rebalance changes
+    nothing.
     """
     table = app.Table(
         TABLE_NAME, default=None, partitions=settings.topic_partitions,
