@@ -774,7 +774,7 @@ TABLE_STORE_OPTIONS = {"write_buffer_size": 4 << 20, "max_write_buffer_number": 
 
 def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faust.TopicT, outbox: Outbox,
                         halting_on_failure: Callable[[str, Callable[[], Awaitable[None]]], Awaitable[None]],
-                        search_path_first: SearchPathFirst | None = None) -> None:
+                        search_path_first: SearchPathFirst) -> None:
     """Mentions -> the incidents table -> coop-incidents.
 
     The table lives in the partition of the mentions it was built from (keys are
@@ -805,12 +805,11 @@ def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faus
                 await settle(events, lambda: place_after_search_path(events))
 
         async def place_after_search_path(events: Sequence[EventT]) -> None:
-            if search_path_first is not None:
-                # Ends at a rebalance too: the table's partitions may have moved, and the batch
-                # is placed at once, as one in progress would have been.
-                rebalances = app.consumer.rebalances
-                await search_path_first.give_way(oldest_timestamp(events),
-                                                 interrupted=lambda: app.consumer.rebalances != rebalances)
+            # Ends at a rebalance too: the table's partitions may have moved, and the batch
+            # is placed at once, as one in progress would have been.
+            rebalances = app.consumer.rebalances
+            await search_path_first.give_way(oldest_timestamp(events),
+                                             interrupted=lambda: app.consumer.rebalances != rebalances)
             # A store per batch: what it keeps parsed is never older than the batch.
             await incidents_events(events, outbox, IncidentStore(table), sink, settings)
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from streams.enrichment.text import _WORD_START, Lexicons, compile_patterns, fold, load_yaml, mask, pattern_regex
+from streams.enrichment.text import (WORD_START, Lexicons, compile_patterns, fold, load_yaml, mask, pattern_regex,
+                                     without_word_start)
 
 _FILLER = r"(?:[\w'-]+\W+){0,3}?"       # words between a head and its first object ('internacional de')
 _COORDINATED = r"\s*(?:,|\bet\b|\band\b|\by\b|\be\b|\bou\b|\bor\b|\bo\b)\s*(?:(?:de|d'|of|del|des|du)\s*)?(?:(?:la|les|l'|the|el|los|las)\s*)?"
@@ -22,13 +23,13 @@ class Composition:
     def __init__(self, spec: dict) -> None:
         self.heads = compile_patterns(spec["heads"])
         self.topics = list(spec["objects"])
-        # every object starts a word: checked once before the alternatives, so that a search for
-        # one skips the inside of words at once (same matches)
-        assert all(pattern_regex(p).startswith(_WORD_START) for topic in self.topics for p in spec["objects"][topic])
-        alternatives = _WORD_START + "(?:" + "|".join(
-            f"(?P<t{index}>{'|'.join(pattern_regex(p)[len(_WORD_START):] for p in spec['objects'][topic])})"
-            for index, topic in enumerate(self.topics)
-        ) + ")"
+        regexes = [[pattern_regex(p) for p in spec["objects"][topic]] for topic in self.topics]
+        bodies = [[without_word_start(regex) for regex in each] for each in regexes]
+        if all(body is not None for each in bodies for body in each):
+            alternatives = WORD_START + "(?:" + "|".join(
+                f"(?P<t{index}>{'|'.join(each)})" for index, each in enumerate(bodies)) + ")"
+        else:
+            alternatives = "|".join(f"(?P<t{index}>{'|'.join(each)})" for index, each in enumerate(regexes))
         self.first = re.compile(r"\W+" + _FILLER + f"(?:{alternatives})")
         self.next = re.compile(_COORDINATED + f"(?:{alternatives})")
         self.before = None if spec.get("after_only") else re.compile(f"(?:{alternatives})" + r"\W+(?:[\w'-]+\W+)?$")
