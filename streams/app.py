@@ -292,6 +292,19 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         committed = self._committed_offset[tp]
         return self._start_offsets.get(tp) if committed is None else committed
 
+    def verify_event_path(self, now: float, tp: TP) -> None:
+        # Faust's check for a stalled partition only logs, but it reads aiokafka's position,
+        # which asserts while the partition waits for its offset to be reset: a partition
+        # never committed is sent back to its start when assigned, and a rebalance lands
+        # while another worker joins. The worker crashed over it; there is nothing to check yet.
+        if not position_known(self._thread, tp):
+            return None
+        try:
+            super().verify_event_path(now, tp)
+        except (AssertionError, AttributeError) as error:
+            # the consumer's own thread reset or revoked the partition between the two reads
+            log.debug("Kafka: %s[%d] changed while checked for a stall: %r", tp.topic, tp.partition, error)
+
     async def _seek_if_assigned(self, tp: TP, offset: int) -> None:
         try:
             if tp in self.assignment():  # a partition revoked meanwhile is read again by its new owner
@@ -301,6 +314,18 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
 
 
 READ_AGAIN_AFTER_SECONDS = 10.0
+
+
+def position_known(consumer_thread: Any, tp: TP) -> bool:
+    """Whether aiokafka knows where the consumer reads this partition next (not so while it is
+    being reset to its start or its commit, or once it is no longer assigned)."""
+    consumer = getattr(consumer_thread, "_consumer", None)
+    subscription = getattr(getattr(getattr(consumer, "_fetcher", None), "_subscriptions", None), "subscription", None)
+    assignment = getattr(subscription, "assignment", None)
+    if assignment is None:
+        return False
+    state = assignment.state_value(ensure_aiokafka_TP(tp))
+    return state is not None and state.has_valid_position
 
 
 def wake_waiting_fetch(consumer_thread: Any) -> None:

@@ -6,13 +6,19 @@ agents must await, and fails as aiokafka does (timeouts, a message too large).
 
 import asyncio
 import json
+import logging
 import threading
+import time
 from types import SimpleNamespace
 
 import faust
 import pytest
+from aiokafka.consumer.subscription_state import SubscriptionState
+from aiokafka.consumer.fetcher import OffsetResetStrategy
+from aiokafka.structs import TopicPartition as AIOKafkaTP
 from aiokafka.errors import KafkaTimeoutError, MessageSizeTooLargeError
 from faust.exceptions import ProducerSendError
+from faust.transport.drivers.aiokafka import Consumer as FaustKafkaConsumer
 from faust.types import TP
 from faust.types.tuples import Message
 
@@ -20,7 +26,7 @@ from schemas.articles import NormalisedArticle
 
 from streams.app import (CoopwatchApp, Outbox, SearchPathFirst, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
                          SETTLED, faust_options, first_dropped, index_events, normalise_event, settle,
-                         oldest_timestamp, undelivered_from, wake_waiting_fetch)
+                         oldest_timestamp, undelivered_from, wake_waiting_fetch, position_known)
 from streams.deadletters import parse_dead_letter
 from streams.index import BatchResult, Fault, IndexingHalted, Outcome
 from streams.settings import Settings
@@ -369,6 +375,51 @@ def test_after_a_rebalance_a_partition_is_not_sent_back_to_its_first_message():
     assert consumer._read_again_from == {}
     consumer._read_again(tp, 1630, "was fetched and not handed over")
     assert consumer._read_again_from == {tp: 1630}
+
+
+def subscription_with(tp: TP, *, fetched: bool, position: int | None):
+    """aiokafka's real bookkeeping for one assigned partition: fetched before or not, and where it reads next."""
+    async def build():  # aiokafka makes its futures on the running loop
+        subscriptions = SubscriptionState()
+        subscriptions.subscribe(topics={tp.topic})
+        subscriptions.assign_from_subscribed({AIOKafkaTP(tp.topic, tp.partition)})
+        state = subscriptions.subscription.assignment.state_value(AIOKafkaTP(tp.topic, tp.partition))
+        if fetched:
+            state.highwater, state.timestamp = 50, int(time.time() * 1000)   # as aiokafka's fetcher stamps it
+            state.seek(40)
+        if position is None:
+            state.await_reset(OffsetResetStrategy.EARLIEST)
+        else:
+            state.seek(position)
+        return subscriptions
+    return asyncio.run(build())
+
+
+def test_the_stall_check_leaves_a_partition_being_reset_to_its_start_alone_instead_of_crashing_the_worker():
+    # A partition never committed is sent back to its start when assigned; Faust's periodic
+    # check for stalled partitions read aiokafka's position meanwhile, which asserts, and the worker died.
+    consumer, tp, _ = consumer_with([], committed=None)
+    consumer._thread.time_started = time.monotonic() - 60
+    consumer._thread._consumer = SimpleNamespace(_fetcher=SimpleNamespace(
+        _subscriptions=subscription_with(tp, fetched=True, position=None)))
+    with pytest.raises(AssertionError):
+        FaustKafkaConsumer.verify_event_path(consumer, time.monotonic(), tp)  # Faust's own check
+    assert consumer.verify_event_path(time.monotonic(), tp) is None
+    assert not position_known(consumer._thread, tp)
+    assert not position_known(consumer._thread, TP(tp.topic, 3))  # not assigned (revoked meanwhile)
+    assert not position_known(SimpleNamespace(_consumer=None), tp)  # a consumer not started yet
+
+
+def test_the_stall_check_still_reports_a_partition_its_stream_never_took_from(caplog):
+    consumer, tp, _ = consumer_with([], committed=None)
+    consumer.app.topics.acks_enabled_for = lambda topic: True
+    consumer._thread.time_started = time.monotonic() - 600
+    consumer._thread._consumer = SimpleNamespace(_fetcher=SimpleNamespace(
+        _subscriptions=subscription_with(tp, fetched=True, position=40)))   # 10 messages waiting since
+    assert position_known(consumer._thread, tp)
+    with caplog.at_level(logging.ERROR):
+        consumer.verify_event_path(time.monotonic(), tp)
+    assert "Stream has not started processing" in caplog.text
 
 
 def test_first_dropped():
