@@ -400,9 +400,15 @@ def machine_line(throughput: dict) -> str:
     machine, window, workers = (throughput.get(k) for k in ("machine_cpu_seconds", "window_cpu_seconds", "worker_cpu_seconds"))
     if not machine or not window or workers is None:
         return "machine CPU: not measured"
+    rest = max(machine - workers, 0.0)
+    services, bench = throughput.get("services_cpu_seconds") or {}, throughput.get("bench_cpu_seconds")
+    known = {"Kafka": services.get("kafka"), "Elasticsearch": services.get("elasticsearch"), "the bench": bench}
+    split = ", ".join(f"{name} {seconds:.1f}" if seconds is not None else f"{name} not seen here" for name, seconds in known.items())
+    other = rest - sum(seconds for seconds in known.values() if seconds is not None)
     return (f"machine CPU: busy {machine:.1f} of {window:.1f} CPU seconds ({100 * machine / window:.0f}%): workers {workers:.1f} "
-            f"({100 * workers / window:.0f}% of the machine), everything else {max(machine - workers, 0.0):.1f} "
-            "(Kafka, Elasticsearch, the bench, other load)")
+            f"({100 * workers / window:.0f}% of the machine), everything else {rest:.1f} "
+            + (f"({split}, other load {max(other, 0.0):.1f})" if services or bench is not None
+               else "(Kafka, Elasticsearch, the bench, other load)"))
 
 
 def process_count(count: int) -> str:
@@ -427,6 +433,53 @@ def machine_busy_seconds() -> float:
 
     times = psutil.cpu_times()
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def endpoint(address: str, default_port: int) -> tuple[str, int]:
+    """Host and port of ``host:port`` or of a URL (``http://host:port``)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "//" in address else f"//{address}")
+    return parts.hostname or "", parts.port or default_port
+
+
+def listening_pid(connections: Iterable[Any], port: int, addresses: set[str]) -> int | None:
+    """The process listening on ``port`` at one of ``addresses`` (or on every address), among psutil's connections."""
+    for connection in connections:
+        local = connection.laddr
+        # a Java server on an IPv6 socket shows its IPv4 address mapped (::ffff:127.0.0.1)
+        ip = local.ip.removeprefix("::ffff:") if local else None
+        if (connection.status == "LISTEN" and local and local.port == port and connection.pid
+                and (ip in addresses or ip in ("0.0.0.0", "::"))):
+            return connection.pid
+    return None
+
+
+def service_processes(settings: Settings) -> dict[str, Any]:
+    """The processes of this machine serving the configured Kafka broker and Elasticsearch, by name (None for
+    a service elsewhere, or one whose process this user may not see): they share the workers' CPUs."""
+    import socket
+
+    import psutil
+
+    try:
+        connections = psutil.net_connections(kind="tcp")
+    except (psutil.AccessDenied, OSError):
+        return {"kafka": None, "elasticsearch": None}
+    local = {address.address for addresses in psutil.net_if_addrs().values() for address in addresses}
+    found: dict[str, Any] = {}
+    for name, (host, port) in (("kafka", endpoint(settings.kafka_servers[0], 9092)),
+                               ("elasticsearch", endpoint(settings.elasticsearch_url, 9200))):
+        try:
+            addresses = {info[4][0] for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
+        except OSError:
+            addresses = set()
+        pid = listening_pid(connections, port, addresses) if addresses & local else None
+        try:
+            found[name] = psutil.Process(pid) if pid else None
+        except psutil.Error:
+            found[name] = None
+    return found
 
 
 def rss_mib(process) -> float | None:
@@ -692,8 +745,11 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
     import psutil
 
     workers = [psutil.Process(p.pid) for p in pool.processes]
+    services, bench_process = service_processes(settings), psutil.Process()
     try:
         cpu_before, machine_before = cpu_seconds(workers), machine_busy_seconds()
+        services_before = {name: cpu_seconds([process]) for name, process in services.items() if process}
+        bench_before = cpu_seconds([bench_process])
         start = time.time()
         for article_id, payload, offset in zip(ids, payloads, schedule):
             delay = start + offset - time.time()
@@ -715,6 +771,9 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
                 next_dead_letter_check = time.monotonic() + 2
             time.sleep(0.2)
         worker_cpu, machine_cpu = cpu_seconds(workers) - cpu_before, machine_busy_seconds() - machine_before
+        services_cpu = {name: round(cpu_seconds([process]) - services_before[name], 1) if process else None
+                        for name, process in services.items()}
+        bench_cpu = cpu_seconds([bench_process]) - bench_before
         window = time.time() - start
         if watcher.outstanding():
             problems.append(f"{watcher.outstanding()} articles neither searchable nor dead-lettered {options.timeout:.0f} s after publishing ended")
@@ -762,6 +821,10 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
             # Elasticsearch, the bench and any other load, none of which the NLP bound shares its CPUs with
             "machine_cpu_seconds": round(machine_cpu, 1),
             "window_cpu_seconds": round(window * (os.cpu_count() or 1), 1),
+            # of that rest: the broker's and Elasticsearch's processes when they run here (None when not
+            # seen), and the bench's own (publishing, and polling a search for visibility)
+            "services_cpu_seconds": services_cpu,
+            "bench_cpu_seconds": round(bench_cpu, 1),
             "stages_per_s": {
                 "enrich": rate_over(s["enriched_at"] for s in stamps.values()),
                 "index": rate_over(s["indexed_at"] for s in stamps.values()),

@@ -32,6 +32,11 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
     assert set(report["throughput"]["stages_per_s"]) == {"enrich", "index"} and report["throughput"]["searchable_per_worker_cpu_s"] > 0
     throughput = report["throughput"]   # the machine's busy time holds the workers' (to the clock tick)
     assert throughput["window_cpu_seconds"] + 0.2 >= throughput["machine_cpu_seconds"] >= throughput["worker_cpu_seconds"] - 0.1 > 0
+    # the broker and Elasticsearch run on this machine here: the rest of its CPU is split between them, the bench and other load
+    services = throughput["services_cpu_seconds"]
+    assert services["kafka"] is not None and services["elasticsearch"] is not None, services
+    assert (throughput["worker_cpu_seconds"] + services["kafka"] + services["elasticsearch"] + throughput["bench_cpu_seconds"]
+            <= throughput["machine_cpu_seconds"] + 0.5)
     assert report["lag"]["samples"] and set(report["lag"]["max"]) == {"normalise", "enrich", "index", "incidents"}
     assert len(report["rss"]["workers"]) == 1 and report["rss"]["workers"][0]["peak_mib"] > 50
     bounds = report["bounds"]

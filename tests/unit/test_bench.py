@@ -1,5 +1,6 @@
 import json
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -7,10 +8,12 @@ from streams.bench import (
     DEFAULT_FEEDS,
     article_id_of,
     bench_articles,
+    endpoint,
     format_report,
     isolated_settings,
     latency_summary,
     lag_report,
+    listening_pid,
     partitions_for,
     percentile,
     rate_over,
@@ -173,6 +176,32 @@ def test_report_text_splits_the_machine_cpu_and_compares_with_spacy_side_by_side
     report = sample_report()
     report["throughput"] = {k: v for k, v in report["throughput"].items() if k != "machine_cpu_seconds"}
     assert "machine CPU: not measured" in format_report(report)
+
+
+def test_report_text_names_what_took_the_rest_of_the_machine():
+    report = sample_report()
+    report["throughput"].update(services_cpu_seconds={"kafka": 7.5, "elasticsearch": 12.0}, bench_cpu_seconds=1.5)
+    # the 30 CPU seconds the workers did not use: the broker, Elasticsearch, the bench, and the rest
+    assert ("everything else 30.0 (Kafka 7.5, Elasticsearch 12.0, the bench 1.5, other load 9.0)"
+            in format_report(report))
+    report["throughput"].update(services_cpu_seconds={"kafka": None, "elasticsearch": 12.0})
+    assert "(Kafka not seen here, Elasticsearch 12.0, the bench 1.5, other load 16.5)" in format_report(report)
+
+
+def test_the_services_are_found_by_the_port_they_listen_on_here():
+    def connection(ip, port, pid, status="LISTEN"):
+        return SimpleNamespace(laddr=SimpleNamespace(ip=ip, port=port), status=status, pid=pid)
+
+    connections = [connection("127.0.0.1", 9200, 11, status="ESTABLISHED"), connection("127.0.0.1", 9300, 12),
+                   connection("::", 9200, 13), connection("127.0.0.1", 9092, 14)]
+    assert listening_pid(connections, 9200, {"127.0.0.1"}) == 13           # listening on every address
+    assert listening_pid(connections, 9092, {"127.0.0.1"}) == 14
+    assert listening_pid([connection("::ffff:127.0.0.1", 9092, 15)], 9092, {"127.0.0.1"}) == 15   # the JVM's IPv6 socket
+    assert listening_pid(connections, 9092, {"10.0.0.5"}) is None           # another address: not this service
+    assert listening_pid([connection("127.0.0.1", 9092, None)], 9092, {"127.0.0.1"}) is None   # a process we may not see
+    assert endpoint("127.0.0.1:9092", 9092) == ("127.0.0.1", 9092)
+    assert endpoint("https://search.example.org", 9200) == ("search.example.org", 9200)
+    assert endpoint("http://localhost:9201", 9200) == ("localhost", 9201)
 
 
 def test_report_text_gives_the_incidents_stage_cost_against_the_nlp():
