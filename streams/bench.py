@@ -447,10 +447,11 @@ def listening_pid(connections: Iterable[Any], port: int, addresses: set[str]) ->
     """The process listening on ``port`` at one of ``addresses`` (or on every address), among psutil's connections."""
     for connection in connections:
         local = connection.laddr
+        if connection.status != "LISTEN" or not local or local.port != port or not connection.pid:
+            continue
         # a Java server on an IPv6 socket shows its IPv4 address mapped (::ffff:127.0.0.1)
-        ip = local.ip.removeprefix("::ffff:") if local else None
-        if (connection.status == "LISTEN" and local and local.port == port and connection.pid
-                and (ip in addresses or ip in ("0.0.0.0", "::"))):
+        ip = local.ip.removeprefix("::ffff:")
+        if ip in addresses or ip in ("0.0.0.0", "::"):
             return connection.pid
     return None
 

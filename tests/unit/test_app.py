@@ -392,7 +392,12 @@ def subscription_with(tp: TP, *, fetched: bool, position: int | None):
         else:
             state.seek(position)
         return subscriptions
-    return asyncio.run(build())
+    # a loop of its own that leaves the thread's current one (the Faust app's) in place
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(build())
+    finally:
+        loop.close()
 
 
 def test_the_stall_check_leaves_a_partition_being_reset_to_its_start_alone_instead_of_crashing_the_worker():
@@ -408,6 +413,7 @@ def test_the_stall_check_leaves_a_partition_being_reset_to_its_start_alone_inste
     assert not position_known(consumer._thread, tp)
     assert not position_known(consumer._thread, TP(tp.topic, 3))  # not assigned (revoked meanwhile)
     assert not position_known(SimpleNamespace(_consumer=None), tp)  # a consumer not started yet
+    consumer._thread.thread_loop.close()   # never started: its loop would be left to the interpreter's exit
 
 
 def test_the_stall_check_still_reports_a_partition_its_stream_never_took_from(caplog):
@@ -420,6 +426,7 @@ def test_the_stall_check_still_reports_a_partition_its_stream_never_took_from(ca
     with caplog.at_level(logging.ERROR):
         consumer.verify_event_path(time.monotonic(), tp)
     assert "Stream has not started processing" in caplog.text
+    consumer._thread.thread_loop.close()   # never started: its loop would be left to the interpreter's exit
 
 
 def test_first_dropped():
