@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import time
 import weakref
@@ -50,29 +51,40 @@ EXIT_HALTED = 4  # the worker's exit status when a stage stopped for a cause onl
 
 
 class SearchPathFirst:
-    """Lets the incidents stage give way to the enrich stage of the same worker.
+    """Lets the incidents stage give way to the search path (enrich and index) of the same worker.
 
     An analyst waits for an article to become searchable; the incidents built from
     its mentions are a view beside it that can come a little later. In a burst the
-    two stages compete for the worker's CPU, and the incidents stage's writes for
-    the broker's and Elasticsearch's. So while the enrich stage takes full batches
+    two compete for the worker's CPU, and the incidents stage's writes for the
+    broker's and Elasticsearch's. So while the enrich stage takes full batches
     (more articles wait behind them), the incidents stage holds the batch it took
-    until the enrich stage catches up, or until the batch's oldest mention is
-    ``give_way_seconds`` old: under a load that never ends, incidents lag by about
-    that much, never without bound.
+    until the search path has drained: the enrich stage caught up (a batch short of
+    full) and neither it nor the index stage has had a batch for a batch window,
+    or ``DRAIN_SECONDS`` after the last full batch if a feed goes on meanwhile.
+    And never beyond the batch's oldest mention being ``give_way_seconds`` old:
+    under a load that never ends, incidents lag by about that much, never without bound.
     """
 
-    def __init__(self, *, batch_size: int, batch_seconds: float, give_way_seconds: float,
+    # A backlog's last articles take a short enrich batch, an index window and a refresh to
+    # become searchable (about a second on two cores); a feed that goes on after a backlog keeps
+    # both stages taking batches, so the incidents wait for a drain at most this long.
+    DRAIN_SECONDS = 3.0
+
+    def __init__(self, *, batch_size: int, batch_seconds: float, give_way_seconds: float, index_batch_seconds: float = 0.1,
                  clock: Callable[[], float] = time.monotonic, wall_clock: Callable[[], float] = time.time) -> None:
         self.batch_size = batch_size
         self.give_way_seconds = give_way_seconds
         # Faust's take yields nothing while no article arrives, so a burst that ended on a
         # full batch shows as no take at all: one batch window and some slack after it.
         self.idle_after_seconds = batch_seconds + 0.5
+        self.index_idle_after_seconds = index_batch_seconds + 0.5
         self._clock, self._wall_clock = clock, wall_clock
         self._full = False
         self._enriching = False
         self._finished_at = 0.0
+        self._last_full_at = -math.inf
+        self._indexing = False
+        self._indexed_at = -math.inf
 
     def took(self, count: int) -> None:
         """The enrich stage took a batch of ``count`` articles."""
@@ -83,16 +95,31 @@ class SearchPathFirst:
         """The enrich stage is done with its batch."""
         self._enriching = False
         self._finished_at = self._clock()
+        if self._full:
+            self._last_full_at = self._finished_at
+
+    def index_took(self) -> None:
+        """The index stage took a batch."""
+        self._indexing = True
+
+    def index_finished(self) -> None:
+        """The index stage is done with its batch."""
+        self._indexing = False
+        self._indexed_at = self._clock()
 
     def busy(self) -> bool:
-        """Whether articles are waiting for the enrich stage."""
-        if not self._full:
+        """Whether articles wait for the enrich stage, or the last of a backlog are still on their way to the index."""
+        now = self._clock()
+        enriching = self._enriching or now - self._finished_at < self.idle_after_seconds
+        if self._full and enriching:
+            return True
+        if now - self._last_full_at >= self.DRAIN_SECONDS:   # no backlog lately: nothing to drain
             return False
-        return self._enriching or self._clock() - self._finished_at < self.idle_after_seconds
+        return enriching or self._indexing or now - self._indexed_at < self.index_idle_after_seconds
 
     async def give_way(self, oldest_timestamp: float, *, interrupted: Callable[[], bool] = lambda: False,
                        poll_seconds: float = 0.1) -> float:
-        """Wait while the enrich stage is busy, the oldest mention (its Kafka timestamp, in
+        """Wait while the search path is busy, the oldest mention (its Kafka timestamp, in
         seconds) is younger than ``give_way_seconds`` and nothing ``interrupted`` the wait;
         the seconds waited."""
         started = self._clock()
@@ -698,7 +725,8 @@ def create_app(
     stages = set(stages)
     app = CoopwatchApp(settings.app_id, **faust_options(settings))
     search_path_first = SearchPathFirst(batch_size=settings.enrich_batch_size, batch_seconds=settings.enrich_batch_seconds,
-                                        give_way_seconds=settings.incidents_give_way_seconds)
+                                        give_way_seconds=settings.incidents_give_way_seconds,
+                                        index_batch_seconds=settings.index_batch_seconds)
 
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
@@ -776,7 +804,11 @@ def create_app(
 
             async def run() -> None:
                 async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
-                    await settle(events, lambda: index_events(events, outbox, sink))
+                    search_path_first.index_took()
+                    try:
+                        await settle(events, lambda: index_events(events, outbox, sink))
+                    finally:
+                        search_path_first.index_finished()
 
             try:
                 await halting_on_failure("index", run)

@@ -494,7 +494,7 @@ def search_path_first(clocks: Clocks, *, give_way_seconds: float = 30.0) -> Sear
                            clock=lambda: clocks.now, wall_clock=lambda: clocks.wall)
 
 
-def test_the_enrich_stage_is_busy_while_it_takes_full_batches_and_until_a_batch_window_passes_without_one():
+def test_the_search_path_is_busy_while_the_enrich_stage_takes_full_batches_and_until_a_batch_window_passes_without_one():
     clocks = Clocks()
     first = search_path_first(clocks)
     assert not first.busy()   # nothing taken yet
@@ -509,8 +509,61 @@ def test_the_enrich_stage_is_busy_while_it_takes_full_batches_and_until_a_batch_
     assert not first.busy()
     first.took(16)
     first.finished()
-    first.took(5)             # fewer articles than a batch were waiting: caught up
+    first.took(5)             # fewer articles than a batch were waiting: caught up, but these five
+    assert first.busy()       # are still on their way to the index
+    clocks.advance(0.2)
+    first.finished()
+    clocks.advance(0.6)       # no batch since, in either stage: drained
     assert not first.busy()
+
+
+def test_after_a_backlog_the_search_path_is_busy_until_the_index_stage_has_written_its_last_articles():
+    clocks = Clocks()
+    first = search_path_first(clocks)
+    first.took(16)
+    first.finished()
+    first.took(4)             # the backlog's last articles
+    clocks.advance(0.2)
+    first.finished()
+    first.index_took()
+    clocks.advance(0.7)       # the enrich stage has been idle for its window; the index stage still writes
+    assert first.busy()
+    first.index_finished()
+    clocks.advance(0.3)       # the index stage may yet take what the other worker enriched
+    assert first.busy()
+    clocks.advance(0.4)
+    assert not first.busy()
+
+
+def test_a_feed_that_goes_on_after_a_backlog_holds_the_incidents_for_a_drain_only_so_long():
+    clocks = Clocks()
+    first = search_path_first(clocks)
+    first.took(16)
+    first.finished()
+    for _ in range(5):        # 2.5 s of a steady feed: both stages take a small batch every half second
+        first.took(2)
+        first.index_took()
+        assert first.busy()
+        clocks.advance(0.5)
+        first.finished()
+        first.index_finished()
+    clocks.advance(SearchPathFirst.DRAIN_SECONDS - 2.5)
+    first.took(2)
+    first.index_took()
+    assert not first.busy()   # the drain's time is up: the feed's pace is no backlog
+
+
+def test_a_steady_feed_without_a_backlog_never_holds_the_incidents():
+    clocks = Clocks()
+    first = search_path_first(clocks)
+    for _ in range(10):
+        first.took(3)
+        first.index_took()
+        assert not first.busy()
+        clocks.advance(0.1)
+        first.finished()
+        first.index_finished()
+        assert not first.busy()
 
 
 def run_give_way(first: SearchPathFirst, oldest: float, during, **kwargs) -> tuple[float, bool]:
@@ -527,7 +580,7 @@ def run_give_way(first: SearchPathFirst, oldest: float, during, **kwargs) -> tup
     return run(both())
 
 
-def test_incidents_wait_while_articles_wait_for_enrichment_and_go_on_once_it_catches_up():
+def test_incidents_wait_while_articles_wait_for_enrichment_and_go_on_once_the_search_path_has_drained():
     clocks = Clocks()
     first = search_path_first(clocks)
     first.took(16)
@@ -539,11 +592,16 @@ def test_incidents_wait_while_articles_wait_for_enrichment_and_go_on_once_it_cat
             clocks.advance(1.0)
             states.append(first.busy())
         first.finished()
-        first.took(3)
+        first.took(3)             # caught up: the last three articles
+        await asyncio.sleep(0.02)
+        clocks.advance(0.2)
+        first.finished()
+        await asyncio.sleep(0.02)
+        clocks.advance(0.6)       # and a batch window without a batch: drained
 
     waited, returned = run_give_way(first, clocks.wall, enrichment)
     assert states == [True, True, True] and returned
-    assert waited == pytest.approx(3.0)   # the three seconds the enrichment took, by the test's clock
+    assert waited == pytest.approx(3.8)   # the seconds the enrichment took and drained in, by the test's clock
 
 
 def test_incidents_wait_no_longer_than_their_budget_so_a_load_that_never_ends_delays_them_only_so_much():
