@@ -840,8 +840,9 @@ def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faus
     each message is applied to the table in order, its writes going to the
     changelog partition of that message; then one bulk writes every incident
     the batch changed, and the batch is released only once Elasticsearch has
-    answered for them. A batch first gives way to the worker's enrich stage
-    while articles wait for it (``SearchPathFirst``). Applying a message is
+    answered for them. A batch first gives way to the worker's search path
+    while articles wait for it and until a backlog's last articles are indexed
+    (``SearchPathFirst``). Applying a message is
     idempotent, so one processed again after a crash or a rebalance changes
     nothing.
     """
