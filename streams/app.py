@@ -70,7 +70,7 @@ class SearchPathFirst:
     # both stages taking batches, so the incidents wait for a drain at most this long.
     DRAIN_SECONDS = 3.0
 
-    def __init__(self, *, batch_size: int, batch_seconds: float, give_way_seconds: float, index_batch_seconds: float = 0.1,
+    def __init__(self, *, batch_size: int, batch_seconds: float, give_way_seconds: float, index_batch_seconds: float,
                  clock: Callable[[], float] = time.monotonic, wall_clock: Callable[[], float] = time.time) -> None:
         self.batch_size = batch_size
         self.give_way_seconds = give_way_seconds

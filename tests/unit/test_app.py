@@ -490,8 +490,16 @@ class Clocks:
 
 
 def search_path_first(clocks: Clocks, *, give_way_seconds: float = 30.0) -> SearchPathFirst:
-    return SearchPathFirst(batch_size=16, batch_seconds=0.05, give_way_seconds=give_way_seconds,
+    return SearchPathFirst(batch_size=16, batch_seconds=0.05, give_way_seconds=give_way_seconds, index_batch_seconds=0.1,
                            clock=lambda: clocks.now, wall_clock=lambda: clocks.wall)
+
+
+def after_a_backlog(clocks: Clocks) -> SearchPathFirst:
+    """A search path whose enrich stage has just finished a full batch."""
+    first = search_path_first(clocks)
+    first.took(16)
+    first.finished()
+    return first
 
 
 def test_the_search_path_is_busy_while_the_enrich_stage_takes_full_batches_and_until_a_batch_window_passes_without_one():
@@ -519,9 +527,7 @@ def test_the_search_path_is_busy_while_the_enrich_stage_takes_full_batches_and_u
 
 def test_after_a_backlog_the_search_path_is_busy_until_the_index_stage_has_written_its_last_articles():
     clocks = Clocks()
-    first = search_path_first(clocks)
-    first.took(16)
-    first.finished()
+    first = after_a_backlog(clocks)
     first.took(4)             # the backlog's last articles
     clocks.advance(0.2)
     first.finished()
@@ -537,9 +543,7 @@ def test_after_a_backlog_the_search_path_is_busy_until_the_index_stage_has_writt
 
 def test_a_feed_that_goes_on_after_a_backlog_holds_the_incidents_for_a_drain_only_so_long():
     clocks = Clocks()
-    first = search_path_first(clocks)
-    first.took(16)
-    first.finished()
+    first = after_a_backlog(clocks)
     for _ in range(5):        # 2.5 s of a steady feed: both stages take a small batch every half second
         first.took(2)
         first.index_took()
