@@ -254,6 +254,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"publish -> searchable: {lat(report['latency_s']['publish_to_searchable'])} "
         f"(visibility polled every {run['poll_interval_s']:g} s, search round trip {num(run['poll_round_trip_s'], ' s', 3)})",
         "  with " + ", ".join(f"{name}={value:g}" for name, value in run["settings"].items()),
+        f"  first articles of the freshly started workers (published as they joined their group): {lat(run.get('first_articles_s'))}",
         "  by hop: " + "; ".join(f"{hop.replace('_', ' ')} p50 {s['p50']:.2f} s p99 {s['p99']:.2f} s"
                                  for hop, s in report["latency_s"].items() if hop != "publish_to_searchable" and s),
         f"throughput: published {num(tp['published_per_s'])}/s, searchable {num(tp['searchable_per_s'])}/s "
@@ -647,7 +648,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         pool.start()
         wait_for_group(bench, pool.members, timeout=300, pool=pool)
         niceness = [psutil.Process(process.pid).nice() for process in pool.processes]
-        warm_up(bench, sources, run_id, pool, client, options)
+        first_articles = warm_up(bench, sources, run_id, pool, client, options)
         say(f"workers ready; publishing {len(articles)} articles")
         result = measure_pipeline(bench, articles, schedule, pool, client, options)
         # The bounds are measured with the pipeline's workers gone: they would take CPU from
@@ -679,6 +680,8 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             "partitions": bench.topic_partitions,
             "cpus": os.cpu_count(), "load_before": load_before, "load_after": list(os.getloadavg()),
             "poll_interval_s": options.poll_interval, "poll_round_trip_s": result.pop("poll_round_trip_s"),
+            # the warm-up articles, published as soon as the freshly started workers had joined their group
+            "first_articles_s": latency_summary(first_articles),
             "settings": {name: getattr(bench, name) for name in LATENCY_SETTINGS},
         },
         **result,
@@ -701,18 +704,22 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
     return report
 
 
-def warm_up(settings: Settings, sources: Sequence[dict], run_id: str, pool: WorkerPool, client, options: BenchOptions) -> None:
-    """Articles in every language through every partition, so model loading is not measured."""
+def warm_up(settings: Settings, sources: Sequence[dict], run_id: str, pool: WorkerPool, client, options: BenchOptions) -> list[float]:
+    """Articles in every language through every partition, so that nothing a worker does only once
+    is measured; returns how long after publication each became searchable (what the first
+    articles of freshly started workers wait)."""
     from streams.clients import kafka_producer
 
     languages = {source.get("lang") for source in sources}
     per_language = [next(s for s in sources if s.get("lang") == language) for language in languages]
     warm = bench_articles(per_language, len(per_language) * settings.topic_partitions, run_id, prefix="warmup")
-    watcher = VisibilityWatcher(client, settings.articles_alias, interval=0.2)
+    watcher = VisibilityWatcher(client, settings.articles_alias, interval=options.poll_interval)
     producer = kafka_producer(settings)
+    published: dict[str, float] = {}
     try:
         for article in warm:
-            watcher.expect(article_id_of(article), time.time())
+            published[article_id_of(article)] = time.time()
+            watcher.expect(article_id_of(article), published[article_id_of(article)])
             producer.send(settings.topic_raw, value=json.dumps(article, ensure_ascii=False).encode("utf-8"))
         producer.flush()
     finally:
@@ -726,6 +733,7 @@ def warm_up(settings: Settings, sources: Sequence[dict], run_id: str, pool: Work
             raise RuntimeError(f"warm-up articles not searchable within 300 s (worker logs in {pool.log_dir})")
         time.sleep(0.2)
     watcher.stopping.set()
+    return [watcher.visible[article_id] - published[article_id] for article_id in published]
 
 
 def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[float], pool: WorkerPool, client, options: BenchOptions) -> dict[str, Any]:

@@ -26,6 +26,9 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
     assert accounting["indexed"] + accounting["dead_lettered"] == 12 and accounting["missing"] == 0 and accounting["all_accounted"]
     latency = report["latency_s"]["publish_to_searchable"]
     assert latency["count"] == accounting["indexed"] and latency["p50"] <= latency["p95"] <= latency["p99"] <= latency["max"]
+    # the warm-up: one article per language and partition, as soon as the fresh worker joined its group
+    first = report["run"]["first_articles_s"]
+    assert first["count"] >= report["run"]["partitions"] and 0 < first["p50"] <= first["max"]
     for hop in ("publish_to_enriched", "enriched_to_indexed", "indexed_to_searchable"):
         assert report["latency_s"][hop]["count"] == accounting["indexed"], hop
     assert report["throughput"]["published_per_s"] > 0 and report["throughput"]["searchable_per_s"] > 0

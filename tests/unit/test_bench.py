@@ -139,7 +139,8 @@ def sample_report(**changes):
     report = {
         "run": {"run_id": "r1", "mode": "rate", "rate": 8.0, "duration": 60.0, "messages": 480, "workers": 2, "partitions": 4,
                 "cpus": 2, "load_before": [1.0, 1.5, 2.0], "load_after": [1.2, 1.4, 2.0], "poll_interval_s": 0.1,
-                "poll_round_trip_s": 0.012, "settings": {"index_batch_seconds": 0.1, "index_refresh_seconds": 0.5}},
+                "poll_round_trip_s": 0.012, "settings": {"index_batch_seconds": 0.1, "index_refresh_seconds": 0.5},
+                "first_articles_s": latency_summary([0.7, 0.9])},
         "accounting": {"published": 480, "indexed": 479, "dead_lettered": 1, "missing": 0, "all_accounted": True},
         "latency_s": {"publish_to_searchable": latency_summary([0.5, 0.8, 1.0, 2.5]), "publish_to_enriched": latency_summary([0.1]), "enriched_to_indexed": None, "indexed_to_searchable": None},
         "throughput": {"published_per_s": 8.0, "searchable_per_s": 7.9, "searchable_per_worker_cpu_s": 4.0, "worker_cpu_seconds": 120.0,
@@ -162,7 +163,8 @@ def test_report_text_names_each_figure():
     text = format_report(sample_report())
     for expected in ("steady 8/s for 60 s", "479 searchable + 1 dead-lettered of 480 published", "p50 0.90 s", "p99",
                      "load 1.00 1.50 2.00 before", "enrich / spaCy 0.900 in CPU time", "(4.00 per second of worker CPU)", "index stage / bare bulk 0.900", "peak 640 MiB",
-                     "spaCy nlp.pipe 30.0/s in one process (32.0 per CPU second), 50.0/s in 2", "max normalise 1, enrich 4, index 0", "index_refresh_seconds=0.5"):
+                     "spaCy nlp.pipe 30.0/s in one process (32.0 per CPU second), 50.0/s in 2", "max normalise 1, enrich 4, index 0", "index_refresh_seconds=0.5",
+                     "first articles of the freshly started workers (published as they joined their group): p50 0.80 s"):
         assert expected in text, expected
     assert "MISSING" not in text
 
