@@ -40,7 +40,7 @@ from streams.incidents import (
     TABLE_NAME, Changes, IncidentStore, changes_for, held_incidents, incident_actions, mentions_messages, place_mentions, reach,
 )
 from streams.index import AfterWrite, IndexingHalted, IndexSink
-from streams.normalise import NormaliseError, normalise_payload, receive_time
+from streams.normalise import NormaliseError, load_parsers, normalise_payload, receive_time
 from streams.settings import Settings
 from streams.topics import deadletter_max_bytes
 
@@ -756,6 +756,7 @@ def create_app(
             os._exit(EXIT_HALTED)
 
     if "normalise" in stages:
+        load_parsers()
 
         @app.agent(raw_topic, name="normalise")
         async def normalise_agent(stream: faust.StreamT) -> None:

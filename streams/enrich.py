@@ -1,6 +1,6 @@
 """The enrich stage: persons, organisations, countries, threat topics and cooperation
 events for a normalised article. Pure with respect to its inputs; the gazetteers and
-lexicons are loaded once at init, spaCy pipelines lazily once per language.
+lexicons and the spaCy pipeline of every language are loaded once, at init.
 
 Each article becomes one ``ArticleContext`` (streams/enrichment/context.py) that the
 resolvers of ``streams.enrichment`` fill in turn; each resolver says what it reads and adds."""
@@ -32,6 +32,7 @@ from streams.settings import Settings
 class Enricher:
     def __init__(self, settings: Settings) -> None:
         self.pipelines = Pipelines(settings)
+        self.pipelines.load_all()
         self.nlp_max_chars = settings.nlp_max_chars
         countries, agencies, ministries = shared_lexicon(), AgencyGazetteer(), MinistryFinder()
         topics, events = TopicLexicon(), EventLexicon()

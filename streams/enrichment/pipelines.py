@@ -46,6 +46,13 @@ class Pipelines:
             self.models.setdefault(language, settings.spacy_model_fr)
         self._by_language: dict[str, object] = {}
 
+    def load_all(self) -> None:
+        """Load every language's pipeline now. Loading takes seconds (the French tokenizer
+        compiles its patterns for about four), which the first article of each language
+        would otherwise wait for, its partition held meanwhile."""
+        for language in self.models:
+            self.get(language)
+
     def get(self, language: str):
         """The spaCy pipeline for ``language`` (loaded once), or None when there is none."""
         name = self.models.get(language)

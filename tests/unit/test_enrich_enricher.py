@@ -1,4 +1,5 @@
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 from tests.unit.conftest import make_article as article
 
@@ -109,3 +110,22 @@ def test_the_enrichment_and_the_outlet_lookup_share_one_country_lexicon(enricher
     from streams.enrichment.countries import shared_lexicon
 
     assert enricher.countries.lexicon is shared_lexicon()
+
+
+def test_every_languages_pipeline_is_loaded_before_the_first_article(monkeypatch):
+    import spacy
+
+    from streams.enrichment import pipelines
+    from streams.settings import Settings
+
+    loads: list[str] = []
+    monkeypatch.setattr(pipelines, "_LOADED", {})
+    monkeypatch.setattr(spacy, "load", lambda name, **_: loads.append(name) or SimpleNamespace(add_pipe=lambda *a, **k: None))
+    settings = Settings()
+    found = pipelines.Pipelines(settings)
+    found.load_all()
+    assert sorted(loads) == sorted({settings.spacy_model_fr, settings.spacy_model_en})   # each model once
+    loads.clear()
+    assert {"fr", "en"} < set(found.models)
+    assert all(found.get(language) is not None for language in found.models)
+    assert loads == []   # no article of any language waits for a pipeline to load

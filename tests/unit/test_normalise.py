@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -201,3 +203,20 @@ def test_a_consent_banner_in_a_fragment_is_no_part_of_the_body():
     assert html_to_text(body) == "Agentes detuvieron a un joven hacker.\nLa investigación sigue abierta."
     # the word in the article's own text stays
     assert html_to_text("<p>Les cookies du site ont été volés.</p>") == "Les cookies du site ont été volés."
+
+
+def test_load_parsers_loads_at_start_what_the_first_articles_would_wait_for():
+    # A fresh interpreter: in this one, earlier tests have loaded everything already.
+    probe = (
+        "import sys\n"
+        "from streams.enrichment.language import _identifier\n"
+        "from streams.normalise import load_parsers\n"
+        "def loaded():\n"
+        "    return ['dateparser.languages.loader' in sys.modules, 'trafilatura' in sys.modules, _identifier.cache_info().currsize == 1]\n"
+        "before = loaded()\n"
+        "load_parsers()\n"
+        "print(before, loaded())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "[False, False, False] [True, True, True]"
