@@ -88,3 +88,14 @@ def test_a_case_blind_regex_tried_at_its_words_finds_what_a_whole_scan_finds():
             assert [m.span() for m in regex.finditer(text)] == [m.span() for m in regex.regex.finditer(text)], text
     assert len(list(court.finditer(texts[0]))) == 3
     assert [m.group(0) for m in minist.finditer(texts[3])] == ["mini\u017ft", "minist"]
+
+
+def test_every_gazetteer_reads_the_same_with_the_fast_yaml_parser():
+    import yaml
+
+    from streams.enrichment.text import GAZETTEER_DIR, load_yaml
+
+    names = sorted(path.name for path in GAZETTEER_DIR.glob("*.yaml"))
+    assert {"agencies.yaml", "countries.yaml", "events.yaml"} <= set(names)
+    for name in names:
+        assert load_yaml(name) == yaml.safe_load((GAZETTEER_DIR / name).read_text(encoding="utf-8")), name
