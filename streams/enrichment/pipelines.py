@@ -47,9 +47,9 @@ class Pipelines:
         self._by_language: dict[str, object] = {}
 
     def load_all(self) -> None:
-        """Load every language's pipeline now. Loading takes seconds (the French tokenizer
-        compiles its patterns for about four), which the first article of each language
-        would otherwise wait for, its partition held meanwhile."""
+        """Load every language's pipeline now. Loading one takes seconds (the French
+        tokenizer compiles its patterns), which the first article of its language would
+        otherwise wait for, its partition held meanwhile."""
         for language in self.models:
             self.get(language)
 
