@@ -718,8 +718,9 @@ def warm_up(settings: Settings, sources: Sequence[dict], run_id: str, pool: Work
     published: dict[str, float] = {}
     try:
         for article in warm:
-            published[article_id_of(article)] = time.time()
-            watcher.expect(article_id_of(article), published[article_id_of(article)])
+            article_id = article_id_of(article)
+            published[article_id] = time.time()
+            watcher.expect(article_id, published[article_id])
             producer.send(settings.topic_raw, value=json.dumps(article, ensure_ascii=False).encode("utf-8"))
         producer.flush()
     finally:
