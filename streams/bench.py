@@ -111,6 +111,12 @@ def slope_per_hour(samples: Sequence[tuple[float, float]]) -> float | None:
     return statistics.linear_regression(xs, ys).slope * 3600
 
 
+def mean_of(*values: float | None) -> float | None:
+    """The mean of the values measured (None when none was)."""
+    measured = [value for value in values if value is not None]
+    return statistics.fmean(measured) if measured else None
+
+
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
     if not numerator or not denominator:
         return None
@@ -270,7 +276,8 @@ def format_report(report: dict[str, Any]) -> str:
         ),
         f"bounds on {bounds['texts']} of the same texts: spaCy nlp.pipe {num(bounds['spacy_pipe_per_s'])}/s in one process "
         f"({num(bounds['spacy_pipe_per_cpu_s'])} per CPU second), {num(bounds['spacy_pipe_parallel_per_s'])}/s in "
-        f"{bounds['spacy_processes']} ({num(bounds.get('spacy_pipe_parallel_per_cpu_s'))} per CPU second); enrich {num(bounds['enrich_per_s'])}/s ({num(bounds['enrich_per_cpu_s'])} per CPU second), "
+        f"{bounds['spacy_processes']} ({num(bounds.get('spacy_pipe_parallel_per_cpu_s'))} per CPU second; the mean of "
+        f"{num(bounds.get('spacy_pipe_parallel_before_per_s'))}/s right before the run and {num(bounds.get('spacy_pipe_parallel_after_per_s'))}/s right after it); enrich {num(bounds['enrich_per_s'])}/s ({num(bounds['enrich_per_cpu_s'])} per CPU second), "
         f"normalise {num(bounds['normalise_per_s'])}/s; on {bounds['index_documents']} documents: index stage alone (workers running only it) "
         f"{num(bounds['index_stage_per_s'])}/s, bare async_streaming_bulk {num(bounds['bare_bulk_per_s'])}/s",
         f"ratios: enrich / spaCy {num(ratios['enrich_to_spacy'], digits=3)} in CPU time ({num(ratios['enrich_to_spacy_wall'], digits=3)} wall); "
@@ -288,6 +295,11 @@ def format_report(report: dict[str, Any]) -> str:
         long = bounds["long_article"]
         lines.append(f"one article of {long['chars']:,} characters ({long['language']}; the NLP reads its first {long['nlp_chars']:,}): "
                      f"enriched in {long['enrich_s']:.2f} s ({long['enrich_cpu_s']:.2f} s CPU)")
+    drift = ratios.get("nlp_bound_after_to_before")
+    if drift is not None and not 1 / NLP_BOUND_DRIFT <= drift <= NLP_BOUND_DRIFT:
+        lines.append(f"note: the NLP bound was {num(bounds['spacy_pipe_parallel_before_per_s'])}/s before the run and "
+                     f"{num(bounds['spacy_pipe_parallel_after_per_s'])}/s after it: the machine's speed changed meanwhile "
+                     "(other load on its CPUs), so this run's ratios to the NLP bound compare poorly with other runs'")
     if not bounds["texts"]:
         lines[-2:] = ["bounds: not measured (--bound-texts 0)"]
     if report.get("problems"):
@@ -643,6 +655,11 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
     try:
         ensure_topics(bench)
         ensure_indices(client, bench)
+        nlp_before = (None, None)
+        if options.bound_texts:
+            # before the workers start: loading their models would take CPU from spaCy
+            say("measuring the NLP bound on the same texts before the run")
+            nlp_before = parallel_nlp_rate(bench, raw_language_texts(bench, articles[: options.bound_texts]), max(1, options.workers))
         apart = f" and one running the incidents stage at niceness {APART_NICENESS}" if pool.apart else ""
         say(f"starting {options.workers} worker(s){apart} in namespace {bench.app_id}")
         pool.start()
@@ -656,7 +673,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         pool.stop()
         if options.bound_texts:
             say("measuring the bounds on the same texts")
-            bounds = measure_bounds(bench, articles[: options.bound_texts], client, options, run_id)
+            bounds = measure_bounds(bench, articles[: options.bound_texts], client, options, run_id, nlp_before)
             say("measuring the incidents stage alone on the run's mentions")
             bounds["incidents_stage"] = incidents_stage_cost(bench, options)
         else:
@@ -690,6 +707,8 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             "enrich_to_spacy": ratio(bounds["enrich_per_cpu_s"], bounds["spacy_pipe_per_cpu_s"]),
             "enrich_to_spacy_wall": ratio(bounds["enrich_per_s"], bounds["spacy_pipe_per_s"]),
             "end_to_end_to_nlp_bound": ratio(throughput["searchable_per_s"], bounds["spacy_pipe_parallel_per_s"]),
+            # how far the machine's speed moved between the NLP bound before the run and the one after it
+            "nlp_bound_after_to_before": ratio(bounds["spacy_pipe_parallel_after_per_s"], bounds["spacy_pipe_parallel_before_per_s"]),
             "end_to_end_to_nlp_bound_cpu": ratio(throughput["searchable_per_worker_cpu_s"], bounds["spacy_pipe_per_cpu_s"]),
             "end_to_end_to_parallel_nlp_bound_cpu": ratio(throughput["searchable_per_worker_cpu_s"], bounds["spacy_pipe_parallel_per_cpu_s"]),
             # every stage done, incidents included: the rate at which the run's articles were all placed in incidents
@@ -893,12 +912,19 @@ def rss_report(samples: list[tuple[float, list[float | None]]], pids: Sequence[i
 
 
 # ---------------------------------------------------------------- bounds
-def measure_bounds(settings: Settings, articles: list[dict], client, options: BenchOptions, run_id: str) -> dict[str, Any]:
+def measure_bounds(settings: Settings, articles: list[dict], client, options: BenchOptions, run_id: str,
+                   nlp_before: tuple[float | None, float | None] = (None, None)) -> dict[str, Any]:
+    """The bounds on the same texts; ``nlp_before`` is the NLP bound (articles/s, per CPU second)
+    measured on them before the run, which is measured again first thing here."""
     from datetime import datetime, timezone
 
     from streams.enrich import Enricher
     from streams.normalise import normalise_payload
 
+    processes = max(1, options.workers)
+    # Right after the run, as the one before it was right before: two moments as close to the
+    # run as can be, so that a machine whose speed changed meanwhile shows it.
+    nlp_after = parallel_nlp_rate(settings, raw_language_texts(settings, articles), processes)
     payloads = [json.dumps(article, ensure_ascii=False).encode("utf-8") for article in articles]
     received = datetime.now(timezone.utc)
     started = time.perf_counter()
@@ -930,8 +956,6 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
 
     long_article = long_article_timing(enricher, articles, options.long_article_chars, settings) if options.long_article_chars else None
 
-    processes = max(1, options.workers)
-    parallel, parallel_per_cpu = parallel_nlp_rate(settings, texts_by_language, processes)
     # Indexing is fast next to the NLP: enough copies that one refresh interval is not the measure
     # (1,000 documents took about 2 s, a refresh 0.5 s of it, and the ratio moved by a fifth between runs).
     copies = [renamed(article, f"-{n}") for n in range(math.ceil(options.index_documents / max(1, len(enriched)))) for article in enriched]
@@ -941,8 +965,10 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
         "index_documents": len(copies),
         "spacy_pipe_per_s": spacy.rate(spacy_texts),
         "spacy_pipe_per_cpu_s": spacy.rate(spacy_texts, cpu=True),
-        "spacy_pipe_parallel_per_s": parallel,
-        "spacy_pipe_parallel_per_cpu_s": parallel_per_cpu,
+        "spacy_pipe_parallel_per_s": mean_of(nlp_before[0], nlp_after[0]),
+        "spacy_pipe_parallel_per_cpu_s": mean_of(nlp_before[1], nlp_after[1]),
+        "spacy_pipe_parallel_before_per_s": nlp_before[0],
+        "spacy_pipe_parallel_after_per_s": nlp_after[0],
         "spacy_processes": processes,
         "enrich_per_s": enrich.rate(len(enriched)),
         "enrich_per_cpu_s": enrich.rate(len(enriched), cpu=True),
@@ -959,6 +985,25 @@ def language_texts(enricher, articles: list) -> dict[str, list[str]]:
     for article in articles:
         if enricher.pipeline(article.language) is not None:
             texts.setdefault(article.language, []).append(enricher.article_text(article))
+    return texts
+
+
+def raw_language_texts(settings: Settings, articles: list[dict]) -> dict[str, list[str]]:
+    """``language_texts`` of raw articles, without loading a model in this process."""
+    from datetime import datetime, timezone
+
+    from streams.enrichment.context import article_text
+    from streams.enrichment.pipelines import Pipelines
+    from streams.normalise import normalise_payload
+
+    with_pipeline = Pipelines(settings).models
+    received = datetime.now(timezone.utc)
+    texts: dict[str, list[str]] = {}
+    for raw in articles:
+        article = normalise_payload(json.dumps(raw, ensure_ascii=False).encode("utf-8"), received_at=received,
+                                    max_body_chars=settings.max_body_chars)
+        if with_pipeline.get(article.language):
+            texts.setdefault(article.language, []).append(article_text(article, settings.nlp_max_chars))
     return texts
 
 
@@ -983,8 +1028,11 @@ def long_article_timing(enricher, articles: list[dict], chars: int, settings: Se
             "enrich_s": round(timing.wall, 2), "enrich_cpu_s": round(timing.cpu, 2)}
 
 
-BOUNDS = ("spacy_pipe_per_s", "spacy_pipe_per_cpu_s", "spacy_pipe_parallel_per_s", "spacy_pipe_parallel_per_cpu_s", "enrich_per_s", "enrich_per_cpu_s",
+BOUNDS = ("spacy_pipe_per_s", "spacy_pipe_per_cpu_s", "spacy_pipe_parallel_per_s", "spacy_pipe_parallel_per_cpu_s",
+          "spacy_pipe_parallel_before_per_s", "spacy_pipe_parallel_after_per_s", "enrich_per_s", "enrich_per_cpu_s",
           "normalise_per_s", "index_stage_per_s", "bare_bulk_per_s")
+# The NLP bound before and after the run farther apart than this: the machine's speed changed meanwhile.
+NLP_BOUND_DRIFT = 1.15
 BOUND_ROUNDS = 3  # best of three: a moment of load from other work on the machine is not the figure
 BOUND_PIECE = 32  # texts timed together: spaCy's own batch size, so neither side pipes differently
 INDEX_BOUND_ROUNDS = 3

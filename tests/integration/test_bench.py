@@ -47,6 +47,10 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
 
     for name in BOUNDS:
         assert bounds[name] and bounds[name] > 0, name
+    # the NLP bound, measured right before the run and right after it: the run is compared with their mean
+    before, after = bounds["spacy_pipe_parallel_before_per_s"], bounds["spacy_pipe_parallel_after_per_s"]
+    assert abs(bounds["spacy_pipe_parallel_per_s"] - (before + after) / 2) < 1e-9
+    assert report["ratios"]["nlp_bound_after_to_before"] == round(after / before, 3)
     assert all(value is not None for value in report["ratios"].values())
     # the worker runs the incidents stage too: the run waited until it had placed every mention
     assert throughput["incidents_placed_per_s"] > 0 and throughput["incidents_placed_after_searchable_s"] >= 0

@@ -11,12 +11,15 @@ from streams.bench import (
     endpoint,
     format_report,
     isolated_settings,
+    language_texts,
     latency_summary,
     lag_report,
     listening_pid,
+    mean_of,
     partitions_for,
     percentile,
     rate_over,
+    raw_language_texts,
     read_articles,
     rss_report,
     send_schedule,
@@ -149,10 +152,10 @@ def sample_report(**changes):
         "lag": lag_report([(0.0, {"normalise": 1, "enrich": 4, "index": 0})]),
         "rss": rss_report([(0.0, [612.0, 640.0])], [11, 12]),
         "bounds": {"texts": 300, "index_documents": 1000, "spacy_pipe_per_s": 30.0, "spacy_pipe_per_cpu_s": 32.0, "spacy_pipe_parallel_per_s": 50.0, "spacy_pipe_parallel_per_cpu_s": 25.0,
-                   "spacy_processes": 2, "enrich_per_s": 27.0, "enrich_per_cpu_s": 28.8, "normalise_per_s": 400.0, "index_stage_per_s": 450.0,
+                   "spacy_pipe_parallel_before_per_s": 48.0, "spacy_pipe_parallel_after_per_s": 52.0, "spacy_processes": 2, "enrich_per_s": 27.0, "enrich_per_cpu_s": 28.8, "normalise_per_s": 400.0, "index_stage_per_s": 450.0,
                    "bare_bulk_per_s": 500.0},
         "ratios": {"enrich_to_spacy": 0.9, "enrich_to_spacy_wall": 0.9, "end_to_end_to_nlp_bound": 0.158, "end_to_end_to_nlp_bound_cpu": 0.125, "end_to_end_to_parallel_nlp_bound_cpu": 0.16,
-                   "index_stage_to_bare_bulk": 0.9},
+                   "nlp_bound_after_to_before": 52.0 / 48.0, "index_stage_to_bare_bulk": 0.9},
         "problems": [],
     }
     report.update(changes)
@@ -173,7 +176,7 @@ def test_report_text_splits_the_machine_cpu_and_compares_with_spacy_side_by_side
     text = format_report(sample_report())
     # an operator sees how much of the machine the workers had, and what the rest took
     assert "machine CPU: busy 150.0 of 200.0 CPU seconds (75%): workers 120.0 (60% of the machine), everything else 30.0" in text
-    assert "50.0/s in 2 (25.0 per CPU second)" in text
+    assert "50.0/s in 2 (25.0 per CPU second;" in text
     assert "per CPU second: 0.125 against spaCy alone in one process, 0.160 against the 2 processes side by side" in text
     report = sample_report()
     report["throughput"] = {k: v for k, v in report["throughput"].items() if k != "machine_cpu_seconds"}
@@ -292,3 +295,34 @@ def test_a_piecewise_timing_sums_the_best_run_of_each_piece():
     timing.measure(1, lambda: sum(range(10**6)))   # a slower run of piece 1 is not kept
     total = timing.total()
     assert (total.wall, total.cpu) == (1.501, 1.001) and round(total.rate(10, cpu=True), 6) == round(10 / 1.001, 6)
+
+
+def test_the_nlp_bound_is_the_mean_of_the_one_before_the_run_and_the_one_after():
+    assert mean_of(48.0, 52.0) == 50.0
+    assert mean_of(None, 52.0) == 52.0 and mean_of(None, None) is None
+    text = format_report(sample_report())
+    assert "50.0/s in 2 (25.0 per CPU second; the mean of 48.0/s right before the run and 52.0/s right after it)" in text
+    assert "speed changed" not in text   # 8% apart: nothing to say
+
+
+@pytest.mark.parametrize("before, after", [(40.0, 60.0), (60.0, 40.0)])
+def test_the_report_says_when_the_machine_changed_speed_during_the_run(before, after):
+    report = sample_report()
+    report["bounds"].update(spacy_pipe_parallel_before_per_s=before, spacy_pipe_parallel_after_per_s=after)
+    report["ratios"]["nlp_bound_after_to_before"] = after / before
+    text = format_report(report)
+    assert (f"note: the NLP bound was {before:.1f}/s before the run and {after:.1f}/s after it: the machine's speed changed meanwhile"
+            in text)
+    assert report["problems"] == [] and "problem:" not in text   # a noisy machine is no fault of the pipeline
+
+
+def test_the_bound_before_the_run_reads_the_texts_the_enrichment_reads(enricher):
+    from datetime import datetime, timezone
+
+    raw = bench_articles(read_articles(DEFAULT_FEEDS[0]), 12, "t")
+    received = datetime.now(timezone.utc)
+    settings = Settings()
+    normalised = [normalise_payload(json.dumps(a, ensure_ascii=False).encode("utf-8"), received_at=received,
+                                    max_body_chars=settings.max_body_chars) for a in raw]
+    texts = raw_language_texts(settings, raw)
+    assert texts and texts == language_texts(enricher, normalised)
