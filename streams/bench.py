@@ -921,18 +921,18 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
     from streams.enrich import Enricher
     from streams.normalise import normalise_payload
 
-    processes = max(1, options.workers)
-    # Right after the run, as the one before it was right before: two moments as close to the
-    # run as can be, so that a machine whose speed changed meanwhile shows it.
-    nlp_after = parallel_nlp_rate(settings, raw_language_texts(settings, articles), processes)
     payloads = [json.dumps(article, ensure_ascii=False).encode("utf-8") for article in articles]
     received = datetime.now(timezone.utc)
     started = time.perf_counter()
     normalised = [normalise_payload(p, received_at=received, max_body_chars=settings.max_body_chars) for p in payloads]
     normalise_seconds = time.perf_counter() - started
+    texts_by_language = nlp_texts(settings, normalised)
+    processes = max(1, options.workers)
+    # Right after the run, as the one before it was right before: two moments as close to the
+    # run as can be, so that a machine whose speed changed meanwhile shows it.
+    nlp_after = parallel_nlp_rate(settings, texts_by_language, processes)
 
     enricher = Enricher(settings)
-    texts_by_language = language_texts(enricher, normalised)   # loads the models outside the timed part
     for language, texts in texts_by_language.items():  # the first batch pays for allocations, not for the texts
         for _ in enricher.pipeline(language).pipe(texts[:8]):
             pass
@@ -988,23 +988,28 @@ def language_texts(enricher, articles: list) -> dict[str, list[str]]:
     return texts
 
 
+def nlp_texts(settings: Settings, articles: list) -> dict[str, list[str]]:
+    """``language_texts`` of normalised articles, without loading a model in this process."""
+    from streams.enrichment.context import article_text
+    from streams.enrichment.pipelines import Pipelines
+
+    with_pipeline = Pipelines(settings).models
+    texts: dict[str, list[str]] = {}
+    for article in articles:
+        if with_pipeline.get(article.language):
+            texts.setdefault(article.language, []).append(article_text(article, settings.nlp_max_chars))
+    return texts
+
+
 def raw_language_texts(settings: Settings, articles: list[dict]) -> dict[str, list[str]]:
     """``language_texts`` of raw articles, without loading a model in this process."""
     from datetime import datetime, timezone
 
-    from streams.enrichment.context import article_text
-    from streams.enrichment.pipelines import Pipelines
     from streams.normalise import normalise_payload
 
-    with_pipeline = Pipelines(settings).models
     received = datetime.now(timezone.utc)
-    texts: dict[str, list[str]] = {}
-    for raw in articles:
-        article = normalise_payload(json.dumps(raw, ensure_ascii=False).encode("utf-8"), received_at=received,
-                                    max_body_chars=settings.max_body_chars)
-        if with_pipeline.get(article.language):
-            texts.setdefault(article.language, []).append(article_text(article, settings.nlp_max_chars))
-    return texts
+    return nlp_texts(settings, [normalise_payload(json.dumps(raw, ensure_ascii=False).encode("utf-8"), received_at=received,
+                                                  max_body_chars=settings.max_body_chars) for raw in articles])
 
 
 def long_article_timing(enricher, articles: list[dict], chars: int, settings: Settings) -> dict[str, Any]:
