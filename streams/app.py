@@ -185,6 +185,12 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     partition is then read again from its commit point, before the next fetch
     (the messages after it are processed twice, which every stage tolerates).
 
+    One agent's full stream buffer holds back only its own partitions: Faust would
+    wait for room before handing over any other record of the fetch, so one stage
+    busy or waiting out a fault stalled the others in the same worker. A record that
+    would wait is not handed over, nor the rest of its partition's fetch, and the
+    partition is read on from there once the agent has made room.
+
     A rebalance ends all of that: the partitions are sought to their committed
     offsets when they are assigned again, and what was noted about them before
     (where a partition never committed began, seeks not yet made, a fetch under
@@ -232,7 +238,14 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
             await self._seek_if_assigned(tp, offset)
         rebalances = self._rebalances
         handed: dict[TP, int] = {}
+        held_back: set[TP] = set()
         async for tp, message in super().getmany(timeout):
+            if tp in held_back or self._buffer_full(tp):
+                # Faust would wait here for that agent to make room, and every other
+                # partition's records (other stages too) would wait behind it: in a burst the
+                # index stage sat idle for seconds while the enrich stage's buffer was full.
+                held_back.add(tp)
+                continue
             handed[tp] = message.offset
             yield tp, message
         if rebalances != self._rebalances:
@@ -240,9 +253,25 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
             return
         for tp, offsets in self._fetched.items():
             undelivered = undelivered_from(offsets, handed.get(tp))
-            if undelivered is not None and self.app.topics.acks_enabled_for(tp.topic):
+            if undelivered is None or not self.app.topics.acks_enabled_for(tp.topic):
+                continue
+            if tp in held_back:
+                self._resume_at(tp, undelivered)
+            else:
                 self._read_again(tp, undelivered, "was fetched and not handed over")
         self._fetched = {}
+
+    def _buffer_full(self, tp: TP) -> bool:
+        """Whether a record of ``tp`` would wait for room in its agent's stream buffer."""
+        return any(channel.queue.full() for channel in self.app.topics._tp_index.get(tp, ()))
+
+    def _resume_at(self, tp: TP, offset: int) -> None:
+        """Read the partition on from ``offset``, the first record held back for a full buffer,
+        at the next fetch: the records before it are in an agent's hands, so unlike
+        ``_read_again`` nothing is read twice. Faust fetches the partition again once the
+        agent has drained its buffer."""
+        self._read_again_from[tp] = min(offset, self._read_again_from.get(tp, offset))
+        log.debug("Kafka: %s[%d] held back from offset %d until its stream buffer has room", tp.topic, tp.partition, offset)
 
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         self.forget_positions(revoked)

@@ -47,6 +47,56 @@ def test_a_30s_write_block_on_the_indices_mid_stream_loses_nothing(own, es, prod
         stop_worker(worker)
 
 
+def enriched_count(settings) -> int:
+    """Messages written to the run's enriched topic so far."""
+    from kafka import TopicPartition
+
+    from streams.clients import kafka_consumer
+
+    consumer = kafka_consumer(settings)
+    try:
+        partitions = [TopicPartition(settings.topic_enriched, p) for p in consumer.partitions_for_topic(settings.topic_enriched)]
+        return sum(consumer.end_offsets(partitions).values())
+    finally:
+        consumer.close()
+
+
+def test_a_stage_with_a_full_buffer_holds_back_no_other_stage(own, es, producer):
+    # A batch of 8 makes every stage's stream buffer small (64 messages).
+    settings = own("stages-apart", index_batch_size=8)
+    backlog = feed(f"backlog-{uuid.uuid4().hex[:6]}", 400, 0)
+    fresh = feed(f"fresh-{uuid.uuid4().hex[:6]}", 20, 0)
+    since = datetime.now(timezone.utc)
+    # A backlog of enriched articles waiting for the index stage, as a worker restarted after
+    # an outage finds it: one fetch hands over far more than the stage's buffer holds.
+    upstream = start_worker(settings, "upstream", "--stages", "normalise,enrich")
+    try:
+        publish_all(producer, settings.topic_raw, backlog)
+        assert wait_until(lambda: enriched_count(settings) >= len(backlog), timeout=180), upstream.log_path.read_text()[-3000:]
+    finally:
+        stop_worker(upstream)
+    concrete = [name for alias in (settings.articles_alias, settings.events_alias) for name in alias_targets(es, alias)]
+    es.indices.put_settings(index=concrete, settings={"index.blocks.write": True})
+    worker = start_worker(settings, "worker")
+    try:
+        try:
+            assert wait_until(lambda: "Elasticsearch: " in worker.log_path.read_text(), timeout=180)  # waiting the block out
+            # The index stage's buffer is full and stays so: new articles must still be normalised and enriched.
+            publish_all(producer, settings.topic_raw, fresh)
+            went_on = wait_until(lambda: enriched_count(settings) >= len(backlog) + len(fresh), timeout=120)
+            print(f"while the index stage waited: {enriched_count(settings) - len(backlog)} of {len(fresh)} new articles "
+                  f"enriched, {indexed_count(es, settings)} indexed")
+            assert went_on, worker.log_path.read_text()[-3000:]
+            assert indexed_count(es, settings) == 0 and worker.poll() is None
+        finally:
+            es.indices.put_settings(index=concrete, settings={"index.blocks.write": None})
+        result = tally(settings, es, backlog + fresh, since=since, timeout=240)
+        print(result.line("index write block with a backlog, new articles enriched meanwhile"))
+        assert (result.indexed, result.dead_lettered, result.pending, result.duplicated) == (len(backlog) + len(fresh), 0, 0, 0)
+    finally:
+        stop_worker(worker)
+
+
 def test_429_and_503_answers_lose_nothing(own, es, producer):
     settings = own("overload")
     proxy = FaultProxy(settings.elasticsearch_url)
