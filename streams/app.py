@@ -240,7 +240,7 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         handed: dict[TP, int] = {}
         held_back: set[TP] = set()
         async for tp, message in super().getmany(timeout):
-            if tp in held_back or self._buffer_full(tp):
+            if tp in held_back or self._must_wait(tp):
                 # Faust would wait here for that agent to make room, and every other
                 # partition's records (other stages too) would wait behind it: in a burst the
                 # index stage sat idle for seconds while the enrich stage's buffer was full.
@@ -261,9 +261,12 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
                 self._read_again(tp, undelivered, "was fetched and not handed over")
         self._fetched = {}
 
-    def _buffer_full(self, tp: TP) -> bool:
-        """Whether a record of ``tp`` would wait for room in its agent's stream buffer."""
-        return any(channel.queue.full() for channel in self.app.topics._tp_index.get(tp, ()))
+    def _must_wait(self, tp: TP) -> bool:
+        """Whether a record of ``tp`` would wait for room in its agent's stream buffer. Only
+        the stages' topics are held back: a record held back is read again, which a topic
+        read without acknowledgements (a table's changelog) does not do, so Faust's wait stays."""
+        return self.app.topics.acks_enabled_for(tp.topic) and any(
+            channel.queue.full() for channel in self.app.topics._tp_index.get(tp, ()))
 
     def _resume_at(self, tp: TP, offset: int) -> None:
         """Read the partition on from ``offset``, the first record held back for a full buffer,
