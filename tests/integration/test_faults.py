@@ -49,16 +49,9 @@ def test_a_30s_write_block_on_the_indices_mid_stream_loses_nothing(own, es, prod
 
 def enriched_count(settings) -> int:
     """Messages written to the run's enriched topic so far."""
-    from kafka import TopicPartition
+    from streams.stats import topic_offsets
 
-    from streams.clients import kafka_consumer
-
-    consumer = kafka_consumer(settings)
-    try:
-        partitions = [TopicPartition(settings.topic_enriched, p) for p in consumer.partitions_for_topic(settings.topic_enriched)]
-        return sum(consumer.end_offsets(partitions).values())
-    finally:
-        consumer.close()
+    return sum(end for _, end in topic_offsets(settings, [settings.topic_enriched])[settings.topic_enriched].values())
 
 
 def test_a_stage_with_a_full_buffer_holds_back_no_other_stage(own, es, producer):
