@@ -5,7 +5,9 @@ named after the run, removed afterwards), so a benchmark never writes into
 analysts' indices and never depends on a worker that happens to be running:
 
 1. starts ``--workers`` real ``coopwatch worker`` processes and warms them up
-   (models loaded, partitions assigned);
+   (models loaded, partitions assigned), then sends a burst of ``--warm-up``
+   articles of its own through the whole pipeline, so that Kafka and
+   Elasticsearch have compiled their hot paths before anything is measured;
 2. publishes varied articles, all at once (``--messages``) or at a steady rate
    (``--rate`` for ``--duration`` seconds), and records when each one first
    becomes visible to a search — the moment an analyst could find it;
@@ -59,6 +61,10 @@ APART_NICENESS = 19
 # Producer batches of the bench's publisher (kafka-python's default, 16 KiB, sends a few
 # articles per request: publishing a burst then took as long as indexing it).
 PUBLISH_BATCH_BYTES = 1 << 20
+# The warm-up burst's default size. Just after the services started, Elasticsearch took 19 to
+# 28 CPU seconds for a burst of 800 and 6 to 8 once warm; after a warm-up of 400 it took 15,
+# after one of 800, 11: larger ones cost more time than they save distortion.
+DEFAULT_WARM_UP = 800
 # The configuration the latency depends on, printed with the figures.
 LATENCY_SETTINGS = ("enrich_batch_size", "enrich_batch_seconds", "index_batch_size", "index_batch_seconds",
                     "index_refresh_seconds", "commit_interval_seconds", "producer_linger_seconds")
@@ -261,6 +267,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"(visibility polled every {run['poll_interval_s']:g} s, search round trip {num(run['poll_round_trip_s'], ' s', 3)})",
         "  with " + ", ".join(f"{name}={value:g}" for name, value in run["settings"].items()),
         f"  first articles of the freshly started workers (published as they joined their group): {lat(run.get('first_articles_s'))}",
+        *warm_up_line(run.get("warm_up")),
         "  by hop: " + "; ".join(f"{hop.replace('_', ' ')} p50 {s['p50']:.2f} s p99 {s['p99']:.2f} s"
                                  for hop, s in report["latency_s"].items() if hop != "publish_to_searchable" and s),
         f"throughput: published {num(tp['published_per_s'])}/s, searchable {num(tp['searchable_per_s'])}/s "
@@ -277,7 +284,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"bounds on {bounds['texts']} of the same texts: spaCy nlp.pipe {num(bounds['spacy_pipe_per_s'])}/s in one process "
         f"({num(bounds['spacy_pipe_per_cpu_s'])} per CPU second), {num(bounds['spacy_pipe_parallel_per_s'])}/s in "
         f"{bounds['spacy_processes']} ({num(bounds.get('spacy_pipe_parallel_per_cpu_s'))} per CPU second; the mean of "
-        f"{num(bounds.get('spacy_pipe_parallel_before_per_s'))}/s right before the run and {num(bounds.get('spacy_pipe_parallel_after_per_s'))}/s right after it); enrich {num(bounds['enrich_per_s'])}/s ({num(bounds['enrich_per_cpu_s'])} per CPU second), "
+        f"{num(bounds.get('spacy_pipe_parallel_before_per_s'))}/s right before the run and {num(bounds.get('spacy_pipe_parallel_after_per_s'))}/s right after it"
+        f"{quiet_note(bounds.get('services_quiet_after_s'))}); enrich {num(bounds['enrich_per_s'])}/s ({num(bounds['enrich_per_cpu_s'])} per CPU second), "
         f"normalise {num(bounds['normalise_per_s'])}/s; on {bounds['index_documents']} documents: index stage alone (workers running only it) "
         f"{num(bounds['index_stage_per_s'])}/s, bare async_streaming_bulk {num(bounds['bare_bulk_per_s'])}/s",
         f"ratios: enrich / spaCy {num(ratios['enrich_to_spacy'], digits=3)} in CPU time ({num(ratios['enrich_to_spacy_wall'], digits=3)} wall); "
@@ -398,6 +406,23 @@ class Sampler(threading.Thread):
         finally:
             admin.close()
             consumer.close()
+
+
+def quiet_note(waits: dict | None) -> str:
+    if not waits:
+        return ""
+    return (f", each once Kafka and Elasticsearch had gone quiet: after {waits['before_the_run']:.1f} and "
+            f"{waits['after_it']:.1f} s")
+
+
+def warm_up_line(warmed: dict | None) -> list[str]:
+    if not warmed:
+        return ["  no warm-up burst (--warm-up 0): Kafka and Elasticsearch may still be compiling their hot paths during the run"]
+    services = warmed["services_cpu_seconds"]
+    names = {"kafka": "Kafka", "elasticsearch": "Elasticsearch"}
+    spent = ", ".join(f"{names.get(name, name)} {value:.1f}" for name, value in services.items() if value is not None)
+    return [f"  before the run: a warm-up burst of {warmed['articles']} articles, all searchable and placed in {warmed['seconds']:.1f} s"
+            + (f" (CPU seconds meanwhile: {spent})" if spent else "")]
 
 
 def incidents_line(throughput: dict, ratios: dict) -> list[str]:
@@ -621,6 +646,7 @@ class BenchOptions:
     long_article_chars: int = 900_000
     timeout: float = 300.0
     seed: int = 0
+    warm_up: int = 0   # articles sent through the whole pipeline before the run (see warm_services)
     stages: Sequence[str] = ()   # the stages the workers run; all of them when empty
     # the workers run the search path, and one more the incidents stage at the lowest priority
     incidents_apart: bool = False
@@ -659,6 +685,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         if options.bound_texts:
             # before the workers start: loading their models would take CPU from spaCy
             say("measuring the NLP bound on the same texts before the run")
+            quiet_before = wait_for_quiet_services(bench)
             nlp_before = parallel_nlp_rate(bench, raw_language_texts(bench, articles[: options.bound_texts]), max(1, options.workers))
         apart = f" and one running the incidents stage at niceness {APART_NICENESS}" if pool.apart else ""
         say(f"starting {options.workers} worker(s){apart} in namespace {bench.app_id}")
@@ -666,6 +693,10 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         wait_for_group(bench, pool.members, timeout=300, pool=pool)
         niceness = [psutil.Process(process.pid).nice() for process in pool.processes]
         first_articles = warm_up(bench, sources, run_id, pool, client, options)
+        warmed = None
+        if options.warm_up:
+            say(f"warming Kafka and Elasticsearch up with {options.warm_up} articles of their own")
+            warmed = warm_services(bench, sources, run_id, pool, client, options)
         say(f"workers ready; publishing {len(articles)} articles")
         result = measure_pipeline(bench, articles, schedule, pool, client, options)
         # The bounds are measured with the pipeline's workers gone: they would take CPU from
@@ -674,6 +705,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         if options.bound_texts:
             say("measuring the bounds on the same texts")
             bounds = measure_bounds(bench, articles[: options.bound_texts], client, options, run_id, nlp_before)
+            bounds["services_quiet_after_s"] = {"before_the_run": quiet_before, "after_it": bounds.pop("quiet_after")}
             say("measuring the incidents stage alone on the run's mentions")
             bounds["incidents_stage"] = incidents_stage_cost(bench, options)
         else:
@@ -699,6 +731,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             "poll_interval_s": options.poll_interval, "poll_round_trip_s": result.pop("poll_round_trip_s"),
             # the warm-up articles, published as soon as the freshly started workers had joined their group
             "first_articles_s": latency_summary(first_articles),
+            "warm_up": warmed,
             "settings": {name: getattr(bench, name) for name in LATENCY_SETTINGS},
         },
         **result,
@@ -727,32 +760,61 @@ def warm_up(settings: Settings, sources: Sequence[dict], run_id: str, pool: Work
     """Articles in every language through every partition, so that nothing a worker does only once
     is measured; returns how long after publication each became searchable (what the first
     articles of freshly started workers wait)."""
-    from streams.clients import kafka_producer
-
     languages = {source.get("lang") for source in sources}
     per_language = [next(s for s in sources if s.get("lang") == language) for language in languages]
     warm = bench_articles(per_language, len(per_language) * settings.topic_partitions, run_id, prefix="warmup")
+    return publish_until_searchable(settings, warm, pool, client, options, what="warm-up articles")
+
+
+def warm_services(settings: Settings, sources: Sequence[dict], run_id: str, pool: WorkerPool, client, options: BenchOptions) -> dict[str, Any]:
+    """A burst of ``options.warm_up`` articles of their own through the whole pipeline, waited out
+    to their last mention placed in an incident. A broker and an Elasticsearch just started
+    compile their hot paths during their first thousands of requests: the first burst of 800
+    after the services started cost Elasticsearch about three times the CPU of the next, and
+    took that CPU from the workers. The run measures the pipeline, not that; what the warm-up
+    cost them is reported beside it."""
+    articles = bench_articles(sources, options.warm_up, run_id, seed=options.seed + 1, prefix="warm")
+    services = service_processes(settings)
+    before = {name: cpu_seconds([process]) for name, process in services.items() if process}
+    start = time.time()
+    publish_until_searchable(settings, articles, pool, client, options, what="articles of the warm-up burst")
+    if "incidents" in (pool.stages or STAGE_TOPICS) or pool.apart:
+        # its incidents backlog would otherwise be written during the run
+        if not wait_consumed(settings, settings.topic_mentions, timeout=options.timeout, pool=pool):
+            raise RuntimeError(f"the warm-up's mentions not all placed within {options.timeout:.0f} s (worker logs in {pool.log_dir})")
+    return {"articles": len(articles), "seconds": round(time.time() - start, 1),
+            "services_cpu_seconds": {name: round(cpu_seconds([process]) - before[name], 1) if process else None
+                                     for name, process in services.items()}}
+
+
+def publish_until_searchable(settings: Settings, articles: Sequence[dict], pool: WorkerPool, client, options: BenchOptions,
+                             *, what: str) -> list[float]:
+    """Publish ``articles`` at once and wait until a search finds each; how long each took."""
+    from streams.clients import kafka_producer
+
     watcher = VisibilityWatcher(client, settings.articles_alias, interval=options.poll_interval)
-    producer = kafka_producer(settings)
+    producer = kafka_producer(settings, batch_size=PUBLISH_BATCH_BYTES)
     published: dict[str, float] = {}
     try:
-        for article in warm:
+        for article in articles:
             article_id = article_id_of(article)
             published[article_id] = time.time()
             watcher.expect(article_id, published[article_id])
-            producer.send(settings.topic_raw, value=json.dumps(article, ensure_ascii=False).encode("utf-8"))
+            producer.send(settings.topic_raw, key=article_id.encode(), value=json.dumps(article, ensure_ascii=False).encode("utf-8"))
         producer.flush()
     finally:
         producer.close()
     watcher.start()
-    deadline = time.monotonic() + 300
-    while watcher.outstanding():
-        pool.check_alive()
-        if time.monotonic() > deadline:
-            watcher.stopping.set()
-            raise RuntimeError(f"warm-up articles not searchable within 300 s (worker logs in {pool.log_dir})")
-        time.sleep(0.2)
-    watcher.stopping.set()
+    deadline = time.monotonic() + options.timeout
+    try:
+        while watcher.outstanding():
+            pool.check_alive()
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{watcher.outstanding()} {what} not searchable within {options.timeout:.0f} s (worker logs in {pool.log_dir})")
+            time.sleep(0.2)
+    finally:
+        watcher.stopping.set()
+        watcher.join()
     return [watcher.visible[article_id] - published[article_id] for article_id in published]
 
 
@@ -930,6 +992,7 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
     processes = max(1, options.workers)
     # Right after the run, as the one before it was right before: two moments as close to the
     # run as can be, so that a machine whose speed changed meanwhile shows it.
+    quiet_after = wait_for_quiet_services(settings)
     nlp_after = parallel_nlp_rate(settings, texts_by_language, processes)
 
     enricher = Enricher(settings)
@@ -969,6 +1032,7 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
         "spacy_pipe_parallel_per_cpu_s": mean_of(nlp_before[1], nlp_after[1]),
         "spacy_pipe_parallel_before_per_s": nlp_before[0],
         "spacy_pipe_parallel_after_per_s": nlp_after[0],
+        "quiet_after": quiet_after,
         "spacy_processes": processes,
         "enrich_per_s": enrich.rate(len(enriched)),
         "enrich_per_cpu_s": enrich.rate(len(enriched), cpu=True),
@@ -1092,6 +1156,21 @@ def _nlp_share(settings_json: str, texts_by_language: dict[str, list[str]], barr
         for _ in pipelines[language].pipe(texts, batch_size=32):
             pass
     results.put((started, time.time(), sum(len(t) for t in texts_by_language.values()), time.process_time() - cpu))
+
+
+def wait_for_quiet_services(settings: Settings, *, cores: float = 0.15, timeout: float = 30.0) -> float:
+    """Until the broker's and Elasticsearch's processes on this machine use less than ``cores``
+    of a CPU over a second (at most ``timeout`` seconds); how long that took. After a burst they
+    go on working for a while (merges, flushes, compiling what the burst made hot), and the NLP
+    bound, spaCy with the machine to itself, would share the CPUs with them."""
+    processes = [process for process in service_processes(settings).values() if process]
+    started = time.monotonic()
+    while processes and time.monotonic() - started < timeout:
+        before = cpu_seconds(processes)
+        time.sleep(1.0)
+        if cpu_seconds(processes) - before < cores:
+            break
+    return round(time.monotonic() - started, 1)
 
 
 def parallel_nlp_rate(settings: Settings, texts_by_language: dict[str, list[str]], processes: int) -> tuple[float | None, float | None]:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from datetime import datetime, timezone
 from pathlib import Path
 
-from streams.bench import SEARCHABLE_THROUGH
+from streams.bench import DEFAULT_WARM_UP, SEARCHABLE_THROUGH
 from streams.incidents import EVENT_TYPES
 from streams.settings import Settings, SettingsFileError, load_settings
 
@@ -206,6 +206,9 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.bound_texts < 0:
         print("error: --bound-texts is 0 (no bounds) or more", file=sys.stderr)
         return 2
+    if args.warm_up < 0:
+        print("error: --warm-up is 0 (no warm-up burst) or more", file=sys.stderr)
+        return 2
     if args.stages is not None and not set(SEARCHABLE_THROUGH) <= set(args.stages):
         print(f"error: articles become searchable only through {', '.join(SEARCHABLE_THROUGH)}: --stages must include them", file=sys.stderr)
         return 2
@@ -221,7 +224,7 @@ def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
         messages=args.messages, rate=args.rate, duration=args.duration, workers=args.workers, feeds=feeds,
         poll_interval=args.poll, bound_texts=args.bound_texts, index_documents=args.index_documents, timeout=args.timeout, seed=args.seed,
         long_article_chars=max(0, args.long_article_chars), stages=tuple(args.stages or ()),
-        incidents_apart=args.incidents_apart,
+        incidents_apart=args.incidents_apart, warm_up=args.warm_up,
     )
     report = run_bench(settings, options, progress=lambda message: print(message, file=sys.stderr, flush=True))
     print(json.dumps(report, indent=2) if args.json else format_report(report))
@@ -475,6 +478,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--long-article-chars", type=int, default=900_000, metavar="N",
                        help="also time the enrichment of one article of N characters (default 900000; 0: not measured)")
     bench.add_argument("--seed", type=int, default=0, help="seed of the article variations")
+    bench.add_argument("--warm-up", type=int, default=DEFAULT_WARM_UP, metavar="N",
+                       help=f"articles sent through the whole pipeline before the run, so that a broker and an Elasticsearch "
+                            f"just started are not compiling their hot paths while it is measured (default {DEFAULT_WARM_UP}; 0: none)")
     bench.add_argument("--timeout", type=_positive(float), default=300, help="give up this many seconds after publishing ended")
     bench.add_argument("--stages", type=_stages, metavar="STAGES",
                        help="comma-separated stages the workers run (default: all); normalise, enrich and index are needed, "

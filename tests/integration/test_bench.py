@@ -17,7 +17,7 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
     watch = coopwatch(settings, "watch", "add", "everything", "police OR policía OR polizia OR ministre OR minister OR ministro")
     assert watch.returncode == 0, watch.stderr
     result = coopwatch(settings, "bench", "--rate", "3", "--duration", "4", "--workers", "1", "--bound-texts", "12", "--index-documents", "60",
-                       "--long-article-chars", "20000", "--json", timeout=900)
+                       "--long-article-chars", "20000", "--warm-up", "6", "--json", timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads(result.stdout)
 
@@ -29,6 +29,10 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
     # the warm-up: one article per language and partition, as soon as the fresh worker joined its group
     first = report["run"]["first_articles_s"]
     assert first["count"] >= report["run"]["partitions"] and 0 < first["p50"] <= first["max"]
+    # then a burst of articles of its own, all searchable and their mentions placed, before anything is measured
+    warm_up = report["run"]["warm_up"]
+    assert warm_up["articles"] == 6 and warm_up["seconds"] > 0
+    assert warm_up["services_cpu_seconds"]["kafka"] > 0 and warm_up["services_cpu_seconds"]["elasticsearch"] > 0
     for hop in ("publish_to_enriched", "enriched_to_indexed", "indexed_to_searchable"):
         assert report["latency_s"][hop]["count"] == accounting["indexed"], hop
     assert report["throughput"]["published_per_s"] > 0 and report["throughput"]["searchable_per_s"] > 0
@@ -51,6 +55,9 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
     before, after = bounds["spacy_pipe_parallel_before_per_s"], bounds["spacy_pipe_parallel_after_per_s"]
     assert abs(bounds["spacy_pipe_parallel_per_s"] - (before + after) / 2) < 1e-9
     assert report["ratios"]["nlp_bound_after_to_before"] == round(after / before, 3)
+    # each measured once the broker and Elasticsearch had stopped working (at most 30 s of waiting)
+    quiet = bounds["services_quiet_after_s"]
+    assert set(quiet) == {"before_the_run", "after_it"} and all(1.0 <= seconds <= 32 for seconds in quiet.values()), quiet
     assert all(value is not None for value in report["ratios"].values())
     # the worker runs the incidents stage too: the run waited until it had placed every mention
     assert throughput["incidents_placed_per_s"] > 0 and throughput["incidents_placed_after_searchable_s"] >= 0

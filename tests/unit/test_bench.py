@@ -183,6 +183,21 @@ def test_report_text_splits_the_machine_cpu_and_compares_with_spacy_side_by_side
     assert "machine CPU: not measured" in format_report(report)
 
 
+def test_report_text_says_what_the_warm_up_burst_cost_the_services_or_that_there_was_none():
+    report = sample_report()
+    report["run"]["warm_up"] = {"articles": 800, "seconds": 31.46, "services_cpu_seconds": {"kafka": 4.3, "elasticsearch": 15.0}}
+    assert ("before the run: a warm-up burst of 800 articles, all searchable and placed in 31.5 s "
+            "(CPU seconds meanwhile: Kafka 4.3, Elasticsearch 15.0)") in format_report(report)
+    report["run"]["warm_up"] = None
+    assert "no warm-up burst (--warm-up 0)" in format_report(report)
+
+
+def test_report_text_says_the_nlp_bound_waited_for_the_services_to_go_quiet():
+    report = sample_report()
+    report["bounds"]["services_quiet_after_s"] = {"before_the_run": 1.0, "after_it": 6.0}
+    assert "right after it, each once Kafka and Elasticsearch had gone quiet: after 1.0 and 6.0 s)" in format_report(report)
+
+
 def test_report_text_names_what_took_the_rest_of_the_machine():
     report = sample_report()
     report["throughput"].update(services_cpu_seconds={"kafka": 7.5, "elasticsearch": 12.0}, bench_cpu_seconds=1.5)

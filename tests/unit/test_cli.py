@@ -55,6 +55,16 @@ def test_the_bench_runs_incidents_apart_only_when_it_chooses_the_stages():
     assert result.returncode == 2 and "leave out --stages" in result.stderr
 
 
+def test_the_bench_warms_the_services_up_unless_told_not_to():
+    from streams.bench import DEFAULT_WARM_UP
+
+    assert build_parser().parse_args(["bench"]).warm_up == DEFAULT_WARM_UP > 0
+    assert build_parser().parse_args(["bench", "--warm-up", "0"]).warm_up == 0
+    result = subprocess.run([sys.executable, "-m", "streams.cli", "bench", "--warm-up", "-1", "--messages", "3"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--warm-up is 0 (no warm-up burst) or more" in result.stderr
+
+
 def test_publish_of_a_missing_file_is_a_clear_error(tmp_path):
     result = subprocess.run([sys.executable, "-m", "streams.cli", "publish", str(tmp_path / "nope.jsonl")],
                             capture_output=True, text=True, timeout=60)
