@@ -145,10 +145,13 @@ def read_articles(path: Path) -> list[dict]:
     return articles
 
 
-def bench_articles(sources: Sequence[dict], count: int, run_id: str, *, seed: int = 0, prefix: str = "bench") -> list[dict]:
+def bench_articles(sources: Sequence[dict], count: int, run_id: str, *, seed: int = 0, prefix: str = "bench",
+                   weeks_before: int = 0) -> list[dict]:
     """``count`` distinct raw articles varied from ``sources``: each takes one article and weaves in
     one to three paragraphs of other articles of the same language, so lengths and wording vary
-    from message to message instead of a handful of texts coming round again."""
+    from message to message instead of a handful of texts coming round again. Each round through
+    the sources is dated a week before the previous one, the first ``weeks_before`` weeks before
+    the sources' own dates."""
     if not sources:
         raise ValueError("no valid article to benchmark with")
     from streams.enrichment.language import detect_language
@@ -171,9 +174,9 @@ def bench_articles(sources: Sequence[dict], count: int, run_id: str, *, seed: in
             paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(donor))
         article = {key: value for key, value in base.items() if key not in ("url", "id", "source")}
         article.update(id=f"{prefix}-{run_id}-{n}", source="benchmark", body="\n".join(paragraphs))
-        cycle = n // len(order)
-        if cycle and isinstance(base.get("published_at"), str):
-            article["published_at"] = earlier_date(base["published_at"], weeks=cycle)
+        weeks = n // len(order) + weeks_before
+        if weeks and isinstance(base.get("published_at"), str):
+            article["published_at"] = earlier_date(base["published_at"], weeks=weeks)
         articles.append(article)
     return articles
 
@@ -696,7 +699,8 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         warmed = None
         if options.warm_up:
             say(f"warming Kafka and Elasticsearch up with {options.warm_up} articles of their own")
-            warmed = warm_services(bench, sources, run_id, pool, client, options)
+            # dated before every round of the run, so that the run's reports join no incident of the warm-up
+            warmed = warm_services(bench, sources, run_id, pool, client, options, weeks_before=math.ceil(len(schedule) / len(sources)) + 2)
         say(f"workers ready; publishing {len(articles)} articles")
         result = measure_pipeline(bench, articles, schedule, pool, client, options)
         # The bounds are measured with the pipeline's workers gone: they would take CPU from
@@ -766,14 +770,15 @@ def warm_up(settings: Settings, sources: Sequence[dict], run_id: str, pool: Work
     return publish_until_searchable(settings, warm, pool, client, options, what="warm-up articles")
 
 
-def warm_services(settings: Settings, sources: Sequence[dict], run_id: str, pool: WorkerPool, client, options: BenchOptions) -> dict[str, Any]:
+def warm_services(settings: Settings, sources: Sequence[dict], run_id: str, pool: WorkerPool, client, options: BenchOptions,
+                  *, weeks_before: int = 0) -> dict[str, Any]:
     """A burst of ``options.warm_up`` articles of their own through the whole pipeline, waited out
     to their last mention placed in an incident. A broker and an Elasticsearch just started
     compile their hot paths during their first thousands of requests: the first burst of 800
     after the services started cost Elasticsearch about three times the CPU of the next, and
     took that CPU from the workers. The run measures the pipeline, not that; what the warm-up
     cost them is reported beside it."""
-    articles = bench_articles(sources, options.warm_up, run_id, seed=options.seed + 1, prefix="warm")
+    articles = bench_articles(sources, options.warm_up, run_id, seed=options.seed + 1, prefix="warm", weeks_before=weeks_before)
     services = service_processes(settings)
     before = {name: cpu_seconds([process]) for name, process in services.items() if process}
     start = time.time()
