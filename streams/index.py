@@ -196,7 +196,7 @@ def index_template(name: str, alias: str, settings: Settings) -> dict[str, Any]:
     template["index_patterns"] = [f"{alias}-v*"]
     template["template"].setdefault("settings", {}).update(
         number_of_shards=settings.index_shards, number_of_replicas=settings.index_replicas,
-        refresh_interval=refresh_interval(settings))
+        refresh_interval=refresh_interval(name, settings))
     return template
 
 
@@ -212,10 +212,12 @@ def put_templates(client: Elasticsearch, settings: Settings) -> None:
         client.indices.put_index_template(name=alias, **index_template(name, alias, settings))
 
 
-def refresh_interval(settings: Settings) -> str:
-    """An explicit interval also keeps an index refreshing while nobody searches it (no search-idle
+def refresh_interval(template_name: str, settings: Settings) -> str:
+    """The articles' interval, or the events' and incidents' (longer: see the settings). An
+    explicit interval also keeps an index refreshing while nobody searches it (no search-idle
     shard), so an analyst's first search after a quiet spell does not wait for a refresh."""
-    return f"{round(settings.index_refresh_seconds * 1000)}ms"
+    seconds = settings.index_refresh_seconds if template_name == "news-articles" else settings.event_indices_refresh_seconds
+    return f"{round(seconds * 1000)}ms"
 
 
 def alias_targets(client: Elasticsearch, alias: str) -> list[str]:
@@ -251,7 +253,7 @@ def ensure_indices(client: Elasticsearch, settings: Settings) -> dict[str, list[
             # mapping is strict): add them, or its new documents would be refused.
             client.indices.put_mapping(index=current, properties=load_template(name)["template"]["mappings"]["properties"])
             # and a changed refresh setting reaches it too
-            client.indices.put_settings(index=current, settings={"index": {"refresh_interval": refresh_interval(settings)}})
+            client.indices.put_settings(index=current, settings={"index": {"refresh_interval": refresh_interval(name, settings)}})
             if index_name(alias, settings.index_version) not in current:
                 log.warning("%s points to %s, not version %d: `coopwatch reindex` builds the next version and moves the alias",
                             alias, ", ".join(current), settings.index_version)

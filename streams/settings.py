@@ -66,7 +66,14 @@ class Settings(BaseSettings):
     # Latency: an article waits for at most one batch window per stage, then for the next refresh.
     index_batch_seconds: float = Field(0.1, gt=0, description="Longest wait before a partial batch is written")
     index_refresh_seconds: float = Field(
-        0.5, gt=0, description="How often new documents become visible to searches (the indices' refresh_interval)"
+        0.5, gt=0, description="How often new articles become visible to searches (the articles index's refresh_interval)"
+    )
+    # Each refresh of an index that received writes makes a new segment, and merging them
+    # follows: at a steady 13 articles/s the refreshes of the three indices took over half of
+    # Elasticsearch's CPU. Analysts wait for articles; events and incidents may follow.
+    event_indices_refresh_seconds: float = Field(
+        2.0, gt=0, description="How often new cooperation events and incidents become visible to searches "
+                               "(coop-events' and coop-incidents' refresh_interval)"
     )
     enrich_batch_size: int = Field(16, ge=1, description="Articles per NLP batch at most")
     enrich_batch_seconds: float = Field(0.05, gt=0, description="Longest wait before a partial NLP batch is enriched")

@@ -197,4 +197,12 @@ def test_index_templates_take_shards_and_replicas_from_settings():
     template = index_template("news-articles", "arts", Settings(index_shards=3, index_replicas=1))
     assert template["index_patterns"] == ["arts-v*"]
     assert template["template"]["settings"] == {"number_of_shards": 3, "number_of_replicas": 1, "refresh_interval": "500ms"}
-    assert index_template("coop-events", "evs", Settings())["template"]["settings"] == {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "500ms"}
+    assert index_template("coop-events", "evs", Settings())["template"]["settings"] == {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "2000ms"}
+
+
+def test_events_and_incidents_refresh_less_often_than_articles():
+    # an analyst waits for articles; each refresh of a written index makes a segment to merge later
+    settings = Settings(index_refresh_seconds=0.5, event_indices_refresh_seconds=5)
+    intervals = {name: index_template(name, "x", settings)["template"]["settings"]["refresh_interval"]
+                 for name in ("news-articles", "coop-events", "coop-incidents")}
+    assert intervals == {"news-articles": "500ms", "coop-events": "5000ms", "coop-incidents": "5000ms"}
