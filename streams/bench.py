@@ -61,9 +61,9 @@ APART_NICENESS = 19
 # Producer batches of the bench's publisher (kafka-python's default, 16 KiB, sends a few
 # articles per request: publishing a burst then took as long as indexing it).
 PUBLISH_BATCH_BYTES = 1 << 20
-# The warm-up burst's default size. Just after the services started, Elasticsearch took 19 to
-# 28 CPU seconds for a burst of 800 and 6 to 8 once warm; after a warm-up of 400 it took 15,
-# after one of 800, 11: larger ones cost more time than they save distortion.
+# The warm-up burst's default size. Just after the services started, Elasticsearch took 19 CPU
+# seconds for a burst of 800 and 4 to 8 once warm; after a warm-up of 400 it took 15, after
+# one of 800, 11 and 13: larger ones cost more time than they save distortion.
 DEFAULT_WARM_UP = 800
 # The configuration the latency depends on, printed with the figures.
 LATENCY_SETTINGS = ("enrich_batch_size", "enrich_batch_seconds", "index_batch_size", "index_batch_seconds",
@@ -775,7 +775,7 @@ def warm_services(settings: Settings, sources: Sequence[dict], run_id: str, pool
     """A burst of ``options.warm_up`` articles of their own through the whole pipeline, waited out
     to their last mention placed in an incident. A broker and an Elasticsearch just started
     compile their hot paths during their first thousands of requests: the first burst of 800
-    after the services started cost Elasticsearch about three times the CPU of the next, and
+    after the services started cost Elasticsearch two to three times the CPU of later ones, and
     took that CPU from the workers. The run measures the pipeline, not that; what the warm-up
     cost them is reported beside it."""
     articles = bench_articles(sources, options.warm_up, run_id, seed=options.seed + 1, prefix="warm", weeks_before=weeks_before)
