@@ -524,6 +524,12 @@ def service_processes(settings: Settings) -> dict[str, Any]:
     return found
 
 
+def services_cpu_since(services: dict[str, Any], before: dict[str, float]) -> dict[str, float | None]:
+    """CPU seconds each of ``service_processes`` used since ``before`` (their ``cpu_seconds`` then);
+    None for a service not seen on this machine."""
+    return {name: round(cpu_seconds([process]) - before[name], 1) if process else None for name, process in services.items()}
+
+
 def rss_mib(process) -> float | None:
     try:
         return process.memory_info().rss / 2**20
@@ -543,6 +549,10 @@ class WorkerPool:
     apart: Sequence[str] = ()
     processes: list[subprocess.Popen] = field(default_factory=list)
     log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="coopwatch-bench-")))
+
+    @property
+    def runs_incidents(self) -> bool:
+        return bool(self.apart) or "incidents" in (self.stages or STAGE_TOPICS)
 
     @property
     def members(self) -> int:
@@ -708,8 +718,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
         pool.stop()
         if options.bound_texts:
             say("measuring the bounds on the same texts")
-            bounds = measure_bounds(bench, articles[: options.bound_texts], client, options, run_id, nlp_before)
-            bounds["services_quiet_after_s"] = {"before_the_run": quiet_before, "after_it": bounds.pop("quiet_after")}
+            bounds = measure_bounds(bench, articles[: options.bound_texts], client, options, run_id, nlp_before, quiet_before)
             say("measuring the incidents stage alone on the run's mentions")
             bounds["incidents_stage"] = incidents_stage_cost(bench, options)
         else:
@@ -783,13 +792,11 @@ def warm_services(settings: Settings, sources: Sequence[dict], run_id: str, pool
     before = {name: cpu_seconds([process]) for name, process in services.items() if process}
     start = time.time()
     publish_until_searchable(settings, articles, pool, client, options, what="articles of the warm-up burst")
-    if "incidents" in (pool.stages or STAGE_TOPICS) or pool.apart:
+    if pool.runs_incidents:
         # its incidents backlog would otherwise be written during the run
         if not wait_consumed(settings, settings.topic_mentions, timeout=options.timeout, pool=pool):
             raise RuntimeError(f"the warm-up's mentions not all placed within {options.timeout:.0f} s (worker logs in {pool.log_dir})")
-    return {"articles": len(articles), "seconds": round(time.time() - start, 1),
-            "services_cpu_seconds": {name: round(cpu_seconds([process]) - before[name], 1) if process else None
-                                     for name, process in services.items()}}
+    return {"articles": len(articles), "seconds": round(time.time() - start, 1), "services_cpu_seconds": services_cpu_since(services, before)}
 
 
 def publish_until_searchable(settings: Settings, articles: Sequence[dict], pool: WorkerPool, client, options: BenchOptions,
@@ -867,14 +874,13 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
                 next_dead_letter_check = time.monotonic() + 2
             time.sleep(0.2)
         worker_cpu, machine_cpu = cpu_seconds(workers) - cpu_before, machine_busy_seconds() - machine_before
-        services_cpu = {name: round(cpu_seconds([process]) - services_before[name], 1) if process else None
-                        for name, process in services.items()}
+        services_cpu = services_cpu_since(services, services_before)
         bench_cpu = cpu_seconds([bench_process]) - bench_before
         window = time.time() - start
         if watcher.outstanding():
             problems.append(f"{watcher.outstanding()} articles neither searchable nor dead-lettered {options.timeout:.0f} s after publishing ended")
         placed = None   # when the incidents stage had taken every mention the run's articles gave
-        if pool.apart or "incidents" in (pool.stages or STAGE_TOPICS):
+        if pool.runs_incidents:
             if wait_consumed(settings, settings.topic_mentions, timeout=max(1.0, deadline - time.monotonic()), pool=pool):
                 placed = time.time()
             else:
@@ -980,9 +986,10 @@ def rss_report(samples: list[tuple[float, list[float | None]]], pids: Sequence[i
 
 # ---------------------------------------------------------------- bounds
 def measure_bounds(settings: Settings, articles: list[dict], client, options: BenchOptions, run_id: str,
-                   nlp_before: tuple[float | None, float | None] = (None, None)) -> dict[str, Any]:
+                   nlp_before: tuple[float | None, float | None] = (None, None), quiet_before: float | None = None) -> dict[str, Any]:
     """The bounds on the same texts; ``nlp_before`` is the NLP bound (articles/s, per CPU second)
-    measured on them before the run, which is measured again first thing here."""
+    measured on them before the run (after waiting ``quiet_before`` seconds for the services to
+    go quiet), which is measured again first thing here."""
     from datetime import datetime, timezone
 
     from streams.enrich import Enricher
@@ -1037,7 +1044,7 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
         "spacy_pipe_parallel_per_cpu_s": mean_of(nlp_before[1], nlp_after[1]),
         "spacy_pipe_parallel_before_per_s": nlp_before[0],
         "spacy_pipe_parallel_after_per_s": nlp_after[0],
-        "quiet_after": quiet_after,
+        "services_quiet_after_s": {"before_the_run": quiet_before, "after_it": quiet_after},
         "spacy_processes": processes,
         "enrich_per_s": enrich.rate(len(enriched)),
         "enrich_per_cpu_s": enrich.rate(len(enriched), cpu=True),
