@@ -26,6 +26,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, S
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
 from faust.streams import _current_event
+from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.transport.drivers.aiokafka import Consumer as FaustKafkaConsumer
 from faust.transport.drivers.aiokafka import ensure_aiokafka_TP
 from faust.types import TP
@@ -224,6 +225,9 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         records, active_partitions = await super()._wait_next_records(timeout)
         self._fetched = {tp: [record.offset for record in batch] for tp, batch in (records or {}).items()}
         return records, active_partitions
+
+    def _new_consumer_thread(self) -> "PromptFetchConsumerThread":
+        return PromptFetchConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
     def on_buffer_drop(self, tp: TP) -> None:
         super().on_buffer_drop(tp)
@@ -435,8 +439,25 @@ def first_dropped(*, head: int, committed: int | None, in_flight: Sequence[int])
     return committed
 
 
+class PromptFetchConsumerThread(AIOKafkaConsumerThread):
+    """Faust's consumer thread, its fetches waiting at the broker for at most the app's
+    ``fetch_wait_seconds`` (Faust fixes 1.5 s; see Settings.kafka_fetch_wait_seconds)."""
+
+    def _create_worker_consumer(self, transport: Any) -> Any:
+        consumer = super()._create_worker_consumer(transport)
+        # read when the consumer starts and builds its fetcher; Faust passes no such option
+        consumer._fetch_max_wait_ms = round(1000 * self.app.fetch_wait_seconds)
+        return consumer
+
+
 class CoopwatchApp(faust.App):
-    """faust.App whose consumer never commits past an unacknowledged message."""
+    """faust.App whose consumer never commits past an unacknowledged message, and
+    whose fetches wait at the broker for at most ``fetch_wait_seconds``."""
+
+    def __init__(self, *args: Any, fetch_wait_seconds: float = Settings.model_fields["kafka_fetch_wait_seconds"].default,
+                 **options: Any) -> None:
+        self.fetch_wait_seconds = fetch_wait_seconds
+        super().__init__(*args, **options)
 
     def _new_transport(self) -> Any:
         transport = super()._new_transport()
@@ -755,7 +776,7 @@ def create_app(
 ) -> faust.App:
     """The app; ``after_write`` hooks run on each batch of articles once Elasticsearch has acknowledged it."""
     stages = set(stages)
-    app = CoopwatchApp(settings.app_id, **faust_options(settings))
+    app = CoopwatchApp(settings.app_id, fetch_wait_seconds=settings.kafka_fetch_wait_seconds, **faust_options(settings))
     search_path_first = SearchPathFirst(batch_size=settings.enrich_batch_size, batch_seconds=settings.enrich_batch_seconds,
                                         give_way_seconds=settings.incidents_give_way_seconds,
                                         index_batch_seconds=settings.index_batch_seconds)

@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     enrich_batch_size: int = Field(16, ge=1, description="Articles per NLP batch at most")
     enrich_batch_seconds: float = Field(0.05, gt=0, description="Longest wait before a partial NLP batch is enriched")
     commit_interval_seconds: float = Field(1.0, gt=0, description="How often workers commit the offsets of finished messages")
+    # Faust has aiokafka's fetches wait up to 1.5 s at the broker, and a consumer has one fetch
+    # at a time per broker: a partition held back for a full stream buffer, or read again,
+    # waited for a fetch of the other partitions to run out first. In a burst the index stage
+    # sat idle that long once or twice per 1,500 articles (index stage / bare bulk 0.62-0.78 -> 0.98).
+    kafka_fetch_wait_seconds: float = Field(
+        0.1, gt=0, le=30, description="Longest a worker's fetch waits at the broker for new messages (a fetch of an idle "
+                                      "topic returns empty after it, and the worker asks again)")
     # A few milliseconds let a batch's outputs (enriched articles, mentions, dead letters) share a
     # produce request: with none, every message was a request of its own, and the broker's and the
     # workers' share of two cores went to requests (bursts of 600: 20.2 -> 22.4 articles/s).

@@ -192,3 +192,23 @@ def test_elasticsearch_answers_with_pinned_major():
             es.indices.delete(index=index, ignore_unavailable=True)
     finally:
         es.close()
+
+
+def test_the_workers_kafka_fetches_wait_at_the_broker_only_as_long_as_the_setting():
+    """Faust has every fetch wait up to 1.5 s at the broker; the worker's consumer, started
+    against the real broker, builds its fetches with the configured wait instead."""
+    from streams.app import create_app
+    from streams.settings import Settings
+
+    async def fetch_wait_ms(settings: Settings) -> int:
+        app = create_app(settings, stages=("index",))
+        consumer = app.consumer._thread._create_worker_consumer(app.transport)
+        await consumer.start()
+        try:
+            return consumer._fetcher._fetch_max_wait_ms   # what every fetch request it sends carries
+        finally:
+            await consumer.stop()
+
+    settings = Settings(_env_file=None, kafka_bootstrap_servers=KAFKA, app_id=unique("fetch-wait"), kafka_fetch_wait_seconds=0.25)
+    assert asyncio.run(asyncio.wait_for(fetch_wait_ms(settings), timeout=60)) == 250
+    assert asyncio.run(asyncio.wait_for(fetch_wait_ms(Settings(_env_file=None, kafka_bootstrap_servers=KAFKA)), timeout=60)) == 100

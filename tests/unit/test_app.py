@@ -232,6 +232,26 @@ def test_faust_is_configured_from_settings_only(monkeypatch):
     assert faust.App("test-config-2", **faust_options(Settings(_env_file=None))).conf.table_standby_replicas == 0
 
 
+def test_the_workers_kafka_fetches_wait_at_the_broker_as_long_as_the_setting_says(monkeypatch):
+    """Faust fixes a 1.5 s wait; a partition held back for a full buffer sat it out (see Settings)."""
+    from streams.app import create_app
+
+    async def fetch_wait_ms(settings: Settings) -> int:
+        app = create_app(settings, stages=("index",))
+        consumer = app.consumer._thread._create_worker_consumer(app.transport)   # built, never started
+        try:
+            return consumer._fetch_max_wait_ms
+        finally:
+            await consumer.stop()
+
+    assert asyncio.run(fetch_wait_ms(Settings(_env_file=None))) == 100
+    monkeypatch.setenv("COOPWATCH_KAFKA_FETCH_WAIT_SECONDS", "0.25")
+    assert asyncio.run(fetch_wait_ms(Settings(_env_file=None))) == 250
+    monkeypatch.setenv("COOPWATCH_KAFKA_FETCH_WAIT_SECONDS", "0")
+    with pytest.raises(ValueError, match="kafka_fetch_wait_seconds"):
+        Settings(_env_file=None)
+
+
 # ---------------------------------------------------------------- the incidents stage in batches
 class TableEvent:
     """A stand-in event Faust's tables can take as the current one (they hold it by weak reference)."""
