@@ -81,7 +81,8 @@ class Settings(BaseSettings):
     # Faust has aiokafka's fetches wait up to 1.5 s at the broker, and a consumer has one fetch
     # at a time per broker: a partition held back for a full stream buffer, or read again,
     # waited for a fetch of the other partitions to run out first. In a burst the index stage
-    # sat idle that long once or twice per 1,500 articles (index stage / bare bulk 0.62-0.78 -> 0.98).
+    # sat idle that long once or twice per 1,500 articles (index stage / bare bulk in alternating
+    # bursts: 0.64 and 0.58 with 1.5 s, 1.02 and 0.81 with 0.1 s; median 0.96 over eleven runs).
     kafka_fetch_wait_seconds: float = Field(
         0.1, gt=0, le=30, description="Longest a worker's fetch waits at the broker for new messages (a fetch of an idle "
                                       "topic returns empty after it, and the worker asks again)")
