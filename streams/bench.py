@@ -46,7 +46,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from streams.settings import Settings, settings_environment
 
@@ -278,6 +278,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"({num(tp['searchable_per_worker_cpu_s'], digits=2)} per second of worker CPU); "
         "stages in the pipeline: " + ", ".join(f"{stage} {num(rate)}/s" for stage, rate in tp["stages_per_s"].items()),
         machine_line(tp),
+        *busiest_thread_line(tp.get("busiest_thread_core_share")),
         *incidents_line(tp, ratios),
         "consumer lag (messages): max " + ", ".join(f"{stage} {lag}" for stage, lag in report["lag"]["max"].items())
         + (f"; over time (total): {' '.join(str(total) for total in report['lag']['total_series'])}" if report["lag"]["total_series"] else ""),
@@ -453,6 +454,13 @@ def machine_line(throughput: dict) -> str:
                else "(Kafka, Elasticsearch, the bench, other load)"))
 
 
+def busiest_thread_line(shares: Sequence[float | None] | None) -> list[str]:
+    if not shares or all(share is None for share in shares):
+        return []
+    return ["busiest thread of each worker (its NLP thread while articles wait), from the first publish to the last article enriched: "
+            + ", ".join("n/a" if share is None else f"{share:.2f}" for share in shares) + " of a core"]
+
+
 def process_count(count: int) -> str:
     return f"{count} process" if count == 1 else f"{count} processes"
 
@@ -467,6 +475,31 @@ def cpu_seconds(processes) -> float:
         except Exception:  # noqa: BLE001 - the process has gone
             pass
     return total
+
+
+def thread_cpu_seconds(processes) -> dict[tuple[int, int], float]:
+    """User and system CPU time each thread of the processes has used so far, by (process id, thread id)."""
+    times: dict[tuple[int, int], float] = {}
+    for process in processes:
+        try:
+            for thread in process.threads():
+                times[(process.pid, thread.id)] = thread.user_time + thread.system_time
+        except Exception:  # noqa: BLE001 - the process has gone
+            pass
+    return times
+
+
+def busiest_thread_shares(before: Mapping[tuple[int, int], float], after: Mapping[tuple[int, int], float],
+                          pids: Sequence[int], seconds: float) -> list[float | None]:
+    """Of each process, the share of one core its busiest thread used over ``seconds``.
+
+    In a burst that is a worker's NLP thread: near a whole core, the NLP waited for nothing
+    but the CPU; well under it, for the rest of the pipeline (or the machine's other load)."""
+    shares: list[float | None] = []
+    for pid in pids:
+        used = [after[key] - before.get(key, 0.0) for key in after if key[0] == pid]
+        shares.append(round(max(used) / seconds, 3) if used and seconds > 0 else None)
+    return shares
 
 
 def machine_busy_seconds() -> float:
@@ -852,6 +885,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
     services, bench_process = service_processes(settings), psutil.Process()
     try:
         cpu_before, machine_before = cpu_seconds(workers), machine_busy_seconds()
+        threads_before = thread_cpu_seconds(workers)
         services_before = {name: cpu_seconds([process]) for name, process in services.items() if process}
         bench_before = cpu_seconds([bench_process])
         start = time.time()
@@ -875,6 +909,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
                 next_dead_letter_check = time.monotonic() + 2
             time.sleep(0.2)
         worker_cpu, machine_cpu = cpu_seconds(workers) - cpu_before, machine_busy_seconds() - machine_before
+        threads_after = thread_cpu_seconds(workers)
         services_cpu = services_cpu_since(services, services_before)
         bench_cpu = cpu_seconds([bench_process]) - bench_before
         window = time.time() - start
@@ -928,6 +963,10 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
             # seen), and the bench's own (publishing, and polling a search for visibility)
             "services_cpu_seconds": services_cpu,
             "bench_cpu_seconds": round(bench_cpu, 1),
+            # until the last article was enriched: the NLP threads have nothing to do after it
+            "busiest_thread_core_share": busiest_thread_shares(
+                threads_before, threads_after, [w.pid for w in workers],
+                max((s["enriched_at"] for s in stamps.values()), default=start) - start),
             "stages_per_s": {
                 "enrich": rate_over(s["enriched_at"] for s in stamps.values()),
                 "index": rate_over(s["indexed_at"] for s in stamps.values()),

@@ -8,6 +8,7 @@ from streams.bench import (
     DEFAULT_FEEDS,
     article_id_of,
     bench_articles,
+    busiest_thread_shares,
     endpoint,
     format_report,
     isolated_settings,
@@ -136,6 +137,20 @@ def test_lag_and_rss_reports():
     rss = rss_report([(0.0, [300.0, None]), (1.0, [320.0, None])], [11, 12])
     assert rss["workers"][0]["peak_mib"] == 320.0 and rss["workers"][0]["last_mib"] == 320.0
     assert rss["workers"][1]["peak_mib"] is None
+
+
+def test_busiest_thread_share_is_per_worker_and_counts_threads_that_started_during_the_run():
+    before = {(11, 1): 10.0, (11, 2): 3.0, (12, 7): 1.0}
+    after = {(11, 1): 18.0, (11, 2): 4.0, (12, 7): 2.0, (12, 9): 6.0}   # thread 9 of worker 12 started meanwhile
+    assert busiest_thread_shares(before, after, [11, 12, 13], 10.0) == [0.8, 0.6, None]   # 13: gone, no threads read
+    assert busiest_thread_shares(before, after, [11], 0.0) == [None]
+
+
+def test_report_names_the_busiest_thread_of_each_worker():
+    report = sample_report()
+    report["throughput"]["busiest_thread_core_share"] = [0.83, None]
+    assert "busiest thread of each worker (its NLP thread while articles wait), from the first publish to the last article enriched: 0.83, n/a of a core" in format_report(report)
+    assert "busiest thread" not in format_report(sample_report())
 
 
 def sample_report(**changes):
