@@ -78,6 +78,22 @@ def test_bench_articles_are_varied_distinct_and_valid():
                                  max_body_chars=10**7).article_id == article_id_of(article)
 
 
+def test_bench_articles_fall_evenly_on_the_partitions_as_every_producer_places_them():
+    from aiokafka.partitioner import DefaultPartitioner
+    from kafka.partitioner.default import murmur2 as kafka_python_murmur2
+
+    sources = [a for feed in DEFAULT_FEEDS for a in read_articles(feed)]
+    articles = bench_articles(sources, 400, "r1", seed=3, partitions=4)
+    keys = [article_id_of(article).encode() for article in articles]
+    # the bench publishes with kafka-python, the workers forward with aiokafka (through Faust)
+    placed = [DefaultPartitioner()(key, [0, 1, 2, 3], [0, 1, 2, 3]) for key in keys]
+    assert placed == [(kafka_python_murmur2(key) & 0x7FFFFFFF) % 4 for key in keys]   # its default partitioner's hash
+    assert placed == [n % 4 for n in range(400)]
+    # the same texts as without partitions, under other ids
+    assert [a["body"] for a in articles] == [a["body"] for a in bench_articles(sources, 400, "r1", seed=3)]
+    assert len({a["id"] for a in articles}) == 400
+
+
 def test_eval_lines_and_raw_lines_are_both_read_and_bad_lines_skipped(tmp_path):
     feed = tmp_path / "mixed.jsonl"
     feed.write_text(
