@@ -109,7 +109,10 @@ def faust_broker_options(settings: Settings) -> dict[str, Any]:
 
 
 def elasticsearch_options(settings: Settings) -> dict[str, Any]:
-    options: dict[str, Any] = {"hosts": [settings.elasticsearch_url], "request_timeout": 30}
+    from elastic_transport import OrjsonSerializer
+
+    # orjson: the standard library's JSON took a sixth of the index stage's CPU (bulk bodies)
+    options: dict[str, Any] = {"hosts": [settings.elasticsearch_url], "request_timeout": 30, "serializer": OrjsonSerializer()}
     if settings.elasticsearch_api_key:
         options["api_key"] = settings.elasticsearch_api_key.get_secret_value()
     elif settings.elasticsearch_username:

@@ -48,6 +48,22 @@ def test_actions_have_deterministic_ids_so_redelivery_overwrites():
     assert set(first[1]["_source"]) <= event_fields
 
 
+def test_actions_reach_elasticsearch_as_the_standard_library_would_write_them():
+    """The client serialises with orjson, which is stricter than the json module (no keys but strings)."""
+    import json
+
+    from elasticsearch.helpers import expand_action
+
+    from streams.clients import async_elasticsearch_client
+
+    serializer = async_elasticsearch_client(Settings()).transport.serializers.get_serializer("application/json")
+    article = enriched(title="Réunion « Europol » — 東京", unreadable_fields={"lang": "7"}, warnings=["unreadable_lang"])
+    for action in bulk_actions(article, Settings(), indexed_at=T):
+        meta, source = expand_action(dict(action))
+        assert json.loads(serializer.dumps(meta)) == meta
+        assert json.loads(serializer.dumps(source)) == json.loads(json.dumps(source))
+
+
 def test_stale_events_query_keeps_the_new_events():
     query = stale_events_query([enriched()])
     assert query["bool"]["filter"] == [{"terms": {"article_id": ["abc"]}}]

@@ -41,7 +41,7 @@ def test_plain_settings_give_plain_clients():
     settings = Settings(kafka_bootstrap_servers="127.0.0.1:9092")
     assert kafka_options(settings) == {"bootstrap_servers": ["127.0.0.1:9092"], "security_protocol": "PLAINTEXT"}
     assert "broker_credentials" not in faust_broker_options(settings)
-    assert set(elasticsearch_options(settings)) == {"hosts", "request_timeout"}
+    assert set(elasticsearch_options(settings)) == {"hosts", "request_timeout", "serializer"}
 
 
 def test_kafka_python_clients_get_sasl_ssl_with_the_ca(secured):
