@@ -316,7 +316,8 @@ def format_report(report: dict[str, Any]) -> str:
         f"{num(bounds.get('spacy_pipe_parallel_before_per_s'))}/s right before the run and {num(bounds.get('spacy_pipe_parallel_after_per_s'))}/s right after it"
         f"{quiet_note(bounds.get('services_quiet_after_s'))}); enrich {num(bounds['enrich_per_s'])}/s ({num(bounds['enrich_per_cpu_s'])} per CPU second), "
         f"normalise {num(bounds['normalise_per_s'])}/s; on {bounds['index_documents']} documents: index stage alone (workers running only it) "
-        f"{num(bounds['index_stage_per_s'])}/s, bare async_streaming_bulk {num(bounds['bare_bulk_per_s'])}/s",
+        f"{num(bounds['index_stage_per_s'])}/s, bare async_streaming_bulk {num(bounds['bare_bulk_per_s'])}/s"
+        + index_cpu_note(bounds.get("index_cpu_ms_per_document")),
         f"ratios: enrich / spaCy {num(ratios['enrich_to_spacy'], digits=3)} in CPU time ({num(ratios['enrich_to_spacy_wall'], digits=3)} wall); "
         f"end to end / NLP bound ({process_count(bounds['spacy_processes'])}) {num(ratios['end_to_end_to_nlp_bound'], digits=3)} wall "
         f"(per CPU second: {num(ratios['end_to_end_to_nlp_bound_cpu'], digits=3)} against spaCy alone in one process, "
@@ -476,6 +477,17 @@ def machine_line(throughput: dict) -> str:
             f"({100 * workers / window:.0f}% of the machine), everything else {rest:.1f} "
             + (f"({split}, other load {max(other, 0.0):.1f})" if services or bench is not None
                else "(Kafka, Elasticsearch, the bench, other load)"))
+
+
+def index_cpu_note(cpu: Mapping[str, float | None] | None) -> str:
+    if not cpu:
+        return ""
+
+    def ms(name: str) -> str:
+        return "n/a" if cpu.get(name) is None else f"{cpu[name]:.3f} ms"
+
+    return (f" (CPU per document, the whole machine's: index stage {ms('index_stage_machine')}, of which its workers "
+            f"{ms('index_stage_workers')}; bare bulk {ms('bare_bulk_machine')})")
 
 
 def busiest_thread_line(shares: Sequence[float | None] | None) -> list[str]:
@@ -782,7 +794,7 @@ def run_bench(settings: Settings, options: BenchOptions, *, progress=None) -> di
             bounds["incidents_stage"] = incidents_stage_cost(bench, options)
         else:
             bounds = dict.fromkeys(BOUNDS, None) | {"texts": 0, "index_documents": 0, "spacy_processes": options.workers,
-                                                     "long_article": None, "incidents_stage": None}
+                                                     "index_cpu_ms_per_document": None, "long_article": None, "incidents_stage": None}
         problems += result.pop("problems")
         finished = True
     finally:
@@ -1099,7 +1111,7 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
     # Indexing is fast next to the NLP: enough copies that one refresh interval is not the measure
     # (1,000 documents took about 2 s, a refresh 0.5 s of it, and the ratio moved by a fifth between runs).
     copies = [renamed(article, f"-{n}") for n in range(math.ceil(options.index_documents / max(1, len(enriched)))) for article in enriched]
-    index_stage, bare = index_bounds(settings, copies, client, options, run_id)
+    index_stage, bare, index_cpu = index_bounds(settings, copies, client, options, run_id)
     return {
         "texts": len(articles),
         "index_documents": len(copies),
@@ -1116,6 +1128,7 @@ def measure_bounds(settings: Settings, articles: list[dict], client, options: Be
         "normalise_per_s": len(normalised) / normalise_seconds if normalise_seconds else None,
         "index_stage_per_s": index_stage,
         "bare_bulk_per_s": bare,
+        "index_cpu_ms_per_document": index_cpu,
         "long_article": long_article,
     }
 
@@ -1300,25 +1313,47 @@ def wait_visible(client, settings: Settings, ids: Sequence[str], started: float,
     return len(ids) / (max(watcher.visible.values()) - started)
 
 
-def index_bounds(settings: Settings, enriched: list, client, options: BenchOptions, run_id: str) -> tuple[float | None, float | None]:
+def index_bounds(settings: Settings, enriched: list, client, options: BenchOptions,
+                 run_id: str) -> tuple[float | None, float | None, dict[str, float | None]]:
     """(index stage, bare bulk) in articles/s: the best of interleaved rounds, so that a moment
-    of load on the machine weighs on neither side of the ratio.
+    of load on the machine weighs on neither side of the ratio; and the CPU each side took per
+    document (median of the rounds): on a machine of few cores the index stage shares them with
+    Elasticsearch, so what it takes beside it slows it down.
 
     The index stage runs in workers of its own that run nothing else (``--stages index``, as
     when the stages are scaled apart): the bare bulk has no incidents stage beside it either.
     """
+    import psutil
+
     pool = WorkerPool(settings, max(1, options.workers), stages=("index",))
     stage_rates, bare_rates = [], []
+    stage_machine, stage_workers, bare_machine = [], [], []   # CPU seconds of each round
     try:
         pool.start()
         wait_for_group(settings, pool.count, timeout=300, pool=pool)
+        workers = [psutil.Process(process.pid) for process in pool.processes]
         for n in range(INDEX_BOUND_ROUNDS):
+            machine, worker = machine_busy_seconds(), cpu_seconds(workers)
             stage_rates.append(index_stage_rate(settings, enriched, client, f"-i{n}{run_id}", options))
+            stage_machine.append(machine_busy_seconds() - machine)
+            stage_workers.append(cpu_seconds(workers) - worker)
+            machine = machine_busy_seconds()
             bare_rates.append(bare_bulk_rate(settings, enriched, client, f"-b{n}{run_id}", options))
+            bare_machine.append(machine_busy_seconds() - machine)
     finally:
         pool.stop()
         shutil.rmtree(pool.log_dir, ignore_errors=True)
-    return best(stage_rates), best(bare_rates)
+    cpu = {"index_stage_machine": cpu_ms_per_document(stage_machine, len(enriched)),
+           "index_stage_workers": cpu_ms_per_document(stage_workers, len(enriched)),
+           "bare_bulk_machine": cpu_ms_per_document(bare_machine, len(enriched))}
+    return best(stage_rates), best(bare_rates), cpu
+
+
+def cpu_ms_per_document(round_seconds: Sequence[float], documents: int) -> float | None:
+    """Milliseconds of CPU per document in the median round (None when nothing was measured)."""
+    if not round_seconds or not documents:
+        return None
+    return round(1000 * statistics.median(round_seconds) / documents, 3)
 
 
 def incidents_stage_cost(settings: Settings, options: BenchOptions) -> dict[str, Any] | None:

@@ -51,6 +51,10 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
 
     for name in BOUNDS:
         assert bounds[name] and bounds[name] > 0, name
+    # the CPU each side of the index bound took per document: the stage's workers are part of the whole machine's
+    index_cpu = bounds["index_cpu_ms_per_document"]
+    tick = 1000 * 0.02 / bounds["index_documents"]   # both are read in clock ticks
+    assert 0 < index_cpu["index_stage_workers"] <= index_cpu["index_stage_machine"] + tick and index_cpu["bare_bulk_machine"] > 0, index_cpu
     # the NLP bound, measured right before the run and right after it: the run is compared with their mean
     before, after = bounds["spacy_pipe_parallel_before_per_s"], bounds["spacy_pipe_parallel_after_per_s"]
     assert abs(bounds["spacy_pipe_parallel_per_s"] - (before + after) / 2) < 1e-9

@@ -146,6 +146,22 @@ def test_the_index_bounds_keep_their_best_round_and_no_figure_from_an_unfinished
     assert best([]) is None
 
 
+def test_the_index_bounds_give_the_cpu_of_their_median_round_per_document():
+    from streams.bench import cpu_ms_per_document
+
+    assert cpu_ms_per_document([3.9, 3.3, 4.8], 3000) == 1.3
+    assert cpu_ms_per_document([], 3000) is None and cpu_ms_per_document([1.0], 0) is None
+
+
+def test_report_gives_the_cpu_each_side_of_the_index_bound_took_per_document():
+    report = sample_report()
+    report["bounds"]["index_cpu_ms_per_document"] = {"index_stage_machine": 1.3, "index_stage_workers": 0.52, "bare_bulk_machine": 0.85}
+    assert ("bare async_streaming_bulk 500.0/s (CPU per document, the whole machine's: index stage 1.300 ms, of which its workers "
+            "0.520 ms; bare bulk 0.850 ms)") in format_report(report)
+    report["bounds"]["index_cpu_ms_per_document"] = None   # --bound-texts 0: nothing measured, nothing said
+    assert "CPU per document" not in format_report(report)
+
+
 def test_lag_and_rss_reports():
     lag = lag_report([(100.0, {"normalise": 5, "enrich": 9, "index": 0}), (101.0, {"normalise": 0, "enrich": 3, "index": 2})])
     assert lag["max"] == {"normalise": 5, "enrich": 9, "index": 2}
