@@ -206,6 +206,65 @@ def test_kill_9_of_one_of_two_workers_loses_nothing(own, es, producer):
             stop_worker(worker)
 
 
+def test_a_worker_joining_then_leaving_mid_stream_loses_nothing(own, es, producer):
+    """Two rebalances with messages in flight: the group grows to three workers, then shrinks back to two."""
+    from streams.clients import kafka_admin
+
+    settings = own("join-leave")
+    marker = f"join-leave-{uuid.uuid4().hex[:6]}"
+    sent: list[bytes] = []
+
+    def group_is(members: int) -> bool:
+        admin = kafka_admin(settings)
+        try:
+            group = admin.describe_groups([settings.app_id])[settings.app_id]
+            return group["group_state"] == "Stable" and len(group["members"]) == members
+        except Exception:  # noqa: BLE001 - no group yet
+            return False
+        finally:
+            admin.close()
+
+    def trickle_until(condition, *, timeout: float) -> bool:
+        """Publish one message every 0.2 s (every tenth malformed) until ``condition`` holds."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            n = len(sent)
+            payload = (f"not json {marker}-{n}".encode() if n % 10 == 9 else
+                       raw_message(id=f"{marker}-{n}", title=f"Police cooperation {n}",
+                                   body=f"Spanish and Moroccan police met in Rabat on day {n} to discuss drug trafficking."))
+            publish_all(producer, settings.topic_raw, [payload])
+            sent.append(payload)
+            time.sleep(0.2)
+        return True
+
+    def for_seconds(seconds: float):
+        until = time.monotonic() + seconds
+        return lambda: time.monotonic() >= until
+
+    workers = [start_worker(settings, "worker-1"), start_worker(settings, "worker-2")]
+    extra = None
+    try:
+        since = datetime.now(timezone.utc)
+        assert trickle_until(lambda: indexed_count(es, settings) > 0, timeout=180), workers[0].log_path.read_text()[-3000:]
+        extra = start_worker(settings, "worker-3")
+        assert trickle_until(lambda: group_is(3), timeout=180), extra.log_path.read_text()[-3000:]
+        trickle_until(for_seconds(3), timeout=10)
+        extra.send_signal(signal.SIGTERM)   # a clean stop: the worker leaves the group
+        assert trickle_until(lambda: extra.poll() is not None and group_is(2), timeout=120), extra.log_path.read_text()[-3000:]
+        trickle_until(for_seconds(3), timeout=10)
+        result = tally(settings, es, sent, since=since, timeout=300)
+        print(result.line("a worker joining, then leaving, mid-stream"))
+        malformed = sum(1 for payload in sent if payload.startswith(b"not json"))
+        assert (result.indexed, result.dead_lettered, result.pending) == (len(sent) - malformed, malformed, 0)
+        assert result.duplicated == 0 and result.index_dead_letters == 0
+        assert all(worker.poll() is None for worker in workers)
+    finally:
+        for worker in [*workers, *([extra] if extra else [])]:
+            stop_worker(worker)
+
+
 def test_a_14_mib_message_is_dead_lettered_whole(settings, es, producer, worker):
     body = "Spanish and Moroccan police met in Rabat. " * (14 * 1024 * 1024 // 42)
     huge = raw_message(id=f"huge-{uuid.uuid4().hex}", body=body)
