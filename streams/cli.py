@@ -10,6 +10,7 @@ import sys
 from pydantic import ValidationError
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Sequence
 
 from streams.bench import DEFAULT_WARM_UP, SEARCHABLE_THROUGH
 from streams.incidents import EVENT_TYPES
@@ -561,6 +562,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def undecodable_argument(argv: Sequence[str]) -> str | None:
+    """The first argument that is not text: bytes the terminal sent that are not UTF-8
+    reach Python as lone surrogates, which no JSON request body can carry."""
+    for argument in argv:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            try:   # the bytes as the terminal sent them
+                raw = argument.encode("utf-8", errors="surrogateescape")
+            except UnicodeEncodeError:
+                raw = argument.encode("utf-8", errors="backslashreplace")
+            return raw.decode("ascii", errors="backslashreplace")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -594,6 +610,14 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, KafkaError):
             print(f"error: Kafka: {error}", file=sys.stderr)
             return 3
+        from elastic_transport import SerializationError
+
+        if isinstance(error, SerializationError):
+            # an argument made of bytes that are not UTF-8 (a file path may be, so none is refused up front)
+            undecodable = undecodable_argument(sys.argv[1:] if argv is None else argv)
+            print("error: " + (f"argument \"{undecodable}\" is not UTF-8 text (check the terminal's encoding)" if undecodable
+                               else f"a request to Elasticsearch could not be written as JSON: {error}"), file=sys.stderr)
+            return 2
         if isinstance(error, ApiError):
             # e.g. a query Lucene cannot parse: say what Elasticsearch said, not a traceback
             reason = error.body.get("error", {}).get("root_cause", [{}])[0].get("reason") if isinstance(error.body, dict) else None

@@ -125,3 +125,14 @@ def test_a_quiet_worker_keeps_debug_lines_off(loglevel):
     worker.on_setup_root_logger(root, level)   # what the worker does when it configures logging
     assert root.getEffectiveLevel() == level, "debug records of every Kafka request would be built and dropped"
     assert not root.isEnabledFor(logging.DEBUG)
+
+
+def test_an_argument_the_terminal_sent_in_another_encoding_is_refused_with_its_bytes(capsys):
+    from streams.cli import main, undecodable_argument
+
+    latin1 = b"Europol \xe9quipe".decode("utf-8", errors="surrogateescape")   # how Python hands over non-UTF-8 bytes
+    assert undecodable_argument(["search", "Europol équipe"]) is None
+    assert undecodable_argument(["search", latin1]) == "Europol \\xe9quipe"
+    # no JSON request body can carry it: said clearly, not a traceback
+    assert main(["search", latin1]) == 2
+    assert 'argument "Europol \\xe9quipe" is not UTF-8 text' in capsys.readouterr().err
