@@ -662,6 +662,15 @@ class WorkerPool:
             shutil.rmtree(self.log_dir / f"state-{n}", ignore_errors=True)
 
 
+def group_is_stable(admin, group_id: str, members: int) -> bool:
+    """Whether the consumer group is stable with exactly ``members`` members (False while it does not exist yet)."""
+    try:
+        group = admin.describe_groups([group_id])[group_id]
+    except Exception:  # noqa: BLE001 - the group does not exist yet
+        return False
+    return group["group_state"] == "Stable" and len(group["members"]) == members
+
+
 def wait_for_group(settings: Settings, members: int, *, timeout: float, pool: WorkerPool) -> None:
     """Until the workers have all joined the consumer group and it is stable."""
     from streams.clients import kafka_admin
@@ -671,12 +680,8 @@ def wait_for_group(settings: Settings, members: int, *, timeout: float, pool: Wo
     try:
         while True:
             pool.check_alive()
-            try:
-                group = admin.describe_groups([settings.app_id])[settings.app_id]
-                if group["group_state"] == "Stable" and len(group["members"]) == members:
-                    return
-            except Exception:  # noqa: BLE001 - the group does not exist yet
-                pass
+            if group_is_stable(admin, settings.app_id, members):
+                return
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the {members} worker(s) did not form a stable consumer group within {timeout:.0f} s (logs in {pool.log_dir})")
             time.sleep(0.5)
@@ -1333,13 +1338,13 @@ def index_bounds(settings: Settings, enriched: list, client, options: BenchOptio
         wait_for_group(settings, pool.count, timeout=300, pool=pool)
         workers = [psutil.Process(process.pid) for process in pool.processes]
         for n in range(INDEX_BOUND_ROUNDS):
-            machine, worker = machine_busy_seconds(), cpu_seconds(workers)
+            started, worker = machine_busy_seconds(), cpu_seconds(workers)
             stage_rates.append(index_stage_rate(settings, enriched, client, f"-i{n}{run_id}", options))
-            stage_machine.append(machine_busy_seconds() - machine)
+            between = machine_busy_seconds()
+            stage_machine.append(between - started)
             stage_workers.append(cpu_seconds(workers) - worker)
-            machine = machine_busy_seconds()
             bare_rates.append(bare_bulk_rate(settings, enriched, client, f"-b{n}{run_id}", options))
-            bare_machine.append(machine_busy_seconds() - machine)
+            bare_machine.append(machine_busy_seconds() - between)
     finally:
         pool.stop()
         shutil.rmtree(pool.log_dir, ignore_errors=True)

@@ -208,6 +208,7 @@ def test_kill_9_of_one_of_two_workers_loses_nothing(own, es, producer):
 
 def test_a_worker_joining_then_leaving_mid_stream_loses_nothing(own, es, producer):
     """Two rebalances with messages in flight: the group grows to three workers, then shrinks back to two."""
+    from streams.bench import group_is_stable
     from streams.clients import kafka_admin
 
     settings = own("join-leave")
@@ -217,10 +218,7 @@ def test_a_worker_joining_then_leaving_mid_stream_loses_nothing(own, es, produce
     def group_is(members: int) -> bool:
         admin = kafka_admin(settings)
         try:
-            group = admin.describe_groups([settings.app_id])[settings.app_id]
-            return group["group_state"] == "Stable" and len(group["members"]) == members
-        except Exception:  # noqa: BLE001 - no group yet
-            return False
+            return group_is_stable(admin, settings.app_id, members)
         finally:
             admin.close()
 
