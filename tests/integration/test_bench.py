@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import time
+import uuid
+
+from streams.bench import CountWatcher
 
 from .conftest import coopwatch
 
@@ -109,3 +113,26 @@ def test_a_bench_with_the_incidents_stage_apart_runs_it_in_a_low_priority_worker
 def test_bench_refuses_half_a_steady_rate(settings) -> None:
     result = coopwatch(settings, "bench", "--rate", "3")
     assert result.returncode == 2 and "--rate and --duration go together" in result.stderr
+
+
+def test_the_index_bound_s_probe_gives_the_moment_the_new_documents_are_visible_to_searches(es) -> None:
+    index = f"coopwatch-probe-{uuid.uuid4().hex[:8]}"
+    es.indices.create(index=index, settings={"number_of_replicas": 0, "refresh_interval": "-1"})  # visible only once refreshed
+    try:
+        for n in range(3):   # more than the new ones: counted from what is there already
+            es.index(index=index, id=f"there-before-{n}", document={"n": -n}, refresh=True)
+        watcher = CountWatcher.started_for(es, index, 2, interval=0.05)
+        es.index(index=index, id="a", document={"n": 1})
+        es.index(index=index, id="b", document={"n": 2})
+        time.sleep(0.5)
+        assert watcher.reached_at is None, "written but not yet visible to a search: not counted"
+        refreshed = time.time()
+        es.indices.refresh(index=index)
+        reached = watcher.wait(timeout=10)
+        assert reached is not None and reached >= refreshed
+        assert not watcher.errors
+
+        one_more = CountWatcher.started_for(es, index, 1, interval=0.05)
+        assert one_more.wait(timeout=0.5) is None, "a document never written is never counted"
+    finally:
+        es.indices.delete(index=index)
