@@ -46,7 +46,7 @@ def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.app import create_app
+    from streams.app import create_app, freeze_start_up_objects
     from streams.clients import elasticsearch_client
     from streams.index import ensure_indices
     from streams.topics import ensure_topics
@@ -58,6 +58,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if args.niceness:
         os.nice(args.niceness)
     app = create_app(settings, stages=args.stages)
+    freeze_start_up_objects()
     faust_worker(app, args.loglevel).execute_from_commandline()
     return 0
 

@@ -5,10 +5,12 @@ agents must await, and fails as aiokafka does (timeouts, a message too large).
 """
 
 import asyncio
+import gc
 import json
 import logging
 import threading
 import time
+import weakref
 from types import SimpleNamespace
 
 import faust
@@ -25,7 +27,7 @@ from faust.types.tuples import Message
 from schemas.articles import NormalisedArticle
 
 from streams.app import (CoopwatchApp, Outbox, SearchPathFirst, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
-                         SETTLED, faust_options, first_dropped, index_events, normalise_event, settle,
+                         SETTLED, faust_options, first_dropped, freeze_start_up_objects, index_events, normalise_event, settle,
                          oldest_timestamp, undelivered_from, wake_waiting_fetch, position_known)
 from streams.deadletters import parse_dead_letter
 from streams.index import BatchResult, Fault, IndexingHalted, Outcome
@@ -670,3 +672,20 @@ def test_the_oldest_timestamp_of_a_batch_is_its_earliest_mention_and_a_batch_wit
 
     assert oldest_timestamp([event(1700000005.5), event(1700000001.25), event(1700000003.0)]) == 1700000001.25
     assert oldest_timestamp([event(None)]) == 0.0
+
+
+def test_what_a_worker_built_to_start_is_left_out_of_later_collections_once_its_garbage_is_freed():
+    class Node:
+        pass
+
+    kept, dropped = Node(), Node()
+    kept.itself, dropped.itself = kept, dropped   # cycles: only a collection frees them
+    dropped_ref = weakref.ref(dropped)
+    del dropped
+    try:
+        frozen = freeze_start_up_objects()
+        assert dropped_ref() is None, "start-up garbage is freed, not kept for the worker's life"
+        assert frozen > 0 and not any(tracked is kept for tracked in gc.get_objects()), \
+            "what start-up built is no longer gone through by each collection"
+    finally:
+        gc.unfreeze()
