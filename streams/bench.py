@@ -401,10 +401,10 @@ class CountWatcher(threading.Thread):
 
     The index bound's probe. A plain count is read from each segment's number of
     documents, so it costs Elasticsearch next to nothing; the visibility watcher's
-    search for thousands of ids, every hit fetched, took about a sixth of what a bare
-    bulk takes of the machine per document, and it watched only the index stage's
-    side, so that side carried a load the other did not. Both sides of the bound are
-    watched by this probe from before their clock starts.
+    search for up to 2,000 ids every poll added 0.1 to 0.3 ms of the machine per
+    document to a bare bulk that takes about 1 ms, and it watched only the index
+    stage's side, so that side carried a load the other did not. Both sides of the
+    bound are watched by this probe from before their clock starts.
     """
 
     def __init__(self, client, index: str, total: int, *, interval: float) -> None:
