@@ -18,6 +18,7 @@ from streams.bench import (
     listening_pid,
     mean_of,
     partitions_for,
+    per_process_to_alone,
     percentile,
     rate_over,
     raw_language_texts,
@@ -202,7 +203,7 @@ def sample_report(**changes):
                    "spacy_pipe_parallel_before_per_s": 48.0, "spacy_pipe_parallel_after_per_s": 52.0, "spacy_processes": 2, "enrich_per_s": 27.0, "enrich_per_cpu_s": 28.8, "normalise_per_s": 400.0, "index_stage_per_s": 450.0,
                    "bare_bulk_per_s": 500.0},
         "ratios": {"enrich_to_spacy": 0.9, "enrich_to_spacy_wall": 0.9, "end_to_end_to_nlp_bound": 0.158, "end_to_end_to_nlp_bound_cpu": 0.125, "end_to_end_to_parallel_nlp_bound_cpu": 0.16,
-                   "nlp_bound_after_to_before": 52.0 / 48.0, "index_stage_to_bare_bulk": 0.9},
+                   "nlp_bound_after_to_before": 52.0 / 48.0, "nlp_bound_per_process_to_alone": 0.833, "index_stage_to_bare_bulk": 0.9},
         "problems": [],
     }
     report.update(changes)
@@ -369,6 +370,29 @@ def test_the_nlp_bound_is_the_mean_of_the_one_before_the_run_and_the_one_after()
     text = format_report(sample_report())
     assert "50.0/s in 2 (25.0 per CPU second; the mean of 48.0/s right before the run and 52.0/s right after it)" in text
     assert "speed changed" not in text   # 8% apart: nothing to say
+
+
+def test_each_process_of_the_nlp_bound_is_set_against_one_process_alone():
+    # two processes at 50/s together, one alone at 30/s: each did 25 of its 30
+    assert per_process_to_alone({"spacy_pipe_parallel_per_s": 50.0, "spacy_processes": 2, "spacy_pipe_per_s": 30.0}) == 0.833
+    assert per_process_to_alone({"spacy_pipe_parallel_per_s": None, "spacy_processes": 2, "spacy_pipe_per_s": 30.0}) is None
+    assert per_process_to_alone({"spacy_pipe_parallel_per_s": 50.0, "spacy_processes": 2, "spacy_pipe_per_s": None}) is None
+    text = format_report(sample_report())
+    assert "each of the 2 spaCy processes of the NLP bound did 0.833 of what one does alone" in text
+    assert "not independent" not in text
+
+
+def test_the_report_says_when_the_machine_s_cpus_were_not_independent_during_the_nlp_bound():
+    # two processes side by side getting hardly more done than one: the bound is low, the ratio to it flattering
+    report = sample_report()
+    report["ratios"]["nlp_bound_per_process_to_alone"] = 0.55
+    text = format_report(report)
+    assert ("each of the 2 spaCy processes of the NLP bound did 0.550 of what one does alone: this machine's CPUs were not "
+            "independent while the bound ran") in text
+    assert "end to end / NLP bound overstates what the pipeline reaches on independent CPUs" in text
+    assert report["problems"] == [] and "problem:" not in text
+    report["bounds"]["spacy_processes"] = 1   # one process: nothing to set it against
+    assert "spaCy processes of the NLP bound did" not in format_report(report)
 
 
 @pytest.mark.parametrize("before, after", [(40.0, 60.0), (60.0, 40.0)])
