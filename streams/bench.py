@@ -1259,7 +1259,7 @@ NLP_BOUND_DRIFT = 1.15
 # Each of K spaCy processes side by side doing less than this share of what one does alone: the
 # machine's CPUs were not K independent ones while the bound ran (hyperthreads of one core, a busy
 # host). On the 2-core development machine the share ranged from 0.53 to 0.85 between runs, and
-# end to end / NLP bound reached 0.85 to 1.06 in runs at 0.53 to 0.65 but 0.62 to 0.86 in runs above.
+# end to end / NLP bound reached 0.85 to 1.06 in runs at 0.53 to 0.65 but 0.62 to 0.87 in runs above.
 NLP_PROCESS_SHARE_LOW = 0.66
 BOUND_ROUNDS = 3  # best of three: a moment of load from other work on the machine is not the figure
 BOUND_PIECE = 32  # texts timed together: spaCy's own batch size, so neither side pipes differently
