@@ -16,13 +16,17 @@ import gc
 import logging
 import math
 import os
+import sys
+import threading
 import time
 import weakref
+from collections import Counter
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
@@ -32,6 +36,7 @@ from faust.transport.drivers.aiokafka import Consumer as FaustKafkaConsumer
 from faust.transport.drivers.aiokafka import ensure_aiokafka_TP
 from faust.types import TP
 from faust.types import EventT
+from mode import Service
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
@@ -192,6 +197,12 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     busy or waiting out a fault stalled the others in the same worker. A record that
     would wait is not handed over, nor the rest of its partition's fetch, and the
     partition is read on from there once the agent has made room.
+
+    And it watches for stalls (``StallWatch``): a partition whose messages wait
+    ``stall_seconds`` without a commit is logged with where they are and where the
+    agents wait, and read again from its commit point when no agent holds any of
+    them: a consumer that stopped handing a partition over would otherwise sit on
+    its messages, silent, until restarted.
 
     A rebalance ends all of that: the partitions are sought to their committed
     offsets when they are assigned again, and what was noted about them before
@@ -356,6 +367,40 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         committed = self._committed_offset[tp]
         return self._start_offsets.get(tp) if committed is None else committed
 
+    @Service.task
+    async def _watch_for_stalls(self) -> None:
+        watch = StallWatch(self.app.stall_seconds)
+        async for _ in self.itertimer(max(self.app.stall_seconds / 4, 1.0), name="stall watch"):
+            if not self.flow_active:
+                continue
+            try:
+                for tp, (look, remedy, waited) in watch.stalled(self._looks()).items():
+                    self._remedy_stall(tp, look, remedy, waited)
+            except Exception as error:  # noqa: BLE001 - a task that raised would stop the consumer, and the worker with it
+                log.warning("Kafka: could not look for stalled partitions: %r", error)
+
+    def _looks(self) -> dict[TP, PartitionLook]:
+        """How far each assigned partition of a stage's input is, and where its waiting messages are."""
+        held = Counter(message.tp for message in list(self._unacked_messages))
+        looks: dict[TP, PartitionLook] = {}
+        for tp in self.assignment():
+            if not self.app.topics.acks_enabled_for(tp.topic) or not position_known(self._thread, tp):
+                continue
+            buffered = sum(1 for channel in self.app.topics._tp_index.get(tp, ())
+                           for event in list(channel.queue._queue) if event.message.tp == tp)
+            looks[tp] = PartitionLook(commit_point=self._commit_point(tp), end=self.highwater(tp),
+                                      held=held[tp], buffered=buffered)
+        return looks
+
+    def _remedy_stall(self, tp: TP, look: PartitionLook, remedy: str, waited: float) -> None:
+        waiting = f"{look.end - look.commit_point} message(s) from offset {look.commit_point} have waited {waited:.0f} s without a commit"
+        if remedy == READ_AGAIN:
+            log.warning("Kafka: %s[%d]: %s, and no agent holds any; reading the partition again", tp.topic, tp.partition, waiting)
+            self._read_again(tp, look.commit_point, "is where the partition stalled")
+        else:
+            log.warning("Kafka: %s[%d]: %s; agents hold %d and %d wait in the stream buffer. The agents wait in: %s",
+                        tp.topic, tp.partition, waiting, look.held, look.buffered, where_agents_wait(self.app))
+
     def verify_event_path(self, now: float, tp: TP) -> None:
         # Faust's check for a stalled partition only logs, but it reads aiokafka's position,
         # which asserts while the partition waits for its offset to be reset: a partition
@@ -378,6 +423,107 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
 
 
 READ_AGAIN_AFTER_SECONDS = 10.0
+READ_AGAIN, REPORT = "read again", "report"
+
+
+@dataclass(frozen=True)
+class PartitionLook:
+    """One look at a partition of a stage's input."""
+
+    commit_point: int | None   # the next offset a commit would start from
+    end: int | None            # one past its last message, as the last fetch saw it
+    held: int = 0              # its messages an agent has taken and not settled
+    buffered: int = 0          # its messages waiting in its agent's stream buffer
+
+
+def stall_remedy(look: PartitionLook) -> str | None:
+    """What a partition needs once its commit point has not moved for the stall time: nothing
+    (no message waits), READ_AGAIN (messages wait and no agent has any: the consumer stopped
+    handing them over, and reading again from the commit point loses nothing), or REPORT (an
+    agent holds them: it waits out a fault, or hangs, and only its own outcome may release them)."""
+    if look.commit_point is None or look.end is None or look.end <= look.commit_point:
+        return None
+    return REPORT if look.held or look.buffered else READ_AGAIN
+
+
+class StallWatch:
+    """Partitions whose messages have waited ``stall_seconds`` without their commit point moving.
+
+    A stalled partition is reported once per ``stall_seconds``; a worker whose consumer
+    stopped handing one partition over would otherwise sit on its messages, silent, until
+    it is restarted.
+    """
+
+    def __init__(self, stall_seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stall_seconds = stall_seconds
+        self._clock = clock
+        self._still_since: dict[Any, tuple[int | None, float]] = {}   # partition -> (commit point, waiting since)
+
+    def stalled(self, looks: Mapping[Any, PartitionLook]) -> dict[Any, tuple[PartitionLook, str, float]]:
+        """The partitions stalled at this look, with their remedy and how long they waited."""
+        now = self._clock()
+        stalled: dict[Any, tuple[PartitionLook, str, float]] = {}
+        for tp, look in looks.items():
+            remedy = stall_remedy(look)
+            if remedy is None:   # nothing waits: the stall time starts when messages are first seen waiting
+                self._still_since.pop(tp, None)
+                continue
+            point, since = self._still_since.setdefault(tp, (look.commit_point, now))
+            if point != look.commit_point:
+                self._still_since[tp] = (look.commit_point, now)
+            elif now - since >= self.stall_seconds:
+                stalled[tp] = (look, remedy, now - since)
+                self._still_since[tp] = (look.commit_point, now)
+        for gone in set(self._still_since) - set(looks):   # revoked
+            del self._still_since[gone]
+        return stalled
+
+
+def where_agents_wait(app: faust.App) -> str:
+    """Where each agent's task and each other thread of the worker is now (its innermost frame of
+    coopwatch's own code, then its innermost frame)."""
+    places = []
+    for agent in app.agents.values():
+        for actor in list(agent._actors):
+            task = actor.actor_task   # running ``actor.it``, the agent's coroutine, which it awaits through a wrapper
+            frames = awaited_frames(getattr(actor, "it", None)) if task is not None and not task.done() else []
+            if frames:
+                places.append(f"{agent.name.rsplit('.', 1)[-1]} at {stack_place(frames)}")
+    current = sys._current_frames()
+    for thread in threading.enumerate():
+        frame = current.get(thread.ident)
+        if frame is not None and thread is not threading.main_thread():
+            places.append(f"thread {thread.name} at {stack_place(list(reversed(list(frames_out_from(frame)))))}")
+    return "; ".join(places) or "(no agent running)"
+
+
+def awaited_frames(awaitable: Any) -> list[Any]:
+    """The frames of a suspended coroutine and of what it awaits, down the chain (outermost
+    first); a task's own stack holds only its outermost coroutine."""
+    frames = []
+    while awaitable is not None:
+        frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "ag_frame", None)
+        if frame is None:
+            break
+        frames.append(frame)
+        awaitable = getattr(awaitable, "cr_await", None) or getattr(awaitable, "ag_await", None)
+    return frames
+
+
+def frames_out_from(frame: Any) -> Iterator[Any]:
+    while frame is not None:
+        yield frame
+        frame = frame.f_back
+
+
+def stack_place(frames: Sequence[Any]) -> str:
+    """A stack (outermost frame first) in a few words: its innermost frame of coopwatch's own code, then its innermost frame."""
+    ours = next((frame for frame in reversed(frames) if Path(frame.f_code.co_filename).parent.name in OUR_PACKAGES), None)
+    shown = [frames[-1]] if ours is None or ours is frames[-1] else [ours, frames[-1]]
+    return " > ".join(f"{frame.f_code.co_name} ({Path(frame.f_code.co_filename).name}:{frame.f_lineno})" for frame in shown)
+
+
+OUR_PACKAGES = {"streams", "schemas"}
 
 
 def position_known(consumer_thread: Any, tp: TP) -> bool:
@@ -452,12 +598,14 @@ class PromptFetchConsumerThread(AIOKafkaConsumerThread):
 
 
 class CoopwatchApp(faust.App):
-    """faust.App whose consumer never commits past an unacknowledged message, and
-    whose fetches wait at the broker for at most ``fetch_wait_seconds``."""
+    """faust.App whose consumer never commits past an unacknowledged message and reports
+    (or reads again) a partition stalled for ``stall_seconds``, and whose fetches wait at
+    the broker for at most ``fetch_wait_seconds``."""
 
     def __init__(self, *args: Any, fetch_wait_seconds: float = Settings.model_fields["kafka_fetch_wait_seconds"].default,
-                 **options: Any) -> None:
+                 stall_seconds: float = Settings.model_fields["stall_seconds"].default, **options: Any) -> None:
         self.fetch_wait_seconds = fetch_wait_seconds
+        self.stall_seconds = stall_seconds
         super().__init__(*args, **options)
 
     def _new_transport(self) -> Any:
@@ -792,7 +940,8 @@ def create_app(
 ) -> faust.App:
     """The app; ``after_write`` hooks run on each batch of articles once Elasticsearch has acknowledged it."""
     stages = set(stages)
-    app = CoopwatchApp(settings.app_id, fetch_wait_seconds=settings.kafka_fetch_wait_seconds, **faust_options(settings))
+    app = CoopwatchApp(settings.app_id, fetch_wait_seconds=settings.kafka_fetch_wait_seconds,
+                       stall_seconds=settings.stall_seconds, **faust_options(settings))
     search_path_first = SearchPathFirst(batch_size=settings.enrich_batch_size, batch_seconds=settings.enrich_batch_seconds,
                                         give_way_seconds=settings.incidents_give_way_seconds,
                                         index_batch_seconds=settings.index_batch_seconds)

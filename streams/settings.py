@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     kafka_fetch_wait_seconds: float = Field(
         0.1, gt=0, le=30, description="Longest a worker's fetch waits at the broker for new messages (a fetch of an idle "
                                       "topic returns empty after it, and the worker asks again)")
+    stall_seconds: float = Field(
+        60.0, ge=5, description="A partition whose messages wait this long without a commit is logged with where they are "
+                                "and where its agent waits; if no agent holds any of them, it is read again from its commit point")
     # A few milliseconds let a batch's outputs (enriched articles, mentions, dead letters) share a
     # produce request: with none, every message was a request of its own, and the broker's and the
     # workers' share of two cores went to requests (bursts of 600: 20.2 -> 22.4 articles/s).

@@ -114,8 +114,10 @@ def raw_message(**fields: object) -> bytes:
     return json.dumps(base, ensure_ascii=False).encode("utf-8")
 
 
-def start_worker(settings: Settings, name: str, *args: str, log_dir: Path | None = None) -> subprocess.Popen:
-    """A real `coopwatch worker` process; its output goes to <log_dir>/<app id>-<name>.log (``process.log_path``)."""
+def start_worker(settings: Settings, name: str, *args: str, log_dir: Path | None = None,
+                 env: dict[str, str] | None = None) -> subprocess.Popen:
+    """A real `coopwatch worker` process (``env`` added to its environment); its output goes to
+    <log_dir>/<app id>-<name>.log (``process.log_path``)."""
     log_path = (log_dir or REPO / ".local" / "logs") / f"{settings.app_id}-{name}.log"
     # Each worker process keeps its table store in a directory of its own, as on a real
     # machine: two processes never share one RocksDB (a restarted worker finds its own again).
@@ -124,7 +126,7 @@ def start_worker(settings: Settings, name: str, *args: str, log_dir: Path | None
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info", *args],
-            cwd=REPO, env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT,
+            cwd=REPO, env={**settings_env(settings), **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
         )
     process.log_path = log_path
     return process

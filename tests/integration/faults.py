@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 import uuid
@@ -11,7 +12,7 @@ from datetime import datetime
 from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from streams.deadletters import read_dead_letters
@@ -43,10 +44,19 @@ def halves(name: str) -> tuple[list[bytes], list[bytes]]:
     return payloads[: len(payloads) // 2], payloads[len(payloads) // 2:]
 
 
-def assert_nothing_lost(result: "Tally", fault: str) -> None:
+def assert_nothing_lost(result: "Tally", fault: str, workers: Iterable[subprocess.Popen] = ()) -> None:
+    """Every article indexed once and every malformed message dead-lettered; a failure shows the
+    workers' last log lines (a message left pending is a worker's story, not the tally's)."""
     print(result.line(fault))
-    assert (result.indexed, result.dead_lettered, result.pending) == (FAULT_ARTICLES, FAULT_MALFORMED, 0)
-    assert result.duplicated == 0 and result.index_dead_letters == 0
+    evidence = result.line(fault) + "".join(f"\n--- {worker.log_path.name}:\n{log_tail(worker.log_path)}" for worker in workers)
+    assert (result.indexed, result.dead_lettered, result.pending) == (FAULT_ARTICLES, FAULT_MALFORMED, 0), evidence
+    assert result.duplicated == 0 and result.index_dead_letters == 0, evidence
+
+
+def log_tail(path: Path, lines: int = 25) -> str:
+    """A worker log's last lines, without the HTTP requests it logs for every batch."""
+    kept = [line for line in path.read_text(errors="replace").splitlines() if "[status:" not in line]
+    return "\n".join(kept[-lines:])
 
 
 def feed(marker: str, articles: int, malformed: int) -> list[bytes]:

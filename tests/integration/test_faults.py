@@ -8,10 +8,12 @@ during it, and prints its tally (published, indexed, dead-lettered, duplicated).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -19,14 +21,14 @@ from streams.deadletters import read_dead_letters
 from streams.index import alias_targets
 from streams.publish import wait_until_accounted
 
-from .conftest import publish, raw_message, start_worker, stop_worker
+from .conftest import REPO, publish, raw_message, start_worker, stop_worker
 from .faults import (FAULT_ARTICLES, FaultProxy, assert_nothing_lost, es_error_body, feed, halves, indexed_count,
                      publish_all, tally, wait_until)
 
 
 
 def test_a_30s_write_block_on_the_indices_mid_stream_loses_nothing(own, es, producer):
-    settings = own("index-block")
+    settings = own("index-block", stall_seconds=10)
     first, second = halves("index-block")
     worker = start_worker(settings, "worker")
     concrete = [name for alias in (settings.articles_alias, settings.events_alias) for name in alias_targets(es, alias)]
@@ -42,7 +44,12 @@ def test_a_30s_write_block_on_the_indices_mid_stream_loses_nothing(own, es, prod
             assert worker.poll() is None, "the worker must wait the block out"
         finally:
             es.indices.put_settings(index=concrete, settings={"index.blocks.write": None})
-        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "index write block 30 s")
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "index write block 30 s", [worker])
+        # An operator sees which partition waits, and where: the index stage waiting the block out.
+        stalls = [line for line in worker.log_path.read_text().splitlines() if "without a commit" in line]
+        assert any(f"{settings.topic_enriched}[" in line and "agents hold" in line and "index at write (index.py:" in line
+                   for line in stalls), stalls
+        assert not any("no agent holds any" in line for line in stalls), "messages an agent holds were read again"
     finally:
         stop_worker(worker)
 
@@ -119,7 +126,7 @@ def test_429_and_503_answers_lose_nothing(own, es, producer):
         finally:
             overloaded["on"] = False
         assert proxy.answered > 0
-        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "429 and 503 for 20 s")
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "429 and 503 for 20 s", [worker])
     finally:
         stop_worker(worker)
         proxy.close()
@@ -152,7 +159,7 @@ def test_a_rejected_credential_stops_the_worker_with_one_clear_error_then_everyt
 
         proxy.on = False  # fixed
         worker = start_worker(behind_proxy, "worker-after-fix")
-        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "credential rejected (401)")
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "credential rejected (401)", [worker])
     finally:
         stop_worker(worker)
         proxy.close()
@@ -199,7 +206,7 @@ def test_kill_9_of_one_of_two_workers_loses_nothing(own, es, producer):
         workers[0].send_signal(signal.SIGKILL)
         workers[0].wait()
         assert indexed_count(es, settings) < FAULT_ARTICLES, "killed after everything was indexed: the test proves nothing"
-        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=300), "kill -9 of one of two workers")
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=300), "kill -9 of one of two workers", workers)
         assert workers[1].poll() is None
     finally:
         for worker in workers:
@@ -275,3 +282,28 @@ def test_a_14_mib_message_is_dead_lettered_whole(settings, es, producer, worker)
     (letter,) = [l for l in read_dead_letters(settings) if l.failed_at >= since and l.payload_size == len(huge)]
     assert letter.payload == huge and letter.error_kind == "body_too_large" and letter.format == "coopwatch"
     assert json.loads(letter.payload)["id"] == json.loads(huge)["id"]
+
+
+DROPPING_CONSUMER = Path(__file__).parent / "dropping_consumer"
+
+
+def test_messages_the_consumer_dropped_at_the_end_of_a_partition_are_read_again(own, es, producer):
+    """Records fetched and never handed to their agent, with no later message to show the hole
+    (the last of a burst): the stall watch finds them waiting with no agent holding them."""
+    settings = own("dropped-tail", stall_seconds=10)
+    payloads = feed(f"dropped-tail-{uuid.uuid4().hex[:6]}", 20, 2)
+    worker = start_worker(settings, "worker", env={
+        "PYTHONPATH": os.pathsep.join([str(DROPPING_CONSUMER), str(REPO)]),
+        "COOPWATCH_TEST_DROP_TOPIC": settings.topic_enriched, "COOPWATCH_TEST_DROP_SECONDS": "3"})
+    try:
+        since = datetime.now(timezone.utc)
+        publish_all(producer, settings.topic_raw, payloads)
+        result = tally(settings, es, payloads, since=since, timeout=180)
+        log = worker.log_path.read_text()
+        assert "test: dropped" in log, "the consumer dropped nothing: the test proves nothing"
+        assert (result.indexed, result.dead_lettered, result.pending, result.duplicated) == (20, 2, 0, 0), \
+            result.line("dropped tail") + "\n" + log[-3000:]
+        assert any("without a commit, and no agent holds any; reading the partition again" in line
+                   for line in log.splitlines()), log[-3000:]
+    finally:
+        stop_worker(worker)

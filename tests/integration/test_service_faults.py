@@ -102,7 +102,7 @@ def test_a_broker_killed_and_restarted_mid_stream_loses_nothing(private, private
         producer = kafka_producer(settings)
         publish_all(producer, settings.topic_raw, second)
         producer.close()
-        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=300), "Kafka broker kill -9 and restart")
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=300), "Kafka broker kill -9 and restart", [worker])
     finally:
         stop_worker(worker)
 
@@ -124,7 +124,7 @@ def test_a_30s_cluster_wide_write_block_mid_stream_loses_nothing(private):
             assert worker.poll() is None, "the worker must wait the block out"
         finally:
             es.cluster.put_settings(persistent={"cluster.blocks.read_only": None})
-        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "cluster-wide read-only block 30 s")
+        assert_nothing_lost(tally(settings, es, first + second, since=since, timeout=240), "cluster-wide read-only block 30 s", [worker])
     finally:
         producer.close()
         stop_worker(worker)

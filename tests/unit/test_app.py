@@ -28,7 +28,8 @@ from schemas.articles import NormalisedArticle
 
 from streams.app import (CoopwatchApp, Outbox, SearchPathFirst, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
                          SETTLED, faust_options, first_dropped, freeze_start_up_objects, index_events, normalise_event, settle,
-                         oldest_timestamp, undelivered_from, wake_waiting_fetch, position_known)
+                         oldest_timestamp, undelivered_from, wake_waiting_fetch, position_known,
+                         PartitionLook, StallWatch, READ_AGAIN, REPORT, stack_place, stall_remedy, where_agents_wait)
 from streams.deadletters import parse_dead_letter
 from streams.index import BatchResult, Fault, IndexingHalted, Outcome
 from streams.settings import Settings
@@ -689,3 +690,102 @@ def test_what_a_worker_built_to_start_is_left_out_of_later_collections_once_its_
             "what start-up built is no longer gone through by each collection"
     finally:
         gc.unfreeze()
+
+
+# ---------------------------------------------------------------- the stall watch
+
+
+def test_a_partition_with_nothing_waiting_needs_nothing_however_long_it_sits():
+    assert stall_remedy(PartitionLook(commit_point=40, end=40)) is None
+    assert stall_remedy(PartitionLook(commit_point=None, end=40)) is None   # never read yet
+    assert stall_remedy(PartitionLook(commit_point=40, end=None)) is None   # never fetched yet
+
+
+def test_waiting_messages_no_agent_holds_are_read_again_and_those_an_agent_holds_are_only_reported():
+    assert stall_remedy(PartitionLook(commit_point=8, end=38)) == READ_AGAIN
+    assert stall_remedy(PartitionLook(commit_point=8, end=38, held=16)) == REPORT
+    assert stall_remedy(PartitionLook(commit_point=8, end=38, buffered=3)) == REPORT
+
+
+def test_a_partition_is_stalled_once_its_waiting_messages_have_gone_the_stall_time_without_a_commit():
+    now = [0.0]
+    watch = StallWatch(60, clock=lambda: now[0])
+    stuck = PartitionLook(commit_point=8, end=38)
+    assert watch.stalled({"p0": stuck}) == {}
+    now[0] = 59.0
+    assert watch.stalled({"p0": stuck}) == {}
+    now[0] = 61.0
+    assert watch.stalled({"p0": stuck}) == {"p0": (stuck, READ_AGAIN, 61.0)}
+    now[0] = 62.0
+    assert watch.stalled({"p0": stuck}) == {}, "reported once per stall time, not at every look"
+    now[0] = 122.0
+    assert watch.stalled({"p0": stuck}) == {"p0": (stuck, READ_AGAIN, 61.0)}
+
+
+def test_a_partition_whose_commit_point_moves_is_never_stalled_however_long_its_backlog():
+    now = [0.0]
+    watch = StallWatch(60, clock=lambda: now[0])
+    for step in range(10):
+        now[0] = 50.0 * step
+        assert watch.stalled({"p0": PartitionLook(commit_point=100 * step, end=10_000, held=16)}) == {}
+
+
+def test_a_partition_that_caught_up_starts_its_stall_time_afresh_when_messages_come():
+    now = [0.0]
+    watch = StallWatch(60, clock=lambda: now[0])
+    watch.stalled({"p0": PartitionLook(commit_point=40, end=40)})
+    now[0] = 100.0
+    assert watch.stalled({"p0": PartitionLook(commit_point=40, end=45)}) == {}, "the messages only just came"
+    now[0] = 161.0
+    assert watch.stalled({"p0": PartitionLook(commit_point=40, end=45, held=5)})["p0"][1:] == (REPORT, 61.0)
+
+
+def test_a_partition_revoked_and_assigned_again_starts_its_stall_time_afresh():
+    now = [0.0]
+    watch = StallWatch(60, clock=lambda: now[0])
+    stuck = PartitionLook(commit_point=8, end=38)
+    watch.stalled({"p0": stuck, "p1": stuck})
+    now[0] = 50.0
+    watch.stalled({"p1": stuck})   # p0 revoked
+    now[0] = 70.0
+    assert set(watch.stalled({"p0": stuck, "p1": stuck})) == {"p1"}
+
+
+def test_where_agents_wait_names_each_agent_at_its_innermost_await_and_the_other_threads():
+    async def scenario() -> str:
+        blocker = asyncio.Event()
+
+        async def waits_for_the_sink() -> None:
+            await blocker.wait()
+
+        agent_coroutine = waits_for_the_sink()
+        task = asyncio.ensure_future(agent_coroutine)
+        await asyncio.sleep(0)
+        app = SimpleNamespace(agents={"streams.app.index": SimpleNamespace(
+            name="streams.app.index", _actors=[SimpleNamespace(actor_task=task, it=agent_coroutine)])})
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait, name="nlp_0")
+        thread.start()
+        try:
+            return where_agents_wait(app)
+        finally:
+            stop.set()
+            thread.join()
+            task.cancel()
+
+    places = asyncio.run(scenario())
+    # down the chain of awaits to the innermost (no frame of ours here: this test is not in streams/)
+    assert "index at wait (locks.py:" in places
+    assert "thread nlp_0 at wait (threading.py:" in places
+
+
+def test_a_stack_is_told_by_its_innermost_frame_of_our_code_and_its_innermost_frame():
+    def frame(name, path, line):
+        return SimpleNamespace(f_code=SimpleNamespace(co_name=name, co_filename=path), f_lineno=line)
+
+    run = frame("run", "/x/streams/app.py", 700)
+    write = frame("write", "/x/streams/index.py", 120)
+    sleep = frame("sleep", "/usr/lib/python3.11/asyncio/tasks.py", 639)
+    assert stack_place([run, write, sleep]) == "write (index.py:120) > sleep (tasks.py:639)"
+    assert stack_place([run, write]) == "write (index.py:120)"
+    assert stack_place([sleep]) == "sleep (tasks.py:639)"
