@@ -188,7 +188,8 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
     what a fetch did not hand over, sends a partition never committed back to
     its start, and recognises any other hole because an agent takes a
     partition's messages in order: once a later message is acknowledged, an
-    earlier one neither acknowledged nor in an agent's hands was dropped. The
+    earlier one neither acknowledged, nor in an agent's hands, nor in its stream
+    buffer on the way there, was dropped. The
     partition is then read again from its commit point, before the next fetch
     (the messages after it are processed twice, which every stage tolerates).
 
@@ -341,12 +342,14 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
             return super()._new_offset(tp)
         head = min(acked)
         committed = self._commit_point(tp)
-        in_flight = [message.offset for message in list(self._unacked_messages) if message.tp == tp]
+        # In an agent's hands, or in its stream buffer on the way there: after a rebalance the
+        # records read again from the commit point wait there while a batch taken before it is done.
+        in_flight = [message.offset for message in list(self._unacked_messages) if message.tp == tp] + self._buffered_offsets(tp)
         if not commit_would_skip(head=head, committed=committed, in_flight=in_flight):
             return super()._new_offset(tp)
         dropped = first_dropped(head=head, committed=committed, in_flight=in_flight)
         if dropped is not None:
-            self._read_again(tp, dropped, "has no outcome and is in no agent's hands")
+            self._read_again(tp, dropped, "has no outcome and is neither in an agent's hands nor in its stream buffer")
         return None
 
     def _read_again(self, tp: TP, offset: int, why: str) -> None:
@@ -386,11 +389,12 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
         for tp in self.assignment():
             if not self.app.topics.acks_enabled_for(tp.topic) or not position_known(self._thread, tp):
                 continue
-            buffered = sum(1 for channel in self.app.topics._tp_index.get(tp, ())
-                           for event in list(channel.queue._queue) if event.message.tp == tp)
             looks[tp] = PartitionLook(commit_point=self._commit_point(tp), end=self.highwater(tp),
-                                      held=held[tp], buffered=buffered)
+                                      held=held[tp], buffered=len(self._buffered_offsets(tp)))
         return looks
+
+    def _buffered_offsets(self, tp: TP) -> list[int]:
+        return buffered_offsets(self.app.topics._tp_index.get(tp, ()), tp)
 
     def _remedy_stall(self, tp: TP, look: PartitionLook, remedy: str, waited: float) -> None:
         waiting = f"{look.end - look.commit_point} message(s) from offset {look.commit_point} have waited {waited:.0f} s without a commit"
@@ -561,6 +565,11 @@ def wake_waiting_fetch(consumer_thread: Any) -> None:
     consumer_thread.thread_loop.call_soon_threadsafe(wake)
 
 
+def buffered_offsets(channels: Iterable[Any], tp: TP) -> list[int]:
+    """The offsets of ``tp``'s messages waiting in these channels' stream buffers (handed over, not yet taken by their agent)."""
+    return [event.message.offset for channel in channels for event in list(channel.queue._queue) if event.message.tp == tp]
+
+
 def undelivered_from(fetched: Sequence[int], last_handed: int | None) -> int | None:
     """The first fetched offset after the last one handed over, if any."""
     rest = [offset for offset in fetched if last_handed is None or offset > last_handed]
@@ -576,7 +585,8 @@ def commit_would_skip(*, head: int, committed: int | None, in_flight: Sequence[i
 
 
 def first_dropped(*, head: int, committed: int | None, in_flight: Sequence[int]) -> int | None:
-    """The first offset before ``head`` that is neither acknowledged nor in an agent's hands, if any.
+    """The first offset before ``head`` that is neither acknowledged nor ``in_flight`` (in an
+    agent's hands or its stream buffer), if any.
 
     Agents take a partition's messages in order, so such an offset, with a later
     one acknowledged, was dropped before it reached its agent.

@@ -5,6 +5,7 @@ agents must await, and fails as aiokafka does (timeouts, a message too large).
 """
 
 import asyncio
+import collections
 import gc
 import json
 import logging
@@ -368,6 +369,21 @@ def test_a_message_never_handed_over_keeps_the_commit_before_it_and_is_read_agai
     consumer, tp, _ = consumer_with(range(11, 41), committed=10)
     assert consumer._new_offset(tp) is None
     assert consumer._read_again_from == {tp: 10}  # sought back before the next fetch
+
+
+def test_a_message_waiting_in_its_agents_buffer_is_not_taken_for_dropped():
+    # After a rebalance: 16..23, taken before it, are done; 8.., read again from the commit
+    # point, wait in the stream buffer. Not committed past, and not read a third time.
+    consumer, tp, _ = consumer_with(range(16, 24), committed=8)
+    waiting = [SimpleNamespace(message=SimpleNamespace(tp=tp, offset=offset)) for offset in range(8, 30)]
+    other_partition = SimpleNamespace(message=SimpleNamespace(tp=TP(tp.topic, 1), offset=3))
+    buffer = SimpleNamespace(queue=SimpleNamespace(_queue=collections.deque([other_partition, *waiting])))
+    consumer.app.topics._tp_index = {tp: [buffer]}
+    assert consumer._new_offset(tp) is None
+    assert consumer._read_again_from == {}
+    buffer.queue._queue.clear()   # gone from the buffer without reaching the agent: dropped
+    assert consumer._new_offset(tp) is None
+    assert consumer._read_again_from == {tp: 8}
 
 
 def test_a_message_faust_skipped_is_not_taken_for_done_and_is_read_again():
