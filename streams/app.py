@@ -19,6 +19,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 import weakref
 from collections import Counter
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -26,7 +27,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
@@ -497,7 +498,7 @@ def where_agents_wait(app: faust.App) -> str:
     for thread in threading.enumerate():
         frame = current.get(thread.ident)
         if frame is not None and thread is not threading.main_thread():
-            places.append(f"thread {thread.name} at {stack_place(list(reversed(list(frames_out_from(frame)))))}")
+            places.append(f"thread {thread.name} at {stack_place([f for f, _ in reversed(list(traceback.walk_stack(frame)))])}")
     return "; ".join(places) or "(no agent running)"
 
 
@@ -512,12 +513,6 @@ def awaited_frames(awaitable: Any) -> list[Any]:
         frames.append(frame)
         awaitable = getattr(awaitable, "cr_await", None) or getattr(awaitable, "ag_await", None)
     return frames
-
-
-def frames_out_from(frame: Any) -> Iterator[Any]:
-    while frame is not None:
-        yield frame
-        frame = frame.f_back
 
 
 def stack_place(frames: Sequence[Any]) -> str:
