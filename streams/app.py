@@ -27,7 +27,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 
 import faust
 from aiokafka.errors import MessageSizeTooLargeError
@@ -391,7 +391,8 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
             if not self.app.topics.acks_enabled_for(tp.topic) or not position_known(self._thread, tp):
                 continue
             looks[tp] = PartitionLook(commit_point=self._commit_point(tp), end=self.highwater(tp),
-                                      held=held[tp], buffered=len(self._buffered_offsets(tp)))
+                                      held=held[tp], buffered=len(self._buffered_offsets(tp)),
+                                      resting=tp.topic in self.app.resting_topics)
         return looks
 
     def _buffered_offsets(self, tp: TP) -> list[int]:
@@ -439,6 +440,7 @@ class PartitionLook:
     end: int | None            # one past its last message, as the last fetch saw it
     held: int = 0              # its messages an agent has taken and not settled
     buffered: int = 0          # its messages waiting in its agent's stream buffer
+    resting: bool = False      # its agent holds them on purpose now (the incidents stage giving way)
 
 
 def stall_remedy(look: PartitionLook) -> str | None:
@@ -456,7 +458,8 @@ class StallWatch:
 
     A stalled partition is reported once per ``stall_seconds``; a worker whose consumer
     stopped handing one partition over would otherwise sit on its messages, silent, until
-    it is restarted.
+    it is restarted. A partition whose agent holds its messages on purpose is not stalled:
+    its stall time starts when that wait ends.
     """
 
     def __init__(self, stall_seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
@@ -469,6 +472,9 @@ class StallWatch:
         now = self._clock()
         stalled: dict[Any, tuple[PartitionLook, str, float]] = {}
         for tp, look in looks.items():
+            if look.resting:   # a wait chosen, and bounded, by the stage: not a stall
+                self._still_since[tp] = (look.commit_point, now)
+                continue
             remedy = stall_remedy(look)
             if remedy is None:   # nothing waits: the stall time starts when messages are first seen waiting
                 self._still_since.pop(tp, None)
@@ -611,7 +617,19 @@ class CoopwatchApp(faust.App):
                  stall_seconds: float = Settings.model_fields["stall_seconds"].default, **options: Any) -> None:
         self.fetch_wait_seconds = fetch_wait_seconds
         self.stall_seconds = stall_seconds
+        self.resting_topics: Counter[str] = Counter()
         super().__init__(*args, **options)
+
+    @contextmanager
+    def resting(self, topic: str) -> Iterator[None]:
+        """An agent holds this topic's messages on purpose meanwhile, so the stall watch does not count the time."""
+        self.resting_topics[topic] += 1
+        try:
+            yield
+        finally:
+            self.resting_topics[topic] -= 1
+            if not self.resting_topics[topic]:
+                del self.resting_topics[topic]
 
     def _new_transport(self) -> Any:
         transport = super()._new_transport()
@@ -1053,7 +1071,7 @@ def create_app(
 TABLE_STORE_OPTIONS = {"write_buffer_size": 4 << 20, "max_write_buffer_number": 2, "block_cache_size": 16 << 20}
 
 
-def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faust.TopicT, outbox: Outbox,
+def add_incidents_agent(app: CoopwatchApp, settings: Settings, mentions_topic: faust.TopicT, outbox: Outbox,
                         halting_on_failure: Callable[[str, Callable[[], Awaitable[None]]], Awaitable[None]],
                         search_path_first: SearchPathFirst) -> None:
     """Mentions -> the incidents table -> coop-incidents.
@@ -1090,8 +1108,9 @@ def add_incidents_agent(app: faust.App, settings: Settings, mentions_topic: faus
             # Ends at a rebalance too: the table's partitions may have moved, and the batch
             # is placed at once, as one in progress would have been.
             rebalances = app.consumer.rebalances
-            await search_path_first.give_way(oldest_timestamp(events),
-                                             interrupted=lambda: app.consumer.rebalances != rebalances)
+            with app.resting(settings.topic_mentions):
+                await search_path_first.give_way(oldest_timestamp(events),
+                                                 interrupted=lambda: app.consumer.rebalances != rebalances)
             # A store per batch: what it keeps parsed is never older than the batch.
             await incidents_events(events, outbox, IncidentStore(table), sink, settings)
 

@@ -104,7 +104,7 @@ class Settings(BaseSettings):
         1, ge=0, description="Other workers that keep a copy of each table partition, so one taking it over resumes at once "
                              "(0: it reads the changelog first, while its partitions wait; each copy costs its worker the writes again)")
     incidents_give_way_seconds: float = Field(
-        30.0, ge=0, description="While the enrich stage of the same worker takes full batches (more articles wait), the "
+        120.0, ge=0, description="While the enrich stage of the same worker takes full batches (more articles wait), the "
                                 "incidents stage holds its batch until the search path has drained or the batch's oldest mention is this old "
                                 "(0: it never waits)")
     incident_window_days: float = Field(3.0, gt=0, description="Reports of one incident lie at most this far from the others")

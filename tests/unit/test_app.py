@@ -664,6 +664,28 @@ def test_incidents_wait_no_longer_than_their_budget_so_a_load_that_never_ends_de
     assert returned and waited == 0.0            # already older than the budget: no wait at all
 
 
+def test_by_default_the_incidents_of_a_backlog_of_a_minute_and_a_half_wait_until_it_has_drained():
+    # Two workers on two cores clear about 35 articles a second: a burst of 3,000 is
+    # 90 s of enrichment, through which the incidents stage must not take the CPU.
+    clocks = Clocks()
+    first = search_path_first(clocks, give_way_seconds=Settings().incidents_give_way_seconds)
+
+    async def a_backlog_of_90_seconds_then_drained():
+        for _ in range(180):
+            first.took(16)
+            clocks.advance(0.5)
+            first.finished()
+            await asyncio.sleep(0.001)
+        first.took(5)               # the last, short batch
+        clocks.advance(0.2)
+        first.finished()
+        await asyncio.sleep(0.02)
+        clocks.advance(0.6)         # and a batch window without a batch: drained
+
+    waited, returned = run_give_way(first, clocks.wall, a_backlog_of_90_seconds_then_drained)
+    assert returned and 90.0 <= waited <= 91.0   # through the whole backlog, and no longer (by the test's clock)
+
+
 def test_incidents_never_wait_with_a_budget_of_zero_or_after_a_rebalance():
     clocks = Clocks()
     first = search_path_first(clocks, give_way_seconds=0.0)
@@ -766,6 +788,31 @@ def test_a_partition_revoked_and_assigned_again_starts_its_stall_time_afresh():
     now[0] = 70.0
     assert set(watch.stalled({"p0": stuck, "p1": stuck})) == {"p1"}
 
+
+def test_messages_the_incidents_stage_holds_while_it_gives_way_are_not_a_stall_until_that_wait_ends():
+    now = [0.0]
+    watch = StallWatch(60, clock=lambda: now[0])
+    giving_way = PartitionLook(commit_point=8, end=3_000, held=200, buffered=64, resting=True)
+    for second in range(0, 121, 15):   # a burst of two minutes, the budget of the wait
+        now[0] = float(second)
+        assert watch.stalled({"mentions0": giving_way}) == {}
+    held = PartitionLook(commit_point=8, end=3_000, held=200, buffered=64)
+    now[0] = 170.0
+    assert watch.stalled({"mentions0": held}) == {}, "50 s after the wait ended"
+    now[0] = 181.0
+    assert watch.stalled({"mentions0": held})["mentions0"][1:] == (REPORT, 61.0)
+
+
+def test_a_topic_rests_while_any_of_its_agents_holds_it_on_purpose():
+    app = CoopwatchApp("coopwatch-test-resting")
+    with app.resting("news.mentions"):
+        with app.resting("news.mentions"):
+            assert "news.mentions" in app.resting_topics
+        assert "news.mentions" in app.resting_topics
+    assert "news.mentions" not in app.resting_topics
+    with pytest.raises(RuntimeError), app.resting("news.mentions"):
+        raise RuntimeError("the wait was cancelled")
+    assert "news.mentions" not in app.resting_topics
 
 def test_where_agents_wait_names_each_agent_at_its_innermost_await_and_the_other_threads():
     async def scenario() -> str:
