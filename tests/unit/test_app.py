@@ -814,6 +814,7 @@ def test_a_topic_rests_while_any_of_its_agents_holds_it_on_purpose():
         raise RuntimeError("the wait was cancelled")
     assert "news.mentions" not in app.resting_topics
 
+
 def test_where_agents_wait_names_each_agent_at_its_innermost_await_and_the_other_threads():
     async def scenario() -> str:
         blocker = asyncio.Event()
