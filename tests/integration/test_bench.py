@@ -11,7 +11,7 @@ import os
 import time
 import uuid
 
-from streams.bench import CountWatcher
+from streams.bench import CountWatcher, VisibilityWatcher
 
 from .conftest import coopwatch
 
@@ -140,4 +140,35 @@ def test_the_index_bound_s_probe_gives_the_moment_the_new_documents_are_visible_
         one_more = CountWatcher.started_for(es, index, 1, interval=0.05)
         assert one_more.wait(timeout=0.5) is None, "a document never written is never counted"
     finally:
+        es.indices.delete(index=index)
+
+
+def test_the_visibility_probe_searches_for_ids_only_when_a_refresh_made_documents_visible(es) -> None:
+    index = f"coopwatch-probe-{uuid.uuid4().hex[:8]}"
+    es.indices.create(index=index, settings={"number_of_replicas": 0, "refresh_interval": "-1"})  # visible only once refreshed
+    watcher = VisibilityWatcher(es, index, interval=0.05, batch=2, full_poll_seconds=60)
+    try:
+        es.index(index=index, id="there-before", document={"n": 0}, refresh=True)
+        published = time.time()
+        for article_id in ("a", "b", "c"):   # more than one search's batch of ids
+            watcher.expect(article_id, published)
+            es.index(index=index, id=article_id, document={"n": 1})
+        watcher.start()
+        time.sleep(1)
+        assert watcher.visible == {}, "written but not yet visible to a search"
+        assert watcher.counts >= 10
+        searched = len(watcher.round_trips)
+        assert searched == 2, "the ids were searched once (in two batches), then not again while the count stood still"
+
+        refreshed = time.time()
+        es.indices.refresh(index=index)
+        deadline = time.monotonic() + 10
+        while watcher.outstanding() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert set(watcher.visible) == {"a", "b", "c"}, "every batch of ids searched once the count moved"
+        assert all(refreshed <= seen <= refreshed + 2 for seen in watcher.visible.values())
+        assert not watcher.errors
+    finally:
+        watcher.stopping.set()
+        watcher.join()
         es.indices.delete(index=index)

@@ -220,6 +220,12 @@ def test_report_text_names_each_figure():
     assert "MISSING" not in text
 
 
+def test_report_says_how_few_of_the_visibility_polls_searched_for_ids():
+    report = sample_report()
+    report["run"]["visibility_searches"] = {"counts": 466, "searches_for_ids": 80}
+    assert "visibility polled every 0.1 s: 80 searches for ids after 466 counts, search round trip 0.012 s" in format_report(report)
+
+
 def test_report_text_splits_the_machine_cpu_and_compares_with_spacy_side_by_side():
     text = format_report(sample_report())
     # an operator sees how much of the machine the workers had, and what the rest took
