@@ -380,7 +380,7 @@ class VisibilityWatcher(threading.Thread):
         self.pending: dict[str, float] = {}     # article id -> when it was published
         self.visible: dict[str, float] = {}     # article id -> when a search first returned it
         self.round_trips: list[float] = []      # of the searches for ids
-        self.counts = 0                         # polls that only counted
+        self.counts = 0                         # polls, each of which counts the alias first
         self.errors: list[str] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
