@@ -58,6 +58,10 @@ def test_kafka_python_produce_consume_commit():
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="it-services")
     try:
         admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
+        # The broker answers before the new topic is in the metadata it serves: wait for it.
+        deadline = time.monotonic() + 30
+        while topic not in admin.list_topics() and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert topic in admin.list_topics()
 
         sent = messages(20)
