@@ -310,7 +310,7 @@ def format_report(report: dict[str, Any]) -> str:
         f"({num(tp['searchable_per_worker_cpu_s'], digits=2)} per second of worker CPU); "
         "stages in the pipeline: " + ", ".join(f"{stage} {num(rate)}/s" for stage, rate in tp["stages_per_s"].items()),
         machine_line(tp),
-        *busiest_thread_line(tp.get("busiest_thread_core_share")),
+        *busiest_thread_line(tp.get("busiest_thread_core_share"), tp.get("busiest_thread_cpu_wait_share")),
         *incidents_line(tp, ratios),
         "consumer lag (messages): max " + ", ".join(f"{stage} {lag}" for stage, lag in report["lag"]["max"].items())
         + (f"; over time (total): {' '.join(str(total) for total in report['lag']['total_series'])}" if report["lag"]["total_series"] else ""),
@@ -574,11 +574,18 @@ def index_cpu_note(cpu: Mapping[str, float | None] | None) -> str:
             f"{ms('index_stage_workers')}; bare bulk {ms('bare_bulk_machine')})")
 
 
-def busiest_thread_line(shares: Sequence[float | None] | None) -> list[str]:
+def busiest_thread_line(shares: Sequence[float | None] | None, cpu_waits: Sequence[float | None] | None = None) -> list[str]:
     if not shares or all(share is None for share in shares):
         return []
-    return ["busiest thread of each worker (its NLP thread while articles wait), from the first publish to the last article enriched: "
-            + ", ".join("n/a" if share is None else f"{share:.2f}" for share in shares) + " of a core"]
+
+    def listed(values: Sequence[float | None]) -> str:
+        return ", ".join("n/a" if value is None else f"{value:.2f}" for value in values)
+
+    line = ("busiest thread of each worker (its NLP thread while articles wait), from the first publish to the last article enriched: "
+            + listed(shares) + " of a core")
+    if cpu_waits and any(wait is not None for wait in cpu_waits):
+        line += f"; ready to run but waiting for a CPU {listed(cpu_waits)} of that time (the rest it slept: no articles, or the GIL)"
+    return [line]
 
 
 def process_count(count: int) -> str:
@@ -609,16 +616,65 @@ def thread_cpu_seconds(processes) -> dict[tuple[int, int], float]:
     return times
 
 
+def run_queue_seconds(schedstat: str) -> float:
+    """How long a thread has waited for a CPU while it could run, from its
+    ``/proc/PID/task/TID/schedstat`` ("time on a CPU, time in the run queue, time slices", in ns)."""
+    return int(schedstat.split()[1]) / 1e9
+
+
+def thread_run_queue_seconds(processes) -> dict[tuple[int, int], float]:
+    """How long each thread of the processes has waited for a CPU so far, by (process id,
+    thread id); empty where the kernel does not tell (no Linux ``schedstat``)."""
+    waits: dict[tuple[int, int], float] = {}
+    for process in processes:
+        tasks = Path(f"/proc/{process.pid}/task")
+        try:
+            threads = os.listdir(tasks)
+        except OSError:  # the process has gone, or this is not Linux
+            continue
+        for thread in threads:
+            try:
+                waits[(process.pid, int(thread))] = run_queue_seconds((tasks / thread / "schedstat").read_text())
+            except (OSError, ValueError, IndexError):  # the thread has gone, or no scheduler statistics
+                pass
+    return waits
+
+
+def busiest_threads(before: Mapping[tuple[int, int], float], after: Mapping[tuple[int, int], float],
+                    pids: Sequence[int]) -> list[tuple[tuple[int, int], float] | None]:
+    """Of each process, its thread that used the most CPU between the two readings, and how much."""
+    found: list[tuple[tuple[int, int], float] | None] = []
+    for pid in pids:
+        used = {key: after[key] - before.get(key, 0.0) for key in after if key[0] == pid}
+        found.append(max(used.items(), key=lambda item: item[1]) if used else None)
+    return found
+
+
 def busiest_thread_shares(before: Mapping[tuple[int, int], float], after: Mapping[tuple[int, int], float],
                           pids: Sequence[int], seconds: float) -> list[float | None]:
     """Of each process, the share of one core its busiest thread used over ``seconds``.
 
     In a burst that is a worker's NLP thread: near a whole core, the NLP waited for nothing
     but the CPU; well under it, for the rest of the pipeline (or the machine's other load)."""
+    return [round(busiest[1] / seconds, 3) if busiest and seconds > 0 else None
+            for busiest in busiest_threads(before, after, pids)]
+
+
+def busiest_thread_cpu_waits(cpu_before: Mapping[tuple[int, int], float], cpu_after: Mapping[tuple[int, int], float],
+                             waits_before: Mapping[tuple[int, int], float], waits_after: Mapping[tuple[int, int], float],
+                             pids: Sequence[int], seconds: float) -> list[float | None]:
+    """Of each process's busiest thread, the share of ``seconds`` it could run but waited for a CPU.
+
+    What the NLP thread did not use of a core is either this wait (the machine's CPUs were
+    taken: by the other worker, Elasticsearch, the broker) or sleep (no articles to read, or
+    the GIL held by the event loop): only the second can be won back inside the worker."""
     shares: list[float | None] = []
-    for pid in pids:
-        used = [after[key] - before.get(key, 0.0) for key in after if key[0] == pid]
-        shares.append(round(max(used) / seconds, 3) if used and seconds > 0 else None)
+    for busiest in busiest_threads(cpu_before, cpu_after, pids):
+        key = busiest[0] if busiest else None
+        if key is None or key not in waits_after or seconds <= 0:
+            shares.append(None)
+            continue
+        shares.append(round((waits_after[key] - waits_before.get(key, 0.0)) / seconds, 3))
     return shares
 
 
@@ -1013,7 +1069,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
     services, bench_process = service_processes(settings), psutil.Process()
     try:
         cpu_before, machine_before = cpu_seconds(workers), machine_busy_seconds()
-        threads_before = thread_cpu_seconds(workers)
+        threads_before, waits_before = thread_cpu_seconds(workers), thread_run_queue_seconds(workers)
         services_before = {name: cpu_seconds([process]) for name, process in services.items() if process}
         bench_before = cpu_seconds([bench_process])
         start = time.time()
@@ -1037,7 +1093,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
                 next_dead_letter_check = time.monotonic() + 2
             time.sleep(0.2)
         worker_cpu, machine_cpu = cpu_seconds(workers) - cpu_before, machine_busy_seconds() - machine_before
-        threads_after = thread_cpu_seconds(workers)
+        threads_after, waits_after = thread_cpu_seconds(workers), thread_run_queue_seconds(workers)
         services_cpu = services_cpu_since(services, services_before)
         bench_cpu = cpu_seconds([bench_process]) - bench_before
         window = time.time() - start
@@ -1058,6 +1114,8 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
     letters = read_dead_letters(settings, timeout_seconds=2)
     accounting = account_for(payloads, indexed_ids=set(watcher.visible), dead_letters=letters, article_ids=ids)
     stamps = stage_stamps(client, settings, ids)
+    # until the last article was enriched: the NLP threads have nothing to do after it
+    nlp_window = max((s["enriched_at"] for s in stamps.values()), default=start) - start
     visible = watcher.visible
     latencies = [visible[i] - published[i] for i in ids if i in visible]
     hops = {
@@ -1091,10 +1149,10 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
             # seen), and the bench's own (publishing, and polling a search for visibility)
             "services_cpu_seconds": services_cpu,
             "bench_cpu_seconds": round(bench_cpu, 1),
-            # until the last article was enriched: the NLP threads have nothing to do after it
-            "busiest_thread_core_share": busiest_thread_shares(
-                threads_before, threads_after, [w.pid for w in workers],
-                max((s["enriched_at"] for s in stamps.values()), default=start) - start),
+            "busiest_thread_core_share": busiest_thread_shares(threads_before, threads_after, [w.pid for w in workers], nlp_window),
+            # of the same window, how long that thread could have run but found every CPU taken
+            "busiest_thread_cpu_wait_share": busiest_thread_cpu_waits(
+                threads_before, threads_after, waits_before, waits_after, [w.pid for w in workers], nlp_window),
             "stages_per_s": {
                 "enrich": rate_over(s["enriched_at"] for s in stamps.values()),
                 "index": rate_over(s["indexed_at"] for s in stamps.values()),

@@ -50,6 +50,9 @@ def test_a_short_steady_bench_accounts_for_every_message_and_leaves_nothing_behi
     assert services["kafka"] is not None and services["elasticsearch"] is not None, services
     assert (throughput["worker_cpu_seconds"] + services["kafka"] + services["elasticsearch"] + throughput["bench_cpu_seconds"]
             <= throughput["machine_cpu_seconds"] + 0.5)
+    # the busiest thread's time, read from the kernel: on a CPU, waiting for one, asleep; the first two fit in the window
+    (share,), (cpu_wait,) = throughput["busiest_thread_core_share"], throughput["busiest_thread_cpu_wait_share"]
+    assert share > 0 and cpu_wait is not None and 0 <= cpu_wait and share + cpu_wait <= 1.05, (share, cpu_wait)
     assert report["lag"]["samples"] and set(report["lag"]["max"]) == {"normalise", "enrich", "index", "incidents"}
     assert len(report["rss"]["workers"]) == 1 and report["rss"]["workers"][0]["peak_mib"] > 50
     bounds = report["bounds"]

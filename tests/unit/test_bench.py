@@ -8,6 +8,7 @@ from streams.bench import (
     DEFAULT_FEEDS,
     article_id_of,
     bench_articles,
+    busiest_thread_cpu_waits,
     busiest_thread_shares,
     endpoint,
     format_report,
@@ -24,6 +25,7 @@ from streams.bench import (
     raw_language_texts,
     read_articles,
     rss_report,
+    run_queue_seconds,
     send_schedule,
     slope_per_hour,
 )
@@ -179,10 +181,27 @@ def test_busiest_thread_share_is_per_worker_and_counts_threads_that_started_duri
     assert busiest_thread_shares(before, after, [11], 0.0) == [None]
 
 
+def test_the_busiest_thread_s_wait_for_a_cpu_is_read_from_the_kernel_s_run_queue_time():
+    # /proc/PID/task/TID/schedstat: nanoseconds on a CPU, nanoseconds waiting in the run queue, time slices
+    assert run_queue_seconds("81000000000 23500000000 4211\n") == 23.5
+    cpu_before = {(11, 1): 10.0, (11, 2): 3.0, (12, 7): 1.0}
+    cpu_after = {(11, 1): 18.0, (11, 2): 4.0, (12, 7): 2.0, (12, 9): 6.0}
+    waits_before = {(11, 1): 5.0, (11, 2): 1.0, (12, 9): 0.5}
+    waits_after = {(11, 1): 7.5, (11, 2): 9.0, (12, 7): 3.0, (12, 9): 2.0}
+    # the busiest thread's wait, not the longest wait: thread 2 of worker 11 waited more but ran less
+    assert busiest_thread_cpu_waits(cpu_before, cpu_after, waits_before, waits_after, [11, 12, 13], 10.0) == [0.25, 0.15, None]
+    # no scheduler statistics (not Linux): no figure rather than a wrong one
+    assert busiest_thread_cpu_waits(cpu_before, cpu_after, {}, {}, [11], 10.0) == [None]
+
+
 def test_report_names_the_busiest_thread_of_each_worker():
     report = sample_report()
     report["throughput"]["busiest_thread_core_share"] = [0.83, None]
     assert "busiest thread of each worker (its NLP thread while articles wait), from the first publish to the last article enriched: 0.83, n/a of a core" in format_report(report)
+    assert "waiting for a CPU" not in format_report(report)
+    report["throughput"]["busiest_thread_cpu_wait_share"] = [0.12, None]
+    assert ("0.83, n/a of a core; ready to run but waiting for a CPU 0.12, n/a of that time (the rest it slept: no articles, or the GIL)"
+            in format_report(report))
     assert "busiest thread" not in format_report(sample_report())
 
 
