@@ -1048,9 +1048,15 @@ def publish_until_searchable(settings: Settings, articles: Sequence[dict], pool:
     return [watcher.visible[article_id] - published[article_id] for article_id in published]
 
 
+def dead_lettered_ids(letters: Iterable[Any]) -> list[str]:
+    """The article ids of dead letters: every message is keyed by its article id, so its dead
+    letter carries that key (bytes, as Kafka gives it) at any stage."""
+    return [letter.key_text for letter in letters if letter.key_text]
+
+
 def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[float], pool: WorkerPool, client, options: BenchOptions) -> dict[str, Any]:
     from streams.clients import kafka_producer
-    from streams.deadletters import read_dead_letters
+    from streams.deadletters import DeadLetterFollower, read_dead_letters
     from streams.publish import account_for
 
     payloads = [json.dumps(article, ensure_ascii=False).encode("utf-8") for article in articles]
@@ -1060,6 +1066,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
     published: dict[str, float] = {}
     # Steady publishing sends each message as it comes; a burst lets the client batch.
     producer = kafka_producer(settings, linger_ms=0 if options.rate else 5, batch_size=PUBLISH_BATCH_BYTES)
+    dead_letters = DeadLetterFollower(settings)
     watcher.start()
     sampler.start()
     problems: list[str] = []
@@ -1088,8 +1095,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
         while watcher.outstanding() and time.monotonic() < deadline:
             pool.check_alive()
             if time.monotonic() > next_dead_letter_check:
-                # Every message is keyed by its article id, so its dead letter carries that key at any stage.
-                watcher.forget(letter.key for letter in read_dead_letters(settings, timeout_seconds=2) if letter.key)
+                watcher.forget(dead_lettered_ids(dead_letters.new_letters(timeout_seconds=0.2)))
                 next_dead_letter_check = time.monotonic() + 2
             time.sleep(0.2)
         worker_cpu, machine_cpu = cpu_seconds(workers) - cpu_before, machine_busy_seconds() - machine_before
@@ -1107,6 +1113,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
                 problems.append(f"the incidents stage had not taken every mention {options.timeout:.0f} s after publishing ended")
     finally:
         producer.close()
+        dead_letters.close()
         watcher.stopping.set()
         sampler.stopping.set()
         watcher.join()

@@ -65,6 +65,41 @@ def read_dead_letters(settings: Settings, *, limit: int | None = None, timeout_s
         consumer.close()
 
 
+class DeadLetterFollower:
+    """The dead letters, each once, as they arrive: one consumer kept open (without a group)
+    from the start of the topic, for a caller that looks again and again while a run goes
+    on. Opening a consumer for each look, as ``read_dead_letters`` does, cost about 30 ms of
+    CPU here, and the broker's besides: for the bench, looking every 2 s, CPU taken from
+    the pipeline it measures."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.topic = settings.topic_deadletter
+        self._consumer = kafka_consumer(settings, enable_auto_commit=False, group_id=None)
+        self._assigned: list[TopicPartition] = []
+
+    def new_letters(self, *, timeout_seconds: float = 0.5) -> list[DeadLetter]:
+        """The letters written since the last call (all of them at the first), oldest first
+        in each partition; at most ``timeout_seconds`` spent waiting for them."""
+        if not self._assigned:
+            partitions = self._consumer.partitions_for_topic(self.topic) or set()
+            if not partitions:   # not created yet: nothing can have been dead-lettered
+                return []
+            self._assigned = [TopicPartition(self.topic, p) for p in sorted(partitions)]
+            self._consumer.assign(self._assigned)
+            self._consumer.seek_to_beginning(*self._assigned)
+        batches = self._consumer.poll(timeout_ms=int(timeout_seconds * 1000))
+        return [parse_dead_letter(record) for records in batches.values() for record in records]
+
+    def close(self) -> None:
+        self._consumer.close()
+
+    def __enter__(self) -> "DeadLetterFollower":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def parse_dead_letter(record) -> DeadLetter:
     """A record of the dead-letter topic: coopwatch's or Kafka Connect's headers, an older JSON letter, or foreign."""
     position = f"{record.topic}/{record.partition}@{record.offset}"

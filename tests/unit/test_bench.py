@@ -10,6 +10,7 @@ from streams.bench import (
     bench_articles,
     busiest_thread_cpu_waits,
     busiest_thread_shares,
+    dead_lettered_ids,
     endpoint,
     format_report,
     isolated_settings,
@@ -441,3 +442,13 @@ def test_the_bound_before_the_run_reads_the_texts_the_enrichment_reads(enricher)
                                     max_body_chars=settings.max_body_chars) for a in raw]
     texts = raw_language_texts(settings, raw)
     assert texts and texts == language_texts(enricher, normalised)
+
+
+def test_a_dead_lettered_article_is_no_longer_waited_for_by_its_id():
+    from schemas.articles import DeadLetter
+
+    def letter(key: bytes | None) -> DeadLetter:
+        return DeadLetter(stage="normalise", error_kind="invalid_article", error_message="no body", payload=b"{}", key=key)
+
+    # the key comes as bytes; the articles waited for are known by their id as text
+    assert dead_lettered_ids([letter(b"feed-1:abc"), letter(None), letter(b"")]) == ["feed-1:abc"]
