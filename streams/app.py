@@ -21,7 +21,7 @@ import threading
 import time
 import traceback
 import weakref
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -167,6 +167,52 @@ def release(events: Iterable[EventT]) -> None:
     for event in events:
         SETTLED.add(event.message)
         event.ack()
+
+
+class MentionsBacklog:
+    """Enriched articles whose mentions (news.mentions, the incidents stage's input) wait for the
+    search path of their worker to drain.
+
+    Working out an article's mentions costs its enrich stage about a twentieth of the NLP, and
+    sending them three messages that the broker and the incidents stage's consumer handle at
+    once. Incidents are a view beside the search path that may come a little later (see
+    ``SearchPathFirst``): so while articles wait for the enrich stage, it sends each enriched
+    article on and leaves its mentions here, its input message held (never committed) with the
+    enriched article's JSON. They are worked out and sent, oldest first, once the search path
+    has drained, or once the oldest has waited ``give_way_seconds``. A worker stopped
+    meanwhile loses nothing: the held messages are read, enriched and indexed again, and their
+    mentions sent then. At most ``limit`` wait: beyond that, each batch first sends as many
+    of the oldest.
+    """
+
+    def __init__(self, limit: int, *, give_way_seconds: float, wall_clock: Callable[[], float] = time.time) -> None:
+        self.limit = limit
+        self.give_way_seconds = give_way_seconds
+        self._wall_clock = wall_clock
+        self._waiting: deque[tuple[EventT, bytes, float]] = deque()   # held input, enriched JSON, when it came to wait
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def defers(self, search_path_busy: bool) -> bool:
+        """Whether a batch's mentions wait: while the search path is busy, and behind any already waiting."""
+        return self.limit > 0 and (search_path_busy or bool(self._waiting))
+
+    def full(self) -> bool:
+        return len(self._waiting) >= self.limit > 0
+
+    def overdue(self) -> bool:
+        """Whether the oldest has waited ``give_way_seconds``: under a load that never ends, mentions lag by about that much."""
+        return bool(self._waiting) and self._wall_clock() - self._waiting[0][2] >= self.give_way_seconds
+
+    def add(self, event: EventT, enriched: bytes) -> None:
+        hold([event])
+        self._waiting.append((event, enriched, self._wall_clock()))
+
+    def take(self, count: int) -> list[tuple[EventT, bytes]]:
+        """The ``count`` oldest (still held: release them once their mentions are sent)."""
+        taken = [self._waiting.popleft() for _ in range(min(count, len(self._waiting)))]
+        return [(event, enriched) for event, enriched, _ in taken]
 
 
 class InFlightSafeConsumer(FaustKafkaConsumer):
@@ -392,7 +438,7 @@ class InFlightSafeConsumer(FaustKafkaConsumer):
                 continue
             looks[tp] = PartitionLook(commit_point=self._commit_point(tp), end=self.highwater(tp),
                                       held=held[tp], buffered=len(self._buffered_offsets(tp)),
-                                      resting=tp.topic in self.app.resting_topics)
+                                      resting=self.app.is_resting(tp.topic))
         return looks
 
     def _buffered_offsets(self, tp: TP) -> list[int]:
@@ -618,6 +664,7 @@ class CoopwatchApp(faust.App):
         self.fetch_wait_seconds = fetch_wait_seconds
         self.stall_seconds = stall_seconds
         self.resting_topics: Counter[str] = Counter()
+        self._rests_while: dict[str, list[Callable[[], bool]]] = {}
         super().__init__(*args, **options)
 
     @contextmanager
@@ -630,6 +677,13 @@ class CoopwatchApp(faust.App):
             self.resting_topics[topic] -= 1
             if not self.resting_topics[topic]:
                 del self.resting_topics[topic]
+
+    def rests_while(self, topic: str, holding: Callable[[], bool]) -> None:
+        """An agent holds this topic's messages on purpose whenever ``holding()`` is true."""
+        self._rests_while.setdefault(topic, []).append(holding)
+
+    def is_resting(self, topic: str) -> bool:
+        return topic in self.resting_topics or any(holding() for holding in self._rests_while.get(topic, ()))
 
     def _new_transport(self) -> Any:
         transport = super()._new_transport()
@@ -743,6 +797,12 @@ class EnrichedOutput:
     mentions: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
+def mentions_output(enricher: object, article: EnrichedArticle, partitions: int) -> list[tuple[bytes, bytes]]:
+    """An enriched article's mentions messages, serialised: (key, value) for news.mentions."""
+    return [(key, message.model_dump_json().encode("utf-8"))
+            for key, message in mentions_messages(article, partitions, enricher.report_types.model)]  # type: ignore[attr-defined]
+
+
 def enrich_outputs(enricher: object, articles: Sequence[tuple[EventT, NormalisedArticle]], *,
                    mentions_partitions: int | None) -> list[tuple[EventT, EnrichedOutput | BaseException]]:
     """Enrich a batch and serialise what leaves the stage, all off the event loop (no mentions
@@ -753,9 +813,7 @@ def enrich_outputs(enricher: object, articles: Sequence[tuple[EventT, Normalised
             outputs.append((event, result))
             continue
         try:
-            mentions = [(key, message.model_dump_json().encode("utf-8"))
-                        for key, message in mentions_messages(result, mentions_partitions, enricher.report_types.model)
-                        ] if mentions_partitions else []
+            mentions = mentions_output(enricher, result, mentions_partitions) if mentions_partitions else []
         except Exception as error:  # noqa: BLE001 - dead-lettered with its reason, like an enrichment error
             outputs.append((event, error))
             continue
@@ -763,18 +821,32 @@ def enrich_outputs(enricher: object, articles: Sequence[tuple[EventT, Normalised
     return outputs
 
 
+def waiting_mentions_outputs(enricher: object, waiting: Sequence[tuple[EventT, bytes]],
+                             partitions: int) -> list[tuple[EventT, list[tuple[bytes, bytes]] | BaseException]]:
+    """The mentions messages of articles that waited in a ``MentionsBacklog``, off the event loop."""
+    outputs: list[tuple[EventT, list[tuple[bytes, bytes]] | BaseException]] = []
+    for event, enriched in waiting:
+        try:
+            outputs.append((event, mentions_output(enricher, EnrichedArticle.model_validate_json(enriched), partitions)))
+        except Exception as error:  # noqa: BLE001 - dead-lettered with its reason
+            outputs.append((event, error))
+    return outputs
+
+
 async def enrich_events(events: Sequence[EventT], outbox: Outbox, enriched_topic: faust.TopicT, enricher: object,
                         mentions_topic: faust.TopicT | None = None, *, mentions_partitions: int = 1,
-                        nlp_thread: Executor | None = None) -> None:
+                        nlp_thread: Executor | None = None, mentions_backlog: MentionsBacklog | None = None) -> None:
+    """Enrich a batch and send it on; its mentions with it, or, given ``mentions_backlog``, later (see MentionsBacklog)."""
     articles: list[tuple[EventT, NormalisedArticle]] = []
     for event in events:
         try:
             articles.append((event, parse_stage_input(NormalisedArticle, event.message.value)))
         except Exception as error:  # noqa: BLE001
             await outbox.dead_letter(dead_letter_for(event, "enrich", error))
+    mentions_now = mentions_topic is not None and mentions_backlog is None
     # NLP is CPU-bound: run it off the event loop so Kafka heartbeats go on.
     results = await asyncio.get_running_loop().run_in_executor(
-        nlp_thread, lambda: enrich_outputs(enricher, articles, mentions_partitions=mentions_partitions if mentions_topic else None))
+        nlp_thread, lambda: enrich_outputs(enricher, articles, mentions_partitions=mentions_partitions if mentions_now else None))
     sends: list[Awaitable[None]] = []
     for event, result in results:
         if isinstance(result, BaseException):
@@ -783,6 +855,28 @@ async def enrich_events(events: Sequence[EventT], outbox: Outbox, enriched_topic
         sends.append(outbox.forward(event, "enrich", enriched_topic, key=result.article_id.encode(), value=result.value))
         sends += [outbox.forward(event, "enrich", mentions_topic, key=key, value=value) for key, value in result.mentions]
     await asyncio.gather(*sends)
+    if mentions_backlog is not None and mentions_topic is not None:
+        # only once the enriched article is sent: a message released before its outcome is safe could be lost
+        for event, result in results:
+            if not isinstance(result, BaseException):
+                mentions_backlog.add(event, result.value)
+
+
+async def send_waiting_mentions(waiting: Sequence[tuple[EventT, bytes]], outbox: Outbox, mentions_topic: faust.TopicT,
+                                enricher: object, *, mentions_partitions: int, nlp_thread: Executor | None = None) -> None:
+    """Send the mentions of articles taken from a ``MentionsBacklog``, then release their input messages."""
+    results = await asyncio.get_running_loop().run_in_executor(
+        nlp_thread, lambda: waiting_mentions_outputs(enricher, waiting, mentions_partitions))
+    sends: list[Awaitable[None]] = []
+    for event, result in results:
+        if isinstance(result, BaseException):
+            # the article is indexed already; its input is dead-lettered so that a replay sends its mentions
+            why = RuntimeError(f"its mentions for the incidents stage could not be worked out (the article is indexed): {result!r}")
+            sends.append(outbox.dead_letter(dead_letter_for(event, "enrich", why, kind="mentions_error")))
+            continue
+        sends += [outbox.forward(event, "enrich", mentions_topic, key=key, value=value) for key, value in result]
+    await asyncio.gather(*sends)
+    release([event for event, _ in waiting])
 
 
 async def index_events(events: Sequence[EventT], outbox: Outbox, sink: IndexSink) -> None:
@@ -1017,6 +1111,16 @@ def create_app(
         # its threads, each with a malloc arena of its own that keeps its peak (a soak's worker
         # held 112 MiB in ten arenas). Batches are taken one at a time, so one thread loses nothing.
         nlp_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+        backlog = MentionsBacklog(settings.mentions_backlog_limit, give_way_seconds=settings.incidents_give_way_seconds)
+        sending_waiting = asyncio.Lock()
+
+        async def send_mentions_of(waiting: list[tuple[EventT, bytes]]) -> None:
+            await send_waiting_mentions(waiting, outbox, mentions_topic, enricher,
+                                        mentions_partitions=settings.topic_partitions, nlp_thread=nlp_thread)
+
+        async def send_oldest_mentions(count: int) -> None:
+            async with sending_waiting:   # one sender at a time: oldest first
+                await send_mentions_of(backlog.take(count))
 
         @app.agent(normalised_topic, name="enrich")
         async def enrich_agent(stream: faust.StreamT) -> None:
@@ -1024,9 +1128,12 @@ def create_app(
                 async for events in stream.take_events(settings.enrich_batch_size, within=settings.enrich_batch_seconds):
                     search_path_first.took(len(events))
                     try:
+                        while backlog.full():
+                            await send_oldest_mentions(len(events))
+                        deferred = backlog if backlog.defers(search_path_first.busy()) else None
                         await settle(events, lambda: enrich_events(events, outbox, enriched_topic, enricher, mentions_topic,
                                                                    mentions_partitions=settings.topic_partitions,
-                                                                   nlp_thread=nlp_thread))
+                                                                   nlp_thread=nlp_thread, mentions_backlog=deferred))
                     finally:
                         search_path_first.finished()
 
@@ -1034,6 +1141,18 @@ def create_app(
                 await halting_on_failure("enrich", run)
             finally:
                 nlp_thread.shutdown(wait=False)
+
+        # The enrich stage's inputs held for their mentions wait on purpose, and for a bounded time.
+        app.rests_while(settings.topic_normalised, lambda: bool(backlog))
+
+        @app.timer(0.1, name="waiting mentions", traced=False)
+        async def send_waiting_mentions_when_drained() -> None:
+            async def run() -> None:
+                while backlog and (not search_path_first.busy() or backlog.overdue()):
+                    await send_oldest_mentions(settings.enrich_batch_size)
+
+            if backlog:
+                await halting_on_failure("enrich", run)
 
     if "index" in stages:
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -89,6 +90,74 @@ def test_reports_of_one_meeting_become_one_incident_with_their_sources(settings,
 
     (moved,) = wait_for(three_reports, timeout=60, what="the corrected report to leave the incident")
     assert article_ids[3] not in moved["article_ids"] and moved["incident_id"] == incident["incident_id"]
+
+
+def meeting_reports(marker: str) -> list[bytes]:
+    """Four reports of one meeting, four outlets, their ids made unique by ``marker``."""
+    reports = []
+    for line in DEV.read_text(encoding="utf-8").splitlines()[:4]:
+        raw = json.loads(line)["raw"]
+        raw["id"] = f"{raw['id']}-{marker}"
+        reports.append(json.dumps(raw, ensure_ascii=False).encode("utf-8"))
+    return reports
+
+
+def test_in_a_burst_mentions_wait_for_the_search_path_and_a_worker_killed_meanwhile_loses_none(own, es, producer) -> None:
+    from .conftest import raw_message, start_worker, stop_worker, wait_for_document
+
+    # Batches of one article are always full: as long as articles keep coming, the search path is busy.
+    settings = own("deferred", enrich_batch_size=1, incidents_give_way_seconds=600)
+    reports = meeting_reports(uuid.uuid4().hex[:8])
+    article_ids = [expected_article_id(r) for r in reports]
+    feeding = threading.Event()
+
+    def feed() -> None:   # a burst that goes on: articles that tell of nothing
+        while not feeding.wait(0.2):
+            publish(producer, settings, raw_message(title="Weather", body="The weather was mild all week."))
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    first = start_worker(settings, "deferred-a")
+    second = None
+    try:
+        publish(producer, settings, *reports)
+        feeder.start()
+        for article_id in article_ids:
+            assert wait_for_document(es, settings.articles_alias, article_id, timeout=180), first.log_path.read_text()[-3000:]
+        time.sleep(3)
+        # Searchable, and their mentions still wait: no incident yet, their input not committed.
+        assert incidents_in(es, settings, article_ids=article_ids[0]) == []
+        from streams.stats import committed_offsets
+
+        held = {tp: offset for tp, offset in committed_offsets(settings).items() if tp[0] == settings.topic_normalised}
+        assert sum(held.values()) == 0, f"committed past messages whose mentions were not sent: {held}"
+
+        first.kill()   # kill -9: the mentions it held were never sent
+        first.wait(timeout=30)
+        feeding.set()
+        feeder.join(timeout=30)
+        second = start_worker(settings, "deferred-b")
+
+        def the_incident():
+            found = [i for i in incidents_in(es, settings, article_ids=article_ids[0]) if i["type"] == "meeting"]
+            return found if found and found[0]["article_count"] == 4 else None
+
+        (incident,) = wait_for(the_incident, timeout=240, what="the meeting of four reports after kill -9", log=second.log_path)
+        assert sorted(incident["article_ids"]) == sorted(article_ids)
+        # Once sent, the inputs are released: everything the enrich stage read is committed.
+        ends = {tp: offset for tp, offset in committed_offsets(settings).items() if tp[0] == settings.topic_normalised}
+        wait_for(lambda: sum(o for tp, o in committed_offsets(settings).items() if tp[0] == settings.topic_normalised)
+                 >= normalised_messages(settings), timeout=60, what=f"the enrich stage's input committed (was {ends})", log=second.log_path)
+    finally:
+        feeding.set()
+        stop_worker(first)
+        if second is not None:
+            stop_worker(second)
+
+
+def normalised_messages(settings: Settings) -> int:
+    from streams.stats import topic_offsets
+
+    return sum(end for _, end in topic_offsets(settings, [settings.topic_normalised])[settings.topic_normalised].values())
 
 
 # ---------------------------------------------------------------- durability

@@ -27,7 +27,7 @@ from faust.types.tuples import Message
 
 from schemas.articles import NormalisedArticle
 
-from streams.app import (CoopwatchApp, Outbox, SearchPathFirst, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
+from streams.app import (CoopwatchApp, MentionsBacklog, Outbox, SearchPathFirst, send_waiting_mentions, StageHalted, commit_would_skip, dead_letter_for, enrich_events,
                          SETTLED, faust_options, first_dropped, freeze_start_up_objects, index_events, normalise_event, settle,
                          oldest_timestamp, undelivered_from, wake_waiting_fetch, position_known,
                          PartitionLook, StallWatch, READ_AGAIN, REPORT, stack_place, stall_remedy, where_agents_wait)
@@ -153,6 +153,86 @@ def test_enrich_dead_letters_only_the_culprits():
     run(enrich_events(events, outbox(deadletters), enriched_topic, StandInEnricher(fails_on="poison")))
     assert [sent.key for sent in enriched_topic.delivered] == [b"a"]
     assert sorted((l.stage, l.error_kind) for l in letters(deadletters)) == [("enrich", "ValueError"), ("enrich", "contract_violation")]
+
+
+class MentionsEnricher:
+    """Enriches every article as the one of test_index_actions (a meeting between France and Morocco)."""
+
+    report_types = SimpleNamespace(model=None)
+
+    def enrich_many(self, articles):
+        return [enriched(article_id=article.article_id, title=article.title) for article in articles]
+
+
+def enrich_with_mentions(events, deadletters, enriched_topic, mentions_topic, backlog=None) -> None:
+    run(settle(events, lambda: enrich_events(events, outbox(deadletters), enriched_topic, MentionsEnricher(), mentions_topic,
+                                             mentions_partitions=4, mentions_backlog=backlog)))
+    for e in events:
+        e.ack()   # Faust lets go of its reference once the agent took the next batch
+
+
+def test_in_a_burst_articles_go_on_at_once_and_their_mentions_once_the_search_path_has_drained():
+    deadletters, enriched_topic, mentions_topic = StandInTopic("dl"), StandInTopic("enriched"), StandInTopic("mentions")
+    events = [event(normalised(article_id, "fine"), topic="news.normalised", offset=n) for n, article_id in enumerate("ab")]
+    backlog = MentionsBacklog(100, give_way_seconds=120)
+    enrich_with_mentions(events, deadletters, enriched_topic, mentions_topic, backlog)
+    assert [sent.key for sent in enriched_topic.delivered] == [b"a", b"b"]
+    assert mentions_topic.delivered == [] and len(backlog) == 2
+    assert not any(e.message.acked for e in events), "their offsets must not be committed before their mentions are sent"
+
+    run(send_waiting_mentions(backlog.take(1), outbox(deadletters), mentions_topic, MentionsEnricher(), mentions_partitions=4))
+    assert events[0].message.acked and not events[1].message.acked, "oldest first"
+    run(send_waiting_mentions(backlog.take(10), outbox(deadletters), mentions_topic, MentionsEnricher(), mentions_partitions=4))
+    assert all(e.message.acked for e in events) and len(backlog) == 0 and deadletters.delivered == []
+
+    # the same mentions, the same keys, as when they are sent with the article
+    direct = StandInTopic("mentions")
+    enrich_with_mentions([event(normalised("a", "fine"), topic="news.normalised"), event(normalised("b", "fine"), topic="news.normalised")],
+                         StandInTopic("dl"), StandInTopic("enriched"), direct)
+    assert [(m.key, m.value) for m in mentions_topic.delivered] == [(m.key, m.value) for m in direct.delivered]
+    meeting = [json.loads(m.value) for m in direct.delivered if any(t["type"] == "meeting" and t["mentions"] for t in json.loads(m.value)["by_type"])]
+    assert [m["article_id"] for m in meeting] == ["a", "b"]
+
+
+def test_mentions_that_cannot_be_worked_out_dead_letter_the_input_with_the_reason_and_release_it():
+    deadletters, mentions_topic = StandInTopic("dl"), StandInTopic("mentions")
+    backlog = MentionsBacklog(100, give_way_seconds=120)
+    held = event(normalised("a", "fine"), topic="news.normalised")
+    backlog.add(held, b'{"article_id": "a"')
+    held.ack()
+    run(send_waiting_mentions(backlog.take(1), outbox(deadletters), mentions_topic, MentionsEnricher(), mentions_partitions=4))
+    (letter,) = letters(deadletters)
+    assert (letter.stage, letter.error_kind, letter.topic) == ("enrich", "mentions_error", "news.normalised")
+    assert "the article is indexed" in letter.error_message
+    assert mentions_topic.delivered == [] and held.message.acked
+
+
+def test_mentions_wait_only_in_a_burst_behind_those_waiting_and_only_so_many_and_so_long():
+    now = [1000.0]
+    backlog = MentionsBacklog(2, give_way_seconds=120, wall_clock=lambda: now[0])
+    assert not backlog.defers(search_path_busy=False), "a steady feed sends mentions with their article"
+    assert backlog.defers(search_path_busy=True)
+    backlog.add(event(b"x", offset=1), b"{}")
+    assert backlog.defers(search_path_busy=False), "behind the ones waiting, not before them"
+    assert not backlog.full() and not backlog.overdue()
+    now[0] += 60
+    backlog.add(event(b"y", offset=2), b"{}")
+    assert backlog.full()
+    now[0] += 60
+    assert backlog.overdue(), "the oldest has waited its give-way budget"
+    assert [e.message.offset for e, _ in backlog.take(5)] == [1, 2] and not backlog.overdue()
+    assert not MentionsBacklog(0, give_way_seconds=120).defers(search_path_busy=True), "a limit of 0 never defers"
+
+
+def test_the_enrich_stage_s_input_rests_while_mentions_wait_for_the_search_path():
+    app = CoopwatchApp("coopwatch-test-resting-while")
+    backlog = MentionsBacklog(10, give_way_seconds=120)
+    app.rests_while("news.normalised", lambda: bool(backlog))
+    assert not app.is_resting("news.normalised")
+    backlog.add(event(b"x"), b"{}")
+    assert app.is_resting("news.normalised") and not app.is_resting("news.raw")
+    backlog.take(1)
+    assert not app.is_resting("news.normalised")
 
 
 class StandInSink:
