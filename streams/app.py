@@ -173,7 +173,7 @@ class MentionsBacklog:
     """Enriched articles whose mentions (news.mentions, the incidents stage's input) wait for the
     search path of their worker to drain.
 
-    Working out an article's mentions costs its enrich stage about a twentieth of the NLP, and
+    Working out an article's mentions costs its enrich stage about 4% of the NLP, and
     sending them three messages that the broker and the incidents stage's consumer handle at
     once. Incidents are a view beside the search path that may come a little later (see
     ``SearchPathFirst``): so while articles wait for the enrich stage, it sends each enriched

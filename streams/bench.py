@@ -1012,7 +1012,7 @@ def warm_services(settings: Settings, sources: Sequence[dict], run_id: str, pool
     publish_until_searchable(settings, articles, pool, client, options, what="articles of the warm-up burst")
     if pool.runs_incidents:
         # its incidents backlog would otherwise be written during the run
-        if not wait_consumed(settings, settings.topic_mentions, timeout=options.timeout, pool=pool):
+        if not wait_consumed(settings, placed_topics(settings), timeout=options.timeout, pool=pool):
             raise RuntimeError(f"the warm-up's mentions not all placed within {options.timeout:.0f} s (worker logs in {pool.log_dir})")
     return {"articles": len(articles), "seconds": round(time.time() - start, 1), "services_cpu_seconds": services_cpu_since(services, before)}
 
@@ -1107,7 +1107,7 @@ def measure_pipeline(settings: Settings, articles: list[dict], schedule: list[fl
             problems.append(f"{watcher.outstanding()} articles neither searchable nor dead-lettered {options.timeout:.0f} s after publishing ended")
         placed = None   # when the incidents stage had taken every mention the run's articles gave
         if pool.runs_incidents:
-            if wait_consumed(settings, settings.topic_mentions, timeout=max(1.0, deadline - time.monotonic()), pool=pool):
+            if wait_consumed(settings, placed_topics(settings), timeout=max(1.0, deadline - time.monotonic()), pool=pool):
                 placed = time.time()
             else:
                 problems.append(f"the incidents stage had not taken every mention {options.timeout:.0f} s after publishing ended")
@@ -1589,28 +1589,38 @@ def read_topic(settings: Settings, topic: str) -> list[tuple[bytes | None, bytes
         consumer.close()
 
 
-def wait_consumed(settings: Settings, topic: str, *, timeout: float, pool: WorkerPool) -> bool:
-    """Until the consumer group has committed every message of ``topic`` (False on timeout)."""
+def wait_consumed(settings: Settings, topics: str | Sequence[str], *, timeout: float, pool: WorkerPool) -> bool:
+    """Until the consumer group has committed every message of each of ``topics``, in turn (False on timeout)."""
     from kafka import TopicPartition
 
     from streams.clients import kafka_admin, kafka_consumer
 
     admin = kafka_admin(settings)
     consumer = kafka_consumer(settings, group_id=None, enable_auto_commit=False)
-    partitions = [TopicPartition(topic, p) for p in range(settings.topic_partitions)]
     deadline = time.monotonic() + timeout
     try:
-        while time.monotonic() < deadline:
-            pool.check_alive()
-            committed = admin.list_group_offsets(settings.app_id)[settings.app_id]
-            ends = consumer.end_offsets(partitions)
-            if all(tp in committed and committed[tp].offset >= ends[tp] for tp in partitions if ends[tp]):
-                return True
-            time.sleep(0.2)
-        return False
+        for topic in [topics] if isinstance(topics, str) else topics:
+            partitions = [TopicPartition(topic, p) for p in range(settings.topic_partitions)]
+            while True:
+                if time.monotonic() >= deadline:
+                    return False
+                pool.check_alive()
+                committed = admin.list_group_offsets(settings.app_id)[settings.app_id]
+                ends = consumer.end_offsets(partitions)
+                if all(tp in committed and committed[tp].offset >= ends[tp] for tp in partitions if ends[tp]):
+                    break
+                time.sleep(0.2)
+        return True
     finally:
         admin.close()
         consumer.close()
+
+
+def placed_topics(settings: Settings) -> tuple[str, str]:
+    """What must be committed for every mention of the articles published so far to be placed: the
+    enrich stage's input first (in a burst it holds an article's input until its mentions are sent),
+    then the mentions."""
+    return settings.topic_normalised, settings.topic_mentions
 
 
 def best(rates: Sequence[float | None]) -> float | None:
