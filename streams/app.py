@@ -181,15 +181,21 @@ class MentionsBacklog:
     enriched article's JSON. They are worked out and sent, oldest first, once the search path
     has drained, or once the oldest has waited ``give_way_seconds``. A worker stopped
     meanwhile loses nothing: the held messages are read, enriched and indexed again, and their
-    mentions sent then. At most ``limit`` wait: beyond that, each batch first sends as many
-    of the oldest.
+    mentions sent then. At most ``limit`` articles wait, and at most ``max_bytes`` of their
+    JSON (a burst of the largest articles must not grow the worker): beyond that, each batch
+    first sends as many of the oldest.
     """
 
-    def __init__(self, limit: int, *, give_way_seconds: float, wall_clock: Callable[[], float] = time.time) -> None:
+    MAX_BYTES = 64 << 20
+
+    def __init__(self, limit: int, *, give_way_seconds: float, max_bytes: int = MAX_BYTES,
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self.limit = limit
         self.give_way_seconds = give_way_seconds
+        self.max_bytes = max_bytes
         self._wall_clock = wall_clock
         self._waiting: deque[tuple[EventT, bytes, float]] = deque()   # held input, enriched JSON, when it came to wait
+        self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._waiting)
@@ -199,7 +205,7 @@ class MentionsBacklog:
         return self.limit > 0 and (search_path_busy or bool(self._waiting))
 
     def full(self) -> bool:
-        return len(self._waiting) >= self.limit > 0
+        return bool(self._waiting) and (len(self._waiting) >= self.limit or self._bytes >= self.max_bytes)
 
     def overdue(self) -> bool:
         """Whether the oldest has waited ``give_way_seconds``: under a load that never ends, mentions lag by about that much."""
@@ -208,10 +214,12 @@ class MentionsBacklog:
     def add(self, event: EventT, enriched: bytes) -> None:
         hold([event])
         self._waiting.append((event, enriched, self._wall_clock()))
+        self._bytes += len(enriched)
 
     def take(self, count: int) -> list[tuple[EventT, bytes]]:
         """The ``count`` oldest (still held: release them once their mentions are sent)."""
         taken = [self._waiting.popleft() for _ in range(min(count, len(self._waiting)))]
+        self._bytes -= sum(len(enriched) for _, enriched, _ in taken)
         return [(event, enriched) for event, enriched, _ in taken]
 
 

@@ -109,7 +109,7 @@ class Settings(BaseSettings):
                                 "(0: it never waits)")
     mentions_backlog_limit: int = Field(
         1000, ge=0, description="While the enrich stage takes full batches, at most this many enriched articles per worker wait for "
-                                "their mentions (the incidents stage's input) until the search path has drained; their input "
+                                "their mentions (the incidents stage's input) until the search path has drained (and at most 64 MiB of them); their input "
                                 "messages stay uncommitted meanwhile (0: mentions are always sent with the article)")
     incident_window_days: float = Field(3.0, gt=0, description="Reports of one incident lie at most this far from the others")
     incident_min_agreement: float = Field(1.25, description="Evidence score from which a mention joins an incident")

@@ -224,6 +224,17 @@ def test_mentions_wait_only_in_a_burst_behind_those_waiting_and_only_so_many_and
     assert not MentionsBacklog(0, give_way_seconds=120).defers(search_path_busy=True), "a limit of 0 never defers"
 
 
+def test_a_burst_of_huge_articles_waits_for_its_mentions_only_up_to_a_memory_budget():
+    backlog = MentionsBacklog(1000, give_way_seconds=120, max_bytes=3_000_000)
+    backlog.add(event(b"x", offset=1), b"a" * 1_000_000)
+    backlog.add(event(b"y", offset=2), b"b" * 1_000_000)
+    assert not backlog.full()
+    backlog.add(event(b"z", offset=3), b"c" * 1_000_000)
+    assert backlog.full(), "three articles of a million characters reach the budget long before the count does"
+    backlog.take(1)
+    assert not backlog.full() and len(backlog) == 2
+
+
 def test_the_enrich_stage_s_input_rests_while_mentions_wait_for_the_search_path():
     app = CoopwatchApp("coopwatch-test-resting-while")
     backlog = MentionsBacklog(10, give_way_seconds=120)
