@@ -1122,13 +1122,10 @@ def create_app(
         backlog = MentionsBacklog(settings.mentions_backlog_limit, give_way_seconds=settings.incidents_give_way_seconds)
         sending_waiting = asyncio.Lock()
 
-        async def send_mentions_of(waiting: list[tuple[EventT, bytes]]) -> None:
-            await send_waiting_mentions(waiting, outbox, mentions_topic, enricher,
-                                        mentions_partitions=settings.topic_partitions, nlp_thread=nlp_thread)
-
         async def send_oldest_mentions(count: int) -> None:
             async with sending_waiting:   # one sender at a time: oldest first
-                await send_mentions_of(backlog.take(count))
+                await send_waiting_mentions(backlog.take(count), outbox, mentions_topic, enricher,
+                                            mentions_partitions=settings.topic_partitions, nlp_thread=nlp_thread)
 
         @app.agent(normalised_topic, name="enrich")
         async def enrich_agent(stream: faust.StreamT) -> None:

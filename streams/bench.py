@@ -1535,7 +1535,7 @@ def incidents_stage_cost(settings: Settings, options: BenchOptions) -> dict[str,
         workers = [psutil.Process(process.pid) for process in pool.processes]
         worker_cpu, machine_cpu = cpu_seconds(workers), machine_busy_seconds()
         publish_at_once(replay, replay.topic_mentions, messages)
-        if not wait_consumed(replay, replay.topic_mentions, timeout=options.timeout, pool=pool):
+        if not wait_consumed(replay, [replay.topic_mentions], timeout=options.timeout, pool=pool):
             return None
         worker_cpu, machine_cpu = cpu_seconds(workers) - worker_cpu, machine_busy_seconds() - machine_cpu
     finally:
@@ -1589,7 +1589,7 @@ def read_topic(settings: Settings, topic: str) -> list[tuple[bytes | None, bytes
         consumer.close()
 
 
-def wait_consumed(settings: Settings, topics: str | Sequence[str], *, timeout: float, pool: WorkerPool) -> bool:
+def wait_consumed(settings: Settings, topics: Sequence[str], *, timeout: float, pool: WorkerPool) -> bool:
     """Until the consumer group has committed every message of each of ``topics``, in turn (False on timeout)."""
     from kafka import TopicPartition
 
@@ -1599,7 +1599,7 @@ def wait_consumed(settings: Settings, topics: str | Sequence[str], *, timeout: f
     consumer = kafka_consumer(settings, group_id=None, enable_auto_commit=False)
     deadline = time.monotonic() + timeout
     try:
-        for topic in [topics] if isinstance(topics, str) else topics:
+        for topic in topics:
             partitions = [TopicPartition(topic, p) for p in range(settings.topic_partitions)]
             while True:
                 if time.monotonic() >= deadline:
