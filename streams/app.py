@@ -47,7 +47,7 @@ from streams.clients import faust_broker_options
 from streams.incidents import (
     TABLE_NAME, Changes, IncidentStore, changes_for, held_incidents, incident_actions, mentions_messages, place_mentions, reach,
 )
-from streams.index import AfterWrite, IndexingHalted, IndexSink
+from streams.index import AfterWrite, IndexingHalted, IndexSink, RefreshPace
 from streams.normalise import NormaliseError, load_parsers, normalise_payload, receive_time
 from streams.settings import Settings
 from streams.topics import deadletter_max_bytes
@@ -115,10 +115,17 @@ class SearchPathFirst:
         self._indexing = False
         self._indexed_at = self._clock()
 
+    def _enriching_lately(self, now: float) -> bool:
+        return self._enriching or now - self._finished_at < self.idle_after_seconds
+
+    def backlogged(self) -> bool:
+        """Whether articles wait for the enrich stage: it is on a full batch, or took one a moment ago."""
+        return self._full and self._enriching_lately(self._clock())
+
     def busy(self) -> bool:
         """Whether articles wait for the enrich stage, or the last of a backlog are still on their way to the index."""
         now = self._clock()
-        enriching = self._enriching or now - self._finished_at < self.idle_after_seconds
+        enriching = self._enriching_lately(now)
         if self._full and enriching:
             return True
         if now - self._last_full_at >= self.DRAIN_SECONDS:   # no backlog lately: nothing to drain
@@ -135,6 +142,21 @@ class SearchPathFirst:
                and self._wall_clock() - oldest_timestamp < self.give_way_seconds):
             await asyncio.sleep(poll_seconds)
         return self._clock() - started
+
+
+async def follow_backlog(pace: RefreshPace, backlogged: Callable[[], bool], *, every_seconds: float = 0.1) -> None:
+    """Keep the articles' and events' refresh pace in step with the enrich stage's backlog, until cancelled."""
+    while True:
+        await pace.follow(backlogged())
+        await asyncio.sleep(every_seconds)
+
+
+async def leave_refresh_usual(pace: RefreshPace, *, timeout_seconds: float = 5.0) -> None:
+    """A worker that stops mid-backlog brings the refreshes back to their usual pace: a worker
+    still in a backlog slows them again, and with none left the indices keep the usual pace."""
+    if pace.slowed:
+        with suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(pace.follow(False), timeout_seconds)
 
 
 def oldest_timestamp(events: Sequence[EventT]) -> float:
@@ -1167,6 +1189,9 @@ def create_app(
             # alerts published, before the batch is; a fault there is waited out.
             alerts = AlertRaiser(settings)
             sink = IndexSink(settings, after_write=[*after_write, alerts.after_articles_written])
+            # Only a worker that enriches too knows when a backlog waits for its NLP.
+            pace = RefreshPace(settings, sink.client) if "enrich" in stages else None
+            pacing = asyncio.create_task(follow_backlog(pace, search_path_first.backlogged)) if pace and pace.enabled else None
 
             async def run() -> None:
                 async for events in stream.take_events(settings.index_batch_size, within=settings.index_batch_seconds):
@@ -1179,6 +1204,9 @@ def create_app(
             try:
                 await halting_on_failure("index", run)
             finally:
+                if pacing is not None:
+                    pacing.cancel()
+                    await leave_refresh_usual(pace)
                 await sink.close()
                 await alerts.close()
 

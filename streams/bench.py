@@ -67,7 +67,7 @@ PUBLISH_BATCH_BYTES = 1 << 20
 DEFAULT_WARM_UP = 800
 # The configuration the latency depends on, printed with the figures.
 LATENCY_SETTINGS = ("enrich_batch_size", "enrich_batch_seconds", "index_batch_size", "index_batch_seconds",
-                    "index_refresh_seconds", "commit_interval_seconds", "producer_linger_seconds",
+                    "index_refresh_seconds", "index_refresh_seconds_backlogged", "commit_interval_seconds", "producer_linger_seconds",
                     "kafka_fetch_wait_seconds")
 
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
 from importlib import resources
-from typing import Any, Awaitable, Callable, Iterable, Sequence
+from typing import Any, Awaitable, Callable, Iterable, Literal, Sequence
 
 from elastic_transport import SerializationError, TlsError, TransportError
 from elasticsearch import ApiError, BadRequestError, Elasticsearch
@@ -217,7 +218,86 @@ def refresh_interval(template_name: str, settings: Settings) -> str:
     explicit interval also keeps an index refreshing while nobody searches it (no search-idle
     shard), so an analyst's first search after a quiet spell does not wait for a refresh."""
     seconds = settings.index_refresh_seconds if template_name == "news-articles" else settings.event_indices_refresh_seconds
+    return interval_text(seconds)
+
+
+def interval_text(seconds: float) -> str:
     return f"{round(seconds * 1000)}ms"
+
+
+def refresh_step(backlogged: bool, slowed_at: float | None, now: float, *, reassert_seconds: float) -> Literal["slow", "back", None]:
+    """What a worker does to the articles' refresh interval: slow it, bring it back, or nothing.
+
+    ``slowed_at`` is when this worker last slowed it (None: it has not, or brought it
+    back since). The interval belongs to the index, shared by every worker: a worker
+    says "slow" again every ``reassert_seconds`` while its backlog lasts, so one that
+    caught up first and brought the interval back does not keep it fast under the
+    others' backlog for long."""
+    if backlogged:
+        return "slow" if slowed_at is None or now - slowed_at >= reassert_seconds else None
+    return "back" if slowed_at is not None else None
+
+
+class RefreshPace:
+    """The articles and coop-events indices refresh less often while a backlog waits for the NLP.
+
+    Each refresh of an index that received writes makes a segment, written at once and
+    merged later, on the cores the NLP needs. An article of a backlog waits seconds for
+    the enrich stage anyway, so a slower refresh adds little to that, and gives the NLP
+    the CPU. Once the backlog is gone each index has its usual interval again, and one
+    refresh shows the backlog's last articles and events at once. A fault here is logged
+    and tried again on the next call; it never touches an article: the interval only
+    says how soon written documents show.
+    """
+
+    REASSERT_SECONDS = 5.0
+
+    def __init__(self, settings: Settings, client: Any, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.client = client
+        backlogged = settings.index_refresh_seconds_backlogged
+        # alias -> (its usual interval, its interval in a backlog): never faster than usual
+        self.intervals = {
+            alias: (interval_text(usual), interval_text(max(usual, backlogged)))
+            for alias, usual in ((settings.articles_alias, settings.index_refresh_seconds),
+                                 (settings.events_alias, settings.event_indices_refresh_seconds))
+        }
+        self._clock = clock
+        self._slowed_at: float | None = None
+        self._failing = False
+
+    @property
+    def enabled(self) -> bool:
+        return any(usual != backlog for usual, backlog in self.intervals.values())
+
+    @property
+    def slowed(self) -> bool:
+        return self._slowed_at is not None
+
+    async def follow(self, backlogged: bool) -> None:
+        """Slow the refreshes for a backlog, or bring them back once the backlog is gone."""
+        if not self.enabled:
+            return
+        now = self._clock()
+        step = refresh_step(backlogged, self._slowed_at, now, reassert_seconds=self.REASSERT_SECONDS)
+        if step is None:
+            return
+        paced = {alias: backlog if step == "slow" else usual for alias, (usual, backlog) in self.intervals.items() if usual != backlog}
+        try:
+            for alias, interval in paced.items():
+                await self.client.indices.put_settings(index=alias, settings={"index": {"refresh_interval": interval}})
+            if step == "back":
+                await self.client.indices.refresh(index=list(paced))
+        except (TransportError, ApiError) as error:
+            if not self._failing:   # once per streak: the index stage's own retries say the rest
+                log.warning("could not %s the refresh of %s: %s; trying again", "slow" if step == "slow" else "speed up",
+                            ", ".join(paced), str(error)[:200])
+            self._failing = True
+            return
+        self._failing = False
+        if step == "back" or self._slowed_at is None:   # said again while a backlog lasts: not news
+            log.info("%s %s", ", ".join(f"{alias} refreshes every {interval}" for alias, interval in paced.items()),
+                     "while a backlog waits for the NLP" if step == "slow" else "again: the backlog is gone")
+        self._slowed_at = now if step == "slow" else None
 
 
 def alias_targets(client: Elasticsearch, alias: str) -> list[str]:

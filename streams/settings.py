@@ -68,6 +68,15 @@ class Settings(BaseSettings):
     index_refresh_seconds: float = Field(
         0.5, gt=0, description="How often new articles become visible to searches (the articles index's refresh_interval)"
     )
+    # In a burst an article waits seconds for the NLP anyway, while each refresh of an index that
+    # received writes makes a segment to write and later merge, on the cores the NLP needs. So
+    # while the enrich stage takes full batches, articles and events refresh at this slower pace
+    # (see streams.index.RefreshPace).
+    index_refresh_seconds_backlogged: float = Field(
+        5.0, gt=0, description="How often new articles and cooperation events become visible to searches while a backlog "
+                               "waits for the NLP; back to their usual intervals, with one refresh at once, when it is gone "
+                               "(equal to index_refresh_seconds: the articles keep one pace always)"
+    )
     # Each refresh of an index that received writes makes a new segment, and merging them
     # follows: at a steady 13 articles/s the refreshes of the three indices took over half of
     # Elasticsearch's CPU. Analysts wait for articles; events and incidents may follow.
@@ -167,6 +176,14 @@ class Settings(BaseSettings):
             raise ValueError("COOPWATCH_ELASTICSEARCH_PASSWORD is set without COOPWATCH_ELASTICSEARCH_USERNAME")
         if (self.elasticsearch_ca_file or self.elasticsearch_ca_fingerprint) and not self.elasticsearch_url.startswith("https://"):
             raise ValueError("an Elasticsearch CA file or fingerprint is set but COOPWATCH_ELASTICSEARCH_URL is not https://")
+        return self
+
+    @model_validator(mode="after")
+    def _backlog_refreshes_no_faster(self) -> "Settings":
+        if self.index_refresh_seconds_backlogged < self.index_refresh_seconds:
+            raise ValueError(f"COOPWATCH_INDEX_REFRESH_SECONDS_BACKLOGGED ({self.index_refresh_seconds_backlogged}) is shorter "
+                             f"than COOPWATCH_INDEX_REFRESH_SECONDS ({self.index_refresh_seconds}): a backlog would refresh "
+                             "more often than a quiet feed")
         return self
 
 

@@ -1,4 +1,5 @@
-"""The index sink against the real Elasticsearch: stale events beyond one page of hits, hooks after the acknowledgement."""
+"""The index sink against the real Elasticsearch: stale events beyond one page of hits, hooks after the acknowledgement,
+the articles' refresh slowed for a backlog."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import uuid
 
 from elasticsearch.helpers import bulk
 
-from streams.index import IndexSink
+from streams.index import IndexSink, RefreshPace
 
 from .test_coop_events import events_of, version
 
@@ -53,3 +54,38 @@ def test_after_write_hooks_get_the_articles_once_elasticsearch_has_them(own, es)
 
     asyncio.run(write())
     assert seen == [(a.article_id, True) for a in articles[1:] + articles[:1]]
+
+
+def refresh_interval_of(es, alias: str) -> str:
+    found = es.indices.get_settings(index=alias, name="index.refresh_interval")
+    return next(iter(found.body.values()))["settings"]["index"]["refresh_interval"]
+
+
+def visible(es, settings, article_id: str) -> tuple[int, int]:
+    """How many of the article's document and events a search sees."""
+    query = {"bool": {"should": [{"ids": {"values": [article_id]}}, {"term": {"article_id": article_id}}]}}
+    return tuple(es.count(index=alias, query=query)["count"] for alias in (settings.articles_alias, settings.events_alias))
+
+
+def test_a_backlog_slows_the_refreshes_and_its_end_shows_articles_and_events_at_once(own, es):
+    # a backlog's pace long enough that only the pace's own refresh can show what was written
+    settings = own("pace", index_refresh_seconds=0.5, event_indices_refresh_seconds=1, index_refresh_seconds_backlogged=60)
+    article = version(f"pace-{uuid.uuid4().hex[:8]}", "v1", "visit")
+    aliases = (settings.articles_alias, settings.events_alias)
+
+    async def backlog_then_caught_up() -> tuple[list[str], tuple[int, int], list[str], tuple[int, int]]:
+        sink = IndexSink(settings)
+        pace = RefreshPace(settings, sink.client)
+        try:
+            await pace.follow(True)
+            await sink.write([article])
+            await asyncio.sleep(2.0)     # four of the articles' usual refreshes, two of the events'
+            during = ([refresh_interval_of(es, alias) for alias in aliases], visible(es, settings, article.article_id))
+            await pace.follow(False)
+            return (*during, [refresh_interval_of(es, alias) for alias in aliases], visible(es, settings, article.article_id))
+        finally:
+            await sink.close()
+
+    slowed, seen_during, back, seen_after = asyncio.run(backlog_then_caught_up())
+    assert (slowed, seen_during) == (["60000ms", "60000ms"], (0, 0))
+    assert (back, seen_after) == (["500ms", "1000ms"], (1, 1))     # no wait for the next refresh

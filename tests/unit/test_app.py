@@ -700,6 +700,26 @@ def test_a_steady_feed_without_a_backlog_never_holds_the_incidents():
         assert not first.busy()
 
 
+def test_a_backlog_is_full_batches_taken_by_the_enrich_stage_not_the_drain_after_them():
+    # what slows the articles' refresh: only while articles wait for the NLP
+    clocks = Clocks()
+    first = search_path_first(clocks)
+    assert not first.backlogged()
+    first.took(16)
+    assert first.backlogged()
+    first.finished()
+    clocks.advance(0.3)           # the next full batch may still be coming
+    assert first.backlogged()
+    first.took(5)                 # caught up: the backlog's last articles
+    assert not first.backlogged()
+    assert first.busy()           # though they are still on their way to the index
+    first.finished()
+    first.took(16)
+    first.finished()
+    clocks.advance(0.6)           # a burst that ended on a full batch: no take since
+    assert not first.backlogged()
+
+
 def run_give_way(first: SearchPathFirst, oldest: float, during, **kwargs) -> tuple[float, bool]:
     """give_way while ``during`` runs beside it; (seconds waited, whether it returned within 5 s)."""
     async def both():

@@ -1,7 +1,10 @@
 from datetime import datetime, timezone
 
+import pytest
+from pydantic import ValidationError
+
 from schemas.articles import CooperationEvent, CountryTag, EnrichedArticle, Organization, Person, TopicTag
-from streams.index import article_document, bulk_actions, load_template, stale_events_query
+from streams.index import RefreshPace, article_document, bulk_actions, load_template, refresh_step, stale_events_query
 from streams.settings import Settings
 
 T = datetime(2024, 3, 5, 9, 30, tzinfo=timezone.utc)
@@ -97,3 +100,25 @@ def test_the_previous_document_lists_the_events_to_delete_and_an_unlisted_one_is
     extra = CooperationEvent(event_id="abc-training", article_id="abc", type="training", countries=["FR", "MA"],
                              evidence="Ils ont été formés.", published_at=T)
     assert previous.orphaned(enriched(events=[*enriched().events, extra])) == {"abc-training"}
+
+
+def test_a_backlog_slows_the_refresh_once_then_again_only_to_say_it_still_lasts():
+    step = lambda backlogged, slowed_at, now: refresh_step(backlogged, slowed_at, now, reassert_seconds=5.0)
+    assert step(False, None, 10.0) is None           # no backlog, never slowed: the usual pace stands
+    assert step(True, None, 10.0) == "slow"
+    assert step(True, 10.0, 12.0) is None            # slowed already
+    assert step(True, 10.0, 15.0) == "slow"          # another worker may have brought it back meanwhile
+    assert step(False, 10.0, 12.0) == "back"         # caught up: the usual pace, and the backlog shown at once
+
+
+def test_a_backlog_slows_articles_and_events_but_never_makes_an_index_refresh_faster():
+    # alias -> (usual interval, interval in a backlog)
+    assert RefreshPace(Settings(), client=None).intervals == {"news-articles": ("500ms", "5000ms"), "coop-events": ("2000ms", "5000ms")}
+    shorter = RefreshPace(Settings(index_refresh_seconds_backlogged=1, event_indices_refresh_seconds=3), client=None)
+    assert shorter.enabled and shorter.intervals == {"news-articles": ("500ms", "1000ms"), "coop-events": ("3000ms", "3000ms")}
+    assert not RefreshPace(Settings(index_refresh_seconds=2, index_refresh_seconds_backlogged=2), client=None).enabled
+
+
+def test_a_backlog_refresh_faster_than_the_usual_one_is_refused_by_name():
+    with pytest.raises(ValidationError, match="COOPWATCH_INDEX_REFRESH_SECONDS_BACKLOGGED"):
+        Settings(index_refresh_seconds=1, index_refresh_seconds_backlogged=0.5)
